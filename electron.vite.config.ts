@@ -1,0 +1,58 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+const alias = {
+  '@shared': resolve(__dirname, 'shared'),
+  '@migrations': resolve(__dirname, 'migrations'),
+  '@services': resolve(__dirname, 'electron/services'),
+}
+
+/**
+ * electron/ + renderer/ layout (not electron-vite's default src/ layout), so every
+ * input is named explicitly. The main build also emits the CLI (out/main/cli.js),
+ * which is the `mlflow-desk` bin and the local HTTP transport for machines without
+ * an Electron binary; it runs on plain Node.js 20, hence the node20 target.
+ */
+export default defineConfig({
+  main: {
+    resolve: { alias },
+    build: {
+      target: 'node20',
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          cli: resolve(__dirname, 'electron/cli/index.ts'),
+        },
+        output: {
+          banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+        },
+      },
+    },
+  },
+  preload: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/preload',
+      // The preload runs sandboxed: it may require only 'electron', so shared/ code
+      // (channel names) is bundled into it and the output is CommonJS.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'electron/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    resolve: { alias: { '@shared': resolve(__dirname, 'shared'), '@': resolve(__dirname, 'renderer/src') } },
+    plugins: [vue()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+      chunkSizeWarningLimit: 2000,
+    },
+  },
+})

@@ -1,0 +1,83 @@
+import { parse as parsePgUri } from 'pg-connection-string'
+import { AppError } from '@shared/api/errors'
+import { registerSecret } from '../security/redact'
+
+/** Where and how to reach a PostgreSQL store. The password stays in the main process. */
+export interface ConnectionTarget {
+  host: string
+  port: number
+  database: string
+  user: string
+  password?: string
+  /** node-postgres TLS options derived from libpq's sslmode and certificate parameters. */
+  ssl?: boolean | Record<string, unknown>
+  /** libpq `options` (e.g. `-c search_path=mlflow`) passed on as session settings. */
+  options?: string
+  /** The search_path schema when the store lives outside `public`. */
+  schema?: string
+}
+
+/** Schemes MLflow and libpq accept for a PostgreSQL store. SQLAlchemy adds a driver suffix. */
+const PG_SCHEME = /^(postgres|postgresql)(\+[a-z0-9_]+)?:\/\//i
+
+/**
+ * Parse a libpq or SQLAlchemy-style URI (postgresql://, postgres://,
+ * postgresql+psycopg2://) with its query parameters (sslmode, sslrootcert, ...).
+ * `source` names where the URI came from, for the error message.
+ */
+export function parseConnectionUrl(url: string, source = '--url'): ConnectionTarget {
+  const trimmed = url.trim()
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]
+  if (!PG_SCHEME.test(trimmed)) {
+    const hint =
+      scheme && /^(https?|file|databricks|sqlite|mysql|mssql)/i.test(scheme)
+        ? ` It points at a "${scheme}" store; MLflow Desk reads the PostgreSQL backend store directly, so give its postgresql:// URI.`
+        : ' Expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=...].'
+    throw new AppError('INVALID_CONNECTION', `${source}: "${scheme ?? trimmed.slice(0, 20)}" is not a PostgreSQL URI.${hint}`, {
+      field: source,
+    })
+  }
+  const libpqUri = trimmed.replace(PG_SCHEME, 'postgresql://')
+  let parsed: ReturnType<typeof parsePgUri>
+  try {
+    parsed = parsePgUri(libpqUri, { useLibpqCompat: true } as Parameters<typeof parsePgUri>[1])
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e)
+    throw new AppError('INVALID_CONNECTION', `${source}: cannot read the connection URI: ${reason}`, { field: source })
+  }
+  const password = parsed.password ?? undefined
+  registerSecret(password)
+  const database = parsed.database ?? parsed.user ?? 'postgres'
+  const port = parsed.port ? Number(parsed.port) : 5432
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new AppError('INVALID_CONNECTION', `${source}: port "${parsed.port}" is not a TCP port`, { field: source })
+  }
+  const options = typeof parsed.options === 'string' ? parsed.options : undefined
+  return {
+    host: parsed.host || 'localhost',
+    port,
+    database: decodeURIComponent(database),
+    user: parsed.user ? decodeURIComponent(parsed.user) : process.env.PGUSER || 'postgres',
+    password,
+    ssl: parsed.ssl === false || parsed.ssl === undefined ? undefined : (parsed.ssl as ConnectionTarget['ssl']),
+    options,
+    schema: schemaFromOptions(options),
+  }
+}
+
+/** `-c search_path=mlflow` (or `-csearch_path=mlflow,public`) -> "mlflow". */
+function schemaFromOptions(options: string | undefined): string | undefined {
+  const m = options && /-c\s*search_path=([^\s,]+)/.exec(options)
+  return m ? m[1] : undefined
+}
+
+/** user@host:port/database, never the password. */
+export function describeTarget(t: ConnectionTarget): string {
+  return `${t.user}@${t.host}:${t.port}/${t.database}`
+}
+
+/** A URI that other tools (psql, MLflow) accept, with the password only when asked for. */
+export function targetToUrl(t: ConnectionTarget, withPassword = false): string {
+  const auth = encodeURIComponent(t.user) + (withPassword && t.password ? ':' + encodeURIComponent(t.password) : '')
+  return `postgresql://${auth}@${t.host}:${t.port}/${encodeURIComponent(t.database)}`
+}

@@ -1,0 +1,23 @@
+/**
+ * Every renderer -> main call, namespaced `domain:verb`. contract.ts must define
+ * exactly these (the compiler checks it); the preload exposes only these.
+ * Kept apart from contract.ts so the sandboxed preload does not bundle zod.
+ */
+export const CHANNELS = [
+  'app:info',
+  'session:describe',
+  'experiments:list',
+  'runs:search',
+  'runs:get',
+] as const
+
+export type Channel = (typeof CHANNELS)[number]
+
+export function isChannel(name: string): name is Channel {
+  return (CHANNELS as readonly string[]).includes(name)
+}
+
+/** main -> renderer pushes. */
+export const EVENTS = ['session:changed'] as const
+
+export type EventName = (typeof EVENTS)[number]

@@ -1,0 +1,93 @@
+/**
+ * Errors as data. Every failure that crosses a transport (IPC, HTTP, CLI) is an
+ * AppError with a stable code and a human message that names what and where.
+ * Raw driver errors never cross: services translate them first.
+ */
+export const APP_ERROR_CODES = [
+  /** The request does not match the channel's schema (field named in `details.field`). */
+  'BAD_REQUEST',
+  /** No such channel in the contract. */
+  'UNKNOWN_CHANNEL',
+  /** HTTP transport: missing or wrong token. */
+  'UNAUTHORIZED',
+  /** HTTP transport: foreign Origin or Host. */
+  'FORBIDDEN',
+  /** The thing asked for (run, experiment, profile) does not exist. */
+  'NOT_FOUND',
+  /** A connection URL or option cannot be understood. */
+  'INVALID_CONNECTION',
+  /** No store was given (no --url, --profile or MLFLOW_TRACKING_URI). */
+  'NO_STORE',
+  'CONNECTION_REFUSED',
+  'HOST_NOT_FOUND',
+  'AUTH_FAILED',
+  'DATABASE_NOT_FOUND',
+  'TLS_FAILED',
+  /** Statement timeout or connect timeout. */
+  'TIMEOUT',
+  /** The database is reachable but does not hold an MLflow tracking store. */
+  'NOT_MLFLOW_STORE',
+  /** Migration refused: the database already holds another schema revision, or other tables. */
+  'SCHEMA_MISMATCH',
+  /** A write was attempted through a read-only session. */
+  'READ_ONLY',
+  'INVALID_PAGE_TOKEN',
+  'CANCELLED',
+  /** The embedded demo store could not start. */
+  'DEMO_UNAVAILABLE',
+  /** Anything else; the message is still safe to show (no secrets, no stack). */
+  'INTERNAL',
+] as const
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number]
+
+/** Where a bad input was found, for the UI to point at it. */
+export interface AppErrorDetails {
+  /** Dotted path of the offending request field, e.g. `experiment_ids.0`. */
+  field?: string
+  /** 0-based character position in a text input (a filter, a SQL statement). */
+  position?: number
+}
+
+/** The serialisable form of an error, as it travels over every transport. */
+export interface AppErrorPayload {
+  code: AppErrorCode
+  message: string
+  details?: AppErrorDetails
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode
+  readonly details?: AppErrorDetails
+
+  constructor(code: AppErrorCode, message: string, details?: AppErrorDetails) {
+    super(message)
+    this.name = 'AppError'
+    this.code = code
+    this.details = details
+  }
+
+  toPayload(): AppErrorPayload {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }
+  }
+
+  static fromPayload(p: AppErrorPayload): AppError {
+    return new AppError(p.code, p.message, p.details)
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError
+}
+
+export function isAppErrorPayload(v: unknown): v is AppErrorPayload {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AppErrorPayload).message === 'string' &&
+    (APP_ERROR_CODES as readonly string[]).includes((v as AppErrorPayload).code)
+  )
+}
+
+/** The envelope every handler result travels in (IPC keeps only `message` of thrown errors). */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: AppErrorPayload }

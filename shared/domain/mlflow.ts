@@ -1,0 +1,113 @@
+/**
+ * MLflow entities in the shapes of MLflow's REST API (snake_case, ids as strings,
+ * times in ms since the epoch), so CLI JSON output and the renderer share one form.
+ * Unlike protobuf JSON, empty lists are [] and missing values are null here;
+ * the CLI drops them when it prints MLflow-style JSON.
+ */
+
+export type ViewType = 'active' | 'deleted' | 'all'
+
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED'
+
+export type LifecycleStage = 'active' | 'deleted'
+
+export interface KeyValue {
+  key: string
+  value: string
+}
+
+export interface Experiment {
+  experiment_id: string
+  name: string
+  artifact_location: string | null
+  lifecycle_stage: LifecycleStage
+  creation_time: number | null
+  last_update_time: number | null
+  tags: KeyValue[]
+}
+
+/**
+ * A metric value as MLflow returns it: NaN stays NaN (stored as is_nan), +-inf
+ * comes back as the +-max double it is stored as.
+ */
+export interface Metric {
+  key: string
+  value: number
+  timestamp: number | null
+  step: number
+}
+
+export interface RunInfo {
+  run_id: string
+  /** Same as run_id; MLflow keeps it for old clients. */
+  run_uuid: string
+  run_name: string | null
+  experiment_id: string
+  user_id: string | null
+  status: RunStatus | null
+  start_time: number | null
+  end_time: number | null
+  artifact_uri: string | null
+  lifecycle_stage: LifecycleStage | null
+}
+
+export interface Dataset {
+  name: string
+  digest: string
+  source_type: string
+  source: string
+  schema: string | null
+  profile: string | null
+}
+
+export interface DatasetInput {
+  tags: KeyValue[]
+  dataset: Dataset
+}
+
+export interface ModelInput {
+  model_id: string
+}
+
+export interface ModelOutput {
+  model_id: string
+  step: number
+}
+
+export interface Run {
+  info: RunInfo
+  data: {
+    metrics: Metric[]
+    params: KeyValue[]
+    tags: KeyValue[]
+  }
+  inputs: {
+    dataset_inputs: DatasetInput[]
+    model_inputs: ModelInput[]
+  }
+  outputs: {
+    model_outputs: ModelOutput[]
+  }
+}
+
+/** What the app learnt about a connected store from its catalog. */
+export interface StoreDescription {
+  /** The alembic revision in alembic_version, or null when the table is missing (MLflow < 1.1). */
+  revision: string | null
+  /** Human range of MLflow versions that write this revision, e.g. "3.5 – 3.5.x". */
+  mlflow_versions: string
+  /** Whether the revision is one MLflow Desk knows. Unknown (newer) ones are read best-effort. */
+  known_revision: boolean
+  schema: string
+  table_count: number
+  /** Features the store's schema supports; the UI hides what is missing. */
+  features: {
+    run_name_column: boolean
+    latest_metrics: boolean
+    datasets: boolean
+    model_registry: boolean
+    model_aliases: boolean
+    logged_models: boolean
+    traces: boolean
+  }
+}
