@@ -21,3 +21,8 @@ export function isChannel(name: string): name is Channel {
 export const EVENTS = ['session:changed'] as const
 
 export type EventName = (typeof EVENTS)[number]
+
+/** The IPC channel an event travels on (main -> renderer). */
+export function eventChannel(event: EventName): string {
+  return `event:${event}`
+}

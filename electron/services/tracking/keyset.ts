@@ -10,6 +10,8 @@ export interface OrderKey {
   nulls: 'FIRST' | 'LAST'
   /** Postgres type to cast the bound value to, e.g. `bigint`, `text`. */
   cast: string
+  /** False for columns that cannot be NULL (a primary key): no NULL branches are generated. */
+  nullable?: boolean
 }
 
 export function orderByClause(keys: readonly OrderKey[]): string {
@@ -23,21 +25,28 @@ export function orderByClause(keys: readonly OrderKey[]): string {
  */
 export function keysetCondition(keys: readonly OrderKey[], values: readonly unknown[], bind: unknown[]): string {
   if (values.length !== keys.length) throw new Error('keyset: one value per order key expected')
-  const param = (v: unknown, cast: string) => {
-    bind.push(v)
-    return `$${bind.length}::${cast}`
+  // Each value is bound once and referenced wherever it is needed.
+  const params = new Map<number, string>()
+  const param = (i: number) => {
+    let p = params.get(i)
+    if (!p) {
+      bind.push(values[i])
+      params.set(i, (p = `$${bind.length}::${keys[i].cast}`))
+    }
+    return p
   }
-  const equal = (k: OrderKey, v: unknown) => (v === null ? `${k.sql} IS NULL` : `${k.sql} = ${param(v, k.cast)}`)
-  const after = (k: OrderKey, v: unknown): string | null => {
-    if (v === null) return k.nulls === 'FIRST' ? `${k.sql} IS NOT NULL` : null
-    const cmp = `${k.sql} ${k.direction === 'ASC' ? '>' : '<'} ${param(v, k.cast)}`
-    return k.nulls === 'LAST' ? `(${cmp} OR ${k.sql} IS NULL)` : cmp
+  const equal = (i: number) => (values[i] === null ? `${keys[i].sql} IS NULL` : `${keys[i].sql} = ${param(i)}`)
+  const after = (i: number): string | null => {
+    const k = keys[i]
+    if (values[i] === null) return k.nulls === 'FIRST' ? `${k.sql} IS NOT NULL` : null
+    const cmp = `${k.sql} ${k.direction === 'ASC' ? '>' : '<'} ${param(i)}`
+    return k.nulls === 'LAST' && k.nullable !== false ? `(${cmp} OR ${k.sql} IS NULL)` : cmp
   }
   const branches: string[] = []
   for (let i = 0; i < keys.length; i++) {
-    const tail = after(keys[i], values[i])
+    const tail = after(i)
     if (tail === null) continue
-    const prefix = keys.slice(0, i).map((k, j) => equal(k, values[j]))
+    const prefix = keys.slice(0, i).map((_, j) => equal(j))
     branches.push([...prefix, tail].join(' AND '))
   }
   return branches.length ? `(${branches.map((b) => `(${b})`).join(' OR ')})` : 'FALSE'

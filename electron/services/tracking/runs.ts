@@ -15,7 +15,7 @@ import { lifecycleStages } from './viewType'
  */
 export const DEFAULT_RUN_ORDER: readonly OrderKey[] = [
   { sql: 'r.start_time', direction: 'DESC', nulls: 'FIRST', cast: 'bigint' },
-  { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text' },
+  { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false },
 ]
 
 /** search_runs over experiments: MLflow's results and order, keyset-paged. */

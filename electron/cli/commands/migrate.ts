@@ -1,0 +1,57 @@
+import { Command, Option } from 'commander'
+import { AppError } from '@shared/api/errors'
+import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
+import { migrateStore } from '../../services/tracking/migrate'
+import pg from 'pg'
+import { seedStore } from '../../services/demo/generator'
+import type { CliIO } from '../io'
+import type { GlobalOptions } from '../storeOptions'
+import { parseIntOption } from './validate'
+
+function urlOption(cmd: Command, what: string): string {
+  const { url } = cmd.optsWithGlobals<GlobalOptions>()
+  if (!url) throw new AppError('BAD_REQUEST', `${what} needs --url postgresql://USER@HOST:PORT/DB (it writes, so it never defaults to a profile).`, { field: 'url' })
+  return url
+}
+
+export function migrateCommand(io: CliIO): Command {
+  return new Command('migrate')
+    .description("Create MLflow's schema (latest revision) in an empty PostgreSQL database; refuses any other schema")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const target = parseConnectionUrl(urlOption(cmd, 'migrate'))
+      const result = await migrateStore(target)
+      io.out(
+        result.alreadyCurrent
+          ? `${describeTarget(target)} is already at MLflow schema revision ${result.revision}; nothing to do.`
+          : `Migrated ${describeTarget(target)} to MLflow schema revision ${result.revision} (${result.applied.join(', ')}).`,
+      )
+    })
+}
+
+export function generateCommand(io: CliIO): Command {
+  return new Command('generate')
+    .description('Fill an empty database with a generated MLflow store (demo data, or large ones for benchmarks)')
+    .addOption(new Option('--size <size>', 'small: the demo; medium: 20k runs; large: 100k runs, 10M+ metric rows').choices(['small', 'medium', 'large']).default('small'))
+    .option('--seed <n>', 'random seed', '1')
+    .option('--artifact-root <dir>', 'where artifacts are written (small size)')
+    .action(async (opts: { size: 'small' | 'medium' | 'large'; seed: string; artifactRoot?: string }, cmd: Command) => {
+      const target = parseConnectionUrl(urlOption(cmd, 'generate'))
+      await migrateStore(target)
+      const client = new pg.Client({ ...target })
+      await client.connect()
+      try {
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
+        if (rows[0].n > 0) throw new AppError('SCHEMA_MISMATCH', `${describeTarget(target)} already holds experiments; generate only fills an empty store.`)
+        const started = Date.now()
+        const report = await seedStore(client, {
+          size: opts.size,
+          seed: parseIntOption('--seed', opts.seed),
+          artifactRoot: opts.artifactRoot ?? `${io.home}/generated-artifacts`,
+          onProgress: (m) => io.err(m),
+        })
+        io.out(JSON.stringify({ ...report, elapsed_s: (Date.now() - started) / 1000 }, null, 2))
+      } finally {
+        await client.end()
+      }
+    })
+}

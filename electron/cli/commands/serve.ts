@@ -1,0 +1,45 @@
+import { Command } from 'commander'
+import { createHandlers } from '../../services/api/handlers'
+import { APP_INFO } from '../../services/appInfo'
+import { startHttpTransport } from '../../services/http/httpServer'
+import { redact } from '../../services/security/redact'
+import { Session } from '../../services/session'
+import type { CliIO } from '../io'
+import { rendererDir } from '../paths'
+import { storeSourceFor } from '../storeOptions'
+import { parseIntOption } from './validate'
+
+/**
+ * Serve the UI over the local HTTP transport until stopped. `announce` turns
+ * the URL into the line to print (`start` says why it is not a window).
+ */
+export async function serveUi(cmd: Command, io: CliIO, port: number, announce: (url: string) => string): Promise<void> {
+  const resolved = storeSourceFor(cmd, io, true)
+  const session = new Session(resolved.source)
+  try {
+    // Open the store before printing the URL, so the first page has data; a
+    // failure is shown in the UI too, so it only warns here.
+    await session.store().catch((e: unknown) => io.err(`warning: ${redact(e instanceof Error ? e.message : String(e))}`))
+    const transport = await startHttpTransport({
+      handlers: createHandlers({ session, app: APP_INFO, transport: 'http' }),
+      rendererDir: rendererDir(io.env),
+      port,
+    })
+    io.out(announce(transport.openUrl))
+    await io.untilStopped()
+    await transport.close()
+  } finally {
+    await session.close()
+    await resolved.dispose()
+  }
+}
+
+export function serveCommand(io: CliIO): Command {
+  return new Command('serve')
+    .description('Serve the app on http://127.0.0.1 (for machines without Electron); the store defaults to the demo')
+    .option('--port <n>', 'port to listen on (default: a free one)')
+    .action(async (opts: { port?: string }, cmd: Command) => {
+      const port = parseIntOption('--port', opts.port) ?? 0
+      await serveUi(cmd, io, port, (url) => `MLflow Desk is serving on ${url}  (Ctrl-C to stop)`)
+    })
+}

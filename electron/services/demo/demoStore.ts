@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
+import pg from 'pg'
+import type { ConnectionSummary } from '@shared/api/contract'
+import { AppError, isAppError } from '@shared/api/errors'
+import { demoPaths } from '../config/appPaths'
+import { describeTarget, type ConnectionTarget } from '../connections/connectionUrl'
+import { migrateStore } from '../tracking/migrate'
+import { startCluster, type EmbeddedCluster } from './embeddedCluster'
+import { seedStore } from './generator'
+
+export const DEMO_DATABASE = 'mlflow_demo'
+
+export interface DemoStore {
+  target: ConnectionTarget
+  cluster: EmbeddedCluster
+  artifactRoot: string
+  /** True when this call seeded the store (first start). */
+  seededNow: boolean
+}
+
+/** The demo cluster's password: random per installation, kept in a 0600 file beside the data. */
+async function demoPassword(file: string): Promise<string> {
+  if (existsSync(file)) {
+    const { password } = JSON.parse(readFileSync(file, 'utf8')) as { password?: string }
+    if (password) return password
+  }
+  const password = randomBytes(18).toString('base64url')
+  await writeFile(file, JSON.stringify({ password }) + '\n', { mode: 0o600 })
+  await chmod(file, 0o600)
+  return password
+}
+
+/**
+ * The built-in demo store: an embedded PostgreSQL in the app's data folder,
+ * migrated to MLflow's schema and seeded once with generated runs and artifacts.
+ * Idempotent and safe to call from two processes at once (a second one joins
+ * the running server; seeding takes an advisory lock and re-checks).
+ */
+export async function ensureDemoStore(home: string, onProgress: (msg: string) => void = () => undefined): Promise<DemoStore> {
+  const paths = demoPaths(home)
+  await mkdir(paths.root, { recursive: true, mode: 0o700 })
+  const password = await demoPassword(paths.credentials)
+  onProgress('Starting the embedded PostgreSQL…')
+  const cluster = await startCluster({ dataDir: paths.pgData, password })
+  const admin = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, password, database: 'postgres' })
+  try {
+    await admin.connect()
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DEMO_DATABASE}`)
+  } catch (e) {
+    throw new AppError('DEMO_UNAVAILABLE', `The demo store could not be prepared: ${e instanceof Error ? e.message : String(e)}`)
+  } finally {
+    await admin.end().catch(() => undefined)
+  }
+  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password, database: DEMO_DATABASE }
+  await migrateStore(target)
+  const seededNow = await seedOnce(target, paths.artifacts, onProgress)
+  return { target, cluster, artifactRoot: paths.artifacts, seededNow }
+}
+
+async function seedOnce(target: ConnectionTarget, artifactRoot: string, onProgress: (msg: string) => void): Promise<boolean> {
+  const client = new pg.Client({ ...target })
+  await client.connect()
+  try {
+    // Serialise concurrent first starts; the loser finds the store seeded.
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['mlflow-desk-demo-seed'])
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
+    if (rows[0].n > 0) return false
+    onProgress('Seeding the demo store (first start only)…')
+    await seedStore(client, { size: 'small', artifactRoot, onProgress })
+    return true
+  } catch (e) {
+    if (isAppError(e)) throw e
+    throw new AppError('DEMO_UNAVAILABLE', `Seeding the demo store failed: ${e instanceof Error ? e.message : String(e)}`)
+  } finally {
+    await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined)
+    await client.end().catch(() => undefined)
+  }
+}
+
+export function demoSummary(target: ConnectionTarget): ConnectionSummary {
+  return { id: 'demo', name: 'Demo store', environment: 'demo', display: describeTarget(target) }
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import sirv from 'sirv'
+import { decodeWire, encodeWire } from '@shared/api/wireJson'
+import type { EventName, EventPayload } from '@shared/api/contract'
+import { AppError, type AppErrorCode, type Envelope } from '@shared/api/errors'
+import { dispatch } from '../api/dispatch'
+import type { Handlers } from '../api/handlers'
+import { allowedHost, allowedOrigin, requestToken, SECURITY_HEADERS, tokenMatches } from './security'
+import { statusForError } from './statusForError'
+
+export interface HttpTransportOptions {
+  handlers: Handlers
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  /** 0 picks a free port. */
+  port?: number
+  /** Default: a fresh random token per start. */
+  token?: string
+}
+
+export interface HttpTransport {
+  url: string
+  /** The URL to open: carries the token once; the renderer moves it out of the address bar. */
+  openUrl: string
+  port: number
+  token: string
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  close(): Promise<void>
+}
+
+const MAX_BODY = 1024 * 1024
+
+function send(res: ServerResponse, status: number, envelope: Envelope<unknown>): void {
+  const body = encodeWire(envelope)
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(body)
+}
+
+function fail(res: ServerResponse, code: AppErrorCode, message: string): void {
+  send(res, statusForError(code), { ok: false, error: { code, message } })
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0
+  const chunks: Buffer[] = []
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY) throw new AppError('BAD_REQUEST', 'Request body is larger than 1 MiB.')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * The local HTTP transport (`mlflow-desk serve`): the built renderer plus
+ * `POST /api/<channel>` over the same handlers as Electron IPC. Bound to
+ * 127.0.0.1 only; every /api/ request needs the per-start token.
+ */
+export async function startHttpTransport(opts: HttpTransportOptions): Promise<HttpTransport> {
+  const token = opts.token ?? randomBytes(24).toString('base64url')
+  if (!existsSync(opts.rendererDir)) {
+    throw new AppError('INTERNAL', `The built renderer is missing at ${opts.rendererDir}: run "npm run build" first.`)
+  }
+  const statics = sirv(opts.rendererDir, {
+    dev: false,
+    etag: true,
+    setHeaders: (res) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
+    },
+  })
+  const streams = new Set<ServerResponse>()
+  let port = 0
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch(() => fail(res, 'INTERNAL', 'The request could not be handled.'))
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHost(req, port)) return fail(res, 'FORBIDDEN', 'Host not allowed: use http://127.0.0.1:' + port)
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 'FORBIDDEN', 'Only GET is served outside /api/.')
+      return statics(req, res, () => fail(res, 'NOT_FOUND', `Not found: ${url.pathname}`))
+    }
+    // EventSource cannot send headers, so the event stream alone takes the token as a query parameter.
+    const given = url.pathname === '/api/events' ? url.searchParams.get('token') : requestToken(req)
+    if (!tokenMatches(given, token)) return fail(res, 'UNAUTHORIZED', 'Missing or wrong token.')
+    if (!allowedOrigin(req, port)) return fail(res, 'FORBIDDEN', 'Cross-origin requests are refused.')
+    if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res)
+    if (req.method !== 'POST') return fail(res, 'BAD_REQUEST', 'API calls are POST with a JSON body.')
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return fail(res, 'BAD_REQUEST', 'API calls need Content-Type: application/json.')
+    }
+    let body: unknown
+    try {
+      const text = await readBody(req)
+      body = text.trim() === '' ? {} : decodeWire(text)
+    } catch (e) {
+      return fail(res, 'BAD_REQUEST', e instanceof AppError ? e.message : 'The request body is not valid JSON.')
+    }
+    const channel = decodeURIComponent(url.pathname.slice('/api/'.length))
+    const envelope = await dispatch(opts.handlers, channel, body)
+    send(res, envelope.ok ? 200 : statusForError(envelope.error.code), envelope)
+  }
+
+  function openEventStream(res: ServerResponse): void {
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
+    res.write(': connected\n\n')
+    streams.add(res)
+    res.on('close', () => streams.delete(res))
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  const base = `http://127.0.0.1:${port}`
+  return {
+    url: base,
+    openUrl: `${base}/?token=${token}`,
+    port,
+    token,
+    emit(event, payload) {
+      const frame = `event: ${event}\ndata: ${encodeWire(payload)}\n\n`
+      for (const s of streams) s.write(frame)
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of streams) s.end()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

@@ -1,0 +1,66 @@
+import type { Channel, EventName } from '@shared/api/channelNames'
+import type { Envelope } from '@shared/api/errors'
+import { decodeWire, encodeWire } from '@shared/api/wireJson'
+
+/** How a call reaches the services. The rest of the renderer never knows which one it has. */
+export interface Transport {
+  readonly kind: 'ipc' | 'http'
+  invoke(channel: Channel, request: unknown): Promise<Envelope<unknown>>
+  on(event: EventName, listener: (payload: unknown) => void): () => void
+}
+
+const TOKEN_KEY = 'mlflow-desk-token'
+
+/**
+ * The HTTP transport's token arrives once in the page URL (?token=...). Keep it
+ * for this tab only and take it out of the address bar and history.
+ */
+function takeToken(): string {
+  const url = new URL(window.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl)
+    url.searchParams.delete('token')
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? ''
+}
+
+function httpTransport(): Transport {
+  const token = takeToken()
+  return {
+    kind: 'http',
+    async invoke(channel, request) {
+      let res: Response
+      try {
+        res = await fetch(`/api/${encodeURIComponent(channel)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: encodeWire(request ?? {}),
+        })
+      } catch {
+        return { ok: false, error: { code: 'CONNECTION_REFUSED', message: 'MLflow Desk’s local server is not answering. Is `mlflow-desk serve` still running?' } }
+      }
+      const text = await res.text()
+      try {
+        return decodeWire(text) as Envelope<unknown>
+      } catch {
+        return { ok: false, error: { code: 'INTERNAL', message: `Unexpected answer from the local server (HTTP ${res.status}).` } }
+      }
+    },
+    on(event, listener) {
+      const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
+      const handler = (e: MessageEvent) => listener(decodeWire(e.data))
+      source.addEventListener(event, handler)
+      return () => source.close()
+    },
+  }
+}
+
+function ipcTransport(bridge: NonNullable<Window['mlflowDesk']>): Transport {
+  return { kind: 'ipc', invoke: (c, r) => bridge.invoke(c, r), on: (e, l) => bridge.on(e, l) }
+}
+
+export function detectTransport(): Transport {
+  return window.mlflowDesk ? ipcTransport(window.mlflowDesk) : httpTransport()
+}

@@ -1,0 +1,42 @@
+import { onBeforeUnmount, onMounted } from 'vue'
+
+export interface Shortcut {
+  /** e.g. "/", "r", "?", "mod+k" (mod = Ctrl, or Cmd on macOS) */
+  keys: string
+  run: (e: KeyboardEvent) => void
+  /** Also fire while typing in an input. */
+  inInputs?: boolean
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform)
+
+function matches(e: KeyboardEvent, keys: string): boolean {
+  const parts = keys.toLowerCase().split('+')
+  const key = parts.pop()!
+  const mod = parts.includes('mod')
+  if (mod !== (isMac ? e.metaKey : e.ctrlKey)) return false
+  if (parts.includes('shift') !== e.shiftKey && key.length > 1) return false
+  return e.key.toLowerCase() === key
+}
+
+function typing(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null
+  return !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))
+}
+
+/** Page-level keyboard shortcuts, active while the component is mounted. */
+export function useShortcuts(shortcuts: Shortcut[]): void {
+  const onKey = (e: KeyboardEvent) => {
+    for (const s of shortcuts) {
+      if ((s.inInputs || !typing(e)) && matches(e, s.keys)) {
+        e.preventDefault()
+        s.run(e)
+        return
+      }
+    }
+  }
+  onMounted(() => window.addEventListener('keydown', onKey))
+  onBeforeUnmount(() => window.removeEventListener('keydown', onKey))
+}
+
+export const modKey = isMac ? '⌘' : 'Ctrl'

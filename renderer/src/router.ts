@@ -1,0 +1,17 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+
+/** Hash history: works the same from file:// (Electron) and from the local HTTP server. */
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/experiments' },
+    { path: '/experiments', name: 'experiments', component: () => import('./views/ExperimentsView.vue') },
+    {
+      path: '/experiments/:ids/runs',
+      name: 'runs',
+      component: () => import('./views/RunsView.vue'),
+      props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
+    },
+    { path: '/:pathMatch(.*)*', redirect: '/experiments' },
+  ],
+})

@@ -1,0 +1,45 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ExperimentWithStats } from '@shared/api/contract'
+import type { ViewType } from '@shared/domain/mlflow'
+import { api } from '@/api'
+
+/** The experiments list of the connected store, with its view and name filter. */
+export const useExperimentsStore = defineStore('experiments', () => {
+  const items = ref<ExperimentWithStats[]>([])
+  const view = ref<ViewType>('active')
+  const filter = ref('')
+  const loading = ref(false)
+  const loaded = ref(false)
+  const error = ref<unknown>(null)
+  let seq = 0
+
+  const filtered = computed(() => {
+    const q = filter.value.trim().toLowerCase()
+    return q ? items.value.filter((e) => e.name.toLowerCase().includes(q) || e.experiment_id === q) : items.value
+  })
+
+  async function load() {
+    const mine = ++seq
+    loading.value = true
+    error.value = null
+    try {
+      const res = await api.call('experiments:list', { view: view.value })
+      if (mine !== seq) return
+      items.value = res.experiments
+      loaded.value = true
+    } catch (e) {
+      if (mine === seq) error.value = e
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  function byId(id: string): ExperimentWithStats | undefined {
+    return items.value.find((e) => e.experiment_id === id)
+  }
+
+  return { items, view, filter, filtered, loading, loaded, error, load, byId }
+})
+
+if (import.meta.hot) import.meta.hot.accept()

@@ -1,0 +1,51 @@
+import { describe, expect, it, vi } from 'vitest'
+import { dispatch } from '../../../electron/services/api/dispatch'
+import type { Handlers } from '../../../electron/services/api/handlers'
+import { AppError } from '../../../shared/api/errors'
+
+function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unexpected = () => Promise.reject(new Error('not expected in this test'))
+  return {
+    'app:info': async () => ({ name: 'MLflow Desk', version: '0', transport: 'http' }),
+    'session:describe': unexpected,
+    'experiments:list': unexpected,
+    'runs:search': vi.fn(async () => ({ runs: [], next_page_token: null })),
+    'runs:get': unexpected,
+    ...overrides,
+  } as Handlers
+}
+
+describe('dispatch: the boundary every transport goes through', () => {
+  it('refuses an unknown channel with a typed error', async () => {
+    expect(await dispatch(fakeHandlers(), 'runs:delete', {})).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) })
+  })
+
+  it('validates requests and names the bad field', async () => {
+    const h = fakeHandlers()
+    const res = await dispatch(h, 'runs:search', { experiment_ids: ['1', 'abc'] })
+    expect(res).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('experiment_ids.1'), details: { field: 'experiment_ids.1' } } })
+    expect(h['runs:search']).not.toHaveBeenCalled()
+  })
+
+  it('refuses unknown fields, wrong types and out-of-range numbers', async () => {
+    const h = fakeHandlers()
+    for (const body of [{ experiment_ids: ['1'], sql: 'DROP' }, { experiment_ids: '1' }, { experiment_ids: ['1'], max_results: 50_001 }, null, 'text', [1]]) {
+      const res = await dispatch(h, 'runs:search', body)
+      expect(res.ok).toBe(false)
+      if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST')
+    }
+  })
+
+  it('applies defaults from the contract (view active, 1000 results like MLflow)', async () => {
+    const h = fakeHandlers()
+    await dispatch(h, 'runs:search', { experiment_ids: [0, '3'] })
+    expect(h['runs:search']).toHaveBeenCalledWith({ experiment_ids: ['0', '3'], view: 'active', max_results: 1000 })
+  })
+
+  it('wraps typed errors and hides untyped ones behind a safe message', async () => {
+    const typed = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }), 'runs:search', { experiment_ids: ['1'] })
+    expect(typed).toEqual({ ok: false, error: { code: 'TIMEOUT', message: 'too slow' } })
+    const raw = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new Error('boom at postgresql://u:pw123456@h/db')) }), 'runs:search', { experiment_ids: ['1'] })
+    expect(raw).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.not.stringContaining('pw123456') } })
+  })
+})
