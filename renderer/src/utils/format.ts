@@ -36,3 +36,18 @@ export function formatMetric(v: number): string {
   const abs = Math.abs(v)
   return abs !== 0 && (abs < 1e-4 || abs >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)))
 }
+
+/** A one-line preview of a markdown note (MLflow's mlflow.note.content): markup dropped. */
+export function notePreview(markdown: string | undefined): string | undefined {
+  if (!markdown) return undefined
+  const text = markdown
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*`~>#|]+/g, '')
+    // Underscores mark emphasis only at word edges; inside identifiers (val_acc) they stay.
+    .replace(/(^|\s)_+|_+(?=\s|$|[.,;:!?])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return text || undefined
+}

@@ -1,0 +1,14 @@
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Page } from '@playwright/test'
+
+const DIR = resolve(__dirname, '../../../test-results/screenshots')
+
+/** Screens are looked at, not just asserted: every e2e run leaves PNGs here. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(DIR, { recursive: true })
+  const path = resolve(DIR, `${name}.png`)
+  // Transitions finished instantly: a theme switch must not be caught halfway.
+  await page.screenshot({ path, animations: 'disabled' })
+  return path
+}
