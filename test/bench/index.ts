@@ -1,0 +1,170 @@
+/**
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N]
+ *
+ * Times the reads the app does, on a large generated store (kept under
+ * BENCH_DIR between runs) or on any existing store given with --url. Prints one
+ * line per figure: name, median, min, max. On the medium store — the shape of
+ * the store MLflow's own timings were taken on (../shared/mlflow-schema.md,
+ * "Baseline") — it also prints the ratio to MLflow's figures.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { parseConnectionUrl, targetToUrl, type ConnectionTarget } from '../../electron/services/connections/connectionUrl'
+import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { seedStore, type SeedSize } from '../../electron/services/demo/generator'
+import { listExperimentsWithStats } from '../../electron/services/tracking/experiments'
+import { migrateStore } from '../../electron/services/tracking/migrate'
+import { getRun, searchRuns } from '../../electron/services/tracking/runs'
+import { ensureBenchStore, type BenchStore } from './benchStore'
+import { formatFigure, measure, type Figure } from './measure'
+
+/** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
+const MLFLOW_BASELINE_MS: Record<string, number> = {
+  'runs.search first page (100), biggest experiment': 119.7,
+  'runs.search first page (100), all experiments': 131.6,
+  'runs.get': 8.4,
+}
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    size: { type: 'string', default: 'large' },
+    repeat: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+  },
+})
+
+const log = (m: string) => console.error(m)
+
+async function storeFacts(store: StoreHandle) {
+  const [facts] = await store.select<{ runs: number; experiments: number; metric_rows: number }>(
+    `SELECT (SELECT count(*) FROM runs)::int AS runs, (SELECT count(*) FROM experiments)::int AS experiments,
+            (SELECT reltuples::bigint FROM pg_class WHERE relname = 'metrics' AND relnamespace = current_schema()::regnamespace) AS metric_rows`,
+  )
+  const [biggest] = await store.select<{ experiment_id: number; n: number }>(
+    `SELECT experiment_id, count(*)::int AS n FROM runs WHERE lifecycle_stage = 'active' GROUP BY experiment_id ORDER BY n DESC LIMIT 1`,
+  )
+  return { ...facts, biggest }
+}
+
+async function runCases(store: StoreHandle, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
+  const facts = await storeFacts(store)
+  log(`store: ${facts.runs.toLocaleString('en-US')} runs in ${facts.experiments} experiments, ~${Number(facts.metric_rows).toLocaleString('en-US')} metric rows; biggest experiment ${facts.biggest.experiment_id} (${facts.biggest.n.toLocaleString('en-US')} active runs)`)
+  const all = (await listExperimentsWithStats(store, 'all')).map((e) => e.experiment_id)
+  const big = [String(facts.biggest.experiment_id)]
+  const figures: Figure[] = []
+  figures.push(await measure('experiments.list with run counts', () => listExperimentsWithStats(store, 'active'), opts))
+  figures.push(await measure('runs.search first page (100), biggest experiment', () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100 }), opts))
+
+  // Walk to a deep page once (not timed), then time fetching that page.
+  const depth = Math.min(500, Math.floor(facts.biggest.n / 100))
+  let token: string | null = null
+  for (let p = 1; p < depth; p++) token = (await searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: token })).next_page_token
+  if (depth > 1 && token) {
+    const t = token
+    figures.push(await measure(`runs.search page ${depth} (100/page), biggest experiment`, () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: t }), opts))
+  }
+  figures.push(await measure('runs.search first page (100), all experiments', () => searchRuns(store, { experiment_ids: all, view: 'all', max_results: 100 }), opts))
+  const [someRun] = await store.select<{ run_uuid: string }>('SELECT run_uuid FROM latest_metrics LIMIT 1')
+  figures.push(await measure('runs.get', () => getRun(store, someRun.run_uuid), opts))
+  return figures
+}
+
+/** The HTTP app from `npm run build`: process start until it prints its URL. */
+async function appStart(target: ConnectionTarget, repeat: number): Promise<Figure | null> {
+  const cli = resolve(__dirname, '../../out/main/cli.js')
+  if (!existsSync(cli)) return null
+  return measure(
+    'app start: serve ready (process start -> URL printed)',
+    () =>
+      new Promise<void>((done, fail) => {
+        const child = spawn(process.execPath, [cli, 'serve', '--url', targetToUrl(target, true)], { stdio: ['ignore', 'pipe', 'pipe'] })
+        child.stdout.on('data', (d: Buffer) => {
+          if (String(d).includes('token=')) {
+            child.kill('SIGTERM')
+            done()
+          }
+        })
+        child.on('exit', (code) => (code ? fail(new Error(`serve exited ${code}`)) : undefined))
+      }),
+    { repeat, warmup: 1 },
+  )
+}
+
+/** Seeding the built-in demo store (what the first `npm start` pays). */
+async function demoSeed(target: ConnectionTarget, repeat: number): Promise<Figure> {
+  const admin = new pg.Client({ ...target, database: 'postgres' })
+  await admin.connect()
+  const dir = await mkdtemp(join(tmpdir(), 'bench-demo-'))
+  let i = 0
+  try {
+    return await measure(
+      'demo store seed (small: ~350 runs, ~100k metric rows, artifacts)',
+      async () => {
+        const db = `bench_demo_seed_${process.pid}_${i++}`
+        await admin.query(`CREATE DATABASE ${db}`)
+        try {
+          await migrateStore({ ...target, database: db })
+          const c = new pg.Client({ ...target, database: db })
+          await c.connect()
+          try {
+            await seedStore(c, { size: 'small', artifactRoot: join(dir, db) })
+          } finally {
+            await c.end()
+          }
+        } finally {
+          await admin.query(`DROP DATABASE ${db}`)
+        }
+      },
+      { repeat, warmup: 0 },
+    )
+  } finally {
+    await admin.end()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = { repeat: Number(args.repeat), warmup: Number(args.warmup) }
+  let bench: BenchStore | null = null
+  let target: ConnectionTarget
+  if (args.url) {
+    target = parseConnectionUrl(args.url)
+  } else {
+    const size = args.size as SeedSize
+    if (!['small', 'medium', 'large'].includes(size)) throw new Error(`--size: small, medium or large, not "${size}"`)
+    bench = await ensureBenchStore(size, log)
+    target = bench.target
+    if (bench.generated) log(`generated the ${size} store in ${bench.generated.seconds.toFixed(1)} s`)
+  }
+  const store = await openStore(target)
+  try {
+    const [{ size }] = await store.select<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size')
+    log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
+    const figures = await runCases(store, opts)
+    const start = await appStart(target, 5)
+    if (start) figures.push(start)
+    if (bench) figures.push(await demoSeed(target, 3))
+    for (const f of figures) console.log(formatFigure(f))
+    if (args.size === 'medium' && !args.url) {
+      console.log('\nratio to MLflow 3.5 SqlAlchemyStore on its 20k-run store (MLflow median / ours):')
+      for (const f of figures) {
+        const base = MLFLOW_BASELINE_MS[f.name]
+        if (base) console.log(`${f.name.padEnd(58)} ${(base / f.median).toFixed(1).padStart(6)}x   (MLflow ${base} ms)`)
+      }
+    }
+  } finally {
+    await store.close()
+    if (bench?.cluster.owned) await bench.cluster.stop()
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exitCode = 1
+})
