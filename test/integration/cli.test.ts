@@ -1,17 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest'
-import { runCli } from '../../electron/cli/program'
-import type { CliIO } from '../../electron/cli/io'
+import { cli } from '../helpers/cliRunner'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), env, home: '/nonexistent-home', untilStopped: async () => undefined }
-  const code = await runCli(args, io)
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') }
-}
 
 /** Python's json reads bare NaN; JavaScript's does not. Tests read CLI JSON like Python would. */
 function parsePythonJson(text: string): any {

@@ -33,9 +33,11 @@ export function generateCommand(io: CliIO): Command {
   return new Command('generate')
     .description('Fill an empty database with a generated MLflow store (demo data, or large ones for benchmarks)')
     .addOption(new Option('--size <size>', 'small: the demo; medium: 20k runs; large: 100k runs, 10M+ metric rows').choices(['small', 'medium', 'large']).default('small'))
+    .option('--large', 'same as --size large (the benchmark store)')
     .option('--seed <n>', 'random seed', '1')
     .option('--artifact-root <dir>', 'where artifacts are written (small size)')
-    .action(async (opts: { size: 'small' | 'medium' | 'large'; seed: string; artifactRoot?: string }, cmd: Command) => {
+    .action(async (opts: { size: 'small' | 'medium' | 'large'; large?: boolean; seed: string; artifactRoot?: string }, cmd: Command) => {
+      const size = opts.large ? 'large' : opts.size
       const target = parseConnectionUrl(urlOption(cmd, 'generate'))
       await migrateStore(target)
       const client = new pg.Client({ ...target })
@@ -45,7 +47,7 @@ export function generateCommand(io: CliIO): Command {
         if (rows[0].n > 0) throw new AppError('SCHEMA_MISMATCH', `${describeTarget(target)} already holds experiments; generate only fills an empty store.`)
         const started = Date.now()
         const report = await seedStore(client, {
-          size: opts.size,
+          size,
           seed: parseIntOption('--seed', opts.seed),
           artifactRoot: resolve(opts.artifactRoot ?? join(io.home, 'generated-artifacts')),
           onProgress: (m) => io.err(m),
