@@ -20,7 +20,7 @@ export interface BenchStore {
  * An embedded PostgreSQL under BENCH_DIR holding mlflow_bench_<size>: created
  * with our migrations and the generator the first time, reused afterwards.
  */
-export async function ensureBenchStore(size: SeedSize, log: (msg: string) => void): Promise<BenchStore> {
+export async function ensureBenchStore(size: SeedSize, log: (msg: string) => void, regenerate = false): Promise<BenchStore> {
   const cluster = await startCluster({ dataDir: join(BENCH_DIR, 'pg'), password: 'mlflow-desk-bench' })
   const database = `mlflow_bench_${size}`
   const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database }
@@ -28,7 +28,7 @@ export async function ensureBenchStore(size: SeedSize, log: (msg: string) => voi
   await admin.connect()
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1
-    if (exists && (await hasRuns(target))) return { target, cluster }
+    if (!regenerate && exists && (await hasRuns(target))) return { target, cluster }
     log(`generating the ${size} store in ${BENCH_DIR} (once; it is kept for later runs)…`)
     await admin.query(`DROP DATABASE IF EXISTS ${database}`)
     await admin.query(`CREATE DATABASE ${database}`)

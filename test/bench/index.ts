@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: 'large' },
     repeat: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
+    regenerate: { type: 'boolean', default: false },
   },
 })
 
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   } else {
     const size = args.size as SeedSize
     if (!['small', 'medium', 'large'].includes(size)) throw new Error(`--size: small, medium or large, not "${size}"`)
-    bench = await ensureBenchStore(size, log)
+    bench = await ensureBenchStore(size, log, args.regenerate)
     target = bench.target
     if (bench.generated) log(`generated the ${size} store in ${bench.generated.seconds.toFixed(1)} s`)
   }

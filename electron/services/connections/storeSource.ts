@@ -23,14 +23,15 @@ export const DEMO_PROFILE = 'demo'
 function demoSource(home: string, onProgress?: (msg: string) => void): ResolvedStoreSource {
   let demo: Promise<DemoStore> | null = null
   const start = () => (demo ??= ensureDemoStore(home, onProgress))
+  // The display is filled in once the embedded server has a port.
+  const summary: StoreSource['summary'] = { id: 'demo', name: 'Demo store', environment: 'demo', display: 'embedded PostgreSQL' }
   return {
     origin: `--profile ${DEMO_PROFILE}`,
     source: {
-      // The display is filled in once the embedded server has a port.
-      summary: { id: 'demo', name: 'Demo store', environment: 'demo', display: 'embedded PostgreSQL' },
-      async resolve() {
+      summary,
+      resolve: async () => {
         const d = await start()
-        Object.assign(this.summary, demoSummary(d.target))
+        Object.assign(summary, demoSummary(d.target))
         return d.target
       },
     },
