@@ -35,6 +35,18 @@ export const APP_ERROR_CODES = [
   'CANCELLED',
   /** The embedded demo store could not start. */
   'DEMO_UNAVAILABLE',
+  /** The profiles file cannot be read (the message names the file, line and column). */
+  'PROFILES_FILE_INVALID',
+  /** A stored secret cannot be decrypted here (other machine, other key, or saved by the desktop app). */
+  'SECRET_UNAVAILABLE',
+  /** A profile with that name exists already. */
+  'CONFLICT',
+  'SSH_AUTH_FAILED',
+  /** First contact with an SSH host: its key fingerprint (details.fingerprint) must be confirmed. */
+  'SSH_HOST_KEY_UNKNOWN',
+  /** The SSH host presented a different key than the pinned one: possible interception. */
+  'SSH_HOST_KEY_CHANGED',
+  'SSH_FAILED',
   /** Anything else; the message is still safe to show (no secrets, no stack). */
   'INTERNAL',
 ] as const
@@ -47,6 +59,10 @@ export interface AppErrorDetails {
   field?: string
   /** 0-based character position in a text input (a filter, a SQL statement). */
   position?: number
+  /** 1-based line in a file (the profiles file). */
+  line?: number
+  /** An SSH host key fingerprint (SHA256:...), for the user to confirm. */
+  fingerprint?: string
 }
 
 /** The serialisable form of an error, as it travels over every transport. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import pg from 'pg'
+import { openWritableClient } from '../../electron/services/connections/storeConnection'
 import type { ConnectionTarget } from '../../electron/services/connections/connectionUrl'
 import { startCluster, type EmbeddedCluster } from '../../electron/services/demo/embeddedCluster'
 import { seedStore, type SeedSize } from '../../electron/services/demo/generator'
@@ -23,9 +23,8 @@ export interface BenchStore {
 export async function ensureBenchStore(size: SeedSize, log: (msg: string) => void, regenerate = false): Promise<BenchStore> {
   const cluster = await startCluster({ dataDir: join(BENCH_DIR, 'pg'), password: 'mlflow-desk-bench' })
   const database = `mlflow_bench_${size}`
-  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database }
-  const admin = new pg.Client({ ...target, database: 'postgres' })
-  await admin.connect()
+  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, ssl: { mode: 'disable', root_cert: null, cert: null, key: null } }
+  const admin = await openWritableClient({ ...target, database: 'postgres' })
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1
     if (!regenerate && exists && (await hasRuns(target))) return { target, cluster }
@@ -36,8 +35,7 @@ export async function ensureBenchStore(size: SeedSize, log: (msg: string) => voi
     await admin.end()
   }
   await migrateStore(target)
-  const client = new pg.Client(target)
-  await client.connect()
+  const client = await openWritableClient(target)
   try {
     const report = await seedStore(client, { size, artifactRoot: join(BENCH_DIR, `artifacts-${size}`), onProgress: (m) => log(`  ${m}`) })
     return { target, cluster, generated: { seconds: report.elapsedMs / 1000, rows: report.rows } }
@@ -47,8 +45,7 @@ export async function ensureBenchStore(size: SeedSize, log: (msg: string) => voi
 }
 
 async function hasRuns(target: ConnectionTarget): Promise<boolean> {
-  const c = new pg.Client(target)
-  await c.connect()
+  const c = await openWritableClient(target)
   try {
     const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs LIMIT 1) x`)
     return rows[0].n > 0

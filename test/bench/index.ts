@@ -13,9 +13,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { parseConnectionUrl, targetToUrl, type ConnectionTarget } from '../../electron/services/connections/connectionUrl'
-import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { openStore, openWritableClient, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { seedStore, type SeedSize } from '../../electron/services/demo/generator'
 import { listExperimentsWithStats } from '../../electron/services/tracking/experiments'
 import { migrateStore } from '../../electron/services/tracking/migrate'
@@ -99,8 +98,7 @@ async function appStart(target: ConnectionTarget, repeat: number): Promise<Figur
 
 /** Seeding the built-in demo store (what the first `npm start` pays). */
 async function demoSeed(target: ConnectionTarget, repeat: number): Promise<Figure> {
-  const admin = new pg.Client({ ...target, database: 'postgres' })
-  await admin.connect()
+  const admin = await openWritableClient({ ...target, database: 'postgres' })
   const dir = await mkdtemp(join(tmpdir(), 'bench-demo-'))
   let i = 0
   try {
@@ -111,8 +109,7 @@ async function demoSeed(target: ConnectionTarget, repeat: number): Promise<Figur
         await admin.query(`CREATE DATABASE ${db}`)
         try {
           await migrateStore({ ...target, database: db })
-          const c = new pg.Client({ ...target, database: db })
-          await c.connect()
+          const c = await openWritableClient({ ...target, database: db })
           try {
             await seedStore(c, { size: 'small', artifactRoot: join(dir, db) })
           } finally {

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander'
 import { AppError } from '@shared/api/errors'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
 import { migrateStore } from '../../services/tracking/migrate'
-import pg from 'pg'
+import { openWritableClient } from '../../services/connections/storeConnection'
 import { seedStore } from '../../services/demo/generator'
 import type { CliIO } from '../io'
 import type { GlobalOptions } from '../storeOptions'
@@ -40,8 +40,7 @@ export function generateCommand(io: CliIO): Command {
       const size = opts.large ? 'large' : opts.size
       const target = parseConnectionUrl(urlOption(cmd, 'generate'))
       await migrateStore(target)
-      const client = new pg.Client({ ...target })
-      await client.connect()
+      const client = await openWritableClient(target)
       try {
         const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
         if (rows[0].n > 0) throw new AppError('SCHEMA_MISMATCH', `${describeTarget(target)} already holds experiments; generate only fills an empty store.`)

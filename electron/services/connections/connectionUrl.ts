@@ -1,6 +1,9 @@
 import { parse as parsePgUri } from 'pg-connection-string'
+import { SSL_MODES } from '@shared/api/profileSchemas'
 import { AppError } from '@shared/api/errors'
+import type { SslSettings } from '@shared/domain/profiles'
 import { registerSecret } from '../security/redact'
+import type { SshTarget } from './sshTunnel'
 
 /** Where and how to reach a PostgreSQL store. The password stays in the main process. */
 export interface ConnectionTarget {
@@ -8,13 +11,33 @@ export interface ConnectionTarget {
   port: number
   database: string
   user: string
+  /** Undefined: none given; node-postgres then looks in PGPASSFILE or ~/.pgpass, as libpq does. */
   password?: string
-  /** node-postgres TLS options derived from libpq's sslmode and certificate parameters. */
-  ssl?: boolean | Record<string, unknown>
+  /** libpq's sslmode and certificate files; default sslmode=prefer, libpq's default. */
+  ssl?: SslSettings
   /** libpq `options` (e.g. `-c search_path=mlflow`) passed on as session settings. */
   options?: string
   /** The search_path schema when the store lives outside `public`. */
   schema?: string
+  /** Reach the database through an SSH tunnel. */
+  ssh?: SshTarget
+}
+
+export const DEFAULT_SSL: SslSettings = { mode: 'prefer', root_cert: null, cert: null, key: null }
+
+/** libpq's TLS parameters from a URI's query string (handled by us, not pg-connection-string). */
+function takeSslParams(uri: string, source: string): { rest: string; ssl: SslSettings } {
+  const q = uri.indexOf('?')
+  if (q < 0) return { rest: uri, ssl: { ...DEFAULT_SSL } }
+  const params = new URLSearchParams(uri.slice(q + 1))
+  const mode = params.get('sslmode') ?? 'prefer'
+  if (!(SSL_MODES as readonly string[]).includes(mode)) {
+    throw new AppError('INVALID_CONNECTION', `${source}: sslmode "${mode}" is not one of libpq's: ${SSL_MODES.join(', ')}.`, { field: source })
+  }
+  const ssl: SslSettings = { mode: mode as SslSettings['mode'], root_cert: params.get('sslrootcert'), cert: params.get('sslcert'), key: params.get('sslkey') }
+  for (const k of ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'uselibpqcompat']) params.delete(k)
+  const rest = params.toString()
+  return { rest: uri.slice(0, q) + (rest ? `?${rest}` : ''), ssl }
 }
 
 /** Schemes MLflow and libpq accept for a PostgreSQL store. SQLAlchemy adds a driver suffix. */
@@ -37,10 +60,10 @@ export function parseConnectionUrl(url: string, source = '--url'): ConnectionTar
       field: source,
     })
   }
-  const libpqUri = trimmed.replace(PG_SCHEME, 'postgresql://')
+  const { rest: libpqUri, ssl } = takeSslParams(trimmed.replace(PG_SCHEME, 'postgresql://'), source)
   let parsed: ReturnType<typeof parsePgUri>
   try {
-    parsed = parsePgUri(libpqUri, { useLibpqCompat: true } as Parameters<typeof parsePgUri>[1])
+    parsed = parsePgUri(libpqUri)
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e)
     throw new AppError('INVALID_CONNECTION', `${source}: cannot read the connection URI: ${reason}`, { field: source })
@@ -59,7 +82,7 @@ export function parseConnectionUrl(url: string, source = '--url'): ConnectionTar
     database: decodeURIComponent(database),
     user: parsed.user ? decodeURIComponent(parsed.user) : process.env.PGUSER || 'postgres',
     password,
-    ssl: parsed.ssl === false || parsed.ssl === undefined ? undefined : (parsed.ssl as ConnectionTarget['ssl']),
+    ssl,
     options,
     schema: schemaFromOptions(options),
   }

@@ -1,9 +1,12 @@
 import { QueryTypes, Sequelize, Transaction } from 'sequelize'
 import type { BindOrReplacements } from 'sequelize'
+import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
 import { AppError } from '@shared/api/errors'
-import { describeTarget, type ConnectionTarget } from './connectionUrl'
+import { DEFAULT_SSL, describeTarget, type ConnectionTarget } from './connectionUrl'
 import { toStoreError } from './pgErrors'
+import { openTunnel, type SshTunnel } from './sshTunnel'
+import { tlsPlan, wantsFallback } from './tlsOptions'
 import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
 import { defineTrackingModels, type TrackingModels } from '../tracking/models'
 
@@ -25,10 +28,17 @@ export interface StoreHandle {
   readonly schema: StoreSchema
   readonly models: TrackingModels
   readonly serverVersion: string
+  /** Whether the connection is encrypted (TLS). */
+  readonly tls: boolean
+  /** The SSH host key seen, when tunnelled. */
+  readonly sshFingerprint: string | null
   /** One read statement with bind parameters ($1, $2...). */
   select<T extends object>(sql: string, bind?: BindOrReplacements, transaction?: Transaction): Promise<T[]>
   /** Several statements that must see one snapshot (REPEATABLE READ, read only). */
   read<T>(fn: (t: Transaction) => Promise<T>): Promise<T>
+  /** Cancel every running statement on the server (PostgreSQL's cancel request). */
+  cancelAll(): Promise<number>
+  /** Cancel what runs, close the pool and the tunnel. */
   close(): Promise<void>
 }
 
@@ -39,33 +49,96 @@ export interface StoreHandle {
  */
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v))
 
-function sequelizeFor(target: ConnectionTarget, opts: StoreOptions, sessionSql: string | null): Sequelize {
+interface Endpoint {
+  host: string
+  port: number
+}
+
+/** The pooled pg clients of one store, to send cancel requests for their running queries. */
+class ClientTracker {
+  readonly clients = new Set<pg.Client>()
+
+  add(c: pg.Client): void {
+    this.clients.add(c)
+    c.once('end', () => this.clients.delete(c))
+  }
+
+  async cancelAll(target: ConnectionTarget, endpoint: Endpoint): Promise<number> {
+    let n = 0
+    for (const c of this.clients) {
+      const active = (c as unknown as { activeQuery?: unknown }).activeQuery
+      if (!active) continue
+      n++
+      // pg sends the CancelRequest (pid + secret key of the busy connection) over a fresh socket.
+      const canceller = new pg.Client({ host: endpoint.host, port: endpoint.port, user: target.user, database: target.database })
+      ;(canceller as unknown as { cancel(client: pg.Client, query: unknown): void }).cancel(c, active)
+    }
+    if (n) await new Promise((r) => setTimeout(r, 50))
+    return n
+  }
+}
+
+function sequelizeFor(
+  target: ConnectionTarget,
+  endpoint: Endpoint,
+  ssl: false | ConnectionOptions,
+  opts: StoreOptions,
+  sessionSql: string | null,
+  tracker?: ClientTracker,
+): Sequelize {
   return new Sequelize({
     dialect: 'postgres',
     dialectModule: pg,
-    host: target.host,
-    port: target.port,
+    host: endpoint.host,
+    port: endpoint.port,
     database: target.database,
     username: target.user,
     password: target.password,
     logging: false,
     pool: { max: opts.poolMax ?? 4, min: 0, idle: 10_000, acquire: 60_000 },
     dialectOptions: {
-      ssl: target.ssl,
+      ssl,
       application_name: 'mlflow-desk',
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       ...(target.options ? { options: target.options } : {}),
     },
-    hooks: sessionSql
-      ? {
-          // One round trip per new pooled connection. Session settings rather than
-          // startup `options` because poolers such as pgbouncer refuse unknown startup parameters.
-          afterConnect: async (connection: unknown) => {
-            await (connection as pg.Client).query(sessionSql)
-          },
-        }
-      : undefined,
+    hooks: {
+      // One round trip per new pooled connection. Session settings rather than
+      // startup `options` because poolers such as pgbouncer refuse unknown startup parameters.
+      afterConnect: async (connection: unknown) => {
+        tracker?.add(connection as pg.Client)
+        if (sessionSql) await (connection as pg.Client).query(sessionSql)
+      },
+    },
   })
+}
+
+/** Connect following libpq's sslmode, falling back for allow/prefer as libpq does. */
+async function connect(
+  target: ConnectionTarget,
+  endpoint: Endpoint,
+  opts: StoreOptions,
+  sessionSql: string | null,
+  tracker?: ClientTracker,
+): Promise<{ sequelize: Sequelize; serverVersion: string }> {
+  const ssl = target.ssl ?? DEFAULT_SSL
+  const plan = await tlsPlan(ssl, target.host)
+  const attempt = async (tls: false | ConnectionOptions) => {
+    const sequelize = sequelizeFor(target, endpoint, tls, opts, sessionSql, tracker)
+    try {
+      const [{ server_version }] = await sequelize.query<{ server_version: string }>('SHOW server_version', { type: QueryTypes.SELECT })
+      return { sequelize, serverVersion: server_version }
+    } catch (e) {
+      await sequelize.close().catch(() => undefined)
+      throw e
+    }
+  }
+  try {
+    return await attempt(plan.first)
+  } catch (e) {
+    if (plan.fallback === null || !wantsFallback(ssl.mode, e)) throw e
+    return attempt(plan.fallback)
+  }
 }
 
 /**
@@ -74,42 +147,53 @@ function sequelizeFor(target: ConnectionTarget, opts: StoreOptions, sessionSql: 
  * catalog is probed once so readers know which tables and columns exist.
  */
 export async function openStore(target: ConnectionTarget, opts: StoreOptions = {}): Promise<StoreHandle> {
-  const where = describeTarget(target)
+  const where = describeTarget(target) + (target.ssh ? ` via ssh ${target.ssh.user}@${target.ssh.host}:${target.ssh.port}` : '')
   const timeout = Math.max(1, Math.floor(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS))
   const sessionSql = `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${timeout}`
-  const sequelize = sequelizeFor(target, opts, sessionSql)
+  const tunnel: SshTunnel | null = target.ssh ? await openTunnel(target.ssh, target.host, target.port) : null
+  const endpoint = tunnel ? { host: '127.0.0.1', port: tunnel.localPort } : { host: target.host, port: target.port }
+  const tracker = new ClientTracker()
+  let sequelize: Sequelize | null = null
   try {
-    const [{ server_version }] = await sequelize.query<{ server_version: string }>('SHOW server_version', {
-      type: QueryTypes.SELECT,
-    })
-    const schema = await probeSchema(sequelize)
-    const models = defineTrackingModels(sequelize, schema)
-    const handle: StoreHandle = {
+    const conn = await connect(target, endpoint, opts, sessionSql, tracker)
+    sequelize = conn.sequelize
+    const seq = sequelize
+    const schema = await probeSchema(seq)
+    const [{ ssl }] = await seq.query<{ ssl: boolean | null }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', { type: QueryTypes.SELECT })
+    const models = defineTrackingModels(seq, schema)
+    return {
       target,
       where,
-      sequelize,
+      sequelize: seq,
       schema,
       models,
-      serverVersion: server_version,
+      serverVersion: conn.serverVersion,
+      tls: !!ssl,
+      sshFingerprint: tunnel?.fingerprint ?? null,
       async select<T extends object>(sql: string, bind?: BindOrReplacements, transaction?: Transaction) {
         try {
-          return await sequelize.query<T>(sql, { type: QueryTypes.SELECT, bind, transaction })
+          return await seq.query<T>(sql, { type: QueryTypes.SELECT, bind, transaction })
         } catch (e) {
           throw toStoreError(e, where)
         }
       },
       async read<T>(fn: (t: Transaction) => Promise<T>) {
         try {
-          return await sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, fn)
+          return await seq.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, fn)
         } catch (e) {
           throw toStoreError(e, where)
         }
       },
-      close: () => sequelize.close(),
+      cancelAll: () => tracker.cancelAll(target, endpoint),
+      async close() {
+        await tracker.cancelAll(target, endpoint).catch(() => 0)
+        await seq.close().catch(() => undefined)
+        await tunnel?.close()
+      },
     }
-    return handle
   } catch (e) {
-    await sequelize.close().catch(() => undefined)
+    await sequelize?.close().catch(() => undefined)
+    await tunnel?.close()
     throw toStoreError(e, where)
   }
 }
@@ -119,12 +203,9 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
  * `migrate` and seeding the demo store. Never used to read a tracking store.
  */
 export async function openWritable(target: ConnectionTarget): Promise<Sequelize> {
-  const sequelize = sequelizeFor(target, { poolMax: 2 }, null)
   try {
-    await sequelize.authenticate()
-    return sequelize
+    return (await connect(target, { host: target.host, port: target.port }, { poolMax: 2 }, null)).sequelize
   } catch (e) {
-    await sequelize.close().catch(() => undefined)
     throw toStoreError(e, describeTarget(target))
   }
 }
@@ -132,4 +213,33 @@ export async function openWritable(target: ConnectionTarget): Promise<Sequelize>
 export function assertStoreOpen(h: StoreHandle | null | undefined): StoreHandle {
   if (!h) throw new AppError('NO_STORE', 'No store is connected.')
   return h
+}
+
+/**
+ * A single writable pg client (COPY needs one connection), with the same TLS
+ * rules as every other connection. Only for `generate` and the demo's seeding.
+ */
+export async function openWritableClient(target: ConnectionTarget): Promise<pg.Client> {
+  const ssl = target.ssl ?? DEFAULT_SSL
+  const plan = await tlsPlan(ssl, target.host)
+  const attempt = async (tls: false | ConnectionOptions) => {
+    const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, ssl: tls, application_name: 'mlflow-desk' })
+    try {
+      await c.connect()
+      return c
+    } catch (e) {
+      await c.end().catch(() => undefined)
+      throw e
+    }
+  }
+  try {
+    try {
+      return await attempt(plan.first)
+    } catch (e) {
+      if (plan.fallback === null || !wantsFallback(ssl.mode, e)) throw e
+      return await attempt(plan.fallback)
+    }
+  } catch (e) {
+    throw toStoreError(e, describeTarget(target))
+  }
 }

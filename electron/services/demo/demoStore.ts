@@ -7,6 +7,7 @@ import { AppError, isAppError } from '@shared/api/errors'
 import { demoPaths } from '../config/appPaths'
 import { describeTarget, type ConnectionTarget } from '../connections/connectionUrl'
 import { migrateStore } from '../tracking/migrate'
+import { openWritableClient } from '../connections/storeConnection'
 import { startCluster, type EmbeddedCluster } from './embeddedCluster'
 import { seedStore } from './generator'
 
@@ -54,15 +55,15 @@ export async function ensureDemoStore(home: string, onProgress: (msg: string) =>
   } finally {
     await admin.end().catch(() => undefined)
   }
-  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password, database: DEMO_DATABASE }
+  // Loopback to our own embedded server, which has no TLS.
+  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password, database: DEMO_DATABASE, ssl: { mode: 'disable', root_cert: null, cert: null, key: null } }
   await migrateStore(target)
   const seededNow = await seedOnce(target, paths.artifacts, onProgress)
   return { target, cluster, artifactRoot: paths.artifacts, seededNow }
 }
 
 async function seedOnce(target: ConnectionTarget, artifactRoot: string, onProgress: (msg: string) => void): Promise<boolean> {
-  const client = new pg.Client({ ...target })
-  await client.connect()
+  const client = await openWritableClient(target)
   try {
     // Serialise concurrent first starts; the loser finds the store seeded.
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['mlflow-desk-demo-seed'])

@@ -11,10 +11,13 @@ describe('connection URLs', () => {
   })
 
   it('honours libpq parameters: sslmode and a search_path in options', () => {
-    const t = parseConnectionUrl('postgresql://u@h/db?sslmode=require&options=-c%20search_path%3Dmlflow')
-    expect(t.ssl).toBeTruthy()
+    const t = parseConnectionUrl('postgresql://u@h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem&options=-c%20search_path%3Dmlflow')
+    expect(t.ssl).toEqual({ mode: 'verify-full', root_cert: '/etc/ca.pem', cert: null, key: null })
     expect(t.schema).toBe('mlflow')
-    expect(parseConnectionUrl('postgresql://u@h/db?sslmode=disable').ssl).toBeUndefined()
+    expect(parseConnectionUrl('postgresql://u@h/db?sslmode=disable').ssl?.mode).toBe('disable')
+    // libpq's default
+    expect(parseConnectionUrl('postgresql://u@h/db').ssl?.mode).toBe('prefer')
+    expect(() => parseConnectionUrl('postgresql://u@h/db?sslmode=on')).toThrowError(expect.objectContaining({ code: 'INVALID_CONNECTION', message: expect.stringContaining('verify-full') }))
   })
 
   it('defaults the port to 5432', () => {

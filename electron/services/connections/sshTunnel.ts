@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { Client } from 'ssh2'
+import { AppError } from '@shared/api/errors'
+import { registerSecret } from '../security/redact'
+
+export interface SshTarget {
+  host: string
+  port: number
+  user: string
+  password?: string
+  keyPath?: string | null
+  passphrase?: string
+  /** The pinned host key (SHA256:...). Null: first contact, the key must be confirmed. */
+  fingerprint: string | null
+  /** Accept and report an unknown key (the user confirmed it, or `--trust-host-key`). */
+  trustUnknownKey?: boolean
+}
+
+export interface SshTunnel {
+  localPort: number
+  /** The host key the server presented (what to pin). */
+  fingerprint: string
+  close(): Promise<void>
+}
+
+/** OpenSSH's notation: SHA256 of the key blob, unpadded base64. */
+export function fingerprintOf(key: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, '')
+}
+
+function sshError(e: unknown, where: string, level?: string): AppError {
+  const err = e as NodeJS.ErrnoException & { level?: string }
+  const msg = err?.message ?? String(e)
+  if (err?.code === 'ECONNREFUSED') return new AppError('CONNECTION_REFUSED', `SSH connection refused by ${where}: is an SSH server listening there?`)
+  if (err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN') return new AppError('HOST_NOT_FOUND', `Unknown SSH host in ${where}: the name does not resolve.`)
+  if (/timed out/i.test(msg) || err?.code === 'ETIMEDOUT') return new AppError('TIMEOUT', `Timed out connecting to the SSH host ${where}.`)
+  if ((err?.level ?? level) === 'client-authentication' || /authentication methods failed/i.test(msg)) {
+    return new AppError('SSH_AUTH_FAILED', `SSH authentication failed for ${where}: check the user, and the password or private key.`)
+  }
+  if (/passphrase|encrypted private key|Cannot parse privateKey/i.test(msg)) {
+    return new AppError('SSH_AUTH_FAILED', `The SSH private key cannot be used: ${msg.replace(/^Cannot parse privateKey: /, '')} (a wrong passphrase?).`)
+  }
+  return new AppError('SSH_FAILED', `SSH tunnel through ${where} failed: ${msg}`)
+}
+
+/**
+ * A local TCP port forwarded through SSH to (destHost, destPort), as seen from
+ * the SSH host. The host key is checked before any credential is sent: a key
+ * that differs from the pinned one is refused (SSH_HOST_KEY_CHANGED); an unpinned
+ * one is refused with its fingerprint (SSH_HOST_KEY_UNKNOWN) unless trusted.
+ */
+export async function openTunnel(ssh: SshTarget, destHost: string, destPort: number): Promise<SshTunnel> {
+  const where = `${ssh.user}@${ssh.host}:${ssh.port}`
+  registerSecret(ssh.password)
+  registerSecret(ssh.passphrase)
+  const privateKey = ssh.keyPath
+    ? await readFile(ssh.keyPath).catch((e: NodeJS.ErrnoException) => {
+        throw new AppError('INVALID_CONNECTION', `SSH private key: cannot read "${ssh.keyPath}": ${e.code === 'ENOENT' ? 'no such file' : e.message}.`)
+      })
+    : undefined
+  const client = new Client()
+  let seen: string | null = null
+  let refusal: AppError | null = null
+
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve())
+    client.once('error', (e) => reject(refusal ?? sshError(e, where)))
+    try {
+      client.connect({
+        host: ssh.host,
+        port: ssh.port,
+        username: ssh.user,
+        password: ssh.password,
+        privateKey,
+        passphrase: ssh.passphrase,
+        readyTimeout: 15_000,
+        keepaliveInterval: 15_000,
+        tryKeyboard: false,
+        hostVerifier: (key: Buffer) => {
+          seen = fingerprintOf(key)
+          if (ssh.fingerprint && ssh.fingerprint !== seen) {
+            refusal = new AppError(
+              'SSH_HOST_KEY_CHANGED',
+              `The SSH host ${ssh.host}:${ssh.port} presented key ${seen}, not the pinned ${ssh.fingerprint}. Someone may be intercepting the connection; nothing was sent. If the server's key really changed, confirm the new one.`,
+              { fingerprint: seen },
+            )
+            return false
+          }
+          if (!ssh.fingerprint && !ssh.trustUnknownKey) {
+            refusal = new AppError('SSH_HOST_KEY_UNKNOWN', `First connection to the SSH host ${ssh.host}:${ssh.port}: confirm its key ${seen} to continue.`, {
+              fingerprint: seen,
+            })
+            return false
+          }
+          return true
+        },
+      })
+    } catch (e) {
+      reject(sshError(e, where))
+    }
+  })
+
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((sock) => {
+    sockets.add(sock)
+    sock.on('close', () => sockets.delete(sock))
+    client.forwardOut('127.0.0.1', sock.remotePort ?? 0, destHost, destPort, (err, stream) => {
+      if (err) {
+        sock.destroy()
+        return
+      }
+      sock.pipe(stream).pipe(sock)
+      stream.on('error', () => sock.destroy())
+      sock.on('error', () => stream.destroy())
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  return {
+    localPort: (server.address() as AddressInfo).port,
+    fingerprint: seen!,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+        client.end()
+      }),
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+
+/**
+ * A connection profile's settings: everything but its secrets. One schema for
+ * the API contract, the profiles file and the renderer's form.
+ */
+export const ENVIRONMENTS = ['dev', 'staging', 'prod', 'custom'] as const
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
+
+const text = (max: number) => z.string().trim().max(max)
+const path = z.string().trim().min(1).max(4096).nullable().default(null)
+
+export const sslSettingsSchema = z.object({
+  /** libpq's sslmode values, with libpq's meaning. */
+  mode: z.enum(SSL_MODES).default('prefer'),
+  root_cert: path,
+  cert: path,
+  key: path,
+})
+
+export const sshSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  host: text(255).default(''),
+  port: z.number().int().min(1).max(65535).default(22),
+  user: text(255).default(''),
+  auth: z.enum(['password', 'key']).default('key'),
+  key_path: path,
+  /** OpenSSH-style SHA256 fingerprint pinned on first connect; a different key is refused. */
+  host_fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256:… (43 base64 characters)')
+    .nullable()
+    .default(null),
+})
+
+export const artifactMappingSchema = z.object({
+  /** An artifact location prefix as recorded on the tracking server, e.g. file:///mnt/mlflow. */
+  prefix: text(2000).min(1, 'the server-side prefix is empty'),
+  /** Where this machine sees it, e.g. /Volumes/mlflow. */
+  path: text(4096).min(1, 'the local path is empty'),
+})
+
+export const profileSettingsSchema = z.object({
+  name: text(120).min(1, 'a profile needs a name'),
+  environment: z.enum(ENVIRONMENTS).default('custom'),
+  host: text(255).min(1, 'the host is empty'),
+  port: z.number().int().min(1).max(65535).default(5432),
+  database: text(255).min(1, 'the database is empty'),
+  user: text(255).min(1, 'the user is empty'),
+  /** none: no password; stored: encrypted in the profiles file; pgpass: looked up in ~/.pgpass or PGPASSFILE. */
+  password_source: z.enum(['none', 'stored', 'pgpass']).default('stored'),
+  /** The schema MLflow's tables live in, when not the search_path default. */
+  schema: text(63).min(1).nullable().default(null),
+  ssl: sslSettingsSchema.default({ mode: 'prefer', root_cert: null, cert: null, key: null }),
+  ssh: sshSettingsSchema.default({ enabled: false, host: '', port: 22, user: '', auth: 'key', key_path: null, host_fingerprint: null }),
+  statement_timeout_s: z.number().min(1).max(86_400).default(30),
+  artifact_mappings: z.array(artifactMappingSchema).max(100).default([]),
+  /** Reserved for the artifact store settings (S3, Azure, GCS, ...); kept as given. */
+  artifact_store: z.record(z.string(), z.unknown()).nullable().default(null),
+})
+
+/** Secrets travel renderer -> main only. undefined keeps the stored value, null clears it. */
+export const profileSecretsSchema = z
+  .object({
+    password: z.string().max(10_000).nullable().optional(),
+    ssh_password: z.string().max(10_000).nullable().optional(),
+    ssh_passphrase: z.string().max(10_000).nullable().optional(),
+  })
+  .strict()
+
+export type ProfileSettingsInput = z.input<typeof profileSettingsSchema>
+export type ProfileSecretsInput = z.infer<typeof profileSecretsSchema>
