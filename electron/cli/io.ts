@@ -7,6 +7,8 @@ export interface CliIO {
   home: string
   /** Resolves when the user asks a long-running command (serve, demo) to stop. */
   untilStopped(): Promise<void>
+  /** All of standard input (for --password-stdin). */
+  readStdin(): Promise<string>
 }
 
 export function processIO(home: string): CliIO {
@@ -15,6 +17,11 @@ export function processIO(home: string): CliIO {
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
     env: process.env,
     home,
+    readStdin: async () => {
+      const chunks: Buffer[] = []
+      for await (const c of process.stdin) chunks.push(c as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    },
     untilStopped: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => resolve())

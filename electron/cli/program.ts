@@ -6,12 +6,13 @@ import { demoCommand } from './commands/demo'
 import { experimentsCommand } from './commands/experiments'
 import { generateCommand, migrateCommand } from './commands/migrate'
 import { runsCommand } from './commands/runs'
+import { profilesCommand } from './commands/profiles'
 import { serveCommand } from './commands/serve'
 import { startCommand } from './commands/start'
 import type { CliIO } from './io'
 
 /** Exit codes: 0 ok, 1 the work failed, 2 the command line was wrong. */
-const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'NO_STORE']
+const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'NO_STORE', 'CONFLICT']
 
 export function createProgram(io: CliIO): Command {
   const program = new Command('mlflow-desk')
@@ -20,11 +21,12 @@ export function createProgram(io: CliIO): Command {
     .option('--url <uri>', 'the store: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=...] (also postgresql+psycopg2://, postgres://)')
     .option('--profile <name>', 'a saved connection profile ("demo" is the built-in store)')
     .option('--statement-timeout <seconds>', 'server-side limit per statement (default 30)')
+    .option('--artifact-map <PREFIX=PATH>', 'where artifacts recorded under PREFIX are on this machine (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText('after', '\nWithout --url or --profile, MLFLOW_TRACKING_URI is used when it is a PostgreSQL URI.')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-  for (const make of [experimentsCommand, runsCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand]) {
+  for (const make of [experimentsCommand, runsCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand]) {
     const cmd = make(io)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })

@@ -1,13 +1,16 @@
 import type { Command } from 'commander'
 import { AppError } from '@shared/api/errors'
-import { resolveStoreSource, type ResolvedStoreSource } from '../services/connections/storeSource'
+import { resolveCliSource, type ResolvedStoreSource, type StoreChoice } from '../services/connections/storeSource'
 import { openStore, type StoreHandle } from '../services/connections/storeConnection'
+import { ProfileService } from '../services/profiles/profileService'
+import { keyFileCipher } from '../services/profiles/secretCipher'
 import type { CliIO } from './io'
 
 export interface GlobalOptions {
   url?: string
   profile?: string
   statementTimeout?: string
+  artifactMap?: string[]
 }
 
 export function statementTimeoutSeconds(value: string | undefined): number | undefined {
@@ -19,18 +22,25 @@ export function statementTimeoutSeconds(value: string | undefined): number | und
   return n
 }
 
-/** The store source a command asked for (--url, --profile, MLFLOW_TRACKING_URI, in that order). */
-export function storeSourceFor(cmd: Command, io: CliIO, demoByDefault: boolean): ResolvedStoreSource {
+/** The global store options of a command line. */
+export function storeChoice(cmd: Command): StoreChoice {
   const g = cmd.optsWithGlobals<GlobalOptions>()
-  return resolveStoreSource(
-    { url: g.url, profile: g.profile, statementTimeoutSeconds: statementTimeoutSeconds(g.statementTimeout) },
-    { env: io.env, home: io.home, demoByDefault, onProgress: (m) => io.err(m) },
-  )
+  return { url: g.url, profile: g.profile, statementTimeoutSeconds: statementTimeoutSeconds(g.statementTimeout), artifactMaps: g.artifactMap }
+}
+
+/** The profiles file with the CLI's secret key (a 0600 key file, or MLFLOW_DESK_SECRET_KEY). */
+export async function cliProfiles(io: CliIO): Promise<ProfileService> {
+  return new ProfileService(io.home, await keyFileCipher(io.home, io.env))
+}
+
+/** The store source a command asked for (--url, --profile, MLFLOW_TRACKING_URI, in that order). */
+export function storeSourceFor(cmd: Command, io: CliIO): Promise<ResolvedStoreSource> {
+  return resolveCliSource(storeChoice(cmd), { env: io.env, home: io.home, profiles: () => cliProfiles(io), onProgress: (m) => io.err(m) })
 }
 
 /** Open the chosen store for one command, always closing it (and any demo server it started). */
 export async function withStore<T>(cmd: Command, io: CliIO, fn: (store: StoreHandle) => Promise<T>): Promise<T> {
-  const resolved = storeSourceFor(cmd, io, false)
+  const resolved = await storeSourceFor(cmd, io)
   try {
     const store = await openStore(await resolved.source.resolve(), resolved.source.options)
     try {

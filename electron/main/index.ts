@@ -1,18 +1,15 @@
-import { app, BrowserWindow } from 'electron'
-import { createHandlers } from '../services/api/handlers'
-import { APP_INFO } from '../services/appInfo'
+import { app, BrowserWindow, type WebContents } from 'electron'
+import { createAppContext, type AppSetup } from '../services/appContext'
 import { appHome } from '../services/config/appPaths'
-import { resolveStoreSource } from '../services/connections/storeSource'
-import { Session } from '../services/session'
 import { registerIpc } from './ipc'
+import { safeStorageCipher } from './safeStorageCipher'
 import { createMainWindow, isTrustedRendererUrl } from './window'
 
 /**
  * App lifecycle only: every piece of real work lives in electron/services,
  * which knows nothing of Electron and is tested without it.
  */
-const resolved = resolveStoreSource({}, { env: process.env, home: appHome(), demoByDefault: true })
-const session = new Session(resolved.source)
+let setup: AppSetup | null = null
 
 if (!app.requestSingleInstanceLock()) app.quit()
 
@@ -24,11 +21,33 @@ app.on('second-instance', () => {
   }
 })
 
-app.whenReady().then(() => {
-  registerIpc(createHandlers({ session, app: APP_INFO, transport: 'ipc' }), isTrustedRendererUrl)
-  createMainWindow()
+function windowKey(wc: WebContents): string {
+  return `ipc:${wc.id}`
+}
+
+function openWindow(profileId?: string): BrowserWindow {
+  const win = createMainWindow(profileId)
+  const key = windowKey(win.webContents)
+  // A closed window releases its connection (closed if no other window uses it).
+  win.webContents.once('destroyed', () => void setup?.workspace.closeWindow(key))
+  return win
+}
+
+app.whenReady().then(async () => {
+  // safeStorage is usable only once the app is ready.
+  const { cipher, warning } = safeStorageCipher()
+  setup = await createAppContext({ home: appHome(), env: process.env, cipher, secretStorageWarning: warning, choice: {}, transport: 'ipc' })
+  const { workspace, handlers } = setup
+  registerIpc(handlers, isTrustedRendererUrl, async (sender) => ({
+    window: await workspace.window(windowKey(sender)),
+    openWindow: async (profileId) => {
+      openWindow(profileId)
+      return null
+    },
+  }))
+  openWindow()
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+    if (BrowserWindow.getAllWindows().length === 0) openWindow()
   })
 })
 
@@ -38,11 +57,8 @@ app.on('window-all-closed', () => {
 
 let cleaned = false
 app.on('before-quit', (event) => {
-  if (cleaned) return
+  if (cleaned || !setup) return
   event.preventDefault()
   cleaned = true
-  void session
-    .close()
-    .then(() => resolved.dispose())
-    .finally(() => app.quit())
+  void setup.workspace.dispose().finally(() => app.quit())
 })

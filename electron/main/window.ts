@@ -19,7 +19,8 @@ export function isTrustedRendererUrl(url: string): boolean {
   return url === base || url.startsWith(base.split('#')[0].split('?')[0])
 }
 
-export function createMainWindow(): BrowserWindow {
+/** A window; `profileId` opens it on that profile (the renderer switches on load). */
+export function createMainWindow(profileId?: string): BrowserWindow {
   const win = new BrowserWindow({
     width: 1360,
     height: 860,
@@ -48,7 +49,8 @@ export function createMainWindow(): BrowserWindow {
       safeOpenExternal(url)
     }
   })
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  const hash = profileId ? `/experiments?profile=${encodeURIComponent(profileId)}` : undefined
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL + (hash ? `#${hash}` : ''))
+  else void win.loadFile(join(__dirname, '../renderer/index.html'), hash ? { hash } : undefined)
   return win
 }

@@ -9,6 +9,18 @@ export const CHANNELS = [
   'experiments:list',
   'runs:search',
   'runs:get',
+  'profiles:list',
+  'profiles:save',
+  'profiles:remove',
+  'profiles:test',
+  'profiles:switch',
+  'profiles:parse-url',
+  'profiles:services',
+  'profiles:import-service',
+  'profiles:export',
+  'profiles:import',
+  'profiles:trust-host-key',
+  'windows:open',
 ] as const
 
 export type Channel = (typeof CHANNELS)[number]

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { Channel, EventName } from './channelNames'
 import type { Experiment, Run, StoreDescription } from '../domain/mlflow'
+import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
+import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 
 export { CHANNELS, EVENTS, isChannel } from './channelNames'
 export type { Channel, EventName } from './channelNames'
@@ -64,6 +66,16 @@ export interface ExperimentsListResponse {
   experiments: ExperimentWithStats[]
 }
 
+export interface ProfilesListResponse {
+  profiles: ProfileView[]
+  /** The profile this window shows. */
+  active_id: string
+  /** Where secrets are sealed, for the user to know (e.g. "the OS keychain (gnome-libsecret)"). */
+  secret_storage: string
+  /** A warning about secret storage, e.g. Linux without a keyring. */
+  secret_storage_warning: string | null
+}
+
 export interface RunsSearchResponse {
   runs: Run[]
   /** Opaque; pass back as page_token for the next page. Null on the last page. */
@@ -85,12 +97,51 @@ const runsGetRequest = z.object({ run_id: runId }).strict()
 
 const noArgs = z.object({}).strict()
 
+const profileId = z.string().min(1).max(64)
+
+/** Where a profile's secrets come from when saving or testing: typed in, a pasted URI, or another profile. */
+const secretSources = {
+  secrets: profileSecretsSchema.optional(),
+  /** A pasted URI whose password is taken by main, so the renderer need not pick it apart. */
+  password_from_url: z.string().max(4096).optional(),
+  /** Copy the secrets of this profile (a saved one, or MLFLOW_TRACKING_URI / --url); they never pass through the renderer. */
+  copy_secrets_from: profileId.optional(),
+}
+
+const profilesSaveRequest = z.object({ id: profileId.optional(), settings: profileSettingsSchema, ...secretSources }).strict()
+
+const profilesTestRequest = z
+  .object({
+    id: profileId.optional(),
+    /** Test unsaved settings (the form's); secrets not given are those of `id`. */
+    settings: profileSettingsSchema.optional(),
+    ...secretSources,
+    /** The user confirmed the SSH host key shown on first contact. */
+    trust_host_key: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => r.id || r.settings, { message: 'give a profile id or settings to test' })
+
 export const contract = {
   'app:info': def<typeof noArgs, AppInfo>(noArgs),
   'session:describe': def<typeof noArgs, SessionDescription>(noArgs),
   'experiments:list': def<typeof experimentsListRequest, ExperimentsListResponse>(experimentsListRequest),
   'runs:search': def<typeof runsSearchRequest, RunsSearchResponse>(runsSearchRequest),
   'runs:get': def<typeof runsGetRequest, { run: Run }>(runsGetRequest),
+  'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),
+  'profiles:save': def<typeof profilesSaveRequest, { profile: ProfileView }>(profilesSaveRequest),
+  'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),
+  'profiles:test': def<typeof profilesTestRequest, ConnectionTestResult>(profilesTestRequest),
+  'profiles:switch': def<z.ZodObject<{ id: typeof profileId }>, SessionDescription>(z.object({ id: profileId }).strict()),
+  'profiles:parse-url': def<z.ZodObject<{ url: z.ZodString }>, { settings: ProfileSettingsInput; has_password: boolean }>(z.object({ url: z.string().min(1).max(4096) }).strict()),
+  'profiles:services': def<typeof noArgs, { files: string[]; services: Array<{ name: string; settings: ProfileSettingsInput; has_password: boolean }> }>(noArgs),
+  'profiles:import-service': def<z.ZodObject<{ name: z.ZodString }>, { profile: ProfileView }>(z.object({ name: z.string().min(1).max(255) }).strict()),
+  'profiles:export': def<z.ZodObject<{ ids: z.ZodOptional<z.ZodArray<typeof profileId>> }>, { json: string }>(z.object({ ids: z.array(profileId).optional() }).strict()),
+  'profiles:import': def<z.ZodObject<{ json: z.ZodString }>, { added: ProfileView[]; skipped: Array<{ name: string; reason: string }> }>(z.object({ json: z.string().min(1).max(5_000_000) }).strict()),
+  'profiles:trust-host-key': def<z.ZodObject<{ id: typeof profileId; fingerprint: z.ZodString }>, { profile: ProfileView }>(
+    z.object({ id: profileId, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict(),
+  ),
+  'windows:open': def<z.ZodObject<{ profile_id: typeof profileId }>, { url: string | null }>(z.object({ profile_id: profileId }).strict()),
 } satisfies Record<Channel, { request: z.ZodType; response: unknown }>
 
 export type Contract = typeof contract

@@ -3,11 +3,12 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHandlers } from '../../electron/services/api/handlers'
+import { createAppContext } from '../../electron/services/appContext'
 import { startHttpTransport, type HttpTransport } from '../../electron/services/http/httpServer'
-import { Session } from '../../electron/services/session'
+import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
+import type { Workspace } from '../../electron/services/workspace'
 import { decodeWire } from '../../shared/api/wireJson'
-import { createDatabase, targetFor } from '../helpers/databases'
+import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 
 /** Raw HTTP, so Host and Origin can be set to anything (fetch forbids that). */
@@ -25,20 +26,21 @@ function raw(port: number, opts: { method?: string; path: string; headers?: Reco
 
 describe('the local HTTP transport', () => {
   let http: HttpTransport
-  let session: Session
+  let workspace: Workspace
   let auth: Record<string, string>
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'renderer-'))
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>MLflow Desk</title>')
-    const target = targetFor(await createDatabase('http', FIXTURES.small.template))
-    session = new Session({ summary: { id: 't', name: 'test', environment: 'dev', display: 'x' }, resolve: async () => target })
-    http = await startHttpTransport({ handlers: createHandlers({ session, app: { name: 'MLflow Desk', version: 't' }, transport: 'http' }), rendererDir: dir })
+    const url = urlFor(await createDatabase('http', FIXTURES.small.template)) + '?sslmode=disable'
+    const app = await createAppContext({ home: dir, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 1), 'a test key'), choice: { url }, transport: 'http' })
+    workspace = app.workspace
+    http = await startHttpTransport({ handlers: app.handlers, workspace, rendererDir: dir })
     auth = { Host: `127.0.0.1:${http.port}`, Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' }
   })
   afterAll(async () => {
     await http?.close()
-    await session?.close()
+    await workspace?.dispose()
   })
 
   it('listens on loopback only and hands out a fresh token per start', () => {

@@ -1,12 +1,11 @@
 import { Command } from 'commander'
-import { createHandlers } from '../../services/api/handlers'
-import { APP_INFO } from '../../services/appInfo'
+import { createAppContext } from '../../services/appContext'
 import { startHttpTransport } from '../../services/http/httpServer'
+import { keyFileCipher } from '../../services/profiles/secretCipher'
 import { redact } from '../../services/security/redact'
-import { Session } from '../../services/session'
 import type { CliIO } from '../io'
 import { rendererDir } from '../paths'
-import { storeSourceFor } from '../storeOptions'
+import { storeChoice } from '../storeOptions'
 import { parseIntOption } from './validate'
 
 /**
@@ -14,23 +13,25 @@ import { parseIntOption } from './validate'
  * the URL into the line to print (`start` says why it is not a window).
  */
 export async function serveUi(cmd: Command, io: CliIO, port: number, announce: (url: string) => string): Promise<void> {
-  const resolved = storeSourceFor(cmd, io, true)
-  const session = new Session(resolved.source)
+  const { workspace, handlers } = await createAppContext({
+    home: io.home,
+    env: io.env,
+    cipher: await keyFileCipher(io.home, io.env),
+    choice: storeChoice(cmd),
+    transport: 'http',
+    onProgress: (m) => io.err(m),
+  })
   try {
-    // Open the store before printing the URL, so the first page has data; a
-    // failure is shown in the UI too, so it only warns here.
-    await session.store().catch((e: unknown) => io.err(`warning: ${redact(e instanceof Error ? e.message : String(e))}`))
-    const transport = await startHttpTransport({
-      handlers: createHandlers({ session, app: APP_INFO, transport: 'http' }),
-      rendererDir: rendererDir(io.env),
-      port,
-    })
+    // Open the first window's store before printing the URL, so the first page
+    // has data; a failure is shown in the UI too, so it only warns here.
+    const first = await workspace.window('http:default')
+    await first.store().catch((e: unknown) => io.err(`warning: ${redact(e instanceof Error ? e.message : String(e))}`))
+    const transport = await startHttpTransport({ handlers, workspace, rendererDir: rendererDir(io.env), port })
     io.out(announce(transport.openUrl))
     await io.untilStopped()
     await transport.close()
   } finally {
-    await session.close()
-    await resolved.dispose()
+    await workspace.dispose()
   }
 }
 

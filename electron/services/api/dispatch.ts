@@ -2,7 +2,7 @@ import { contract, isChannel, type Channel } from '@shared/api/contract'
 import { AppError, isAppError, type Envelope } from '@shared/api/errors'
 import type { ZodError } from 'zod'
 import { redact } from '../security/redact'
-import type { Handlers } from './handlers'
+import type { CallContext, Handlers } from './handlers'
 
 /** "experiment_ids.0: must be a numeric experiment id" — the first problem, named by its field. */
 function describeZodError(channel: string, err: ZodError): AppError {
@@ -24,15 +24,15 @@ export function toErrorEnvelope(e: unknown): Envelope<never> {
  * request against the contract, run the handler, and wrap the outcome.
  * Never throws: a malformed request is a BAD_REQUEST envelope, not a crash.
  */
-export async function dispatch(handlers: Handlers, channel: string, body: unknown): Promise<Envelope<unknown>> {
+export async function dispatch(handlers: Handlers, channel: string, body: unknown, call: CallContext): Promise<Envelope<unknown>> {
   if (!isChannel(channel)) {
     return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `No such API call: "${channel.slice(0, 80)}".` } }
   }
   const parsed = contract[channel].request.safeParse(body ?? {})
   if (!parsed.success) return toErrorEnvelope(describeZodError(channel, parsed.error))
   try {
-    const handler = handlers[channel] as (req: unknown) => Promise<unknown>
-    return { ok: true, data: await handler(parsed.data) }
+    const handler = handlers[channel] as (req: unknown, call: CallContext) => Promise<unknown>
+    return { ok: true, data: await handler(parsed.data, call) }
   } catch (e) {
     return toErrorEnvelope(e)
   }

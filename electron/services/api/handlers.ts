@@ -1,25 +1,34 @@
 import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/api/contract'
-import type { Session } from '../session'
-import { listExperimentsWithStats } from '../tracking/experiments'
-import { getRun, searchRuns } from '../tracking/runs'
+import type { Workspace, WindowSession } from '../workspace'
+import { profileHandlers } from './profileHandlers'
+import { trackingHandlers } from './trackingHandlers'
 
-/** One async function per channel, typed from the contract. */
-export type Handlers = { [C in Channel]: (req: ParsedRequest<C>) => Promise<ChannelResponse<C>> }
-
-export interface HandlerContext {
-  session: Session
-  app: Omit<AppInfo, 'transport'>
-  transport: AppInfo['transport']
+/** Who is calling: the window (Electron webContents, browser tab) whose session the call uses. */
+export interface CallContext {
+  window: WindowSession
+  /** Open another window on a profile: Electron opens one and returns null; HTTP returns the URL for a new tab. */
+  openWindow(profileId: string): Promise<string | null>
 }
 
+export interface AppContext {
+  workspace: Workspace
+  app: Omit<AppInfo, 'transport'>
+  transport: AppInfo['transport']
+  /** Where secrets are sealed, and a warning when that is weak (Linux without a keyring). */
+  secretStorage: { description: string; warning: string | null }
+  env: NodeJS.ProcessEnv
+}
+
+/** One async function per channel, typed from the contract. */
+export type Handlers = { [C in Channel]: (req: ParsedRequest<C>, call: CallContext) => Promise<ChannelResponse<C>> }
+
+export type HandlerGroup<K extends Channel> = { [C in K]: Handlers[C] }
+
 /** Plain functions over Electron-free services; every transport serves these. */
-export function createHandlers(ctx: HandlerContext): Handlers {
-  const { session } = ctx
+export function createHandlers(ctx: AppContext): Handlers {
   return {
     'app:info': async () => ({ ...ctx.app, transport: ctx.transport }),
-    'session:describe': () => session.describe(),
-    'experiments:list': async (req) => ({ experiments: await listExperimentsWithStats(await session.store(), req.view) }),
-    'runs:search': async (req) => searchRuns(await session.store(), req),
-    'runs:get': async (req) => ({ run: await getRun(await session.store(), req.run_id) }),
+    ...trackingHandlers(),
+    ...profileHandlers(ctx),
   }
 }

@@ -149,7 +149,8 @@ async function connect(
 export async function openStore(target: ConnectionTarget, opts: StoreOptions = {}): Promise<StoreHandle> {
   const where = describeTarget(target) + (target.ssh ? ` via ssh ${target.ssh.user}@${target.ssh.host}:${target.ssh.port}` : '')
   const timeout = Math.max(1, Math.floor(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS))
-  const sessionSql = `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${timeout}`
+  const searchPath = target.schema ? `; SET search_path TO ${pg.escapeIdentifier(target.schema)}` : ''
+  const sessionSql = `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${timeout}${searchPath}`
   const tunnel: SshTunnel | null = target.ssh ? await openTunnel(target.ssh, target.host, target.port) : null
   const endpoint = tunnel ? { host: '127.0.0.1', port: tunnel.localPort } : { host: target.host, port: target.port }
   const tracker = new ClientTracker()

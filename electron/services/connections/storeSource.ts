@@ -1,6 +1,9 @@
 import { AppError } from '@shared/api/errors'
-import type { StoreSource } from '../session'
+import { artifactMappingSchema, profileSettingsSchema } from '@shared/api/profileSchemas'
+import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
 import { ensureDemoStore, demoSummary, type DemoStore } from '../demo/demoStore'
+import { ProfileService, settingsFromUrl } from '../profiles/profileService'
+import { Workspace, type ExtraProfile, type StoreSource } from '../workspace'
 import { describeTarget, parseConnectionUrl } from './connectionUrl'
 
 export interface StoreChoice {
@@ -8,6 +11,8 @@ export interface StoreChoice {
   profile?: string
   /** Per-statement timeout in seconds (CLI --statement-timeout). */
   statementTimeoutSeconds?: number
+  /** Ad hoc artifact prefix mappings (CLI --artifact-map PREFIX=PATH), added to the profile's. */
+  artifactMaps?: string[]
 }
 
 export interface ResolvedStoreSource {
@@ -19,15 +24,35 @@ export interface ResolvedStoreSource {
 }
 
 export const DEMO_PROFILE = 'demo'
+export const ENV_PROFILE = 'env'
+export const URL_PROFILE = 'url'
 
-function demoSource(home: string, onProgress?: (msg: string) => void): ResolvedStoreSource {
+const NO_SECRETS = { password: false, ssh_password: false, ssh_passphrase: false }
+
+/** `PREFIX=PATH` (split at the last `=` that is not part of a URI scheme's `//`). */
+export function parseArtifactMaps(values: string[] | undefined): ArtifactMapping[] {
+  return (values ?? []).map((v) => {
+    const i = v.lastIndexOf('=')
+    const parsed = artifactMappingSchema.safeParse({ prefix: i > 0 ? v.slice(0, i) : '', path: i > 0 ? v.slice(i + 1) : '' })
+    if (!parsed.success) throw new AppError('BAD_REQUEST', `--artifact-map "${v}": expected PREFIX=PATH, e.g. file:///mnt/mlflow=/Volumes/mlflow (${parsed.error.issues[0].message}).`, { field: 'artifact-map' })
+    return parsed.data
+  })
+}
+
+function extraView(id: string, kind: ProfileView['kind'], settings: Parameters<typeof profileSettingsSchema.parse>[0], hasPassword: boolean): ProfileView {
+  return { ...profileSettingsSchema.parse(settings), id, kind, secrets: { ...NO_SECRETS, password: hasPassword }, created_at: null, updated_at: null }
+}
+
+/** The built-in demo store: started on first use, stopped with the workspace. */
+export function demoProfile(home: string, onProgress?: (msg: string) => void): ExtraProfile {
   let demo: Promise<DemoStore> | null = null
   const start = () => (demo ??= ensureDemoStore(home, onProgress))
   // The display is filled in once the embedded server has a port.
-  const summary: StoreSource['summary'] = { id: 'demo', name: 'Demo store', environment: 'demo', display: 'embedded PostgreSQL' }
+  const summary: StoreSource['summary'] = { id: DEMO_PROFILE, name: 'Demo store', environment: 'demo', display: 'embedded PostgreSQL' }
   return {
-    origin: `--profile ${DEMO_PROFILE}`,
+    view: extraView(DEMO_PROFILE, 'built-in', { name: 'Demo store', environment: 'dev', host: '127.0.0.1', database: 'mlflow_demo', user: 'postgres', ssl: { mode: 'disable' } }, true),
     source: {
+      id: DEMO_PROFILE,
       summary,
       resolve: async () => {
         const d = await start()
@@ -41,36 +66,71 @@ function demoSource(home: string, onProgress?: (msg: string) => void): ResolvedS
   }
 }
 
-/**
- * Which store to use, in the documented order: --url, then --profile, then the
- * MLFLOW_TRACKING_URI environment variable. With none of them, the demo store
- * when `demoByDefault` (the app, `serve`), else a NO_STORE error (data commands).
- */
-export function resolveStoreSource(
-  choice: StoreChoice,
-  ctx: { env: NodeJS.ProcessEnv; home: string; demoByDefault: boolean; onProgress?: (msg: string) => void },
-): ResolvedStoreSource {
-  const options = choice.statementTimeoutSeconds ? { statementTimeoutMs: choice.statementTimeoutSeconds * 1000 } : undefined
-  const fromUrl = (url: string, origin: string): ResolvedStoreSource => {
-    const target = parseConnectionUrl(url, origin)
-    const summary = { id: 'url', name: describeTarget(target), environment: 'custom' as const, display: describeTarget(target) }
-    return { origin, source: { summary, resolve: async () => target, options }, dispose: async () => undefined }
+/** A store given as a URI (--url, MLFLOW_TRACKING_URI): usable at once, savable as a profile. */
+export function uriProfile(id: string, kind: 'env' | 'url', url: string, origin: string, name: string): ExtraProfile {
+  const target = parseConnectionUrl(url, origin)
+  const { settings } = settingsFromUrl(url, name, origin)
+  return {
+    view: extraView(id, kind, settings, !!target.password),
+    source: { id, summary: { id, name, environment: 'custom', display: describeTarget(target) }, resolve: async () => target },
   }
-  if (choice.url) return fromUrl(choice.url, '--url')
+}
+
+function withChoice(source: StoreSource, choice: StoreChoice): StoreSource {
+  const maps = parseArtifactMaps(choice.artifactMaps)
+  return {
+    ...source,
+    options: choice.statementTimeoutSeconds ? { ...source.options, statementTimeoutMs: choice.statementTimeoutSeconds * 1000 } : source.options,
+    artifactMappings: [...(source.artifactMappings ?? []), ...maps],
+  }
+}
+
+/**
+ * The store of one CLI command, in the documented order: --url, then --profile
+ * (a saved profile by name, or "demo"), then MLFLOW_TRACKING_URI. None: NO_STORE.
+ */
+export async function resolveCliSource(
+  choice: StoreChoice,
+  ctx: { env: NodeJS.ProcessEnv; home: string; profiles: () => Promise<ProfileService>; onProgress?: (msg: string) => void },
+): Promise<ResolvedStoreSource> {
+  const plain = (x: ExtraProfile, origin: string): ResolvedStoreSource => ({ origin, source: withChoice(x.source, choice), dispose: async () => x.dispose?.() })
+  if (choice.url) return plain(uriProfile(URL_PROFILE, 'url', choice.url, '--url', describeTarget(parseConnectionUrl(choice.url, '--url'))), '--url')
   if (choice.profile) {
-    if (choice.profile === DEMO_PROFILE) return withOptions(demoSource(ctx.home, ctx.onProgress), options)
-    throw new AppError('NOT_FOUND', `--profile: no profile named "${choice.profile}". Known profiles: ${DEMO_PROFILE}.`, { field: 'profile' })
+    if (choice.profile === DEMO_PROFILE) return plain(demoProfile(ctx.home, ctx.onProgress), `--profile ${DEMO_PROFILE}`)
+    const source = await (await ctx.profiles()).source(choice.profile)
+    return { origin: `--profile ${source.summary.name}`, source: withChoice(source, choice), dispose: async () => undefined }
   }
   const envUri = ctx.env.MLFLOW_TRACKING_URI
-  if (envUri && (!ctx.demoByDefault || /^postgres/i.test(envUri))) return fromUrl(envUri, 'MLFLOW_TRACKING_URI')
-  if (ctx.demoByDefault) return withOptions(demoSource(ctx.home, ctx.onProgress), options)
+  if (envUri) return plain(uriProfile(ENV_PROFILE, 'env', envUri, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI'), 'MLFLOW_TRACKING_URI')
   throw new AppError(
     'NO_STORE',
     'No store given: pass --url postgresql://USER@HOST:PORT/DB, --profile NAME (e.g. --profile demo), or set MLFLOW_TRACKING_URI.',
   )
 }
 
-function withOptions(r: ResolvedStoreSource, options: StoreSource['options']): ResolvedStoreSource {
-  if (options) r.source.options = options
-  return r
+/**
+ * The app's workspace (Electron, serve): every saved profile plus the demo,
+ * MLFLOW_TRACKING_URI when it is a PostgreSQL URI, and --url when given. A new
+ * window opens on --url, --profile, MLFLOW_TRACKING_URI, the last used profile,
+ * or the demo — the first that applies.
+ */
+export async function createWorkspace(
+  choice: StoreChoice,
+  ctx: { env: NodeJS.ProcessEnv; home: string; profiles: ProfileService; onProgress?: (msg: string) => void },
+): Promise<Workspace> {
+  const extras: ExtraProfile[] = [demoProfile(ctx.home, ctx.onProgress)]
+  const envUri = ctx.env.MLFLOW_TRACKING_URI
+  if (envUri && /^postgres/i.test(envUri)) extras.push(uriProfile(ENV_PROFILE, 'env', envUri, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI'))
+  if (choice.url) extras.push(uriProfile(URL_PROFILE, 'url', choice.url, '--url', describeTarget(parseConnectionUrl(choice.url, '--url'))))
+  for (const x of extras) x.source = withChoice(x.source, choice)
+  let fixed: string | null = choice.url ? URL_PROFILE : null
+  if (!fixed && choice.profile) fixed = choice.profile === DEMO_PROFILE ? DEMO_PROFILE : (await ctx.profiles.get(choice.profile)).id
+  if (!fixed && extras.some((x) => x.view.id === ENV_PROFILE)) fixed = ENV_PROFILE
+  const initial = async () => {
+    if (fixed) return fixed
+    const last = await ctx.profiles.lastUsed().catch(() => null)
+    if (last && (last === DEMO_PROFILE || (await ctx.profiles.find(last)))) return last
+    return DEMO_PROFILE
+  }
+  return new Workspace(ctx.profiles, extras, initial)
 }

@@ -7,12 +7,14 @@ import { decodeWire, encodeWire } from '@shared/api/wireJson'
 import type { EventName, EventPayload } from '@shared/api/contract'
 import { AppError, type AppErrorCode, type Envelope } from '@shared/api/errors'
 import { dispatch } from '../api/dispatch'
-import type { Handlers } from '../api/handlers'
+import type { CallContext, Handlers } from '../api/handlers'
+import type { Workspace } from '../workspace'
 import { allowedHost, allowedOrigin, requestToken, SECURITY_HEADERS, tokenMatches } from './security'
 import { statusForError } from './statusForError'
 
 export interface HttpTransportOptions {
   handlers: Handlers
+  workspace: Workspace
   /** The built renderer (out/renderer). */
   rendererDir: string
   /** 0 picks a free port. */
@@ -102,8 +104,18 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
       return fail(res, 'BAD_REQUEST', e instanceof AppError ? e.message : 'The request body is not valid JSON.')
     }
     const channel = decodeURIComponent(url.pathname.slice('/api/'.length))
-    const envelope = await dispatch(opts.handlers, channel, body)
+    const envelope = await dispatch(opts.handlers, channel, body, await callContext(req))
     send(res, envelope.ok ? 200 : statusForError(envelope.error.code), envelope)
+  }
+
+  /** Each browser tab is a window with its own profile: it names itself in X-Desk-Window. */
+  async function callContext(req: IncomingMessage): Promise<CallContext> {
+    const raw = req.headers['x-desk-window']
+    const key = typeof raw === 'string' && /^[\w-]{8,64}$/.test(raw) ? raw : 'default'
+    return {
+      window: await opts.workspace.window(`http:${key}`),
+      openWindow: async (profileId) => `http://127.0.0.1:${port}/?token=${token}#/experiments?profile=${encodeURIComponent(profileId)}`,
+    }
   }
 
   function openEventStream(res: ServerResponse): void {

@@ -1,28 +1,30 @@
 import { describe, expect, it, vi } from 'vitest'
 import { dispatch } from '../../../electron/services/api/dispatch'
-import type { Handlers } from '../../../electron/services/api/handlers'
+import type { CallContext, Handlers } from '../../../electron/services/api/handlers'
+import type { WindowSession } from '../../../electron/services/workspace'
+import { CHANNELS } from '../../../shared/api/contract'
 import { AppError } from '../../../shared/api/errors'
 
 function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
   const unexpected = () => Promise.reject(new Error('not expected in this test'))
   return {
+    ...Object.fromEntries(CHANNELS.map((c) => [c, unexpected])),
     'app:info': async () => ({ name: 'MLflow Desk', version: '0', transport: 'http' }),
-    'session:describe': unexpected,
-    'experiments:list': unexpected,
     'runs:search': vi.fn(async () => ({ runs: [], next_page_token: null })),
-    'runs:get': unexpected,
     ...overrides,
   } as Handlers
 }
 
+const call: CallContext = { window: {} as WindowSession, openWindow: async () => null }
+
 describe('dispatch: the boundary every transport goes through', () => {
   it('refuses an unknown channel with a typed error', async () => {
-    expect(await dispatch(fakeHandlers(), 'runs:delete', {})).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) })
+    expect(await dispatch(fakeHandlers(), 'runs:delete', {}, call)).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) })
   })
 
   it('validates requests and names the bad field', async () => {
     const h = fakeHandlers()
-    const res = await dispatch(h, 'runs:search', { experiment_ids: ['1', 'abc'] })
+    const res = await dispatch(h, 'runs:search', { experiment_ids: ['1', 'abc'] }, call)
     expect(res).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('experiment_ids.1'), details: { field: 'experiment_ids.1' } } })
     expect(h['runs:search']).not.toHaveBeenCalled()
   })
@@ -30,7 +32,7 @@ describe('dispatch: the boundary every transport goes through', () => {
   it('refuses unknown fields, wrong types and out-of-range numbers', async () => {
     const h = fakeHandlers()
     for (const body of [{ experiment_ids: ['1'], sql: 'DROP' }, { experiment_ids: '1' }, { experiment_ids: ['1'], max_results: 50_001 }, null, 'text', [1]]) {
-      const res = await dispatch(h, 'runs:search', body)
+      const res = await dispatch(h, 'runs:search', body, call)
       expect(res.ok).toBe(false)
       if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST')
     }
@@ -38,14 +40,14 @@ describe('dispatch: the boundary every transport goes through', () => {
 
   it('applies defaults from the contract (view active, 1000 results like MLflow)', async () => {
     const h = fakeHandlers()
-    await dispatch(h, 'runs:search', { experiment_ids: [0, '3'] })
-    expect(h['runs:search']).toHaveBeenCalledWith({ experiment_ids: ['0', '3'], view: 'active', max_results: 1000 })
+    await dispatch(h, 'runs:search', { experiment_ids: [0, '3'] }, call)
+    expect(h['runs:search']).toHaveBeenCalledWith({ experiment_ids: ['0', '3'], view: 'active', max_results: 1000 }, call)
   })
 
   it('wraps typed errors and hides untyped ones behind a safe message', async () => {
-    const typed = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }), 'runs:search', { experiment_ids: ['1'] })
+    const typed = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }), 'runs:search', { experiment_ids: ['1'] }, call)
     expect(typed).toEqual({ ok: false, error: { code: 'TIMEOUT', message: 'too slow' } })
-    const raw = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new Error('boom at postgresql://u:pw123456@h/db')) }), 'runs:search', { experiment_ids: ['1'] })
+    const raw = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new Error('boom at postgresql://u:pw123456@h/db')) }), 'runs:search', { experiment_ids: ['1'] }, call)
     expect(raw).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.not.stringContaining('pw123456') } })
   })
 })

@@ -1,0 +1,102 @@
+import pg from 'pg'
+import { isAppError } from '@shared/api/errors'
+import type { ConnectionTestResult } from '@shared/domain/profiles'
+import { toErrorEnvelope } from '../api/dispatch'
+import type { ConnectionTarget } from './connectionUrl'
+import { openStore, type StoreHandle } from './storeConnection'
+
+/** Tables a reader of MLflow needs; a role that may change any of them could damage the store. */
+const CORE_TABLES = ['experiments', 'runs', 'params', 'tags', 'metrics', 'latest_metrics', 'registered_models', 'model_versions']
+
+/** What a DBA runs to give MLflow Desk (or any reader) exactly what it needs. */
+export function readOnlyRoleSql(database: string, schema: string, owner: string): string {
+  const db = pg.escapeIdentifier(database)
+  const sch = pg.escapeIdentifier(schema)
+  const role = 'mlflow_desk_reader'
+  return [
+    `CREATE ROLE ${role} LOGIN PASSWORD 'choose-a-password';`,
+    `GRANT CONNECT ON DATABASE ${db} TO ${role};`,
+    `GRANT USAGE ON SCHEMA ${sch} TO ${role};`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA ${sch} TO ${role};`,
+    `-- Tables MLflow adds in later upgrades:`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${pg.escapeIdentifier(owner)} IN SCHEMA ${sch} GRANT SELECT ON TABLES TO ${role};`,
+    `ALTER ROLE ${role} SET default_transaction_read_only = on;`,
+  ].join('\n')
+}
+
+async function median(times: number, fn: () => Promise<unknown>): Promise<number> {
+  const t: number[] = []
+  for (let i = 0; i < times; i++) {
+    const s = performance.now()
+    await fn()
+    t.push(performance.now() - s)
+  }
+  t.sort((a, b) => a - b)
+  return Math.round(t[Math.floor(t.length / 2)] * 100) / 100
+}
+
+async function describeStore(store: StoreHandle): Promise<NonNullable<ConnectionTestResult['mlflow']>> {
+  const d = store.schema.describe()
+  const [est] = await store.select<{ n: number }>(`SELECT GREATEST(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'runs'::regclass`)
+  // An exact count on a store of millions of runs would take seconds; the planner's estimate is enough there.
+  const estimated = est.n > 1_000_000
+  const [counts] = await store.select<{ experiments: number; runs: number }>(
+    `SELECT (SELECT count(*) FROM experiments)::bigint AS experiments, ${estimated ? '$1::bigint' : '(SELECT count(*) FROM runs)::bigint'} AS runs`,
+    estimated ? [est.n] : undefined,
+  )
+  return { is_store: true, revision: d.revision, mlflow_versions: d.mlflow_versions, known_revision: d.known_revision, experiments: counts.experiments, runs: counts.runs, runs_estimated: estimated }
+}
+
+async function writeAccess(store: StoreHandle): Promise<NonNullable<ConnectionTestResult['write_access']>> {
+  const tables = CORE_TABLES.filter((t) => store.schema.has(t))
+  const [role] = await store.select<{ superuser: boolean; owner: string; db: string; schema: string }>(
+    `SELECT r.rolsuper AS superuser, pg_get_userbyid(c.relowner) AS owner, current_database() AS db, current_schema() AS schema
+       FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'runs'::regclass`,
+  )
+  const writable = await store.select<{ t: string }>(
+    `SELECT t FROM unnest($1::text[]) AS t WHERE has_table_privilege(current_user, t::regclass, 'INSERT, UPDATE, DELETE, TRUNCATE')`,
+    [tables],
+  )
+  const list = writable.map((w) => w.t)
+  return { can_write: role.superuser || list.length > 0, superuser: role.superuser, tables: list, read_only_role_sql: readOnlyRoleSql(role.db, role.schema, role.owner) }
+}
+
+/**
+ * "Test connection": reach the server (through TLS and SSH as configured), time a
+ * round trip, tell whether this is an MLflow store and which MLflow wrote it,
+ * count what is in it, and warn when the role could write. Never throws: a
+ * failure is part of the result, with the same message the app would show.
+ */
+export async function testConnection(target: ConnectionTarget, statementTimeoutMs?: number): Promise<ConnectionTestResult> {
+  const result: ConnectionTestResult = {
+    ok: false,
+    error: null,
+    server_version: null,
+    latency_ms: null,
+    tls: null,
+    via_ssh: !!target.ssh,
+    mlflow: null,
+    write_access: null,
+    ssh_host_fingerprint: null,
+  }
+  let store: StoreHandle | null = null
+  try {
+    store = await openStore(target, { statementTimeoutMs, poolMax: 1 })
+    const s = store
+    result.server_version = s.serverVersion
+    result.tls = s.tls
+    result.ssh_host_fingerprint = s.sshFingerprint
+    result.latency_ms = await median(5, () => s.select('SELECT 1'))
+    result.mlflow = await describeStore(s)
+    result.write_access = await writeAccess(s)
+    result.ok = true
+  } catch (e) {
+    if (isAppError(e) && e.code === 'NOT_MLFLOW_STORE') result.mlflow = { is_store: false, revision: null, mlflow_versions: null, known_revision: false, experiments: null, runs: null, runs_estimated: false }
+    if (isAppError(e) && e.details?.fingerprint) result.ssh_host_fingerprint = e.details.fingerprint
+    const env = toErrorEnvelope(e)
+    result.error = env.ok ? null : { code: env.error.code, message: env.error.message }
+  } finally {
+    await store?.close()
+  }
+  return result
+}

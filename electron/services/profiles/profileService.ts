@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto'
+import { AppError } from '@shared/api/errors'
+import { profileSecretsSchema, profileSettingsSchema, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
+import type { ProfileSettings, ProfileView, SecretStatus } from '@shared/domain/profiles'
+import { parseConnectionUrl, type ConnectionTarget } from '../connections/connectionUrl'
+import { registerSecret } from '../security/redact'
+import { profilesFilePath, readProfilesFile, writeProfilesFile, type ProfilesFileData, type SecretName, type StoredProfile } from './profileFile'
+import { readPgServices } from './pgServiceFile'
+import type { SecretCipher } from './secretCipher'
+import type { StoreSource } from '../workspace'
+
+const SECRET_NAMES: SecretName[] = ['password', 'ssh_password', 'ssh_passphrase']
+
+/** The export format: settings only. Secrets never leave the machine that sealed them. */
+const EXPORT_FORMAT = 'mlflow-desk-profiles'
+
+function viewOf(p: StoredProfile): ProfileView {
+  const { secrets, id, created_at, updated_at, ...rest } = p
+  const settings = profileSettingsSchema.parse(rest)
+  const status: SecretStatus = { password: !!secrets.password, ssh_password: !!secrets.ssh_password, ssh_passphrase: !!secrets.ssh_passphrase }
+  return { ...settings, id, kind: 'saved', secrets: status, created_at, updated_at }
+}
+
+/** Profile settings from a libpq or SQLAlchemy URI; the URI's password is returned apart. */
+export function settingsFromUrl(url: string, name: string, source = 'URI'): { settings: ProfileSettingsInput; password?: string } {
+  const t = parseConnectionUrl(url, source)
+  return {
+    password: t.password,
+    settings: {
+      name,
+      host: t.host,
+      port: t.port,
+      database: t.database,
+      user: t.user,
+      password_source: t.password ? 'stored' : 'pgpass',
+      schema: t.schema ?? null,
+      ssl: t.ssl,
+    },
+  }
+}
+
+/**
+ * Saved connection profiles. Secrets are sealed by `cipher` the moment they
+ * arrive and opened only to connect; views carry "set / not set" only.
+ */
+export class ProfileService {
+  readonly file: string
+
+  constructor(
+    home: string,
+    readonly cipher: SecretCipher,
+  ) {
+    this.file = profilesFilePath(home)
+  }
+
+  async list(): Promise<ProfileView[]> {
+    return (await readProfilesFile(this.file)).profiles.map(viewOf)
+  }
+
+  async lastUsed(): Promise<string | null> {
+    return (await readProfilesFile(this.file)).last_used
+  }
+
+  /** By id, or by name (case-insensitive) — what `--profile NAME` gives. */
+  async find(idOrName: string): Promise<StoredProfile | null> {
+    const { profiles } = await readProfilesFile(this.file)
+    return profiles.find((p) => p.id === idOrName) ?? profiles.find((p) => p.name.toLowerCase() === idOrName.toLowerCase()) ?? null
+  }
+
+  async get(idOrName: string): Promise<StoredProfile> {
+    const p = await this.find(idOrName)
+    if (!p) {
+      const names = (await this.list()).map((x) => x.name)
+      throw new AppError('NOT_FOUND', `No profile named "${idOrName}".${names.length ? ` Profiles: ${names.join(', ')}.` : ' No profiles are saved yet.'}`, { field: 'profile' })
+    }
+    return p
+  }
+
+  /** Read, change, write back — the file is re-read right before every write. */
+  private async update<T>(fn: (data: ProfilesFileData) => T): Promise<T> {
+    const data = await readProfilesFile(this.file)
+    const result = fn(data)
+    await writeProfilesFile(this.file, data)
+    return result
+  }
+
+  /**
+   * Create (no id) or update a profile. Secrets: a string sets, null clears,
+   * undefined keeps. `passwordFromUrl` takes the password out of a pasted URI,
+   * so the renderer need not pick it apart.
+   */
+  async save(input: { id?: string; settings: ProfileSettingsInput; secrets?: ProfileSecretsInput; passwordFromUrl?: string }): Promise<ProfileView> {
+    const settings = profileSettingsSchema.parse(input.settings)
+    const secrets = profileSecretsSchema.parse(input.secrets ?? {})
+    if (input.passwordFromUrl) secrets.password = parseConnectionUrl(input.passwordFromUrl, 'URI').password ?? secrets.password
+    return this.update((data) => {
+      const clash = data.profiles.find((p) => p.name.toLowerCase() === settings.name.toLowerCase() && p.id !== input.id)
+      if (clash) throw new AppError('CONFLICT', `A profile named "${clash.name}" exists already; choose another name.`, { field: 'name' })
+      const now = Date.now()
+      let profile = input.id ? data.profiles.find((p) => p.id === input.id) : undefined
+      if (input.id && !profile) throw new AppError('NOT_FOUND', `No profile with id "${input.id}".`)
+      if (!profile) {
+        profile = { ...settings, id: randomUUID(), created_at: now, updated_at: now, secrets: {} }
+        data.profiles.push(profile)
+      } else {
+        // Unknown fields a newer version wrote are kept: only our settings are replaced.
+        Object.assign(profile, settings, { updated_at: now })
+      }
+      for (const name of SECRET_NAMES) {
+        const value = secrets[name]
+        if (value === null || value === '') delete profile.secrets[name]
+        else if (value !== undefined) {
+          registerSecret(value)
+          profile.secrets[name] = this.cipher.seal(value)
+        }
+      }
+      if (settings.password_source !== 'stored') delete profile.secrets.password
+      return viewOf(profile)
+    })
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const p = await this.get(idOrName)
+    await this.update((data) => {
+      data.profiles = data.profiles.filter((x) => x.id !== p.id)
+      if (data.last_used === p.id) data.last_used = null
+    })
+  }
+
+  async setLastUsed(id: string): Promise<void> {
+    const data = await readProfilesFile(this.file)
+    if (data.last_used === id) return
+    data.last_used = id
+    await writeProfilesFile(this.file, data)
+  }
+
+  async pinHostKey(idOrName: string, fingerprint: string): Promise<ProfileView> {
+    const p = await this.get(idOrName)
+    return this.save({ id: p.id, settings: { ...p, ssh: { ...p.ssh, host_fingerprint: fingerprint } } })
+  }
+
+  /** Profiles as JSON another machine can import: settings only, never a secret. */
+  async exportJson(idsOrNames?: string[]): Promise<string> {
+    const all = (await readProfilesFile(this.file)).profiles
+    const chosen = idsOrNames?.length ? await Promise.all(idsOrNames.map((x) => this.get(x))) : all
+    const profiles = chosen.map((p) => profileSettingsSchema.parse(viewOf(p)))
+    return JSON.stringify({ format: EXPORT_FORMAT, version: 1, exported_at: new Date().toISOString(), profiles }, null, 2) + '\n'
+  }
+
+  /** Import exported profiles. A name that exists already is reported, never overwritten. */
+  async importJson(text: string): Promise<{ added: ProfileView[]; skipped: Array<{ name: string; reason: string }> }> {
+    let doc: { format?: string; profiles?: unknown[] }
+    try {
+      doc = JSON.parse(text)
+    } catch {
+      throw new AppError('BAD_REQUEST', 'The import is not JSON exported by MLflow Desk (profiles export).')
+    }
+    if (doc.format !== EXPORT_FORMAT || !Array.isArray(doc.profiles)) throw new AppError('BAD_REQUEST', `The import is not an MLflow Desk profiles export (format "${EXPORT_FORMAT}").`)
+    const added: ProfileView[] = []
+    const skipped: Array<{ name: string; reason: string }> = []
+    for (const [i, raw] of doc.profiles.entries()) {
+      const parsed = profileSettingsSchema.safeParse(raw)
+      const name = (raw as { name?: string })?.name ?? `#${i + 1}`
+      if (!parsed.success) {
+        skipped.push({ name, reason: `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` })
+        continue
+      }
+      try {
+        added.push(await this.save({ settings: { ...parsed.data, ssh: { ...parsed.data.ssh } } }))
+      } catch (e) {
+        skipped.push({ name, reason: e instanceof AppError ? e.message : String(e) })
+      }
+    }
+    return { added, skipped }
+  }
+
+  /** Save a pg_service.conf service as a profile (its password sealed here). */
+  async importService(name: string, env: NodeJS.ProcessEnv = process.env): Promise<ProfileView> {
+    const { services, files } = readPgServices(env)
+    const svc = services.find((s) => s.name === name)
+    if (!svc) throw new AppError('NOT_FOUND', `No service [${name}] in ${files.length ? files.join(', ') : 'any pg_service.conf (PGSERVICEFILE, ~/.pg_service.conf)'}.`)
+    return this.save({ settings: svc.settings, secrets: svc.password ? { password: svc.password } : undefined })
+  }
+
+  /** How the workspace opens a saved profile; secrets are opened only when it connects. */
+  async source(idOrName: string): Promise<StoreSource> {
+    const p = await this.get(idOrName)
+    const via = p.ssh.enabled ? ` via ssh ${p.ssh.host}` : ''
+    return {
+      id: p.id,
+      summary: { id: p.id, name: p.name, environment: p.environment, display: `${p.user}@${p.host}:${p.port}/${p.database}${via}` },
+      resolve: async () => (await this.target(p.id)).target,
+      options: { statementTimeoutMs: p.statement_timeout_s * 1000 },
+      artifactMappings: p.artifact_mappings,
+    }
+  }
+
+  /** Where to connect for a saved profile, its secrets opened. */
+  async target(idOrName: string, opts: { trustUnknownHostKey?: boolean } = {}): Promise<{ profile: StoredProfile; target: ConnectionTarget }> {
+    const p = await this.get(idOrName)
+    return { profile: p, target: targetFromSettings(p, (n) => (p.secrets[n] ? this.cipher.open(p.secrets[n]!) : undefined), opts) }
+  }
+}
+
+/** Settings + a way to get secrets -> a connection target. Also used for unsaved drafts. */
+export function targetFromSettings(
+  s: ProfileSettings,
+  secret: (name: SecretName) => string | undefined,
+  opts: { trustUnknownHostKey?: boolean } = {},
+): ConnectionTarget {
+  return {
+    host: s.host,
+    port: s.port,
+    database: s.database,
+    user: s.user,
+    // pgpass and none: no password here; node-postgres then consults PGPASSFILE / ~/.pgpass like libpq.
+    password: s.password_source === 'stored' ? secret('password') : undefined,
+    ssl: s.ssl,
+    schema: s.schema ?? undefined,
+    ssh: s.ssh.enabled
+      ? {
+          host: s.ssh.host,
+          port: s.ssh.port,
+          user: s.ssh.user,
+          password: s.ssh.auth === 'password' ? secret('ssh_password') : undefined,
+          keyPath: s.ssh.auth === 'key' ? s.ssh.key_path : null,
+          passphrase: s.ssh.auth === 'key' ? secret('ssh_passphrase') : undefined,
+          fingerprint: s.ssh.host_fingerprint,
+          trustUnknownKey: opts.trustUnknownHostKey,
+        }
+      : undefined,
+  }
+}

@@ -1,0 +1,169 @@
+import type { ConnectionSummary, SessionDescription } from '@shared/api/contract'
+import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
+import type { ConnectionTarget } from './connections/connectionUrl'
+import { openStore, type StoreHandle, type StoreOptions } from './connections/storeConnection'
+import type { ProfileService } from './profiles/profileService'
+
+/** How to (re)open one profile's store. */
+export interface StoreSource {
+  id: string
+  summary: ConnectionSummary
+  resolve(): Promise<ConnectionTarget>
+  options?: StoreOptions
+  /** Server-side artifact prefixes -> where this machine sees them (profile's, plus --artifact-map). */
+  artifactMappings?: ArtifactMapping[]
+}
+
+/** Profiles that are not in the profiles file: the demo, MLFLOW_TRACKING_URI, `--url`. */
+export interface ExtraProfile {
+  view: ProfileView
+  source: StoreSource
+  dispose?(): Promise<void>
+}
+
+interface Entry {
+  gen: number
+  handle: Promise<StoreHandle>
+  refs: number
+}
+
+interface Lease {
+  id: string
+  gen: number
+  handle: Promise<StoreHandle>
+}
+
+const MAX_WINDOWS = 64
+
+/**
+ * All connections of the process: one pooled store handle per profile, shared
+ * by the windows that show it and closed (running queries cancelled) when the
+ * last one leaves it or the profile changes.
+ */
+export class Workspace {
+  private entries = new Map<string, Entry>()
+  private windows = new Map<string, WindowSession>()
+  private gen = 0
+
+  constructor(
+    readonly profiles: ProfileService,
+    private readonly extras: ExtraProfile[],
+    /** The profile a new window starts on. */
+    private readonly initialId: () => Promise<string>,
+  ) {}
+
+  async views(): Promise<ProfileView[]> {
+    return [...this.extras.map((e) => e.view), ...(await this.profiles.list())]
+  }
+
+  async source(id: string): Promise<StoreSource> {
+    return this.extras.find((e) => e.view.id === id)?.source ?? this.profiles.source(id)
+  }
+
+  async acquire(id: string): Promise<Lease & { summary: ConnectionSummary }> {
+    const source = await this.source(id)
+    let entry = this.entries.get(id)
+    if (!entry) {
+      const gen = ++this.gen
+      const handle = source.resolve().then((t) => openStore(t, source.options))
+      entry = { gen, handle, refs: 0 }
+      this.entries.set(id, entry)
+      // A failed open is not kept: the next call tries again (the server may be back).
+      handle.catch(() => {
+        if (this.entries.get(id)?.gen === gen) this.entries.delete(id)
+      })
+    }
+    entry.refs++
+    return { id, gen: entry.gen, handle: entry.handle, summary: source.summary }
+  }
+
+  isCurrent(lease: Lease): boolean {
+    return this.entries.get(lease.id)?.gen === lease.gen
+  }
+
+  async release(lease: Lease): Promise<void> {
+    const entry = this.entries.get(lease.id)
+    if (!entry || entry.gen !== lease.gen) return
+    if (--entry.refs <= 0) {
+      this.entries.delete(lease.id)
+      await entry.handle.then((h) => h.close()).catch(() => undefined)
+    }
+  }
+
+  /** The profile changed or went away: close its store now; windows reconnect on their next call. */
+  async invalidate(id: string): Promise<void> {
+    const entry = this.entries.get(id)
+    if (!entry) return
+    this.entries.delete(id)
+    await entry.handle.then((h) => h.close()).catch(() => undefined)
+  }
+
+  /** The session of one window (an Electron webContents, a browser tab), created on first use. */
+  async window(key: string): Promise<WindowSession> {
+    let w = this.windows.get(key)
+    if (!w) {
+      if (this.windows.size >= MAX_WINDOWS) await this.closeWindow(this.windows.keys().next().value!)
+      w = new WindowSession(this, await this.initialId())
+      this.windows.set(key, w)
+    }
+    return w
+  }
+
+  async closeWindow(key: string): Promise<void> {
+    const w = this.windows.get(key)
+    this.windows.delete(key)
+    await w?.close()
+  }
+
+  async dispose(): Promise<void> {
+    for (const key of [...this.windows.keys()]) await this.closeWindow(key)
+    for (const id of [...this.entries.keys()]) await this.invalidate(id)
+    for (const e of this.extras) await e.dispose?.()
+  }
+}
+
+/** One window's view of the workspace: which profile it shows, and its store. */
+export class WindowSession {
+  private lease: (Lease & { summary: ConnectionSummary }) | null = null
+
+  constructor(
+    private readonly workspace: Workspace,
+    public profileId: string,
+  ) {}
+
+  async store(): Promise<StoreHandle> {
+    if (!this.lease || !this.workspace.isCurrent(this.lease)) {
+      const old = this.lease
+      this.lease = null
+      if (old) await this.workspace.release(old)
+      this.lease = await this.workspace.acquire(this.profileId)
+    }
+    const lease = this.lease
+    try {
+      return await lease.handle
+    } catch (e) {
+      if (this.lease === lease) this.lease = null
+      throw e
+    }
+  }
+
+  async describe(): Promise<SessionDescription> {
+    const store = await this.store()
+    return { connection: this.lease!.summary, server_version: store.serverVersion, store: store.schema.describe() }
+  }
+
+  /** Show another profile. The old store is released (closed when no other window uses it). */
+  async switchTo(id: string): Promise<void> {
+    await this.workspace.source(id)
+    const old = this.lease
+    this.lease = null
+    this.profileId = id
+    if (old) await this.workspace.release(old)
+  }
+
+  async close(): Promise<void> {
+    const old = this.lease
+    this.lease = null
+    if (old) await this.workspace.release(old)
+  }
+}
