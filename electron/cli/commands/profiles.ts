@@ -82,11 +82,15 @@ export function profilesCommand(io: CliIO): Command {
       const { settings, password } = settingsFromUrl(g.url, name, '--url')
       const choice = storeChoice(cmd)
       const ssh = opts.ssh ? parseSsh(opts.ssh) : null
+      const store = await cliProfiles(io)
+      const existing = await store.find(name)
+      if (existing && !opts.update) throw new AppError('CONFLICT', `A profile named "${existing.name}" exists already; add --update to replace its settings.`)
       const full: ProfileSettingsInput = {
         ...settings,
         environment: opts.env as ProfileSettingsInput['environment'],
         schema: opts.schema ?? settings.schema,
-        password_source: opts.passwordStdin || password ? 'stored' : settings.password_source,
+        // Updating without a password keeps how the profile gets its password (and the stored one).
+        password_source: opts.passwordStdin || password ? 'stored' : (existing?.password_source ?? settings.password_source),
         ssl: {
           ...settings.ssl,
           ...(opts.sslmode ? { mode: opts.sslmode as never } : {}),
@@ -100,9 +104,6 @@ export function profilesCommand(io: CliIO): Command {
         statement_timeout_s: choice.statementTimeoutSeconds,
         artifact_mappings: parseArtifactMaps(choice.artifactMaps),
       }
-      const store = await cliProfiles(io)
-      const existing = await store.find(name)
-      if (existing && !opts.update) throw new AppError('CONFLICT', `A profile named "${existing.name}" exists already; add --update to replace its settings.`)
       const secrets = { ...(password ? { password } : {}), ...(await stdinSecrets(io, opts)) }
       const saved = await store.save({ id: existing?.id, settings: full, secrets })
       io.out(`${existing ? 'Updated' : 'Saved'} profile "${saved.name}" (${saved.environment}): ${describe(saved)}; password ${passwordLabel(saved)}; secrets sealed with ${store.cipher.description}.`)
