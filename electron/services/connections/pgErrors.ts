@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '@shared/api/errors'
+import type { SslSettings } from '@shared/domain/profiles'
 import { redact } from '../security/redact'
 
 interface DriverError {
@@ -11,6 +12,9 @@ interface DriverError {
   port?: number
   parent?: unknown
   original?: unknown
+  /** Node's ERR_TLS_CERT_ALTNAME_INVALID carries the host checked and the peer certificate. */
+  host?: string
+  cert?: { subjectaltname?: string; subject?: { CN?: string }; valid_to?: string; valid_from?: string }
 }
 
 /** Sequelize wraps pg's error in .parent/.original; the useful fields live on the innermost one. */
@@ -30,18 +34,54 @@ const TLS_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_SIGNATURE_FAILURE',
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
   'EPROTO',
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ])
 
+const UNTRUSTED_CHAIN = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_SIGNATURE_FAILURE',
+])
+
+/**
+ * OpenSSL's wording ("unable to verify the first certificate", "Hostname/IP does
+ * not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: ")
+ * does not tell a person what to fix (the integration tests showed these raw
+ * texts reaching the UI). Say what is wrong with the certificate in our terms;
+ * the original text stays at the end for searching.
+ */
+function tlsReason(d: DriverError, raw: string, ssl?: SslSettings): string {
+  const code = d.code ?? ''
+  if (UNTRUSTED_CHAIN.has(code)) {
+    const what = code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? "the server's certificate is self-signed and" : "the server's certificate is"
+    return ssl?.root_cert
+      ? `${what} not signed by the given root certificate (sslrootcert: "${ssl.root_cert}") [${raw}]`
+      : `${what} not signed by a certificate authority this computer trusts: give the server's CA certificate as sslrootcert [${raw}]`
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const names = d.cert?.subjectaltname || (d.cert?.subject?.CN ? `CN=${d.cert.subject.CN}` : 'no names')
+    return `the server's certificate does not match host "${d.host ?? '?'}" (it is for ${names}): connect with a host name the certificate lists, or use sslmode=verify-ca to check the chain only [${raw}]`
+  }
+  if (code === 'CERT_HAS_EXPIRED') return `the server's certificate expired${d.cert?.valid_to ? ` on ${d.cert.valid_to}` : ''} [${raw}]`
+  if (code === 'CERT_NOT_YET_VALID') return `the server's certificate is not valid yet${d.cert?.valid_from ? ` (from ${d.cert.valid_from})` : ''} [${raw}]`
+  return raw
+}
+
 /**
  * Translate a driver/network error into an AppError whose message says what
  * happened and where (`where` is e.g. "user@db.example:5432/mlflow").
- * Messages are redacted: no password ever leaves through here.
+ * Messages are redacted: no password ever leaves through here. `ssl`, when
+ * known, lets a certificate error name the root certificate that was used.
  */
-export function toStoreError(e: unknown, where: string): AppError {
+export function toStoreError(e: unknown, where: string, ssl?: SslSettings): AppError {
   if (isAppError(e)) return e
   const d = innermost(e)
   const raw = redact(String(d.message ?? (e instanceof Error ? e.message : e)))
@@ -76,7 +116,7 @@ export function toStoreError(e: unknown, where: string): AppError {
       err = new AppError('READ_ONLY', `Refused: the session is read-only and the statement would write (${where}).`)
       break
     case TLS_CODES.has(code) || /ssl|tls|certificate/i.test(raw):
-      err = new AppError('TLS_FAILED', `TLS failed with ${where}: ${raw}`)
+      err = new AppError('TLS_FAILED', `TLS failed with ${where}: ${redact(tlsReason(d, raw, ssl))}`)
       break
     default:
       err = new AppError('INTERNAL', `Database error at ${where}: ${raw}`)

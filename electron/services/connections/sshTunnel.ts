@@ -22,6 +22,10 @@ export interface SshTunnel {
   localPort: number
   /** The host key the server presented (what to pin). */
   fingerprint: string
+  /** Why the SSH host last failed to open the forwarded connection, if it did. */
+  forwardFailure(): AppError | null
+  /** Set once the SSH connection has gone away (server restart, network): nothing goes through any more. */
+  lost(): AppError | null
   close(): Promise<void>
 }
 
@@ -46,6 +50,24 @@ function sshError(e: unknown, where: string, level?: string): AppError {
 }
 
 /**
+ * The SSH host refused or could not open the channel to the database. The
+ * driver only sees the local socket close ("Connection terminated
+ * unexpectedly"), which the integration tests showed surfacing as an INTERNAL
+ * error; this says what happened instead.
+ */
+function forwardError(e: Error & { reason?: number }, where: string, destHost: string, destPort: number): AppError {
+  const msg = e.message.replace(/^\(SSH\) /, '')
+  // RFC 4254 reason 1: SSH_OPEN_ADMINISTRATIVELY_PROHIBITED (e.g. AllowTcpForwarding no).
+  if (e.reason === 1) {
+    return new AppError('SSH_FAILED', `The SSH server ${where} does not allow forwarding to ${destHost}:${destPort} (AllowTcpForwarding or PermitOpen in its sshd_config): ${msg}`)
+  }
+  return new AppError(
+    'CONNECTION_REFUSED',
+    `The SSH host ${where} could not connect to the database at ${destHost}:${destPort} (${msg}): is PostgreSQL listening there, as seen from the SSH host?`,
+  )
+}
+
+/**
  * A local TCP port forwarded through SSH to (destHost, destPort), as seen from
  * the SSH host. The host key is checked before any credential is sent: a key
  * that differs from the pinned one is refused (SSH_HOST_KEY_CHANGED); an unpinned
@@ -63,10 +85,17 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
   const client = new Client()
   let seen: string | null = null
   let refusal: AppError | null = null
+  let lastError: Error | null = null
 
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve())
-    client.once('error', (e) => reject(refusal ?? sshError(e, where)))
+    // `on`, not `once`: ssh2 can emit more than one error (during the handshake and
+    // after, when the connection drops), and an 'error' without a listener would
+    // crash the process. After 'ready' the reject is a no-op; 'close' records the loss.
+    client.on('error', (e) => {
+      lastError = e
+      reject(refusal ?? sshError(e, where))
+    })
     try {
       client.connect({
         host: ssh.host,
@@ -103,18 +132,42 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
   })
 
   const sockets = new Set<Socket>()
+  let lastForwardFailure: AppError | null = null
+  let closing = false
+  let lostError: AppError | null = null
+  client.on('close', () => {
+    if (closing) return
+    const why = lastError ? `: ${lastError.message}` : ''
+    lostError = new AppError('SSH_FAILED', `The SSH connection to ${where} was closed${why}. Reconnect to the store to open a new tunnel.`)
+    // Forwarded connections cannot outlive it: end them so the driver fails now, not at a timeout.
+    for (const s of sockets) s.destroy()
+  })
   const server: Server = createServer((sock) => {
     sockets.add(sock)
     sock.on('close', () => sockets.delete(sock))
-    client.forwardOut('127.0.0.1', sock.remotePort ?? 0, destHost, destPort, (err, stream) => {
-      if (err) {
-        sock.destroy()
-        return
-      }
-      sock.pipe(stream).pipe(sock)
-      stream.on('error', () => sock.destroy())
-      sock.on('error', () => stream.destroy())
-    })
+    sock.on('error', () => undefined) // reset by the driver or destroyed below: nothing to report
+    if (lostError) {
+      lastForwardFailure = lostError
+      sock.destroy()
+      return
+    }
+    try {
+      client.forwardOut('127.0.0.1', sock.remotePort ?? 0, destHost, destPort, (err, stream) => {
+        if (err) {
+          lastForwardFailure = forwardError(err, where, destHost, destPort)
+          sock.destroy()
+          return
+        }
+        sock.pipe(stream).pipe(sock)
+        stream.on('error', () => sock.destroy())
+        sock.on('error', () => stream.destroy())
+      })
+    } catch (e) {
+      // ssh2 throws "Not connected" synchronously once the SSH connection is gone;
+      // uncaught here it would bring down the whole main process (the tests showed it).
+      lastForwardFailure = lostError ?? new AppError('SSH_FAILED', `SSH tunnel through ${where} failed: ${(e as Error).message}`)
+      sock.destroy()
+    }
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -123,8 +176,11 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
   return {
     localPort: (server.address() as AddressInfo).port,
     fingerprint: seen!,
+    forwardFailure: () => lastForwardFailure,
+    lost: () => lostError,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true
         for (const s of sockets) s.destroy()
         server.close(() => resolve())
         client.end()

@@ -175,14 +175,16 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
         try {
           return await seq.query<T>(sql, { type: QueryTypes.SELECT, bind, transaction })
         } catch (e) {
-          throw toStoreError(e, where)
+          // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
+          throw tunnel?.lost() ?? toStoreError(e, where)
         }
       },
       async read<T>(fn: (t: Transaction) => Promise<T>) {
         try {
           return await seq.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, fn)
         } catch (e) {
-          throw toStoreError(e, where)
+          // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
+          throw tunnel?.lost() ?? toStoreError(e, where)
         }
       },
       cancelAll: () => tracker.cancelAll(target, endpoint),
@@ -195,7 +197,9 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
   } catch (e) {
     await sequelize?.close().catch(() => undefined)
     await tunnel?.close()
-    throw toStoreError(e, where)
+    // Through a tunnel, a failed forward reaches the driver only as a closed socket: say why instead.
+    // The TLS settings let a certificate error name the sslrootcert that was used.
+    throw tunnel?.lost() ?? tunnel?.forwardFailure() ?? toStoreError(e, where, target.ssl ?? DEFAULT_SSL)
   }
 }
 
@@ -207,7 +211,7 @@ export async function openWritable(target: ConnectionTarget): Promise<Sequelize>
   try {
     return (await connect(target, { host: target.host, port: target.port }, { poolMax: 2 }, null)).sequelize
   } catch (e) {
-    throw toStoreError(e, describeTarget(target))
+    throw toStoreError(e, describeTarget(target), target.ssl ?? DEFAULT_SSL)
   }
 }
 
@@ -241,6 +245,6 @@ export async function openWritableClient(target: ConnectionTarget): Promise<pg.C
       return await attempt(plan.fallback)
     }
   } catch (e) {
-    throw toStoreError(e, describeTarget(target))
+    throw toStoreError(e, describeTarget(target), target.ssl ?? DEFAULT_SSL)
   }
 }

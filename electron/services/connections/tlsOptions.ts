@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { isIP } from 'node:net'
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls'
 import { AppError } from '@shared/api/errors'
 import type { SslSettings } from '@shared/domain/profiles'
@@ -52,7 +53,9 @@ export async function tlsPlan(ssl: SslSettings, serverName: string): Promise<Tls
         first: {
           rejectUnauthorized: true,
           ...(ca ? { ca } : {}),
-          servername: serverName,
+          // SNI only for names: an IP address as ServerName is not allowed by RFC 6066
+          // (Node warns, DEP0123) and libpq does not send one either.
+          ...(isIP(serverName) ? {} : { servername: serverName }),
           checkServerIdentity: (_host: string, c: PeerCertificate) => checkServerIdentity(serverName, c),
           ...client,
         },

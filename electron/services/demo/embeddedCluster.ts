@@ -25,6 +25,8 @@ export interface ClusterOptions {
   port?: number
   /** Delete the data folder on stop (tests). */
   ephemeral?: boolean
+  /** Extra server flags, appended to ours (e.g. `-c ssl=on` for tests). */
+  postgresFlags?: string[]
   onLog?: (line: string) => void
 }
 
@@ -117,7 +119,7 @@ export async function startCluster(opts: ClusterOptions): Promise<EmbeddedCluste
     authMethod: 'scram-sha-256',
     persistent: !opts.ephemeral,
     createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', ...(opts.postgresFlags ?? [])],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   })
