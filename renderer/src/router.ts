@@ -12,6 +12,7 @@ export const router = createRouter({
       component: () => import('./views/RunsView.vue'),
       props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
     },
+    { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/experiments' },
   ],
 })

@@ -26,8 +26,27 @@ function takeToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? ''
 }
 
+const WINDOW_PREFIX = 'desk-'
+/** What the local server accepts in X-Desk-Window. */
+const WINDOW_ID = /^[A-Za-z0-9_-]{8,64}$/
+
+/**
+ * This tab's session id for the local server, which keeps one profile per id.
+ * Kept in window.name: it survives reloads but, unlike sessionStorage, is not
+ * copied into a tab opened with window.open, so each tab gets its own session.
+ */
+export function windowId(): string {
+  const name = window.name
+  if (name.startsWith(WINDOW_PREFIX) && WINDOW_ID.test(name)) return name
+  const bytes = crypto.getRandomValues(new Uint8Array(12))
+  const id = WINDOW_PREFIX + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+  window.name = id
+  return id
+}
+
 function httpTransport(): Transport {
   const token = takeToken()
+  const deskWindow = windowId()
   return {
     kind: 'http',
     async invoke(channel, request) {
@@ -35,7 +54,7 @@ function httpTransport(): Transport {
       try {
         res = await fetch(`/api/${encodeURIComponent(channel)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'X-Desk-Window': deskWindow },
           body: encodeWire(request ?? {}),
         })
       } catch {

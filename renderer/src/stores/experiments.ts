@@ -35,11 +35,21 @@ export const useExperimentsStore = defineStore('experiments', () => {
     }
   }
 
+  /** Another store is shown: drop this one's list (and any answer still on its way). */
+  function reset() {
+    seq++
+    items.value = []
+    filter.value = ''
+    loaded.value = false
+    loading.value = false
+    error.value = null
+  }
+
   function byId(id: string): ExperimentWithStats | undefined {
     return items.value.find((e) => e.experiment_id === id)
   }
 
-  return { items, view, filter, filtered, loading, loaded, error, load, byId }
+  return { items, view, filter, filtered, loading, loaded, error, load, reset, byId }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

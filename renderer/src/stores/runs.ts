@@ -64,7 +64,18 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { experimentIds, view, runs, nextToken, loading, loadingMore, error, metricKeys, load, loadMore }
+  /** Another store is shown: drop this one's runs (and any page still on its way). */
+  function reset() {
+    seq++
+    experimentIds.value = []
+    runs.value = []
+    nextToken.value = null
+    loading.value = false
+    loadingMore.value = false
+    error.value = null
+  }
+
+  return { experimentIds, view, runs, nextToken, loading, loadingMore, error, metricKeys, load, loadMore, reset }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

@@ -20,3 +20,10 @@ export function e2eUrl(): string {
   if (!url) throw new Error('E2E_URL is not set: globalSetup did not start the server')
   return url
 }
+
+/** The second store globalSetup loaded (the MLflow fixture), as a URI with its password. */
+export function secondStoreUrl(): string {
+  const url = process.env.E2E_SECOND_URL
+  if (!url) throw new Error('E2E_SECOND_URL is not set: globalSetup did not create the second store')
+  return url
+}

@@ -1,8 +1,12 @@
-import { spawn } from 'node:child_process'
-import { mkdtemp } from 'node:fs/promises'
+import { chmod, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import pg from 'pg'
+import { loadPlainDump } from '../../helpers/pgDump'
+import { FIXTURES } from '../../helpers/fixtures'
+import { apiCall } from './api'
+import { startServe } from './serve'
 
 export const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.json')
 
@@ -13,29 +17,43 @@ export const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.j
  */
 export default async function globalSetup(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'mlflow-desk-e2e-'))
-  const cli = resolve(__dirname, '../../../out/main/cli.js')
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
-    env: { ...process.env, MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
-  let log = ''
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 120 s:\n${log}`)), 120_000)
-    const onData = (d: Buffer) => {
-      log += d.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(log)
-      if (m) {
-        clearTimeout(timer)
-        resolveUrl(m[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${log}`)))
-  })
+  // As root the demo's PostgreSQL runs as 'postgres' and must reach the folder; a 0700
+  // one would send its data to /var/lib/mlflow-desk, which teardown would not remove.
+  await chmod(home, 0o755)
+  const { url, child } = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: '' })
   process.env.E2E_URL = url
   mkdirSync(dirname(STATE_FILE), { recursive: true })
   writeFileSync(STATE_FILE, JSON.stringify({ pid: child.pid, home, url }))
   child.unref()
+  process.env.E2E_SECOND_URL = await createSecondStore(url, home)
+}
+
+/**
+ * A second MLflow store for the profile tests: the real MLflow-written fixture
+ * (experiment names unlike the demo's), in a database beside the demo's in the
+ * same embedded cluster. Returns its URI, password included, as a user would paste it.
+ */
+async function createSecondStore(url: string, home: string): Promise<string> {
+  // Asking the server for its session starts the demo cluster and says where it listens.
+  const { connection } = await apiCall(url, 'session:describe', {})
+  const m = /^([^@]+)@([^:]+):(\d+)\//.exec(connection.display)
+  if (!m) throw new Error(`Cannot read the demo's address from "${connection.display}"`)
+  const [, user, host, port] = m
+  const { password } = JSON.parse(readFileSync(join(home, 'demo', 'credentials.json'), 'utf8')) as { password: string }
+  const admin = new pg.Client({ host, port: Number(port), user, password, database: 'postgres' })
+  await admin.connect()
+  try {
+    await admin.query('DROP DATABASE IF EXISTS e2e_second WITH (FORCE)')
+    await admin.query('CREATE DATABASE e2e_second')
+  } finally {
+    await admin.end()
+  }
+  const store = new pg.Client({ host, port: Number(port), user, password, database: 'e2e_second' })
+  await store.connect()
+  try {
+    await loadPlainDump(store, FIXTURES.small.dump)
+  } finally {
+    await store.end()
+  }
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/e2e_second?sslmode=disable`
 }

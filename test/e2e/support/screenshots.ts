@@ -8,6 +8,14 @@ const DIR = resolve(__dirname, '../../../test-results/screenshots')
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(DIR, { recursive: true })
   const path = resolve(DIR, `${name}.png`)
+  // A table's loading veil fades out through a Vue transition: let it leave, so the
+  // picture shows the screen as it settles, not a spinner over loaded rows.
+  await page
+    .locator('.n-data-table-loading-wrapper')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5_000 })
+    .catch(() => undefined)
+  await page.waitForTimeout(250)
   // Transitions finished instantly: a theme switch must not be caught halfway.
   await page.screenshot({ path, animations: 'disabled' })
   return path

@@ -1,0 +1,217 @@
+import { expect, test, type Page } from '@playwright/test'
+import { AppShell } from '../pages/AppShell'
+import { ConnectionsPage } from '../pages/ConnectionsPage'
+import { ExperimentsPage } from '../pages/ExperimentsPage'
+import { RunsPage } from '../pages/RunsPage'
+import { apiCall, e2eUrl, secondStoreUrl } from '../support/api'
+import { screenshot } from '../support/screenshots'
+import { readManifest } from '../../helpers/fixtures'
+
+const SECOND = 'Fixture store'
+const PROD = 'Prod mirror'
+
+const manifest = readManifest('small') as {
+  experiments: Record<string, { name: string; deleted: boolean }>
+  row_counts: Record<string, number>
+}
+const fixtureNames = Object.values(manifest.experiments)
+  .filter((e) => !e.deleted)
+  .map((e) => e.name)
+
+/** Every /api/ answer the page receives, to prove no secret ever reaches the renderer. */
+function recordApiResponses(page: Page): () => Promise<string[]> {
+  const bodies: Array<Promise<string>> = []
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname
+    // The event stream never ends; it carries no profile data.
+    if (path.startsWith('/api/') && path !== '/api/events') bodies.push(r.text().catch(() => ''))
+  })
+  return () => Promise.all(bodies)
+}
+
+/** Profiles left by an earlier attempt would collide by name; the default window goes back to the demo. */
+async function cleanUp(): Promise<void> {
+  const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+  for (const p of profiles) if (p.kind === 'saved' && [SECOND, PROD].includes(p.name)) await apiCall(e2eUrl(), 'profiles:remove', { id: p.id })
+  await apiCall(e2eUrl(), 'profiles:switch', { id: 'demo' })
+}
+
+async function saveViaApi(name: string, environment: 'dev' | 'staging' | 'prod'): Promise<string> {
+  const { settings } = await apiCall(e2eUrl(), 'profiles:parse-url', { url: secondStoreUrl() })
+  const { profile } = await apiCall(e2eUrl(), 'profiles:save', { settings: { ...settings, name, environment }, password_from_url: secondStoreUrl() })
+  return profile.id
+}
+
+test.describe('connection profiles', () => {
+  test.beforeEach(cleanUp)
+  test.afterAll(cleanUp)
+
+  test('a pasted URI becomes a tested, saved profile; switching and Ctrl+N change the store without a restart', async ({ page }) => {
+    const responses = recordApiResponses(page)
+    const password = decodeURIComponent(new URL(secondStoreUrl()).password)
+    expect(password.length).toBeGreaterThan(8)
+
+    const shell = new AppShell(page)
+    await shell.open(e2eUrl())
+    const experiments = new ExperimentsPage(page)
+    await experiments.waitLoaded()
+    const demoNames = await experiments.names()
+
+    await shell.openConnections()
+    const connections = new ConnectionsPage(page)
+    await connections.waitLoaded()
+    await expect(connections.row('Demo store')).toContainText('DEMO')
+
+    // Paste the URI: the form is prefilled, the password stays in main.
+    const editor = await connections.pasteUri(secondStoreUrl())
+    await expect(editor.host).toHaveValue('127.0.0.1')
+    await expect(editor.database).toHaveValue('e2e_second')
+    await expect(editor.password).toHaveValue('')
+    await expect(editor.passwordStatus).toContainText('from the pasted URI')
+    await editor.setName('')
+    await expect(editor.feedback().filter({ hasText: 'a profile needs a name' })).toBeVisible()
+    await editor.setName(SECOND)
+    await editor.setEnvironment('dev')
+
+    await editor.test()
+    await expect(editor.status).toContainText('Connected — MLflow store')
+    await expect(editor.fact('server')).toContainText('PostgreSQL')
+    await expect(editor.fact('mlflow')).toHaveText('yes')
+    await expect(editor.fact('experiments')).toHaveText(String(manifest.row_counts.experiments))
+    await expect(editor.fact('runs')).toHaveText(String(manifest.row_counts.runs))
+    // The demo's admin is a superuser: the app says so and offers a read-only role.
+    await expect(editor.root.getByTestId('write-warning')).toContainText('superuser')
+    await expect(editor.root.getByTestId('read-only-sql')).toContainText('CREATE ROLE')
+    await shell.useTheme('light')
+    await screenshot(page, 'profile-editor-tested-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'profile-editor-tested-dark')
+    await editor.save()
+
+    const row = connections.row(SECOND)
+    await expect(row).toContainText('127.0.0.1')
+    await expect(row).toContainText('password set')
+    await expect(row).toContainText('DEV')
+    await shell.useTheme('light')
+    await screenshot(page, 'connections-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'connections-dark')
+
+    // Switch from the sidebar: the fixture's experiments, no restart.
+    await shell.switchTo(SECOND)
+    await expect(experiments.rows.filter({ hasText: fixtureNames[0] })).toBeVisible()
+    const shown = await experiments.names()
+    expect(shown).toEqual(expect.arrayContaining(fixtureNames))
+    expect(shown.filter((n) => demoNames.includes(n) && n !== 'Default')).toEqual([])
+    await shell.connectionCard.click()
+    await expect(shell.switcher).toContainText(SECOND)
+    await screenshot(page, 'profile-switcher-dark')
+    await page.keyboard.press('Escape')
+
+    // Remember where we were in this profile: one experiment's runs.
+    await experiments.openExperiment(fixtureNames[0])
+    const runs = new RunsPage(page)
+    await expect(runs.title).toHaveText(fixtureNames[0])
+    await runs.waitLoaded()
+
+    // Ctrl/Cmd+1: the first profile (the demo) is back, with its own experiments.
+    await shell.switchWithShortcut(1)
+    await expect(shell.connectionCard).toContainText('DEMO')
+    await experiments.waitLoaded()
+    expect((await experiments.names()).sort()).toEqual([...demoNames].sort())
+
+    // Returning to the fixture store brings its last experiment back.
+    const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+    await shell.switchWithShortcut(profiles.findIndex((p) => p.name === SECOND) + 1)
+    await expect(shell.connectionCard).toContainText(SECOND)
+    await expect(runs.title).toHaveText(fixtureNames[0])
+    await shell.switchWithShortcut(1)
+    await expect(shell.connectionCard).toContainText('DEMO')
+
+    // Nothing the renderer received holds the password.
+    const bodies = await responses()
+    expect(bodies.length).toBeGreaterThan(10)
+    for (const body of bodies) expect(body).not.toContain(password)
+  })
+
+  test('a production profile is unmistakable', async ({ page }) => {
+    await saveViaApi(PROD, 'prod')
+    const shell = new AppShell(page)
+    await shell.open(e2eUrl())
+    await expect(shell.prodBanner).toHaveCount(0)
+    await shell.switchTo(PROD)
+    await expect(shell.prodBanner).toHaveText(`PRODUCTION — ${PROD} — read-only`)
+    await expect(shell.connectionCard).toContainText('PROD')
+    const experiments = new ExperimentsPage(page)
+    await expect(experiments.rows.filter({ hasText: fixtureNames[0] })).toBeVisible()
+    await shell.useTheme('light')
+    await screenshot(page, 'prod-banner-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'prod-banner-dark')
+    await shell.switchWithShortcut(1)
+    await expect(shell.prodBanner).toHaveCount(0)
+  })
+
+  test('a profile opens in a new tab with its own session', async ({ page }) => {
+    await saveViaApi(SECOND, 'dev')
+    const shell = new AppShell(page)
+    await shell.open(e2eUrl())
+    await shell.openConnections()
+    const connections = new ConnectionsPage(page)
+    await connections.waitLoaded()
+
+    const tab = await connections.openInNewWindow(SECOND)
+    const other = new AppShell(tab)
+    await expect(other.connectionCard).toContainText(SECOND)
+    await expect(new ExperimentsPage(tab).rows.filter({ hasText: fixtureNames[0] })).toBeVisible()
+    expect(tab.url()).not.toContain('profile=')
+
+    // This tab still shows the demo: each tab has its own session.
+    await page.bringToFront()
+    await page.reload()
+    await expect(shell.connectionCard).toContainText('DEMO')
+    await tab.reload()
+    await expect(other.connectionCard).toContainText(SECOND)
+
+    // Deleting it from the list (with a confirmation).
+    await connections.remove(SECOND)
+  })
+
+  test('editing keeps secrets out of the form and explains what fails', async ({ page }) => {
+    await saveViaApi(SECOND, 'staging')
+    const shell = new AppShell(page)
+    await shell.open(e2eUrl())
+    await shell.openConnections()
+    const connections = new ConnectionsPage(page)
+    await connections.waitLoaded()
+
+    const editor = await connections.edit(SECOND)
+    await expect(editor.name).toHaveValue(SECOND)
+    await expect(editor.password).toHaveValue('')
+    await expect(editor.passwordStatus).toHaveText('set — leave empty to keep')
+
+    // A port nobody listens on: the test says so, in words.
+    await editor.port.fill('1')
+    await editor.test()
+    await expect(editor.status).toContainText('refused')
+    // An SSH tunnel without a host or user cannot be saved.
+    await editor.useSshTunnel(true)
+    await editor.saveRefused()
+    await expect(editor.feedback().filter({ hasText: 'the SSH host is empty' })).toBeVisible()
+    await shell.useTheme('light')
+    await screenshot(page, 'profile-editor-error-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'profile-editor-error-dark')
+    await editor.cancel()
+
+    // Export carries settings only; importing the same file again skips what exists, saying why.
+    const exported = await connections.exportFile()
+    expect(exported).toContain(SECOND)
+    expect(exported).not.toContain(decodeURIComponent(new URL(secondStoreUrl()).password))
+    const result = await connections.importFile(exported)
+    await expect(result).toContainText('0 added')
+    await expect(result).toContainText('1 skipped')
+    await expect(result).toContainText(SECOND)
+    await screenshot(page, 'profiles-import-result-dark')
+  })
+})
