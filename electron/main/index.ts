@@ -1,7 +1,7 @@
 import { app, BrowserWindow, type WebContents } from 'electron'
 import { createAppContext, type AppSetup } from '../services/appContext'
 import { appHome } from '../services/config/appPaths'
-import { registerIpc } from './ipc'
+import { registerIpc, sendEvent } from './ipc'
 import { safeStorageCipher } from './safeStorageCipher'
 import { createMainWindow, isTrustedRendererUrl } from './window'
 
@@ -37,7 +37,8 @@ app.whenReady().then(async () => {
   // safeStorage is usable only once the app is ready.
   const { cipher, warning } = safeStorageCipher()
   setup = await createAppContext({ home: appHome(), env: process.env, cipher, secretStorageWarning: warning, choice: {}, transport: 'ipc' })
-  const { workspace, handlers } = setup
+  const { workspace, handlers, events } = setup
+  events.subscribe((event, payload) => BrowserWindow.getAllWindows().forEach((w) => sendEvent(w.webContents, event, payload)))
   registerIpc(handlers, isTrustedRendererUrl, async (sender) => ({
     window: await workspace.window(windowKey(sender)),
     openWindow: async (profileId) => {

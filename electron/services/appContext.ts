@@ -1,5 +1,6 @@
 import { createHandlers, type Handlers } from './api/handlers'
 import { APP_INFO } from './appInfo'
+import { EventHub } from './api/events'
 import { createWorkspace, type StoreChoice } from './connections/storeSource'
 import { ProfileService } from './profiles/profileService'
 import type { SecretCipher } from './profiles/secretCipher'
@@ -8,6 +9,8 @@ import type { Workspace } from './workspace'
 export interface AppSetup {
   workspace: Workspace
   handlers: Handlers
+  /** Pushes to the renderers: each transport subscribes and forwards to its windows. */
+  events: EventHub
 }
 
 /** Everything a transport serves: the workspace of profiles and the handlers over it. Shared by Electron and `serve`. */
@@ -23,12 +26,14 @@ export async function createAppContext(opts: {
 }): Promise<AppSetup> {
   const profiles = new ProfileService(opts.home, opts.cipher)
   const workspace = await createWorkspace(opts.choice, { env: opts.env, home: opts.home, profiles, onProgress: opts.onProgress })
+  const events = new EventHub()
   const handlers = createHandlers({
     workspace,
     app: APP_INFO,
     transport: opts.transport,
     secretStorage: { description: opts.cipher.description, warning: opts.secretStorageWarning ?? null },
     env: opts.env,
+    events,
   })
-  return { workspace, handlers }
+  return { workspace, handlers, events }
 }

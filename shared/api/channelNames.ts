@@ -30,7 +30,7 @@ export function isChannel(name: string): name is Channel {
 }
 
 /** main -> renderer pushes. */
-export const EVENTS = ['session:changed'] as const
+export const EVENTS = ['profiles:changed'] as const
 
 export type EventName = (typeof EVENTS)[number]
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Channel, EventName } from './channelNames'
+import type { AppErrorPayload } from './errors'
 import type { Experiment, Run, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
@@ -76,6 +77,13 @@ export interface ProfilesListResponse {
   secret_storage_warning: string | null
 }
 
+/** The window shows `active_id` now; its store answered (description) or did not (error, as the UI shows it). */
+export interface ProfileSwitchResponse {
+  active_id: string
+  description: SessionDescription | null
+  error: AppErrorPayload | null
+}
+
 export interface RunsSearchResponse {
   runs: Run[]
   /** Opaque; pass back as page_token for the next page. Null on the last page. */
@@ -132,7 +140,7 @@ export const contract = {
   'profiles:save': def<typeof profilesSaveRequest, { profile: ProfileView }>(profilesSaveRequest),
   'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),
   'profiles:test': def<typeof profilesTestRequest, ConnectionTestResult>(profilesTestRequest),
-  'profiles:switch': def<z.ZodObject<{ id: typeof profileId }>, SessionDescription>(z.object({ id: profileId }).strict()),
+  'profiles:switch': def<z.ZodObject<{ id: typeof profileId }>, ProfileSwitchResponse>(z.object({ id: profileId }).strict()),
   'profiles:parse-url': def<z.ZodObject<{ url: z.ZodString }>, { settings: ProfileSettingsInput; has_password: boolean }>(z.object({ url: z.string().min(1).max(4096) }).strict()),
   'profiles:services': def<typeof noArgs, { files: string[]; services: Array<{ name: string; settings: ProfileSettingsInput; has_password: boolean }> }>(noArgs),
   'profiles:import-service': def<z.ZodObject<{ name: z.ZodString }>, { profile: ProfileView }>(z.object({ name: z.string().min(1).max(255) }).strict()),
@@ -151,7 +159,8 @@ export type ChannelResponse<C extends Channel> = Contract[C]['response']
 
 /** Payloads of main -> renderer events. */
 export interface EventPayloads {
-  'session:changed': { connection: ConnectionSummary }
+  /** The profiles list changed (in any window): switchers reload it. */
+  'profiles:changed': { reason: 'saved' | 'removed' | 'imported' }
 }
 export type EventPayload<E extends EventName> = EventPayloads[E]
 

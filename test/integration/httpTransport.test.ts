@@ -36,6 +36,8 @@ describe('the local HTTP transport', () => {
     const app = await createAppContext({ home: dir, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 1), 'a test key'), choice: { url }, transport: 'http' })
     workspace = app.workspace
     http = await startHttpTransport({ handlers: app.handlers, workspace, rendererDir: dir })
+    // As `serve` wires it: handler events go out to every tab's event stream.
+    app.events.subscribe((event, payload) => http.emit(event, payload))
     auth = { Host: `127.0.0.1:${http.port}`, Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' }
   })
   afterAll(async () => {
@@ -113,9 +115,24 @@ describe('the local HTTP transport', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream')
     const reader = res.body!.getReader()
     await reader.read()
-    http.emit('session:changed', { connection: { id: 'x', name: 'n', environment: 'dev', display: 'd' } })
+    http.emit('profiles:changed', { reason: 'saved' })
     const { value } = await reader.read()
-    expect(new TextDecoder().decode(value)).toContain('event: session:changed')
+    expect(new TextDecoder().decode(value)).toContain('event: profiles:changed')
+    await reader.cancel()
+  })
+
+  it('tells every tab when a profile is saved in another', async () => {
+    const res = await fetch(`${http.url}/api/events?token=${http.token}`)
+    const reader = res.body!.getReader()
+    await reader.read()
+    const save = await fetch(`${http.url}/api/profiles:save`, {
+      method: 'POST',
+      headers: { ...auth, 'X-Desk-Window': 'another-tab-1234' },
+      body: JSON.stringify({ settings: { name: 'from-another-tab', host: 'h', database: 'd', user: 'u' } }),
+    })
+    expect(save.status).toBe(200)
+    const { value } = await reader.read()
+    expect(new TextDecoder().decode(value)).toContain('event: profiles:changed\ndata: {"reason":"saved"}')
     await reader.cancel()
   })
 })

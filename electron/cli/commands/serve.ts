@@ -13,7 +13,7 @@ import { parseIntOption } from './validate'
  * the URL into the line to print (`start` says why it is not a window).
  */
 export async function serveUi(cmd: Command, io: CliIO, port: number, announce: (url: string) => string): Promise<void> {
-  const { workspace, handlers } = await createAppContext({
+  const { workspace, handlers, events } = await createAppContext({
     home: io.home,
     env: io.env,
     cipher: await keyFileCipher(io.home, io.env),
@@ -27,8 +27,10 @@ export async function serveUi(cmd: Command, io: CliIO, port: number, announce: (
     const first = await workspace.window('http:default')
     await first.store().catch((e: unknown) => io.err(`warning: ${redact(e instanceof Error ? e.message : String(e))}`))
     const transport = await startHttpTransport({ handlers, workspace, rendererDir: rendererDir(io.env), port })
+    const unsubscribe = events.subscribe((event, payload) => transport.emit(event, payload))
     io.out(announce(transport.openUrl))
     await io.untilStopped()
+    unsubscribe()
     await transport.close()
   } finally {
     await workspace.dispose()

@@ -1,5 +1,6 @@
 import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/api/contract'
 import type { Workspace, WindowSession } from '../workspace'
+import type { EventHub } from './events'
 import { profileHandlers } from './profileHandlers'
 import { trackingHandlers } from './trackingHandlers'
 
@@ -17,6 +18,7 @@ export interface AppContext {
   /** Where secrets are sealed, and a warning when that is weak (Linux without a keyring). */
   secretStorage: { description: string; warning: string | null }
   env: NodeJS.ProcessEnv
+  events: EventHub
 }
 
 /** One async function per channel, typed from the contract. */

@@ -8,6 +8,7 @@ import { readPgServices } from '../profiles/pgServiceFile'
 import { settingsFromUrl, targetFromSettings } from '../profiles/profileService'
 import type { SecretName } from '../profiles/profileFile'
 import type { AppContext, HandlerGroup } from './handlers'
+import { toErrorEnvelope } from './dispatch'
 
 type SecretRequest = { id?: string; secrets?: ProfileSecretsInput; password_from_url?: string; copy_secrets_from?: string }
 
@@ -61,12 +62,14 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
     'profiles:save': async (req) => {
       const profile = await profiles.save({ id: req.id, settings: req.settings, secrets: await secretInput(req) })
       await workspace.invalidate(profile.id)
+      ctx.events.emit('profiles:changed', { reason: 'saved' })
       return { profile }
     },
 
     'profiles:remove': async (req, call) => {
       await profiles.remove(req.id)
       await workspace.invalidate(req.id)
+      ctx.events.emit('profiles:changed', { reason: 'removed' })
       if (call.window.profileId === req.id) await call.window.switchTo(DEMO_PROFILE)
       return {}
     },
@@ -91,10 +94,17 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
     },
 
     'profiles:switch': async (req, call) => {
+      // The switch happens whether or not the store answers (the user chose it); only a
+      // profile that does not exist is an error. Start-up remembers only stores that answered.
       await call.window.switchTo(req.id)
-      const description = await call.window.describe()
-      if (req.id === DEMO_PROFILE || (await profiles.find(req.id))) await profiles.setLastUsed(req.id)
-      return description
+      try {
+        const description = await call.window.describe()
+        if (req.id === DEMO_PROFILE || (await profiles.find(req.id))) await profiles.setLastUsed(req.id)
+        return { active_id: req.id, description, error: null }
+      } catch (e) {
+        const env = toErrorEnvelope(e)
+        return { active_id: req.id, description: null, error: env.ok ? null : env.error }
+      }
     },
 
     'profiles:parse-url': async (req) => {
@@ -108,15 +118,24 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
       return { files, services: services.map((s) => ({ name: s.name, settings: s.settings, has_password: !!s.password })) }
     },
 
-    'profiles:import-service': async (req) => ({ profile: await profiles.importService(req.name, ctx.env) }),
+    'profiles:import-service': async (req) => {
+      const profile = await profiles.importService(req.name, ctx.env)
+      ctx.events.emit('profiles:changed', { reason: 'imported' })
+      return { profile }
+    },
 
     'profiles:export': async (req) => ({ json: await profiles.exportJson(req.ids) }),
 
-    'profiles:import': async (req) => profiles.importJson(req.json),
+    'profiles:import': async (req) => {
+      const result = await profiles.importJson(req.json)
+      if (result.added.length) ctx.events.emit('profiles:changed', { reason: 'imported' })
+      return result
+    },
 
     'profiles:trust-host-key': async (req) => {
       const profile = await profiles.pinHostKey(req.id, req.fingerprint)
       await workspace.invalidate(profile.id)
+      ctx.events.emit('profiles:changed', { reason: 'saved' })
       return { profile }
     },
 

@@ -22,3 +22,8 @@ export function demoPaths(home: string) {
     artifacts: join(root, 'artifacts'),
   }
 }
+
+/** `~/…` as a user types it in a certificate or key path, expanded as a shell would. */
+export function expandHome(path: string): string {
+  return path === '~' ? homedir() : path.startsWith('~/') || path.startsWith('~\\') ? join(homedir(), path.slice(2)) : path
+}

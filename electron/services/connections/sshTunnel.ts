@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { Client } from 'ssh2'
 import { AppError } from '@shared/api/errors'
+import { expandHome } from '../config/appPaths'
 import { registerSecret } from '../security/redact'
 
 export interface SshTarget {
@@ -78,7 +79,7 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
   registerSecret(ssh.password)
   registerSecret(ssh.passphrase)
   const privateKey = ssh.keyPath
-    ? await readFile(ssh.keyPath).catch((e: NodeJS.ErrnoException) => {
+    ? await readFile(expandHome(ssh.keyPath)).catch((e: NodeJS.ErrnoException) => {
         throw new AppError('INVALID_CONNECTION', `SSH private key: cannot read "${ssh.keyPath}": ${e.code === 'ENOENT' ? 'no such file' : e.message}.`)
       })
     : undefined

@@ -3,6 +3,7 @@ import { isIP } from 'node:net'
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls'
 import { AppError } from '@shared/api/errors'
 import type { SslSettings } from '@shared/domain/profiles'
+import { expandHome } from '../config/appPaths'
 
 /** What to try first and, for libpq's allow/prefer, what to try when that is refused. */
 export interface TlsPlan {
@@ -13,7 +14,7 @@ export interface TlsPlan {
 async function readPem(file: string | null, what: string): Promise<Buffer | undefined> {
   if (!file) return undefined
   try {
-    return await readFile(file)
+    return await readFile(expandHome(file))
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
     throw new AppError('INVALID_CONNECTION', `${what}: cannot read "${file}": ${reason}.`, { field: what })

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ChannelRequest } from '@shared/api/contract'
 import type { ConnectionTestResult, ProfileView } from '@shared/domain/profiles'
+import { AppError } from '@shared/api/errors'
 import { api } from '@/api'
 import { useSessionStore } from './session'
 import { useExperimentsStore } from './experiments'
@@ -72,14 +73,10 @@ export const useProfilesStore = defineStore('profiles', () => {
     const session = useSessionStore()
     switching.value = id
     try {
-      const description = await api.call('profiles:switch', { id })
-      activeId.value = id
-      session.setDescription(description)
-    } catch (e) {
-      // The window may have switched and only the store failed to answer: ask where it is now.
-      await load()
-      if (activeId.value !== id) throw e
-      session.setError(e)
+      const res = await api.call('profiles:switch', { id })
+      activeId.value = res.active_id
+      if (res.description) session.setDescription(res.description)
+      else session.setError(AppError.fromPayload(res.error ?? { code: 'INTERNAL', message: 'The store did not answer.' }))
     } finally {
       switching.value = null
       resetStoreData()

@@ -25,8 +25,6 @@ const requiredText = (message: string, max: number): Test => (v) => (!text(v) ? 
 const required = (message: string, max: number) => check(requiredText(message, max))
 const portTest = (what: string): Test => (v) => (v === null || v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535) ? null : `${what} is a number from 1 to 65535`)
 /** Main reads the file as written: a path starting with ~ would not be found. */
-const pathTest: Test = (v) => (text(v).startsWith('~') ? 'write the full path: ~ is not expanded' : null)
-const filePath = check(pathTest)
 
 export function profileRules(settings: () => FormSettings): FormRules {
   /** SSH fields count only while the tunnel is on. */
@@ -38,12 +36,11 @@ export function profileRules(settings: () => FormSettings): FormRules {
     database: required('the database is empty', 255),
     user: required('the user is empty', 255),
     schema: check((v) => (text(v).length > 63 ? 'PostgreSQL names have at most 63 characters' : null)),
-    ssl: { root_cert: filePath, cert: filePath, key: filePath },
     ssh: {
       host: ssh(requiredText('the SSH host is empty', 255)),
       port: ssh(portTest('the SSH port')),
       user: ssh(requiredText('the SSH user is empty', 255)),
-      key_path: ssh((v) => (settings().ssh.auth !== 'key' ? null : !text(v) ? 'the private key file is needed for key authentication' : pathTest(v))),
+      key_path: ssh((v) => (settings().ssh.auth !== 'key' ? null : !text(v) ? 'the private key file is needed for key authentication' : null)),
     },
     statement_timeout_s: check((v) => (v === null || v === undefined || ((v as number) >= 1 && (v as number) <= 86_400) ? null : 'from 1 second to 86,400 (a day)')),
   }

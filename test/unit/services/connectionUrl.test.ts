@@ -46,3 +46,13 @@ describe('secret redaction', () => {
     expect(redact('postgresql+psycopg2://bob:xyz@host/db')).toBe('postgresql+psycopg2://bob:***@host/db')
   })
 })
+
+describe('paths typed by people', () => {
+  it('expand a leading ~ like a shell', async () => {
+    const { expandHome } = await import('../../../electron/services/config/appPaths')
+    const { homedir } = await import('node:os')
+    expect(expandHome('~/.ssh/id_ed25519')).toBe(`${homedir()}/.ssh/id_ed25519`)
+    expect(expandHome('/etc/ssl/ca.pem')).toBe('/etc/ssl/ca.pem')
+    expect(expandHome('~other/x')).toBe('~other/x')
+  })
+})

@@ -58,7 +58,7 @@ describe('profiles store', () => {
       'profiles:switch': ({ id }: { id: string }) => {
         if (!PROFILES.some((p) => p.id === id)) throw new AppError('NOT_FOUND', `No profile "${id}".`)
         active = id
-        return description(id, PROFILES.find((p) => p.id === id)!.environment)
+        return { active_id: id, description: description(id, PROFILES.find((p) => p.id === id)!.environment), error: null }
       },
       'session:describe': () => description(active),
       'app:info': () => ({ name: 'MLflow Desk', version: '0.1.0', transport: 'http' }),
@@ -109,9 +109,11 @@ describe('profiles store', () => {
   it('a switch to a store that does not answer still switches, and says why', async () => {
     fake = fakeTransport({
       'profiles:list': () => ({ profiles: PROFILES, active_id: 'staging', secret_storage: 'a key file', secret_storage_warning: null }),
-      'profiles:switch': () => {
-        throw new AppError('CONNECTION_REFUSED', 'Connection refused at reader@db:5432/mlflow')
-      },
+      'profiles:switch': ({ id }: { id: string }) => ({
+        active_id: id,
+        description: null,
+        error: { code: 'CONNECTION_REFUSED', message: 'Connection refused at reader@db:5432/mlflow' },
+      }),
     })
     useTransport(fake.transport)
     const store = useProfilesStore()
