@@ -48,3 +48,16 @@ describe('the demo store', () => {
     expect(second.target.port).toBe(first!.target.port)
   })
 })
+
+describe('where the demo keeps its PostgreSQL data when run as root', () => {
+  it('inside the app folder whenever the postgres user can reach it', async () => {
+    const { clusterDataDir } = await import('../../electron/services/demo/embeddedCluster')
+    const reachable = await mkdtemp(join(tmpdir(), 'desk-reach-'))
+    await chmod(reachable, 0o755)
+    await ensureDemoStore(reachable).then((d) => d.cluster.stop())
+    expect(clusterDataDir(demoPaths(reachable).pgData)).toBe(demoPaths(reachable).pgData)
+    expect(existsSync(join(demoPaths(reachable).pgData, 'PG_VERSION'))).toBe(true)
+    expect(statSync(demoPaths(reachable).credentials).mode & 0o777).toBe(0o600)
+    await rm(reachable, { recursive: true, force: true })
+  })
+})

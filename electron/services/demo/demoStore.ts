@@ -42,6 +42,9 @@ async function demoPassword(file: string): Promise<string> {
 export async function ensureDemoStore(home: string, onProgress: (msg: string) => void = () => undefined): Promise<DemoStore> {
   const paths = demoPaths(home)
   await mkdir(paths.root, { recursive: true, mode: 0o700 })
+  // As root, PostgreSQL runs as the 'postgres' user and must pass through this folder
+  // to its data: let it traverse (x), not list (r). credentials.json itself stays 0600.
+  if (process.getuid?.() === 0) await chmod(paths.root, 0o711)
   const password = await demoPassword(paths.credentials)
   onProgress('Starting the embedded PostgreSQL…')
   const cluster = await startCluster({ dataDir: paths.pgData, password })

@@ -1,12 +1,10 @@
-import { chmod, mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
 import { loadPlainDump } from '../../helpers/pgDump'
 import { FIXTURES } from '../../helpers/fixtures'
 import { apiCall } from './api'
-import { startServe } from './serve'
+import { makeHome, startServe } from './serve'
 
 export const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.json')
 
@@ -16,10 +14,7 @@ export const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.j
  * `npm start` does. Tests read the URL (with its token) from E2E_URL.
  */
 export default async function globalSetup(): Promise<void> {
-  const home = await mkdtemp(join(tmpdir(), 'mlflow-desk-e2e-'))
-  // As root the demo's PostgreSQL runs as 'postgres' and must reach the folder; a 0700
-  // one would send its data to /var/lib/mlflow-desk, which teardown would not remove.
-  await chmod(home, 0o755)
+  const home = await makeHome('mlflow-desk-e2e-')
   const { url, child } = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: '' })
   process.env.E2E_URL = url
   mkdirSync(dirname(STATE_FILE), { recursive: true })

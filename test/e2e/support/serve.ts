@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { resolve } from 'node:path'
+import { chmod, mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 
 const CLI = resolve(__dirname, '../../../out/main/cli.js')
 
@@ -39,4 +41,15 @@ export async function stopServe(pid: number): Promise<void> {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * A fresh MLFLOW_DESK_HOME for a served app. 0755, because as root the demo's
+ * PostgreSQL runs as 'postgres' and must reach its data folder; a 0700 one would
+ * be relocated to /var/lib/mlflow-desk, where removing the home would not reach it.
+ */
+export async function makeHome(prefix: string): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), prefix))
+  await chmod(home, 0o755)
+  return home
 }

@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import type { ChildProcess } from 'node:child_process'
 import { expect, test } from '@playwright/test'
 import { AppShell } from '../pages/AppShell'
 import { ConnectionsPage } from '../pages/ConnectionsPage'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { secondStoreUrl } from '../support/api'
-import { startServe, stopServe } from '../support/serve'
+import { makeHome, startServe, stopServe } from '../support/serve'
 import { screenshot } from '../support/screenshots'
 
 /**
@@ -20,7 +18,7 @@ test.describe('MLFLOW_TRACKING_URI', () => {
   let home: string
 
   test.beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'mlflow-desk-e2e-env-'))
+    home = await makeHome('mlflow-desk-e2e-env-')
     server = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: secondStoreUrl().replace('postgresql://', 'postgresql+psycopg2://') })
   })
 
