@@ -6,7 +6,7 @@ import { AppError } from '@shared/api/errors'
 import { DEFAULT_SSL, describeTarget, type ConnectionTarget } from './connectionUrl'
 import { toStoreError } from './pgErrors'
 import { openTunnel, type SshTunnel } from './sshTunnel'
-import { tlsPlan, wantsFallback } from './tlsOptions'
+import { connectWithLibpqTls } from './tlsOptions'
 import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
 import { defineTrackingModels, type TrackingModels } from '../tracking/models'
 
@@ -121,9 +121,7 @@ async function connect(
   sessionSql: string | null,
   tracker?: ClientTracker,
 ): Promise<{ sequelize: Sequelize; serverVersion: string }> {
-  const ssl = target.ssl ?? DEFAULT_SSL
-  const plan = await tlsPlan(ssl, target.host)
-  const attempt = async (tls: false | ConnectionOptions) => {
+  return connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
     const sequelize = sequelizeFor(target, endpoint, tls, opts, sessionSql, tracker)
     try {
       const [{ server_version }] = await sequelize.query<{ server_version: string }>('SHOW server_version', { type: QueryTypes.SELECT })
@@ -132,13 +130,7 @@ async function connect(
       await sequelize.close().catch(() => undefined)
       throw e
     }
-  }
-  try {
-    return await attempt(plan.first)
-  } catch (e) {
-    if (plan.fallback === null || !wantsFallback(ssl.mode, e)) throw e
-    return attempt(plan.fallback)
-  }
+  })
 }
 
 /**
@@ -225,25 +217,17 @@ export function assertStoreOpen(h: StoreHandle | null | undefined): StoreHandle 
  * rules as every other connection. Only for `generate` and the demo's seeding.
  */
 export async function openWritableClient(target: ConnectionTarget): Promise<pg.Client> {
-  const ssl = target.ssl ?? DEFAULT_SSL
-  const plan = await tlsPlan(ssl, target.host)
-  const attempt = async (tls: false | ConnectionOptions) => {
-    const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, ssl: tls, application_name: 'mlflow-desk' })
-    try {
-      await c.connect()
-      return c
-    } catch (e) {
-      await c.end().catch(() => undefined)
-      throw e
-    }
-  }
   try {
-    try {
-      return await attempt(plan.first)
-    } catch (e) {
-      if (plan.fallback === null || !wantsFallback(ssl.mode, e)) throw e
-      return await attempt(plan.fallback)
-    }
+    return await connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
+      const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, ssl: tls, application_name: 'mlflow-desk' })
+      try {
+        await c.connect()
+        return c
+      } catch (e) {
+        await c.end().catch(() => undefined)
+        throw e
+      }
+    })
   } catch (e) {
     throw toStoreError(e, describeTarget(target), target.ssl ?? DEFAULT_SSL)
   }

@@ -72,3 +72,18 @@ export function wantsFallback(mode: SslSettings['mode'], error: unknown): boolea
   if (mode === 'allow') return /no encryption|SSL off|SSL connection is required|pg_hba\.conf/i.test(msg)
   return false
 }
+
+/**
+ * Connect the way libpq does for `ssl.mode`: the first plan, and for allow/prefer
+ * the other one when the server refuses it. `attempt` opens one connection with
+ * the TLS options given (cleaning up after itself when it fails).
+ */
+export async function connectWithLibpqTls<T>(ssl: SslSettings, serverName: string, attempt: (tls: false | ConnectionOptions) => Promise<T>): Promise<T> {
+  const plan = await tlsPlan(ssl, serverName)
+  try {
+    return await attempt(plan.first)
+  } catch (e) {
+    if (plan.fallback === null || !wantsFallback(ssl.mode, e)) throw e
+    return attempt(plan.fallback)
+  }
+}
