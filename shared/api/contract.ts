@@ -165,4 +165,3 @@ export interface EventPayloads {
 export type EventPayload<E extends EventName> = EventPayloads[E]
 
 export type RunsSearchRequest = ParsedRequest<'runs:search'>
-export type ExperimentsListRequest = ParsedRequest<'experiments:list'>

@@ -1,4 +1,4 @@
-import { contract, isChannel, type Channel } from '@shared/api/contract'
+import { contract, isChannel } from '@shared/api/contract'
 import { AppError, isAppError, type Envelope } from '@shared/api/errors'
 import type { ZodError } from 'zod'
 import { redact } from '../security/redact'
@@ -38,4 +38,3 @@ export async function dispatch(handlers: Handlers, channel: string, body: unknow
   }
 }
 
-export type { Channel }

@@ -2,7 +2,6 @@ import { QueryTypes, Sequelize, Transaction } from 'sequelize'
 import type { BindOrReplacements } from 'sequelize'
 import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
-import { AppError } from '@shared/api/errors'
 import { DEFAULT_SSL, describeTarget, type ConnectionTarget } from './connectionUrl'
 import { toStoreError } from './pgErrors'
 import { openTunnel, type SshTunnel } from './sshTunnel'
@@ -205,11 +204,6 @@ export async function openWritable(target: ConnectionTarget): Promise<Sequelize>
   } catch (e) {
     throw toStoreError(e, describeTarget(target), target.ssl ?? DEFAULT_SSL)
   }
-}
-
-export function assertStoreOpen(h: StoreHandle | null | undefined): StoreHandle {
-  if (!h) throw new AppError('NO_STORE', 'No store is connected.')
-  return h
 }
 
 /**

@@ -86,13 +86,11 @@ export class ProfileService {
 
   /**
    * Create (no id) or update a profile. Secrets: a string sets, null clears,
-   * undefined keeps. `passwordFromUrl` takes the password out of a pasted URI,
-   * so the renderer need not pick it apart.
+   * undefined keeps.
    */
-  async save(input: { id?: string; settings: ProfileSettingsInput; secrets?: ProfileSecretsInput; passwordFromUrl?: string }): Promise<ProfileView> {
+  async save(input: { id?: string; settings: ProfileSettingsInput; secrets?: ProfileSecretsInput }): Promise<ProfileView> {
     const settings = profileSettingsSchema.parse(input.settings)
     const secrets = profileSecretsSchema.parse(input.secrets ?? {})
-    if (input.passwordFromUrl) secrets.password = parseConnectionUrl(input.passwordFromUrl, 'URI').password ?? secrets.password
     return this.update((data) => {
       const clash = data.profiles.find((p) => p.name.toLowerCase() === settings.name.toLowerCase() && p.id !== input.id)
       if (clash) throw new AppError('CONFLICT', `A profile named "${clash.name}" exists already; choose another name.`, { field: 'name' })
