@@ -34,11 +34,7 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
   /** The secrets another profile holds, opened here in main (for copy_secrets_from). */
   async function secretsOf(id: string): Promise<Partial<Record<SecretName, string>>> {
     const stored = await profiles.find(id)
-    if (stored) {
-      const out: Partial<Record<SecretName, string>> = {}
-      for (const [name, sealed] of Object.entries(stored.secrets)) if (sealed) out[name as SecretName] = profiles.cipher.open(sealed)
-      return out
-    }
+    if (stored) return profiles.openSecrets(stored)
     const target = await (await workspace.source(id)).resolve()
     return { password: target.password, ssh_password: target.ssh?.password, ssh_passphrase: target.ssh?.passphrase }
   }

@@ -183,10 +183,9 @@ export class ProfileService {
   /** How the workspace opens a saved profile; secrets are opened only when it connects. */
   async source(idOrName: string): Promise<StoreSource> {
     const p = await this.get(idOrName)
-    const via = p.ssh.enabled ? ` via ssh ${p.ssh.host}` : ''
     return {
       id: p.id,
-      summary: { id: p.id, name: p.name, environment: p.environment, display: `${p.user}@${p.host}:${p.port}/${p.database}${via}` },
+      summary: { id: p.id, name: p.name, environment: p.environment, display: `${p.user}@${p.host}:${p.port}/${p.database}${p.ssh.enabled ? ` via ssh ${p.ssh.host}` : ''}` },
       resolve: async () => (await this.target(p.id)).target,
       options: { statementTimeoutMs: p.statement_timeout_s * 1000 },
       artifactMappings: p.artifact_mappings,
@@ -196,7 +195,15 @@ export class ProfileService {
   /** Where to connect for a saved profile, its secrets opened. */
   async target(idOrName: string, opts: { trustUnknownHostKey?: boolean } = {}): Promise<{ profile: StoredProfile; target: ConnectionTarget }> {
     const p = await this.get(idOrName)
-    return { profile: p, target: targetFromSettings(p, (n) => (p.secrets[n] ? this.cipher.open(p.secrets[n]!) : undefined), opts) }
+    const secrets = this.openSecrets(p)
+    return { profile: p, target: targetFromSettings(p, (n) => secrets[n], opts) }
+  }
+
+  /** A saved profile's secrets, opened — for connecting, or copying into another profile. Main process only. */
+  openSecrets(p: StoredProfile): Partial<Record<SecretName, string>> {
+    const out: Partial<Record<SecretName, string>> = {}
+    for (const name of SECRET_NAMES) if (p.secrets[name]) out[name] = this.cipher.open(p.secrets[name]!)
+    return out
   }
 }
 
