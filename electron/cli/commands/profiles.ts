@@ -4,6 +4,7 @@ import { AppError } from '@shared/api/errors'
 import { ENVIRONMENTS, SSL_MODES, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { ProfileView } from '@shared/domain/profiles'
 import { testConnection } from '../../services/connections/connectionTest'
+import { describeTarget } from '../../services/connections/connectionUrl'
 import { demoProfile, parseArtifactMaps, uriProfile, ENV_PROFILE } from '../../services/connections/storeSource'
 import { settingsFromUrl } from '../../services/profiles/profileService'
 import { readPgServices } from '../../services/profiles/pgServiceFile'
@@ -47,7 +48,7 @@ async function stdinSecrets(io: CliIO, opts: AddOptions): Promise<ProfileSecrets
 }
 
 function describe(p: ProfileView): string {
-  return `${p.user}@${p.host}:${p.port}/${p.database}${p.ssh.enabled ? ` via ssh ${p.ssh.user}@${p.ssh.host}:${p.ssh.port}` : ''}`
+  return describeTarget({ ...p, ssh: p.ssh.enabled ? p.ssh : null })
 }
 
 function passwordLabel(p: ProfileView): string {

@@ -95,8 +95,14 @@ function schemaFromOptions(options: string | undefined): string | undefined {
 }
 
 /** user@host:port/database, never the password. */
-export function describeTarget(t: ConnectionTarget): string {
-  return `${t.user}@${t.host}:${t.port}/${t.database}`
+export function describeTarget(t: {
+  user: string
+  host: string
+  port: number
+  database: string
+  ssh?: { user: string; host: string; port: number } | null
+}): string {
+  return `${t.user}@${t.host}:${t.port}/${t.database}` + (t.ssh ? ` via ssh ${t.ssh.user}@${t.ssh.host}:${t.ssh.port}` : '')
 }
 
 /** A URI that other tools (psql, MLflow) accept, with the password only when asked for. */

@@ -138,7 +138,7 @@ async function connect(
  * catalog is probed once so readers know which tables and columns exist.
  */
 export async function openStore(target: ConnectionTarget, opts: StoreOptions = {}): Promise<StoreHandle> {
-  const where = describeTarget(target) + (target.ssh ? ` via ssh ${target.ssh.user}@${target.ssh.host}:${target.ssh.port}` : '')
+  const where = describeTarget(target)
   const timeout = Math.max(1, Math.floor(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS))
   const searchPath = target.schema ? `; SET search_path TO ${pg.escapeIdentifier(target.schema)}` : ''
   const sessionSql = `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${timeout}${searchPath}`

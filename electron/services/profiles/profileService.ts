@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { AppError } from '@shared/api/errors'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { ProfileSettings, ProfileView, SecretStatus } from '@shared/domain/profiles'
-import { parseConnectionUrl, type ConnectionTarget } from '../connections/connectionUrl'
+import { describeTarget, parseConnectionUrl, type ConnectionTarget } from '../connections/connectionUrl'
 import { registerSecret } from '../security/redact'
 import { profilesFilePath, readProfilesFile, writeProfilesFile, type ProfilesFileData, type SecretName, type StoredProfile } from './profileFile'
 import { readPgServices } from './pgServiceFile'
@@ -185,7 +185,7 @@ export class ProfileService {
     const p = await this.get(idOrName)
     return {
       id: p.id,
-      summary: { id: p.id, name: p.name, environment: p.environment, display: `${p.user}@${p.host}:${p.port}/${p.database}${p.ssh.enabled ? ` via ssh ${p.ssh.host}` : ''}` },
+      summary: { id: p.id, name: p.name, environment: p.environment, display: describeTarget({ ...p, ssh: p.ssh.enabled ? p.ssh : null }) },
       resolve: async () => (await this.target(p.id)).target,
       options: { statementTimeoutMs: p.statement_timeout_s * 1000 },
       artifactMappings: p.artifact_mappings,
