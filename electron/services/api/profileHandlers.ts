@@ -104,9 +104,8 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
     },
 
     'profiles:parse-url': async (req) => {
-      const { settings, password } = settingsFromUrl(req.url, '', 'URI')
-      const t = parseConnectionUrl(req.url, 'URI')
-      return { settings: { ...settings, name: `${t.database} on ${t.host}` }, has_password: !!password }
+      const { settings, password, target } = settingsFromUrl(req.url, '', 'URI')
+      return { settings: { ...settings, name: `${target.database} on ${target.host}` }, has_password: !!password }
     },
 
     'profiles:services': async () => {

@@ -4,7 +4,7 @@ import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
 import { ensureDemoStore, demoSummary, type DemoStore } from '../demo/demoStore'
 import { ProfileService, settingsFromUrl } from '../profiles/profileService'
 import { Workspace, type ExtraProfile, type StoreSource } from '../workspace'
-import { describeTarget, parseConnectionUrl } from './connectionUrl'
+import { describeTarget } from './connectionUrl'
 
 export interface StoreChoice {
   url?: string
@@ -67,12 +67,12 @@ export function demoProfile(home: string, onProgress?: (msg: string) => void): E
 }
 
 /** A store given as a URI (--url, MLFLOW_TRACKING_URI): usable at once, savable as a profile. */
-export function uriProfile(id: string, kind: 'env' | 'url', url: string, origin: string, name: string): ExtraProfile {
-  const target = parseConnectionUrl(url, origin)
-  const { settings } = settingsFromUrl(url, name, origin)
+export function uriProfile(id: string, kind: 'env' | 'url', url: string, origin: string, name?: string): ExtraProfile {
+  const { settings, target } = settingsFromUrl(url, name ?? '', origin)
+  const label = name ?? describeTarget(target)
   return {
-    view: extraView(id, kind, settings, !!target.password),
-    source: { id, summary: { id, name, environment: 'custom', display: describeTarget(target) }, resolve: async () => target },
+    view: extraView(id, kind, { ...settings, name: label }, !!target.password),
+    source: { id, summary: { id, name: label, environment: 'custom', display: describeTarget(target) }, resolve: async () => target },
   }
 }
 
@@ -94,7 +94,7 @@ export async function resolveCliSource(
   ctx: { env: NodeJS.ProcessEnv; home: string; profiles: () => Promise<ProfileService>; onProgress?: (msg: string) => void },
 ): Promise<ResolvedStoreSource> {
   const plain = (x: ExtraProfile, origin: string): ResolvedStoreSource => ({ origin, source: withChoice(x.source, choice), dispose: async () => x.dispose?.() })
-  if (choice.url) return plain(uriProfile(URL_PROFILE, 'url', choice.url, '--url', describeTarget(parseConnectionUrl(choice.url, '--url'))), '--url')
+  if (choice.url) return plain(uriProfile(URL_PROFILE, 'url', choice.url, '--url'), '--url')
   if (choice.profile) {
     if (choice.profile === DEMO_PROFILE) return plain(demoProfile(ctx.home, ctx.onProgress), `--profile ${DEMO_PROFILE}`)
     const source = await (await ctx.profiles()).source(choice.profile)
@@ -121,7 +121,7 @@ export async function createWorkspace(
   const extras: ExtraProfile[] = [demoProfile(ctx.home, ctx.onProgress)]
   const envUri = ctx.env.MLFLOW_TRACKING_URI
   if (envUri && /^postgres/i.test(envUri)) extras.push(uriProfile(ENV_PROFILE, 'env', envUri, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI'))
-  if (choice.url) extras.push(uriProfile(URL_PROFILE, 'url', choice.url, '--url', describeTarget(parseConnectionUrl(choice.url, '--url'))))
+  if (choice.url) extras.push(uriProfile(URL_PROFILE, 'url', choice.url, '--url'))
   for (const x of extras) x.source = withChoice(x.source, choice)
   let fixed: string | null = choice.url ? URL_PROFILE : null
   if (!fixed && choice.profile) fixed = choice.profile === DEMO_PROFILE ? DEMO_PROFILE : (await ctx.profiles.get(choice.profile)).id

@@ -21,10 +21,11 @@ function viewOf(p: StoredProfile): ProfileView {
   return { ...settings, id, kind: 'saved', secrets: status, created_at, updated_at }
 }
 
-/** Profile settings from a libpq or SQLAlchemy URI; the URI's password is returned apart. */
-export function settingsFromUrl(url: string, name: string, source = 'URI'): { settings: ProfileSettingsInput; password?: string } {
+/** Profile settings from a libpq or SQLAlchemy URI; the URI's password (and the parsed target) returned apart. */
+export function settingsFromUrl(url: string, name: string, source = 'URI'): { settings: ProfileSettingsInput; password?: string; target: ConnectionTarget } {
   const t = parseConnectionUrl(url, source)
   return {
+    target: t,
     password: t.password,
     settings: {
       name,
