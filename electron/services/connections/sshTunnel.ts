@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { Client } from 'ssh2'
+import type { Client as SshClient } from 'ssh2'
 import { AppError } from '@shared/api/errors'
 import { expandHome } from '../config/appPaths'
 import { registerSecret } from '../security/redact'
@@ -83,6 +83,9 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
         throw new AppError('INVALID_CONNECTION', `SSH private key: cannot read "${ssh.keyPath}": ${e.code === 'ENOENT' ? 'no such file' : e.message}.`)
       })
     : undefined
+  // ssh2 (with its native crypto bindings) takes ~85 ms to load: only tunnels pay for it, not every start.
+  const ssh2 = await import('ssh2')
+  const Client = (ssh2.Client ?? (ssh2 as unknown as { default: typeof ssh2 }).default.Client) as typeof SshClient
   const client = new Client()
   let seen: string | null = null
   let refusal: AppError | null = null
