@@ -6,10 +6,9 @@ import type { ConnectionSummary } from '@shared/api/contract'
 import { AppError, isAppError } from '@shared/api/errors'
 import { demoPaths } from '../config/appPaths'
 import { describeTarget, type ConnectionTarget } from '../connections/connectionUrl'
-import { migrateStore } from '../tracking/migrate'
+import { MLFLOW_HEAD_REVISION } from '../tracking/alembicRevisions'
 import { openWritableClient } from '../connections/storeConnection'
 import { startCluster, type EmbeddedCluster } from './embeddedCluster'
-import { seedStore } from './generator'
 
 export const DEMO_DATABASE = 'mlflow_demo'
 
@@ -60,19 +59,36 @@ export async function ensureDemoStore(home: string, onProgress: (msg: string) =>
   }
   // Loopback to our own embedded server, which has no TLS.
   const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password, database: DEMO_DATABASE, ssl: { mode: 'disable', root_cert: null, cert: null, key: null } }
-  await migrateStore(target)
-  const seededNow = await seedOnce(target, paths.artifacts, onProgress)
+  const seededNow = await prepareOnce(target, paths.artifacts, onProgress)
   return { target, cluster, artifactRoot: paths.artifacts, seededNow }
 }
 
-async function seedOnce(target: ConnectionTarget, artifactRoot: string, onProgress: (msg: string) => void): Promise<boolean> {
+async function alembicRevision(client: pg.Client): Promise<string | null> {
+  try {
+    return (await client.query<{ v: string }>('SELECT version_num AS v FROM alembic_version LIMIT 1')).rows[0]?.v ?? null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Migrate and seed on the first start only. A warm start finds the store at our
+ * revision and seeded with two cheap queries, without loading the migration
+ * machinery (umzug) or the generator.
+ */
+async function prepareOnce(target: ConnectionTarget, artifactRoot: string, onProgress: (msg: string) => void): Promise<boolean> {
   const client = await openWritableClient(target)
   try {
+    if ((await alembicRevision(client)) !== MLFLOW_HEAD_REVISION) {
+      const { migrateStore } = await import('../tracking/migrate')
+      await migrateStore(target)
+    }
     // Serialise concurrent first starts; the loser finds the store seeded.
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['mlflow-desk-demo-seed'])
     const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
     if (rows[0].n > 0) return false
     onProgress('Seeding the demo store (first start only)…')
+    const { seedStore } = await import('./generator')
     const report = await seedStore(client, { size: 'small', artifactRoot })
     const n = (t: string) => (report.rows[t] ?? 0).toLocaleString('en-US')
     onProgress(`Seeded ${n('runs')} runs, ${n('metrics')} metric rows and ${report.artifactFiles.toLocaleString('en-US')} artifact files in ${(report.elapsedMs / 1000).toFixed(1)} s.`)
