@@ -12,7 +12,7 @@ import { startCommand } from './commands/start'
 import type { CliIO } from './io'
 
 /** Exit codes: 0 ok, 1 the work failed, 2 the command line was wrong. */
-const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'NO_STORE', 'CONFLICT']
+const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'INVALID_FILTER', 'NO_STORE', 'CONFLICT']
 
 export function createProgram(io: CliIO): Command {
   const program = new Command('mlflow-desk')

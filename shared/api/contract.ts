@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Channel, EventName } from './channelNames'
 import type { AppErrorPayload } from './errors'
-import type { Experiment, Run, StoreDescription } from '../domain/mlflow'
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 
@@ -90,6 +90,32 @@ export interface RunsSearchResponse {
   next_page_token: string | null
 }
 
+export interface MetricHistoryResponse {
+  metrics: Metric[]
+  next_page_token: string | null
+}
+
+export interface ModelsListResponse {
+  registered_models: RegisteredModel[]
+  next_page_token: string | null
+}
+
+export interface ModelGetResponse {
+  registered_model: RegisteredModel
+  /** Every version, newest first. */
+  model_versions: ModelVersion[]
+}
+
+/** What the run detail shows beside the run itself. */
+export interface RunRelatedResponse {
+  parent: RunSummary | null
+  children: RunSummary[]
+  /** MLflow 3 logged models whose source run this is ([] on older stores). */
+  logged_models: LoggedModel[]
+  /** Registered model versions made from this run. */
+  model_versions: ModelVersion[]
+}
+
 const experimentsListRequest = z.object({ view: viewType.default('active') }).strict()
 
 const runsSearchRequest = z
@@ -97,6 +123,44 @@ const runsSearchRequest = z
     experiment_ids: z.array(experimentId).min(1, 'give at least one experiment id').max(1000),
     view: viewType.default('active'),
     max_results: z.number().int().min(1).max(MAX_RESULTS_LIMIT).default(1000),
+    page_token: z.string().max(4096).nullish(),
+    /** MLflow's search_runs filter string, plus OR and parentheses. */
+    filter: z.string().max(20_000).nullish(),
+    /** MLflow's order_by: "metrics.acc DESC", "params.lr", "attributes.start_time ASC", ... */
+    order_by: z.array(z.string().min(1).max(1000)).max(20).nullish(),
+  })
+  .strict()
+
+/** The same search without paging: how many runs match. */
+const runsCountRequest = z
+  .object({
+    experiment_ids: z.array(experimentId).min(1, 'give at least one experiment id').max(1000),
+    view: viewType.default('active'),
+    filter: z.string().max(20_000).nullish(),
+  })
+  .strict()
+
+const runsColumnsRequest = z
+  .object({ experiment_ids: z.array(experimentId).min(1).max(1000), view: viewType.default('active') })
+  .strict()
+
+/** MLflow's get_metric_history: every stored row, ordered by timestamp, step, value. */
+const metricsHistoryRequest = z
+  .object({
+    run_id: runId,
+    metric_key: z.string().min(1).max(1000),
+    max_results: z.number().int().min(1).max(1_000_000).nullish(),
+    page_token: z.string().max(4096).nullish(),
+  })
+  .strict()
+
+const modelName = z.string().min(1).max(256)
+
+const modelsListRequest = z
+  .object({
+    /** Substring of the model name (case-insensitive), or an MLflow filter "name LIKE '%x%'". */
+    filter: z.string().max(1000).nullish(),
+    max_results: z.number().int().min(1).max(1000).default(100),
     page_token: z.string().max(4096).nullish(),
   })
   .strict()
@@ -136,6 +200,12 @@ export const contract = {
   'experiments:list': def<typeof experimentsListRequest, ExperimentsListResponse>(experimentsListRequest),
   'runs:search': def<typeof runsSearchRequest, RunsSearchResponse>(runsSearchRequest),
   'runs:get': def<typeof runsGetRequest, { run: Run }>(runsGetRequest),
+  'runs:count': def<typeof runsCountRequest, { count: number }>(runsCountRequest),
+  'runs:columns': def<typeof runsColumnsRequest, RunColumns>(runsColumnsRequest),
+  'runs:related': def<typeof runsGetRequest, RunRelatedResponse>(runsGetRequest),
+  'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
+  'models:list': def<typeof modelsListRequest, ModelsListResponse>(modelsListRequest),
+  'models:get': def<z.ZodObject<{ name: typeof modelName }>, ModelGetResponse>(z.object({ name: modelName }).strict()),
   'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),
   'profiles:save': def<typeof profilesSaveRequest, { profile: ProfileView }>(profilesSaveRequest),
   'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),
@@ -165,3 +235,6 @@ export interface EventPayloads {
 export type EventPayload<E extends EventName> = EventPayloads[E]
 
 export type RunsSearchRequest = ParsedRequest<'runs:search'>
+export type RunsCountRequest = ParsedRequest<'runs:count'>
+export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
+export type ModelsListRequest = ParsedRequest<'models:list'>

@@ -32,6 +32,8 @@ export const APP_ERROR_CODES = [
   /** A write was attempted through a read-only session. */
   'READ_ONLY',
   'INVALID_PAGE_TOKEN',
+  /** A search filter or order_by that cannot be parsed or is not allowed (details.position points at it). */
+  'INVALID_FILTER',
   'CANCELLED',
   /** The embedded demo store could not start. */
   'DEMO_UNAVAILABLE',
@@ -59,6 +61,8 @@ export interface AppErrorDetails {
   field?: string
   /** 0-based character position in a text input (a filter, a SQL statement). */
   position?: number
+  /** How many characters from `position` are at fault (for underlining). */
+  length?: number
   /** 1-based line in a file (the profiles file). */
   line?: number
   /** An SSH host key fingerprint (SHA256:...), for the user to confirm. */

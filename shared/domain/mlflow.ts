@@ -111,3 +111,76 @@ export interface StoreDescription {
     traces: boolean
   }
 }
+
+/** Metric, param and tag keys found in the runs of the chosen experiments: the runs table's columns. */
+export interface RunColumns {
+  metrics: string[]
+  params: string[]
+  tags: string[]
+}
+
+/** A registered model version, as MLflow's REST API returns it. */
+export interface ModelVersion {
+  name: string
+  /** MLflow's REST API passes versions as strings. */
+  version: string
+  creation_timestamp: number | null
+  last_updated_timestamp: number | null
+  user_id: string | null
+  /** Legacy stage: "None", "Staging", "Production" or "Archived". */
+  current_stage: string | null
+  description: string | null
+  source: string | null
+  run_id: string | null
+  status: string | null
+  status_message: string | null
+  run_link: string | null
+  tags: KeyValue[]
+  /** Aliases pointing at this version (e.g. "champion"). */
+  aliases: string[]
+}
+
+export interface RegisteredModelAlias {
+  alias: string
+  version: string
+}
+
+/** A registered model, as MLflow's REST API returns it. */
+export interface RegisteredModel {
+  name: string
+  creation_timestamp: number | null
+  last_updated_timestamp: number | null
+  description: string | null
+  /** The latest version per stage, like MLflow's `latest_versions`. */
+  latest_versions: ModelVersion[]
+  tags: KeyValue[]
+  aliases: RegisteredModelAlias[]
+}
+
+/** An MLflow 3 logged model (table logged_models). */
+export interface LoggedModel {
+  model_id: string
+  name: string
+  experiment_id: string
+  source_run_id: string | null
+  artifact_location: string
+  creation_timestamp_ms: number
+  last_updated_timestamp_ms: number
+  /** PENDING, READY, FAILED or UNSPECIFIED (stored as an integer). */
+  status: string
+  status_message: string | null
+  model_type: string | null
+  lifecycle_stage: LifecycleStage | null
+  tags: KeyValue[]
+  params: KeyValue[]
+}
+
+/** Only what a link to a run needs. */
+export interface RunSummary {
+  run_id: string
+  run_name: string | null
+  experiment_id: string
+  status: RunStatus | null
+  start_time: number | null
+  lifecycle_stage: LifecycleStage | null
+}

@@ -2,6 +2,7 @@ import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/a
 import type { Workspace, WindowSession } from '../workspace'
 import type { EventHub } from './events'
 import { profileHandlers } from './profileHandlers'
+import { registryHandlers } from './registryHandlers'
 import { trackingHandlers } from './trackingHandlers'
 
 /** Who is calling: the window (Electron webContents, browser tab) whose session the call uses. */
@@ -31,6 +32,7 @@ export function createHandlers(ctx: AppContext): Handlers {
   return {
     'app:info': async () => ({ ...ctx.app, transport: ctx.transport }),
     ...trackingHandlers(),
+    ...registryHandlers(),
     ...profileHandlers(ctx),
   }
 }

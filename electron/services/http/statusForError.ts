@@ -5,6 +5,7 @@ export function statusForError(code: AppErrorCode): number {
   switch (code) {
     case 'BAD_REQUEST':
     case 'INVALID_PAGE_TOKEN':
+    case 'INVALID_FILTER':
     case 'INVALID_CONNECTION':
       return 400
     case 'UNAUTHORIZED':

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/api/errors'
-import type { RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
+import type { RunsCountRequest, RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import { keysetCondition, type OrderKey } from './keyset'
@@ -58,4 +58,13 @@ export async function getRun(store: StoreHandle, runId: string): Promise<Run> {
   const [row] = await store.select<RunPageRow>(sql, bind)
   if (!row) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
   return toRun(row)
+}
+
+/** How many runs the search matches (all pages). */
+export async function countRuns(store: StoreHandle, req: RunsCountRequest): Promise<number> {
+  const [row] = await store.select<{ n: string }>(
+    'SELECT count(*) AS n FROM runs r WHERE r.experiment_id = ANY($1::int[]) AND r.lifecycle_stage = ANY($2::text[])',
+    [req.experiment_ids.map(Number), lifecycleStages(req.view)],
+  )
+  return Number(row?.n ?? 0)
 }
