@@ -12,6 +12,8 @@ import { orderByClause, type OrderKey } from './keyset'
 export interface RunPageQuery {
   /** Conditions over alias `r` (runs); parameters already in `bind`. */
   where: string[]
+  /** LEFT JOINs the order keys read from (aliases o0, o1, ...). */
+  joins?: string[]
   bind: unknown[]
   order: readonly OrderKey[]
   limit: number
@@ -87,7 +89,8 @@ export function runPageSql(schema: StoreSchema, q: RunPageQuery): string {
   return `WITH p AS (
   SELECT r.run_uuid, ${col(schema, 'runs', 'r', 'name', 'NULL::varchar')} AS name, r.user_id, r.status, r.start_time, r.end_time,
          r.lifecycle_stage, r.artifact_uri, r.experiment_id, ${cursorCols}
-    FROM runs r
+    FROM runs r${(q.joins ?? []).map((j) => `
+    ${j}`).join('')}
    WHERE ${q.where.length ? q.where.join(' AND ') : 'TRUE'}
    ORDER BY ${orderByClause(q.order)}
    ${limit}

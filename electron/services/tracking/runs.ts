@@ -7,6 +7,9 @@ import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken
 import { runPageSql, type RunPageRow } from './runQueries'
 import { toRun } from './runMapper'
 import { lifecycleStages } from './viewType'
+import { parseFilter } from './search/filterParser'
+import { parseOrderBy } from './search/orderBy'
+import { SqlBuilder, filterSql, orderSql } from './search/searchSql'
 
 /**
  * MLflow's default run order (no order_by): start_time DESC, run_uuid ASC, with
@@ -18,37 +21,60 @@ export const DEFAULT_RUN_ORDER: readonly OrderKey[] = [
   { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false },
 ]
 
-/** search_runs over experiments: MLflow's results and order, keyset-paged. */
-export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Promise<RunsSearchResponse> {
-  const order = DEFAULT_RUN_ORDER
-  const stages = lifecycleStages(req.view)
-  const experimentIds = req.experiment_ids.map(Number)
-  const fingerprint = searchFingerprint({ e: [...experimentIds].sort((a, b) => a - b), s: stages, o: order.map((k) => [k.sql, k.direction]) })
-  const cursor = decodePageToken(req.page_token, fingerprint)
+/** The WHERE conditions of a search (experiments, view, filter), parameters appended to b.bind. */
+function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experiment_ids' | 'view' | 'filter'>): string[] {
+  const where = [`r.experiment_id = ANY(${b.param(req.experiment_ids.map(Number), 'int[]')})`, `r.lifecycle_stage = ANY(${b.param(lifecycleStages(req.view), 'text[]')})`]
+  const filter = filterSql(parseFilter(req.filter), b)
+  if (filter) where.push(filter)
+  return where
+}
 
-  const bind: unknown[] = [experimentIds, stages]
-  const where = ['r.experiment_id = ANY($1::int[])', 'r.lifecycle_stage = ANY($2::text[])']
+/** search_runs over experiments: MLflow's filter syntax (plus OR and parentheses), results and order; keyset-paged. */
+export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Promise<RunsSearchResponse> {
+  const b = new SqlBuilder(store.schema, [])
+  // Parse both before touching the database: a bad order_by fails as fast as a bad filter.
+  const terms = parseOrderBy(req.order_by)
+  const where = searchConditions(b, req)
+  const { joins, keys: order } = orderSql(terms, b)
+  const fingerprint = searchFingerprint({
+    e: req.experiment_ids.map(Number).sort((x, y) => x - y),
+    s: lifecycleStages(req.view),
+    f: req.filter?.trim() ?? '',
+    o: order.map((k) => [k.sql, k.direction]),
+    // Keys of metric/param/tag terms are bound, not in the SQL text.
+    k: terms.map((t) => [t.entity, t.key]),
+  })
+  const cursor = decodePageToken(req.page_token, fingerprint)
   if (cursor?.kind === 'keyset') {
     if (cursor.values.length !== order.length) {
       throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
     }
-    where.push(keysetCondition(order, cursor.values, bind))
+    where.push(keysetCondition(order, cursor.values, b.bind))
   }
   // One row more than asked tells whether another page exists.
   const sql = runPageSql(store.schema, {
     where,
-    bind,
+    joins,
+    bind: b.bind,
     order,
     limit: req.max_results + 1,
     offset: cursor?.kind === 'offset' ? cursor.offset : undefined,
   })
-  const rows = await store.select<RunPageRow>(sql, bind)
+  const rows = await store.select<RunPageRow>(sql, b.bind)
   const page = rows.slice(0, req.max_results)
   const last = page[page.length - 1]
   return {
     runs: page.map(toRun),
     next_page_token: rows.length > req.max_results && last ? encodePageToken(last.cursor, fingerprint) : null,
   }
+}
+
+/** How many runs the search matches (all pages). */
+export async function countRuns(store: StoreHandle, req: RunsCountRequest): Promise<number> {
+  const b = new SqlBuilder(store.schema, [])
+  const where = searchConditions(b, req)
+  const [row] = await store.select<{ n: string }>(`SELECT count(*) AS n FROM runs r WHERE ${where.join(' AND ')}`, b.bind)
+  return Number(row?.n ?? 0)
 }
 
 /** get_run: one run, whatever its lifecycle stage. */
@@ -58,13 +84,4 @@ export async function getRun(store: StoreHandle, runId: string): Promise<Run> {
   const [row] = await store.select<RunPageRow>(sql, bind)
   if (!row) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
   return toRun(row)
-}
-
-/** How many runs the search matches (all pages). */
-export async function countRuns(store: StoreHandle, req: RunsCountRequest): Promise<number> {
-  const [row] = await store.select<{ n: string }>(
-    'SELECT count(*) AS n FROM runs r WHERE r.experiment_id = ANY($1::int[]) AND r.lifecycle_stage = ANY($2::text[])',
-    [req.experiment_ids.map(Number), lifecycleStages(req.view)],
-  )
-  return Number(row?.n ?? 0)
 }
