@@ -1,5 +1,10 @@
 import { Command, Option } from 'commander'
+import { stringify } from 'csv-stringify/sync'
+import { isAppError } from '@shared/api/errors'
+import type { RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
+import type { Run } from '@shared/domain/mlflow'
 import { getRun, searchRuns } from '../../services/tracking/runs'
+import type { StoreHandle } from '../../services/connections/storeConnection'
 import type { CliIO } from '../io'
 import { formatDuration, formatTime, printMlflowJson, printTable } from '../output'
 import { withStore } from '../storeOptions'
@@ -7,11 +12,22 @@ import { parseIntOption, splitList, validateRequest } from './validate'
 
 interface SearchOptions {
   experimentIds?: string
+  filter?: string
+  orderBy: string[]
   view: string
   maxResults?: string
   pageToken?: string
+  all?: boolean
   json?: boolean
+  csv?: boolean
 }
+
+const FILTER_HELP = `
+Filter syntax (MLflow's search_runs, plus OR and parentheses):
+  metrics.acc > 0.9 and params.optimizer = 'adam'
+  tags.\`mlflow.user\` LIKE 'ali%' or attributes.status IN ('FAILED', 'KILLED')
+  (metrics.loss < 0.2 or metrics.acc >= 0.95) and datasets.context = 'training'
+Order: --order-by "metrics.acc DESC" --order-by params.lr (missing values last, like MLflow).`
 
 export function runsCommand(io: CliIO): Command {
   const runs = new Command('runs').description('Runs of the store')
@@ -19,10 +35,15 @@ export function runsCommand(io: CliIO): Command {
     .command('search')
     .description("Search runs like MLflow's search_runs (default order: start_time DESC, run_id)")
     .requiredOption('--experiment-ids <ids>', 'comma-separated experiment ids, e.g. 1,2')
+    .option('--filter <filter>', "MLflow filter string, e.g. \"metrics.acc > 0.9 and params.lr = '0.01'\"")
+    .option('--order-by <key>', 'order key, e.g. "metrics.acc DESC" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--view <type>', 'run lifecycle stages').choices(['active', 'deleted', 'all']).default('active'))
     .option('--max-results <n>', 'runs per page (1-50000)', '1000')
     .option('--page-token <token>', 'next_page_token of the previous page')
-    .option('--json', 'print MLflow REST JSON: {"runs": [...], "next_page_token": ...}')
+    .option('--all', 'follow page tokens and print every matching run')
+    .addOption(new Option('--json', 'print MLflow REST JSON: {"runs": [...], "next_page_token": ...}').conflicts('csv'))
+    .option('--csv', 'print CSV: one row per run; columns like mlflow.search_runs (run_id, ..., metrics.*, params.*, tags.*)')
+    .addHelpText('after', FILTER_HELP)
     .action(async (opts: SearchOptions, cmd: Command) => {
       const req = validateRequest(
         'runs:search',
@@ -31,11 +52,14 @@ export function runsCommand(io: CliIO): Command {
           view: opts.view as 'active',
           max_results: parseIntOption('--max-results', opts.maxResults),
           page_token: opts.pageToken,
+          filter: opts.filter,
+          order_by: opts.orderBy,
         },
-        { experiment_ids: '--experiment-ids', view: '--view', max_results: '--max-results', page_token: '--page-token' },
+        { experiment_ids: '--experiment-ids', view: '--view', max_results: '--max-results', page_token: '--page-token', filter: '--filter', order_by: '--order-by' },
       )
-      const page = await withStore(cmd, io, (store) => searchRuns(store, req))
+      const page = await withStore(cmd, io, (store) => showWhereFilterFails(io, opts, () => (opts.all ? searchAll(store, req) : searchRuns(store, req))))
       if (opts.json) return printMlflowJson(io, page)
+      if (opts.csv) return io.out(runsCsv(page.runs).trimEnd())
       printTable(
         io,
         ['RUN ID', 'NAME', 'STATUS', 'STARTED (UTC)', 'DURATION', 'USER', 'EXPERIMENT'],
@@ -74,4 +98,57 @@ export function runsCommand(io: CliIO): Command {
       ])
     })
   return runs
+}
+
+/** Every page of a search, concatenated (--all). */
+async function searchAll(store: StoreHandle, req: RunsSearchRequest): Promise<RunsSearchResponse> {
+  const runs: Run[] = []
+  let token = req.page_token
+  do {
+    const page = await searchRuns(store, { ...req, page_token: token })
+    runs.push(...page.runs)
+    token = page.next_page_token
+  } while (token)
+  return { runs, next_page_token: null }
+}
+
+/** A filter or order_by error also shows the text with a caret under the fault, before the one-line error. */
+async function showWhereFilterFails<T>(io: CliIO, opts: SearchOptions, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (e) {
+    const d = isAppError(e) && e.code === 'INVALID_FILTER' ? e.details : undefined
+    const text = d?.field === 'filter' ? opts.filter : d?.field?.startsWith('order_by.') ? opts.orderBy[Number(d.field.slice(9))] : undefined
+    if (text !== undefined && d?.position !== undefined) {
+      io.err(`  ${text}`)
+      io.err(`  ${' '.repeat(d.position)}${'^'.repeat(Math.max(1, d.length ?? 1))}`)
+    }
+    throw e
+  }
+}
+
+/** mlflow.search_runs' DataFrame columns: run info, then metrics.*, params.*, tags.* (keys sorted). */
+export function runsCsv(runs: Run[]): string {
+  const keys = (pick: (r: Run) => Array<{ key: string }>) => [...new Set(runs.flatMap((r) => pick(r).map((x) => x.key)))].sort()
+  const metricKeys = keys((r) => r.data.metrics)
+  const paramKeys = keys((r) => r.data.params)
+  const tagKeys = keys((r) => r.data.tags)
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+  const header = [
+    'run_id', 'run_name', 'experiment_id', 'status', 'artifact_uri', 'start_time', 'end_time', 'lifecycle_stage', 'user_id',
+    ...metricKeys.map((k) => `metrics.${k}`), ...paramKeys.map((k) => `params.${k}`), ...tagKeys.map((k) => `tags.${k}`),
+  ]
+  const rows = runs.map((r) => {
+    const value = <T extends { key: string }>(list: T[], k: string, get: (x: T) => unknown) => {
+      const found = list.find((x) => x.key === k)
+      return found ? get(found) : null
+    }
+    return [
+      r.info.run_id, r.info.run_name, r.info.experiment_id, r.info.status, r.info.artifact_uri, iso(r.info.start_time), iso(r.info.end_time), r.info.lifecycle_stage, r.info.user_id,
+      ...metricKeys.map((k) => value(r.data.metrics, k, (m) => (Number.isNaN(m.value) ? 'NaN' : m.value))),
+      ...paramKeys.map((k) => value(r.data.params, k, (p) => p.value)),
+      ...tagKeys.map((k) => value(r.data.tags, k, (t) => t.value)),
+    ]
+  })
+  return stringify([header, ...rows])
 }

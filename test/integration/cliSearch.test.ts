@@ -1,0 +1,78 @@
+import { describe, expect, it, beforeAll } from 'vitest'
+import { parse } from 'csv-parse/sync'
+import { cli } from '../helpers/cliRunner'
+import { adminClient, createDatabase, urlFor } from '../helpers/databases'
+import { FIXTURES } from '../helpers/fixtures'
+import { mlflowSearchRunIds } from '../helpers/mlflowReference'
+
+/** runs search with --filter / --order-by / --csv, as a shell user runs it. */
+describe('mlflow-desk runs search with filters', () => {
+  let url: string
+  let db: string
+  beforeAll(async () => {
+    db = await createDatabase('cli_search', FIXTURES.small.template)
+    url = urlFor(db)
+  })
+
+  const reference = async (filter: string, orderBy: string[]) => {
+    const c = adminClient(db)
+    await c.connect()
+    try {
+      return await mlflowSearchRunIds(c, { experimentIds: ['1', '2', '3'], stages: ['active'], filter, orderBy }, 1000)
+    } finally {
+      await c.end()
+    }
+  }
+
+  it('--filter and repeated --order-by give MLflow\'s runs and order', async () => {
+    const filter = "metrics.acc > 0.3 and params.optimizer != 'sgd'"
+    const order = ['params.optimizer DESC', 'metrics.acc']
+    const r = await cli(['runs', 'search', '--experiment-ids', '1,2,3', '--filter', filter, '--order-by', order[0], '--order-by', order[1], '--json', '--url', url])
+    expect(r.code).toBe(0)
+    const ids = JSON.parse(r.stdout.replace(/\bNaN\b/g, 'null')).runs.map((x: { info: { run_id: string } }) => x.info.run_id)
+    expect(ids.length).toBeGreaterThan(3)
+    expect(ids).toEqual(await reference(filter, order))
+  })
+
+  it('--all follows page tokens to the end', async () => {
+    const r = await cli(['runs', 'search', '--experiment-ids', '1,2,3', '--max-results', '3', '--all', '--json', '--url', url])
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout.replace(/\bNaN\b/g, 'null'))
+    expect(json.runs.map((x: { info: { run_id: string } }) => x.info.run_id)).toEqual(await reference('', []))
+    expect(json.next_page_token).toBeUndefined()
+  })
+
+  it('--csv has one row per run and mlflow.search_runs-style columns', async () => {
+    const r = await cli(['runs', 'search', '--experiment-ids', '1', '--filter', "tags.kind = 'vision'", '--order-by', 'metrics.acc DESC', '--csv', '--url', url])
+    expect(r.code).toBe(0)
+    const rows = parse(r.stdout, { columns: true }) as Array<Record<string, string>>
+    expect(rows.map((x) => x.run_id)).toEqual(await reference("tags.kind = 'vision'", ['metrics.acc DESC']).then((ids) => ids.filter((id) => rows.some((x) => x.run_id === id))))
+    expect(rows.length).toBeGreaterThan(0)
+    const header = Object.keys(rows[0])
+    expect(header.slice(0, 4)).toEqual(['run_id', 'run_name', 'experiment_id', 'status'])
+    expect(header).toContain('metrics.acc')
+    expect(header).toContain('params.optimizer')
+    expect(header).toContain('tags.kind')
+    expect(rows.every((x) => x['tags.kind'] === 'vision')).toBe(true)
+    // Sorted by acc, descending, as the order asked.
+    const acc = rows.map((x) => Number(x['metrics.acc'])).filter((v) => !Number.isNaN(v))
+    expect(acc).toEqual([...acc].sort((a, b) => b - a))
+  })
+
+  it('a malformed filter exits 2 with the fault shown under a caret', async () => {
+    const r = await cli(['runs', 'search', '--experiment-ids', '1', '--filter', "metrics.acc > 'high'", '--url', url])
+    expect(r.code).toBe(2)
+    const lines = r.stderr.trimEnd().split('\n')
+    expect(lines).toContain("  metrics.acc > 'high'")
+    expect(lines).toContain(`  ${' '.repeat(14)}^^^^^^`)
+    expect(lines[lines.length - 1]).toMatch(/^mlflow-desk: error: Expected a number for metrics\.acc/)
+    expect(r.stdout).toBe('')
+  })
+
+  it('a bad --order-by names its entry', async () => {
+    const r = await cli(['runs', 'search', '--experiment-ids', '1', '--order-by', 'metrics.acc', '--order-by', 'metrics.acc DESC', '--url', url])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/order_by names metric 'acc' twice/)
+    expect(r.stderr).toContain('  metrics.acc DESC\n  ^^^^^^^^^^^')
+  })
+})
