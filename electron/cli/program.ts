@@ -5,6 +5,8 @@ import { redact } from '../services/security/redact'
 import { demoCommand } from './commands/demo'
 import { experimentsCommand } from './commands/experiments'
 import { generateCommand, migrateCommand } from './commands/migrate'
+import { metricsCommand } from './commands/metrics'
+import { modelsCommand } from './commands/models'
 import { runsCommand } from './commands/runs'
 import { profilesCommand } from './commands/profiles'
 import { serveCommand } from './commands/serve'
@@ -26,7 +28,7 @@ export function createProgram(io: CliIO): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-  for (const make of [experimentsCommand, runsCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand]) {
+  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand]) {
     const cmd = make(io)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })

@@ -1,17 +1,14 @@
-import { AppError } from '@shared/api/errors'
+import { getMetricHistory } from '../tracking/metricHistory'
+import { getRegisteredModel, listRegisteredModels } from '../tracking/registry'
+import { getRunRelated } from '../tracking/runRelated'
 import type { HandlerGroup } from './handlers'
-
-// Being written (browse issue): model registry, metric history, run relations.
-const pending = async (): Promise<never> => {
-  throw new AppError('INTERNAL', 'not built yet')
-}
 
 /** Model registry, metric history and what surrounds a run, in the calling window's store. */
 export function registryHandlers(): HandlerGroup<'runs:related' | 'metrics:history' | 'models:list' | 'models:get'> {
   return {
-    'runs:related': pending,
-    'metrics:history': pending,
-    'models:list': pending,
-    'models:get': pending,
+    'runs:related': async (req, call) => getRunRelated(await call.window.store(), req.run_id),
+    'metrics:history': async (req, call) => getMetricHistory(await call.window.store(), req),
+    'models:list': async (req, call) => listRegisteredModels(await call.window.store(), req),
+    'models:get': async (req, call) => getRegisteredModel(await call.window.store(), req.name),
   }
 }

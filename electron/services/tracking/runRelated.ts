@@ -1,0 +1,81 @@
+import { AppError } from '@shared/api/errors'
+import type { RunRelatedResponse } from '@shared/api/contract'
+import type { LoggedModel, ModelVersion, RunSummary } from '@shared/domain/mlflow'
+import type { StoreHandle } from '../connections/storeConnection'
+import type { StoreSchema } from './schemaProbe'
+import { hasRegistry, liveVersion, modelVersionJson } from './registry'
+
+/** MLflow's only nesting mechanism: the child carries its parent's id in this tag. */
+const PARENT_TAG = 'mlflow.parentRunId'
+
+/** logged_models.status is MLflow's LoggedModelStatus enum stored as its number. */
+const LOGGED_MODEL_STATUS: Record<number, string> = { 0: 'UNSPECIFIED', 1: 'PENDING', 2: 'READY', 3: 'FAILED' }
+
+export function loggedModelStatus(n: number | null): string {
+  return (n !== null && LOGGED_MODEL_STATUS[n]) || 'UNSPECIFIED'
+}
+
+/** A run link as JSON from runs alias `r`; the name falls back to the mlflow.runName tag as for runs from MLflow <= 1.29. */
+function runSummaryJson(schema: StoreSchema): string {
+  const nameTag = `(SELECT n.value FROM tags n WHERE n.run_uuid = r.run_uuid AND n.key = 'mlflow.runName')`
+  const name = schema.has('runs', 'name') ? `COALESCE(NULLIF(r.name, ''), ${nameTag})` : nameTag
+  return `json_build_object('run_id', r.run_uuid, 'run_name', ${name}, 'experiment_id', r.experiment_id::text,
+    'status', r.status, 'start_time', r.start_time, 'lifecycle_stage', r.lifecycle_stage)`
+}
+
+function loggedModelsJson(schema: StoreSchema): string {
+  if (!schema.has('logged_models')) return `'[]'::json`
+  const kv = (table: string, key: string, value: string) =>
+    schema.has(table)
+      ? `COALESCE((SELECT json_agg(json_build_object('key', x.${key}, 'value', COALESCE(x.${value}, '')) ORDER BY x.${key}) FROM ${table} x WHERE x.model_id = lm.model_id), '[]'::json)`
+      : `'[]'::json`
+  return `COALESCE((SELECT json_agg(json_build_object(
+      'model_id', lm.model_id, 'name', lm.name, 'experiment_id', lm.experiment_id::text, 'source_run_id', lm.source_run_id,
+      'artifact_location', lm.artifact_location, 'creation_timestamp_ms', lm.creation_timestamp_ms,
+      'last_updated_timestamp_ms', lm.last_updated_timestamp_ms, 'status', lm.status, 'status_message', lm.status_message,
+      'model_type', lm.model_type, 'lifecycle_stage', lm.lifecycle_stage,
+      'tags', ${kv('logged_model_tags', 'tag_key', 'tag_value')},
+      'params', ${kv('logged_model_params', 'param_key', 'param_value')})
+    ORDER BY lm.creation_timestamp_ms DESC, lm.model_id) FROM logged_models lm WHERE lm.source_run_id = $1), '[]'::json)`
+}
+
+function modelVersionsJson(schema: StoreSchema): string {
+  if (!hasRegistry(schema)) return `'[]'::json`
+  return `COALESCE((SELECT json_agg(${modelVersionJson(schema)} ORDER BY v.name, v.version DESC)
+      FROM model_versions v WHERE v.run_id = $1 AND ${liveVersion()}), '[]'::json)`
+}
+
+interface RelatedRow {
+  found: boolean
+  parent: RunSummary | null
+  children: RunSummary[]
+  logged_models: Array<Omit<LoggedModel, 'status'> & { status: number | null }>
+  model_versions: ModelVersion[]
+}
+
+/**
+ * What surrounds a run on its detail page, in one statement (one snapshot):
+ * its parent and children (every lifecycle stage, by start_time), the MLflow 3
+ * logged models it produced, and the registered model versions made from it.
+ */
+export async function getRunRelated(store: StoreHandle, runId: string): Promise<RunRelatedResponse> {
+  const summary = runSummaryJson(store.schema)
+  const [row] = await store.select<RelatedRow>(
+    `SELECT EXISTS (SELECT 1 FROM runs WHERE run_uuid = $1) AS found,
+            (SELECT ${summary} FROM tags p JOIN runs r ON r.run_uuid = p.value
+              WHERE p.run_uuid = $1 AND p.key = '${PARENT_TAG}') AS parent,
+            COALESCE((SELECT json_agg(${summary} ORDER BY r.start_time ASC NULLS LAST, r.run_uuid)
+                        FROM tags c JOIN runs r ON r.run_uuid = c.run_uuid
+                       WHERE c.key = '${PARENT_TAG}' AND c.value = $1), '[]'::json) AS children,
+            ${loggedModelsJson(store.schema)} AS logged_models,
+            ${modelVersionsJson(store.schema)} AS model_versions`,
+    [runId],
+  )
+  if (!row?.found) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
+  return {
+    parent: row.parent,
+    children: row.children,
+    logged_models: row.logged_models.map((m) => ({ ...m, status: loggedModelStatus(m.status) })),
+    model_versions: row.model_versions,
+  }
+}
