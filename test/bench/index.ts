@@ -17,8 +17,9 @@ import { parseConnectionUrl, targetToUrl, type ConnectionTarget } from '../../el
 import { openStore, openWritableClient, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { seedStore, type SeedSize } from '../../electron/services/demo/generator'
 import { listExperimentsWithStats } from '../../electron/services/tracking/experiments'
+import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
 import { migrateStore } from '../../electron/services/tracking/migrate'
-import { getRun, searchRuns } from '../../electron/services/tracking/runs'
+import { countRuns, getRun, searchRuns } from '../../electron/services/tracking/runs'
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
 
@@ -27,6 +28,8 @@ const MLFLOW_BASELINE_MS: Record<string, number> = {
   'runs.search first page (100), biggest experiment': 119.7,
   'runs.search first page (100), all experiments': 131.6,
   'runs.get': 8.4,
+  'runs.search filtered + ordered by metric, first page (100), biggest experiment': 116.1,
+  'metrics.history, longest history (every value)': 357.8,
 }
 
 const { values: args } = parseArgs({
@@ -70,8 +73,44 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
     figures.push(await measure(`runs.search page ${depth} (100/page), biggest experiment`, () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: t }), opts))
   }
   figures.push(await measure('runs.search first page (100), all experiments', () => searchRuns(store, { experiment_ids: all, view: 'all', max_results: 100 }), opts))
+  figures.push(...(await filteredSearches(store, big, all, opts)))
   const [someRun] = await store.select<{ run_uuid: string }>('SELECT run_uuid FROM latest_metrics LIMIT 1')
   figures.push(await measure('runs.get', () => getRun(store, someRun.run_uuid), opts))
+  const [longest] = await store.select<{ run_uuid: string; key: string; n: number }>(
+    'SELECT run_uuid, key, count(*)::int AS n FROM metrics GROUP BY run_uuid, key ORDER BY n DESC LIMIT 1',
+  )
+  log(`longest metric history: ${longest.n.toLocaleString('en-US')} values (${longest.key} of run ${longest.run_uuid})`)
+  figures.push(await measure('metrics.history, longest history (every value)', () => getMetricHistory(store, { run_id: longest.run_uuid, metric_key: longest.key }), opts))
+  return figures
+}
+
+/**
+ * MLflow's case b: a metric and a param filter, ordered by the metric
+ * (`metrics.acc > 0.5 and params.lr = '<most common lr>'`, order metrics.acc DESC):
+ * the first page, a deep page, across all experiments, and the count.
+ */
+async function filteredSearches(store: StoreHandle, big: string[], all: string[], opts: { repeat: number; warmup: number }): Promise<Figure[]> {
+  const [lr] = await store.select<{ value: string }>(`SELECT value FROM params WHERE key = 'lr' GROUP BY value ORDER BY count(*) DESC, value LIMIT 1`)
+  if (!lr) {
+    log('no params.lr in this store: filtered searches skipped')
+    return []
+  }
+  const filter = `metrics.acc > 0.5 and params.lr = '${lr.value.replace(/'/g, "''")}'`
+  const order_by = ['metrics.acc DESC']
+  log(`filtered search: ${filter}, order by ${order_by[0]}`)
+  const search = (ids: string[], page_token?: string | null) => searchRuns(store, { experiment_ids: ids, view: 'active', max_results: 100, filter, order_by, page_token })
+  const figures = [await measure('runs.search filtered + ordered by metric, first page (100), biggest experiment', () => search(big), opts)]
+  const matches = await countRuns(store, { experiment_ids: big, view: 'active', filter })
+  const depth = Math.min(500, Math.floor(matches / 100))
+  log(`filtered search matches ${matches.toLocaleString('en-US')} runs in the biggest experiment`)
+  let token: string | null = null
+  for (let p = 1; p < depth; p++) token = (await search(big, token)).next_page_token
+  if (depth > 1 && token) {
+    const t = token
+    figures.push(await measure(`runs.search filtered + ordered by metric, page ${depth}, biggest experiment`, () => search(big, t), opts))
+  }
+  figures.push(await measure('runs.search filtered + ordered by metric, first page (100), all experiments', () => search(all), opts))
+  figures.push(await measure('runs.count filtered, biggest experiment', () => countRuns(store, { experiment_ids: big, view: 'active', filter }), opts))
   return figures
 }
 

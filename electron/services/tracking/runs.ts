@@ -7,9 +7,9 @@ import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken
 import { runPageSql, type RunPageRow } from './runQueries'
 import { toRun } from './runMapper'
 import { lifecycleStages } from './viewType'
-import { parseFilter } from './search/filterParser'
+import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
 import { parseOrderBy } from './search/orderBy'
-import { SqlBuilder, filterSql, orderSql } from './search/searchSql'
+import { SqlBuilder, filterSql, orderSql, requiredClauses } from './search/searchSql'
 
 /**
  * MLflow's default run order (no order_by): start_time DESC, run_uuid ASC, with
@@ -21,11 +21,11 @@ export const DEFAULT_RUN_ORDER: readonly OrderKey[] = [
   { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false },
 ]
 
-/** The WHERE conditions of a search (experiments, view, filter), parameters appended to b.bind. */
-function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experiment_ids' | 'view' | 'filter'>): string[] {
+/** The WHERE conditions of a search (experiments, view, filter but the clauses `done` elsewhere), parameters appended to b.bind. */
+function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experiment_ids' | 'view'>, filter: FilterNode | null, done?: ReadonlySet<Comparison>): string[] {
   const where = [`r.experiment_id = ANY(${b.param(req.experiment_ids.map(Number), 'int[]')})`, `r.lifecycle_stage = ANY(${b.param(lifecycleStages(req.view), 'text[]')})`]
-  const filter = filterSql(parseFilter(req.filter), b)
-  if (filter) where.push(filter)
+  const condition = filterSql(filter, b, done)
+  if (condition) where.push(condition)
   return where
 }
 
@@ -34,8 +34,9 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
   const b = new SqlBuilder(store.schema, [])
   // Parse both before touching the database: a bad order_by fails as fast as a bad filter.
   const terms = parseOrderBy(req.order_by)
-  const where = searchConditions(b, req)
-  const { joins, keys: order } = orderSql(terms, b)
+  const filter = parseFilter(req.filter)
+  const { joins, keys: order, applied } = orderSql(terms, b, requiredClauses(filter))
+  const where = searchConditions(b, req, filter, applied)
   const fingerprint = searchFingerprint({
     e: req.experiment_ids.map(Number).sort((x, y) => x - y),
     s: lifecycleStages(req.view),
@@ -72,7 +73,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
 /** How many runs the search matches (all pages). */
 export async function countRuns(store: StoreHandle, req: RunsCountRequest): Promise<number> {
   const b = new SqlBuilder(store.schema, [])
-  const where = searchConditions(b, req)
+  const where = searchConditions(b, req, parseFilter(req.filter))
   const [row] = await store.select<{ n: string }>(`SELECT count(*) AS n FROM runs r WHERE ${where.join(' AND ')}`, b.bind)
   return Number(row?.n ?? 0)
 }
