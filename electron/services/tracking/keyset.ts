@@ -49,5 +49,12 @@ export function keysetCondition(keys: readonly OrderKey[], values: readonly unkn
     const prefix = keys.slice(0, i).map((_, j) => equal(j))
     branches.push([...prefix, tail].join(' AND '))
   }
-  return branches.length ? `(${branches.map((b) => `(${b})`).join(' OR ')})` : 'FALSE'
+  if (!branches.length) return 'FALSE'
+  const or = `(${branches.map((b) => `(${b})`).join(' OR ')})`
+  // The OR above is exact but no index can seek with it. Every later row also
+  // lies on or past the first key's value: say so in a plain range an index can
+  // start from (when NULLs sort before the cursor or the key has none).
+  const k = keys[0]
+  const rangeIsExact = values[0] !== null && (k.nulls === 'FIRST' || k.nullable === false)
+  return rangeIsExact ? `(${k.sql} ${k.direction === 'ASC' ? '>=' : '<='} ${param(0)} AND ${or})` : or
 }

@@ -16,7 +16,7 @@ describe('keyset pagination SQL', () => {
     const sql = keysetCondition(keys, [1700000000000, "a'; DROP TABLE runs; --"], bind)
     expect(sql).not.toContain('DROP')
     expect(bind).toEqual(['x', 1700000000000, "a'; DROP TABLE runs; --"])
-    expect(sql).toBe('((r.start_time < $2::bigint) OR (r.start_time = $2::bigint AND r.run_uuid > $3::text))')
+    expect(sql).toBe('(r.start_time <= $2::bigint AND ((r.start_time < $2::bigint) OR (r.start_time = $2::bigint AND r.run_uuid > $3::text)))')
   })
 
   it('after a NULL first key, continues with the rest of the NULLs and then every non-NULL', () => {
