@@ -4,6 +4,7 @@ import { APP_INFO } from '../services/appInfo'
 import { redact } from '../services/security/redact'
 import { demoCommand } from './commands/demo'
 import { experimentsCommand } from './commands/experiments'
+import { indexesCommand } from './commands/indexes'
 import { generateCommand, migrateCommand } from './commands/migrate'
 import { metricsCommand } from './commands/metrics'
 import { modelsCommand } from './commands/models'
@@ -28,7 +29,7 @@ export function createProgram(io: CliIO): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand]) {
+  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand, indexesCommand]) {
     const cmd = make(io)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })

@@ -20,6 +20,7 @@ import { listExperimentsWithStats } from '../../electron/services/tracking/exper
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
 import { migrateStore } from '../../electron/services/tracking/migrate'
 import { countRuns, getRun, searchRuns } from '../../electron/services/tracking/runs'
+import { createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
 
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     regenerate: { type: 'boolean', default: false },
+    /** Generated stores: time the reads without, then with the optional mlflow_desk_* indexes (dropped again after). */
+    indexes: { type: 'string', default: 'both' },
   },
 })
 
@@ -183,7 +186,21 @@ async function main(): Promise<void> {
   try {
     const [{ size }] = await store.select<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size')
     log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
-    const figures = await runCases(store, opts)
+    const withIndexes = bench !== null && args.indexes !== 'without'
+    const figures = args.indexes === 'with' && bench ? [] : await runCases(store, opts)
+    if (withIndexes) {
+      const admin = await openWritableClient(target)
+      try {
+        await createSearchIndexes(admin, log)
+        figures.push(...(await runCases(store, opts)).map((f) => ({ ...f, name: `${f.name} [desk indexes]` })))
+      } finally {
+        await dropSearchIndexes(admin)
+        await admin.end()
+      }
+    } else if (!bench) {
+      const present = (await searchIndexStatus(store)).filter((i) => i.state === 'present').map((i) => i.name)
+      log(`optional mlflow_desk_* indexes present: ${present.length ? present.join(', ') : 'none'}`)
+    }
     const start = await appStart(target, 5)
     if (start) figures.push(start)
     if (bench) figures.push(await demoSeed(target, 3))
@@ -191,7 +208,7 @@ async function main(): Promise<void> {
     if (args.size === 'medium' && !args.url) {
       console.log('\nratio to MLflow 3.5 SqlAlchemyStore on its 20k-run store (MLflow median / ours):')
       for (const f of figures) {
-        const base = MLFLOW_BASELINE_MS[f.name]
+        const base = MLFLOW_BASELINE_MS[f.name.replace(' [desk indexes]', '')]
         if (base) console.log(`${f.name.padEnd(58)} ${(base / f.median).toFixed(1).padStart(6)}x   (MLflow ${base} ms)`)
       }
     }

@@ -6,6 +6,7 @@ import type { ViewType } from '../../shared/domain/mlflow'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 import { mlflowSearchRunIds } from '../helpers/mlflowReference'
+import { SEARCH_INDEXES, createSearchIndexes } from '../../electron/services/tracking/searchIndexes'
 
 /**
  * Conformance with MLflow's search_runs on the store real MLflow wrote: for each
@@ -89,18 +90,28 @@ const CASES: Case[] = [
   { order_by: ['created ASC'] },
   { filter: "params.optimizer LIKE '%a%'", order_by: ['metrics.loss ASC', 'params.lr DESC'] },
   { filter: 'metrics.acc > 0.2', order_by: ['metrics.acc DESC'] },
+  // a filter on the ordered metric: the order join carries it (NaN, stored as 0, still sorts after numbers)
+  { filter: 'metrics.diverged >= 0', order_by: ['metrics.diverged DESC'], view: 'all' },
+  { filter: 'metrics.diverged <= 1', order_by: ['metrics.diverged ASC'] },
+  { filter: 'metrics.unstable < 1 and metrics.acc > 0', order_by: ['metrics.unstable', 'metrics.acc DESC'], view: 'all' },
+  { filter: "params.optimizer != 'x'", order_by: ['params.optimizer DESC'] },
 ]
 
-describe('conformance with MLflow search_runs on the MLflow-written store', () => {
+describe.each(['without', 'with'])('conformance with MLflow search_runs on the MLflow-written store, %s the optional search indexes', (indexes) => {
   let store: StoreHandle
   let client: pg.Client
   let experimentIds: string[]
 
   beforeAll(async () => {
     const db = await createDatabase('conformance', FIXTURES.small.template)
-    store = await openStore(targetFor(db))
     client = adminClient(db)
     await client.connect()
+    if (indexes === 'with') {
+      expect(await createSearchIndexes(client)).toHaveLength(SEARCH_INDEXES.length)
+      // On a store this small the planner would ignore them: make every session use them wherever it can.
+      await client.query(`ALTER DATABASE ${db} SET enable_seqscan = off`)
+    }
+    store = await openStore(targetFor(db))
     experimentIds = (await client.query('SELECT experiment_id FROM experiments ORDER BY experiment_id')).rows.map((r) => String(r.experiment_id))
   })
   afterAll(async () => {

@@ -4,20 +4,14 @@ import { AppError } from '@shared/api/errors'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
 import { openWritableClient } from '../../services/connections/storeConnection'
 import type { CliIO } from '../io'
-import type { GlobalOptions } from '../storeOptions'
+import { writeUrl } from '../storeOptions'
 import { parseIntOption } from './validate'
-
-function urlOption(cmd: Command, what: string): string {
-  const { url } = cmd.optsWithGlobals<GlobalOptions>()
-  if (!url) throw new AppError('BAD_REQUEST', `${what} needs --url postgresql://USER@HOST:PORT/DB (it writes, so it never defaults to a profile).`, { field: 'url' })
-  return url
-}
 
 export function migrateCommand(io: CliIO): Command {
   return new Command('migrate')
     .description("Create MLflow's schema (latest revision) in an empty PostgreSQL database; refuses any other schema")
     .action(async (_opts: unknown, cmd: Command) => {
-      const target = parseConnectionUrl(urlOption(cmd, 'migrate'))
+      const target = parseConnectionUrl(writeUrl(cmd, 'migrate'))
       const { migrateStore } = await import('../../services/tracking/migrate')
       const result = await migrateStore(target)
       io.out(
@@ -37,7 +31,7 @@ export function generateCommand(io: CliIO): Command {
     .option('--artifact-root <dir>', 'where artifacts are written (small size)')
     .action(async (opts: { size: 'small' | 'medium' | 'large'; large?: boolean; seed: string; artifactRoot?: string }, cmd: Command) => {
       const size = opts.large ? 'large' : opts.size
-      const target = parseConnectionUrl(urlOption(cmd, 'generate'))
+      const target = parseConnectionUrl(writeUrl(cmd, 'generate'))
       // Loaded here, not at start-up: umzug and the generator cost ~200 ms to load for every other command.
       const [{ migrateStore }, { seedStore }] = await Promise.all([import('../../services/tracking/migrate'), import('../../services/demo/generator')])
       await migrateStore(target)

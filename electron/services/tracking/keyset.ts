@@ -54,6 +54,10 @@ export function keysetCondition(keys: readonly OrderKey[], values: readonly unkn
   // The OR above is exact but no index can seek with it. Every later row also
   // lies on or past the first key's value: say so in a plain range an index can
   // start from (when NULLs sort before the cursor or the key has none).
+  // Leading ascending keys that cannot be NULL seek together as one row comparison.
+  let n = 0
+  while (n < keys.length && keys[n].direction === 'ASC' && keys[n].nullable === false) n++
+  if (n >= 2) return `(ROW(${keys.slice(0, n).map((k) => k.sql).join(', ')}) >= ROW(${keys.slice(0, n).map((_, i) => param(i)).join(', ')}) AND ${or})`
   const k = keys[0]
   const rangeIsExact = values[0] !== null && (k.nulls === 'FIRST' || k.nullable === false)
   return rangeIsExact ? `(${k.sql} ${k.direction === 'ASC' ? '>=' : '<='} ${param(0)} AND ${or})` : or

@@ -23,7 +23,12 @@ export const DEFAULT_RUN_ORDER: readonly OrderKey[] = [
 
 /** The WHERE conditions of a search (experiments, view, filter but the clauses `done` elsewhere), parameters appended to b.bind. */
 function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experiment_ids' | 'view'>, filter: FilterNode | null, done?: ReadonlySet<Comparison>): string[] {
-  const where = [`r.experiment_id = ANY(${b.param(req.experiment_ids.map(Number), 'int[]')})`, `r.lifecycle_stage = ANY(${b.param(lifecycleStages(req.view), 'text[]')})`]
+  const stages = lifecycleStages(req.view)
+  // A single value as `=`, not `= ANY(...)`: only then can an index on (experiment_id, start_time) hand rows over in order.
+  const where = [
+    req.experiment_ids.length === 1 ? `r.experiment_id = ${b.param(Number(req.experiment_ids[0]), 'int')}` : `r.experiment_id = ANY(${b.param(req.experiment_ids.map(Number), 'int[]')})`,
+    stages.length === 1 ? `r.lifecycle_stage = ${b.param(stages[0], 'text')}` : `r.lifecycle_stage = ANY(${b.param(stages, 'text[]')})`,
+  ]
   const condition = filterSql(filter, b, done)
   if (condition) where.push(condition)
   return where

@@ -159,11 +159,22 @@ export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: r
       const cast = t.key === 'start_time' || t.key === 'end_time' ? 'bigint' : 'text'
       keys.push(nullsLast(column), { sql: column, direction: dir(t), nulls: defaultNulls(t), cast })
     } else if (t.entity === 'metric') {
-      joins.push(join(t, latestMetricsSource(b, alias), alias, 'float8'))
-      keys.push(
-        { sql: `(CASE WHEN ${alias}.is_nan THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END)`, direction: 'ASC', nulls: 'LAST', cast: 'int', nullable: false },
-        { sql: `${alias}.value`, direction: dir(t), nulls: defaultNulls(t), cast: 'float8' },
-      )
+      const sql = join(t, latestMetricsSource(b, alias), alias, 'float8')
+      joins.push(sql)
+      if (sql.startsWith('JOIN')) {
+        // Every run has the metric: MLflow's CASE reduces to is_nan (false first), then the
+        // value. Written as two ascending keys ((-value) for DESC) they match the optional
+        // mlflow_desk_latest_metrics_* indexes, so a page is an index walk, not a sort.
+        keys.push(
+          { sql: `${alias}.is_nan`, direction: 'ASC', nulls: 'LAST', cast: 'boolean', nullable: false },
+          { sql: t.ascending ? `${alias}.value` : `(-${alias}.value)`, direction: 'ASC', nulls: 'LAST', cast: 'float8', nullable: false },
+        )
+      } else {
+        keys.push(
+          { sql: `(CASE WHEN ${alias}.is_nan THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END)`, direction: 'ASC', nulls: 'LAST', cast: 'int', nullable: false },
+          { sql: `${alias}.value`, direction: dir(t), nulls: defaultNulls(t), cast: 'float8' },
+        )
+      }
     } else {
       const table = t.entity === 'param' ? 'params' : 'tags'
       joins.push(join(t, `${table} ${alias}`, alias, 'text'))

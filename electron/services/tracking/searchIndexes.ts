@@ -1,0 +1,133 @@
+import type pg from 'pg'
+import type { StoreHandle } from '../connections/storeConnection'
+
+/**
+ * The optional migration "MLflow Desk search indexes": indexes (and planner
+ * statistics) MLflow's schema lacks (runs has only its primary key; metric history has only run_uuid).
+ * Never created silently — only by `mlflow-desk indexes create`, which the user
+ * runs with a role allowed to write. Named mlflow_desk_* so they can never be
+ * mistaken for (or collide with) MLflow's own; MLflow ignores extra indexes,
+ * and `indexes drop` removes them again. Built CONCURRENTLY: the store keeps
+ * taking writes while they build.
+ */
+export interface SearchIndex {
+  /** An index, or extended statistics (which only teach the planner how selective a key/value pair is). */
+  kind: 'index' | 'statistics'
+  name: string
+  table: string
+  /** Column list, as in CREATE INDEX ... ON table (<columns>). */
+  columns: string
+  /** What it speeds up, for `indexes status`. */
+  purpose: string
+}
+
+export const SEARCH_INDEXES: readonly SearchIndex[] = [
+  {
+    kind: 'index',
+    name: 'mlflow_desk_runs_experiment_start',
+    table: 'runs',
+    columns: 'experiment_id, start_time DESC, run_uuid',
+    purpose: "runs of an experiment in MLflow's default order (start_time DESC, run_uuid): first and deep pages without a scan of all runs",
+  },
+  {
+    kind: 'index',
+    name: 'mlflow_desk_latest_metrics_asc',
+    table: 'latest_metrics',
+    columns: 'key, is_nan, value, run_uuid',
+    purpose: 'metric filters (metrics.acc > 0.9) read only the matching range; ordering by a metric ASC walks the index',
+  },
+  {
+    kind: 'index',
+    name: 'mlflow_desk_latest_metrics_desc',
+    table: 'latest_metrics',
+    columns: 'key, is_nan, (-value), run_uuid',
+    purpose: 'ordering by a metric DESC (the usual "best first") walks the index instead of sorting every run',
+  },
+  {
+    kind: 'index',
+    name: 'mlflow_desk_metrics_run_key_time',
+    table: 'metrics',
+    columns: 'run_uuid, key, timestamp, step, value',
+    purpose: "a metric's history in get_metric_history's order without reading the run's other metrics",
+  },
+  // Without these the planner judges params.lr = '0.01' by how common '0.01' is among ALL
+  // params, not among lr's values (off by 10x on real stores), and sorts where it should walk.
+  {
+    kind: 'statistics',
+    name: 'mlflow_desk_params_key_value',
+    table: 'params',
+    columns: 'key, value',
+    purpose: 'the planner knows how many runs a params.<key> = <value> filter matches, and picks index walks accordingly',
+  },
+  {
+    kind: 'statistics',
+    name: 'mlflow_desk_tags_key_value',
+    table: 'tags',
+    columns: 'key, value',
+    purpose: 'the same for tags.<key> = <value> filters',
+  },
+]
+
+export interface SearchIndexStatus extends SearchIndex {
+  /** present: built and usable; invalid: a build was interrupted (create rebuilds it); absent. */
+  state: 'present' | 'invalid' | 'absent' | 'no-table'
+}
+
+const STATUS_SQL = `
+  SELECT c.relname AS name, i.indisvalid AS valid, 'index' AS kind
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+   WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])
+  UNION ALL
+  SELECT s.stxname, true, 'statistics' FROM pg_statistic_ext s
+   WHERE s.stxnamespace = current_schema()::regnamespace AND s.stxname = ANY($1::text[])`
+
+type Query = (sql: string, bind: unknown[]) => Promise<Array<Record<string, unknown>>>
+
+async function statusWith(query: Query, hasTable: (t: string) => boolean): Promise<SearchIndexStatus[]> {
+  const rows = await query(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name)])
+  return SEARCH_INDEXES.map((index) => {
+    const row = rows.find((r) => r.name === index.name)
+    const state = !hasTable(index.table) ? 'no-table' : !row ? 'absent' : row.valid ? 'present' : 'invalid'
+    return { ...index, state }
+  })
+}
+
+/** Which of the optional indexes this store has (read-only). */
+export function searchIndexStatus(store: StoreHandle): Promise<SearchIndexStatus[]> {
+  return statusWith((sql, bind) => store.select(sql, bind), (t) => store.schema.has(t))
+}
+
+async function tablesOf(client: pg.Client): Promise<Set<string>> {
+  const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema()`)
+  return new Set(rows.map((r) => r.t))
+}
+
+/** Build the missing ones (and rebuild interrupted ones) on a writable connection; returns what was built. */
+export async function createSearchIndexes(client: pg.Client, onProgress: (message: string) => void = () => {}): Promise<string[]> {
+  const tables = await tablesOf(client)
+  const status = await statusWith(async (sql, bind) => (await client.query(sql, bind)).rows, (t) => tables.has(t))
+  const built: string[] = []
+  for (const index of status) {
+    if (index.state === 'present' || index.state === 'no-table') continue
+    // An interrupted CONCURRENTLY build leaves an invalid index behind: drop it first.
+    if (index.state === 'invalid') await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`)
+    onProgress(`building ${index.name} on ${index.table} (${index.columns})`)
+    const started = Date.now()
+    await client.query(
+      index.kind === 'index'
+        ? `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns})`
+        : `CREATE STATISTICS IF NOT EXISTS ${index.name} (mcv) ON ${index.columns} FROM ${index.table}`,
+    )
+    await client.query(`ANALYZE ${index.table}`)
+    onProgress(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    built.push(index.name)
+  }
+  return built
+}
+
+/** Remove them again; returns what was dropped. */
+export async function dropSearchIndexes(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; kind: string }>(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name)])
+  for (const r of rows) await client.query(r.kind === 'index' ? `DROP INDEX CONCURRENTLY IF EXISTS ${r.name}` : `DROP STATISTICS IF EXISTS ${r.name}`)
+  return rows.map((r) => r.name)
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type pg from 'pg'
+import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { searchRuns } from '../../electron/services/tracking/runs'
+import { SEARCH_INDEXES, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
+import { cli } from '../helpers/cliRunner'
+import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/databases'
+import { FIXTURES } from '../helpers/fixtures'
+
+/** The optional migration: only on request, reversible, and the planner really uses it. */
+describe('optional search indexes (mlflow-desk indexes)', () => {
+  let db: string
+  let client: pg.Client
+  let store: StoreHandle
+
+  beforeAll(async () => {
+    db = await createDatabase('indexes', FIXTURES.small.template)
+    client = adminClient(db)
+    await client.connect()
+    store = await openStore(targetFor(db))
+  })
+  afterAll(async () => {
+    await client?.end()
+    await store?.close()
+  })
+
+  const catalog = async () =>
+    (await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`)).rows.map((r) => `${r.indexname}: ${r.indexdef}`)
+
+  it('a store has none until asked; reading never creates them', async () => {
+    const before = await catalog()
+    await searchRuns(store, { experiment_ids: ['1'], view: 'active', max_results: 10, filter: 'metrics.acc > 0', order_by: ['metrics.acc DESC'] })
+    expect((await searchIndexStatus(store)).map((i) => i.state)).toEqual(SEARCH_INDEXES.map(() => 'absent'))
+    expect(await catalog()).toEqual(before)
+    const status = await cli(['indexes', 'status', '--url', urlFor(db)])
+    expect(status.code).toBe(0)
+    for (const i of SEARCH_INDEXES) expect(status.stdout).toMatch(new RegExp(`${i.name}\\s+absent`))
+  })
+
+  it('create needs an explicit --url, then builds them all; a second create has nothing to do', async () => {
+    const noUrl = await cli(['indexes', 'create', '--profile', 'demo'])
+    expect(noUrl.code).toBe(2)
+    expect(noUrl.stderr).toMatch(/needs --url/)
+    const before = await catalog()
+    const r = await cli(['indexes', 'create', '--url', urlFor(db)])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^Built mlflow_desk_/)
+    const added = (await catalog()).filter((x) => !before.includes(x))
+    expect(added.map((x) => x.split(':')[0]).sort()).toEqual(SEARCH_INDEXES.filter((i) => i.kind === 'index').map((i) => i.name).sort())
+    const stats = await client.query(`SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'mlflow_desk_%' ORDER BY 1`)
+    expect(stats.rows.map((x) => x.stxname)).toEqual(SEARCH_INDEXES.filter((i) => i.kind === 'statistics').map((i) => i.name).sort())
+    expect((await searchIndexStatus(store)).every((i) => i.state === 'present')).toBe(true)
+    const again = await cli(['indexes', 'create', '--url', urlFor(db)])
+    expect(again.stdout).toMatch(/nothing to do/)
+  })
+
+  it("the planner walks them for a filtered search ordered by its metric, and for an experiment's default order", async () => {
+    // The fixture is tiny: without these the planner rightly prefers to scan and sort.
+    await client.query('SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off')
+    const plan = async (sql: string) => (await client.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n')
+    expect(
+      await plan(`SELECT r.run_uuid FROM runs r JOIN latest_metrics o0 ON o0.run_uuid = r.run_uuid AND o0.key = 'acc' AND o0.value > 0.5
+                   WHERE r.experiment_id = 1 ORDER BY o0.is_nan, (-o0.value), r.start_time DESC, r.run_uuid LIMIT 10`),
+    ).toContain('mlflow_desk_latest_metrics_desc')
+    expect(await plan(`SELECT run_uuid FROM runs r WHERE r.experiment_id = 1 ORDER BY r.start_time DESC NULLS FIRST, r.run_uuid LIMIT 10`)).toContain(
+      'mlflow_desk_runs_experiment_start',
+    )
+    await client.query('RESET enable_seqscan; RESET enable_sort; RESET enable_bitmapscan')
+  })
+
+  it('an index left invalid by an interrupted build is rebuilt', async () => {
+    const name = SEARCH_INDEXES[1].name
+    await client.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = '${name}'::regclass`)
+    expect((await searchIndexStatus(store)).find((i) => i.name === name)?.state).toBe('invalid')
+    const r = await cli(['indexes', 'create', '--url', urlFor(db)])
+    expect(r.stdout).toBe(`Built ${name} on ${r.stdout.split(' on ')[1]}`)
+    expect((await searchIndexStatus(store)).every((i) => i.state === 'present')).toBe(true)
+  })
+
+  it('drop removes exactly them', async () => {
+    const r = await cli(['indexes', 'drop', '--url', urlFor(db)])
+    expect(r.code).toBe(0)
+    expect((await catalog()).some((x) => x.startsWith('mlflow_desk_'))).toBe(false)
+    expect((await client.query(`SELECT 1 FROM pg_statistic_ext WHERE stxname LIKE 'mlflow_desk_%'`)).rowCount).toBe(0)
+    expect((await searchIndexStatus(store)).map((i) => i.state)).toEqual(SEARCH_INDEXES.map(() => 'absent'))
+  })
+})
