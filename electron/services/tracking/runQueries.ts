@@ -86,16 +86,17 @@ export function runPageSql(schema: StoreSchema, q: RunPageQuery): string {
   const outerOrder = orderByClause(q.order.map((k, i) => ({ ...k, sql: `p.k${i}` })))
   const [modelInputs, modelOutputs] = modelIoSubqueries(schema)
   const limit = `LIMIT ${Math.floor(q.limit)}` + (q.offset ? ` OFFSET ${Math.floor(q.offset)}` : '')
+  // The page is chosen on narrow rows (id and order keys: sorting or hashing
+  // thousands of candidates stays cheap); only the chosen rows are widened.
   return `WITH p AS (
-  SELECT r.run_uuid, ${col(schema, 'runs', 'r', 'name', 'NULL::varchar')} AS name, r.user_id, r.status, r.start_time, r.end_time,
-         r.lifecycle_stage, r.artifact_uri, r.experiment_id, ${cursorCols}
+  SELECT r.run_uuid, ${cursorCols}
     FROM runs r${(q.joins ?? []).map((j) => `
     ${j}`).join('')}
    WHERE ${q.where.length ? q.where.join(' AND ') : 'TRUE'}
    ORDER BY ${orderByClause(q.order)}
    ${limit}
 )
-SELECT p.run_uuid, p.name, p.user_id, p.status, p.start_time, p.end_time, p.lifecycle_stage, p.artifact_uri, p.experiment_id,
+SELECT p.run_uuid, ${col(schema, 'runs', 'w', 'name', 'NULL::varchar')} AS name, w.user_id, w.status, w.start_time, w.end_time, w.lifecycle_stage, w.artifact_uri, w.experiment_id,
        json_build_array(${q.order.map((_, i) => `p.k${i}`).join(', ')}) AS cursor,
        ${metricsSubquery(schema)} AS metrics,
        (SELECT json_agg(json_build_array(x.key, x.value) ORDER BY x.key) FROM params x WHERE x.run_uuid = p.run_uuid) AS params,
@@ -103,6 +104,6 @@ SELECT p.run_uuid, p.name, p.user_id, p.status, p.start_time, p.end_time, p.life
        ${datasetsSubquery(schema)} AS datasets,
        ${modelInputs} AS model_inputs,
        ${modelOutputs} AS model_outputs
-  FROM p
+  FROM p JOIN runs w ON w.run_uuid = p.run_uuid
  ORDER BY ${outerOrder}`
 }

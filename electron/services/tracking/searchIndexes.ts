@@ -31,6 +31,13 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
   },
   {
     kind: 'index',
+    name: 'mlflow_desk_runs_start',
+    table: 'runs',
+    columns: 'start_time DESC, run_uuid',
+    purpose: 'the same across several experiments (or all of them)',
+  },
+  {
+    kind: 'index',
     name: 'mlflow_desk_latest_metrics_asc',
     table: 'latest_metrics',
     columns: 'key, is_nan, value, run_uuid',
