@@ -20,6 +20,7 @@ import { listExperimentsWithStats } from '../../electron/services/tracking/exper
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
 import { migrateStore } from '../../electron/services/tracking/migrate'
 import { countRuns, getRun, searchRuns } from '../../electron/services/tracking/runs'
+import { runColumns } from '../../electron/services/tracking/runColumns'
 import { createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
@@ -77,6 +78,9 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
   }
   figures.push(await measure('runs.search first page (100), all experiments', () => searchRuns(store, { experiment_ids: all, view: 'all', max_results: 100 }), opts))
   figures.push(...(await filteredSearches(store, big, all, opts)))
+  figures.push(await measure('runs.columns (metric/param/tag keys), biggest experiment', () => runColumns(store, big, 'active'), opts))
+  const [smallest] = await store.select<{ experiment_id: number }>(`SELECT experiment_id FROM runs GROUP BY experiment_id ORDER BY count(*), experiment_id LIMIT 1`)
+  if (smallest) figures.push(await measure('runs.columns, smallest experiment', () => runColumns(store, [String(smallest.experiment_id)], 'active'), opts))
   const [someRun] = await store.select<{ run_uuid: string }>('SELECT run_uuid FROM latest_metrics LIMIT 1')
   figures.push(await measure('runs.get', () => getRun(store, someRun.run_uuid), opts))
   const [longest] = await store.select<{ run_uuid: string; key: string; n: number }>(
