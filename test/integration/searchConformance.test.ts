@@ -97,13 +97,17 @@ const CASES: Case[] = [
   { filter: "params.optimizer != 'x'", order_by: ['params.optimizer DESC'] },
 ]
 
-describe.each(['without', 'with'])('conformance with MLflow search_runs on the MLflow-written store, %s the optional search indexes', (indexes) => {
+describe.each([
+  ['small', 'without'],
+  ['small', 'with'],
+  ['old', 'without'],
+] as const)('conformance with MLflow search_runs on the MLflow-written %s store, %s the optional search indexes', (fixture, indexes) => {
   let store: StoreHandle
   let client: pg.Client
   let experimentIds: string[]
 
   beforeAll(async () => {
-    const db = await createDatabase('conformance', FIXTURES.small.template)
+    const db = await createDatabase('conformance', FIXTURES[fixture].template)
     client = adminClient(db)
     await client.connect()
     if (indexes === 'with') {
@@ -137,7 +141,9 @@ describe.each(['without', 'with'])('conformance with MLflow search_runs on the M
     return ids
   }
 
-  it.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, c) => {
+  // MLflow 1.30 had no datasets: those cases are for the 3.5 store.
+  const cases = fixture === 'old' ? CASES.filter((c) => !/datasets?\./.test(c.filter ?? '')) : CASES
+  it.each(cases.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, c) => {
     const expected = await mlflowSearchRunIds(client, { experimentIds, stages: STAGES[c.view ?? 'active'], filter: c.filter, orderBy: c.order_by })
     // Keyset pages of 4 cross every kind of boundary (ties, NULLs, NaN blocks); one big page must agree.
     expect(await ourIds(c, 4)).toEqual(expected)
@@ -148,11 +154,11 @@ describe.each(['without', 'with'])('conformance with MLflow search_runs on the M
   it('the cases are not vacuous: most filters match some runs but not all', async () => {
     const all = (await mlflowSearchRunIds(client, { experimentIds, stages: STAGES.all }, 1000)).length
     let partial = 0
-    for (const c of CASES.filter((x) => x.filter)) {
+    for (const c of cases.filter((x) => x.filter)) {
       const n = (await mlflowSearchRunIds(client, { experimentIds, stages: STAGES[c.view ?? 'active'], filter: c.filter }, 1000)).length
       if (n > 0 && n < all) partial++
     }
-    expect(partial).toBeGreaterThan(CASES.filter((x) => x.filter).length * 0.9)
+    expect(partial).toBeGreaterThan(cases.filter((x) => x.filter).length * (fixture === 'old' ? 0.5 : 0.9))
   })
 })
 
