@@ -7,6 +7,8 @@ import { api } from '@/api'
 import { useSessionStore } from './session'
 import { useExperimentsStore } from './experiments'
 import { useRunsStore } from './runs'
+import { useRunDetailStore } from './runDetail'
+import { useModelsStore } from './models'
 import { forget, recall } from '@/utils/profileMemory'
 import { envOf } from '@/utils/environments'
 
@@ -61,6 +63,8 @@ export const useProfilesStore = defineStore('profiles', () => {
     experiments.reset()
     experiments.view = (activeId.value && recall(activeId.value).experimentsView) || 'active'
     useRunsStore().reset()
+    useRunDetailStore().reset()
+    useModelsStore().reset()
     if (remount) generation.value++
   }
 
