@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import type pg from 'pg'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
 import { openWritableClient } from '../../services/connections/storeConnection'
 import { SEARCH_INDEXES, createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../services/tracking/searchIndexes'
@@ -10,6 +11,17 @@ const ABOUT = `
 The optional migration "MLflow Desk search indexes" adds ${SEARCH_INDEXES.length} indexes MLflow's schema lacks
 (named mlflow_desk_*), built CONCURRENTLY so the store keeps taking writes. MLflow ignores
 them; "indexes drop" removes them. Nothing is created unless you run "indexes create".`
+
+/** A writable client on --url (never a profile) for the length of `work`. */
+async function withWriteClient(cmd: Command, what: string, work: (client: pg.Client, where: string) => Promise<void>): Promise<void> {
+  const target = parseConnectionUrl(writeUrl(cmd, what))
+  const client = await openWritableClient(target)
+  try {
+    await work(client, describeTarget(target))
+  } finally {
+    await client.end()
+  }
+}
 
 export function indexesCommand(io: CliIO): Command {
   const indexes = new Command('indexes').description('The optional search indexes (opt-in migration): status, create, drop').addHelpText('after', ABOUT)
@@ -25,28 +37,20 @@ export function indexesCommand(io: CliIO): Command {
   indexes
     .command('create')
     .description('Build the missing indexes (needs --url with a role that may create indexes)')
-    .action(async (_opts: unknown, cmd: Command) => {
-      const target = parseConnectionUrl(writeUrl(cmd, 'indexes create'))
-      const client = await openWritableClient(target)
-      try {
+    .action((_opts: unknown, cmd: Command) =>
+      withWriteClient(cmd, 'indexes create', async (client, where) => {
         const built = await createSearchIndexes(client, (m) => io.err(m))
-        io.out(built.length ? `Built ${built.join(', ')} on ${describeTarget(target)}.` : `${describeTarget(target)} has every optional index already; nothing to do.`)
-      } finally {
-        await client.end()
-      }
-    })
+        io.out(built.length ? `Built ${built.join(', ')} on ${where}.` : `${where} has every optional index already; nothing to do.`)
+      }),
+    )
   indexes
     .command('drop')
     .description('Remove the optional indexes again (needs --url)')
-    .action(async (_opts: unknown, cmd: Command) => {
-      const target = parseConnectionUrl(writeUrl(cmd, 'indexes drop'))
-      const client = await openWritableClient(target)
-      try {
+    .action((_opts: unknown, cmd: Command) =>
+      withWriteClient(cmd, 'indexes drop', async (client, where) => {
         const dropped = await dropSearchIndexes(client)
-        io.out(dropped.length ? `Dropped ${dropped.join(', ')} from ${describeTarget(target)}.` : `${describeTarget(target)} has none of the optional indexes; nothing to do.`)
-      } finally {
-        await client.end()
-      }
-    })
+        io.out(dropped.length ? `Dropped ${dropped.join(', ')} from ${where}.` : `${where} has none of the optional indexes; nothing to do.`)
+      }),
+    )
   return indexes
 }

@@ -40,19 +40,8 @@ export const ATTRIBUTE_KEYS: Record<string, string> = {
   lifecycle_stage: 'lifecycle_stage',
 }
 
-/** MLflow orders by these attribute keys (its VALID_ORDER_BY_ATTRIBUTE_KEYS), plus lifecycle_stage. */
-export const ORDERABLE_ATTRIBUTE_KEYS: Record<string, string> = {
-  run_id: 'run_id',
-  run_name: 'run_name',
-  status: 'status',
-  user_id: 'user_id',
-  artifact_uri: 'artifact_uri',
-  start_time: 'start_time',
-  end_time: 'end_time',
-  created: 'start_time',
-  Created: 'start_time',
-  lifecycle_stage: 'lifecycle_stage',
-}
+/** MLflow orders by the same keys except the spelled-out aliases ("run name", ...): its VALID_ORDER_BY_ATTRIBUTE_KEYS. */
+export const ORDERABLE_ATTRIBUTE_KEYS: Record<string, string> = Object.fromEntries(Object.entries(ATTRIBUTE_KEYS).filter(([alias]) => !alias.includes(' ')))
 
 export const NUMERIC_ATTRIBUTES = new Set(['start_time', 'end_time'])
 export const DATASET_KEYS = new Set(['name', 'digest', 'context'])
