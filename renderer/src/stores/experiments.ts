@@ -14,9 +14,12 @@ export const useExperimentsStore = defineStore('experiments', () => {
   const error = ref<unknown>(null)
   let seq = 0
 
+  /** By name, id, or a user tag ("team: core", or just "core"). */
   const filtered = computed(() => {
     const q = filter.value.trim().toLowerCase()
-    return q ? items.value.filter((e) => e.name.toLowerCase().includes(q) || e.experiment_id === q) : items.value
+    if (!q) return items.value
+    const tagged = (e: ExperimentWithStats) => e.tags.some((t) => !t.key.startsWith('mlflow.') && `${t.key}: ${t.value}`.toLowerCase().includes(q))
+    return items.value.filter((e) => e.name.toLowerCase().includes(q) || e.experiment_id === q || tagged(e))
   })
 
   async function load() {

@@ -23,6 +23,15 @@ export class ExperimentsPage {
     await this.rows.filter({ hasText: name }).first().click()
   }
 
+  row(experimentId: string): Locator {
+    return this.page.getByTestId(`experiment-row-${experimentId}`)
+  }
+
+  /** Tick experiments' checkboxes (to open their runs together). */
+  async tick(...experimentIds: string[]): Promise<void> {
+    for (const id of experimentIds) await this.row(id).locator('.n-checkbox').click()
+  }
+
   async showView(view: 'Active' | 'Deleted' | 'All'): Promise<void> {
     await this.page.getByRole('radio', { name: view }).check({ force: true })
   }
