@@ -151,6 +151,29 @@ test.describe('run detail', () => {
     await expect(page).toHaveURL(new RegExp(`#/experiments/${child.info.experiment_id}/runs`))
   })
 
+  test('a run’s description renders its Markdown inside the markdown container', async ({ page }) => {
+    const note = (r: Run) => r.data.tags.find((t) => t.key === 'mlflow.note.content')?.value ?? ''
+    const syntax = { heading: /^#{1,6} +(.+)$/m, bold: /\*\*([^*\n]+)\*\*/, code: /`([^`\n]+)`/ }
+    const run = (await allRuns()).find((r) => Object.values(syntax).some((re) => re.test(note(r))))
+    if (!run) throw new Error('the demo store has no run whose mlflow.note.content uses Markdown')
+    const text = note(run)
+    const detail = new RunDetailPage(page)
+    await detail.open(e2eUrl(), run.info.run_id)
+    const body = page.getByTestId('run-description').getByTestId('markdown-body')
+    await expect(body).toBeVisible()
+    const heading = syntax.heading.exec(text)
+    if (heading) await expect(body.locator('h1, h2, h3, h4, h5, h6').first()).toHaveText(heading[1].trim())
+    const bold = syntax.bold.exec(text)
+    if (bold) await expect(body.locator('strong').first()).toHaveText(bold[1])
+    const code = syntax.code.exec(text)
+    if (code) await expect(body.locator('code').first()).toHaveText(code[1])
+    // The words show; the syntax does not.
+    await expect(body).not.toContainText('**')
+    await expect(body).not.toContainText('`')
+    await expect(body).not.toContainText('## ')
+    await bothThemes(page, 'run-detail-description')
+  })
+
   test('tags keep MLflow’s system tags apart; a missing run says so', async ({ page }) => {
     const { parent } = await family()
     const detail = new RunDetailPage(page)
