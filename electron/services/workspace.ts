@@ -125,6 +125,7 @@ export class Workspace {
 /** One window's view of the workspace: which profile it shows, and its store. */
 export class WindowSession {
   private lease: (Lease & { summary: ConnectionSummary }) | null = null
+  private leaveListeners = new Set<() => void>()
 
   constructor(
     private readonly workspace: Workspace,
@@ -152,9 +153,16 @@ export class WindowSession {
     return { connection: this.lease!.summary, server_version: store.serverVersion, store: store.schema.describe() }
   }
 
+  /** Called whenever the window leaves its store (switches profile, closes): e.g. to cancel its raw queries. */
+  onLeave(listener: () => void): () => void {
+    this.leaveListeners.add(listener)
+    return () => this.leaveListeners.delete(listener)
+  }
+
   /** Show another profile. The old store is released (closed when no other window uses it). */
   async switchTo(id: string): Promise<void> {
     await this.workspace.source(id)
+    this.leaveListeners.forEach((l) => l())
     const old = this.lease
     this.lease = null
     this.profileId = id
@@ -162,6 +170,7 @@ export class WindowSession {
   }
 
   async close(): Promise<void> {
+    this.leaveListeners.forEach((l) => l())
     const old = this.lease
     this.lease = null
     if (old) await this.workspace.release(old)

@@ -2,6 +2,8 @@ import { QueryTypes, Sequelize, Transaction } from 'sequelize'
 import type { BindOrReplacements } from 'sequelize'
 import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
+import { AppError } from '@shared/api/errors'
+import { sendCancelRequest } from './cancelRequest'
 import { DEFAULT_SSL, describeTarget, type ConnectionTarget } from './connectionUrl'
 import { toStoreError } from './pgErrors'
 import { openTunnel, type SshTunnel } from './sshTunnel'
@@ -18,6 +20,22 @@ export interface StoreOptions {
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
+/** One pooled connection checked out for a statement that needs it alone (a cursor of the raw SQL console). */
+export interface DedicatedConnection {
+  /** The session is the store's: READ ONLY by default, with the statement timeout and search_path set. */
+  readonly client: pg.Client
+  /** The server process behind it (pg_backend_pid()). */
+  readonly pid: number
+  /** PostgreSQL's cancel request for exactly this backend: what runs on it stops, the connection stays open. */
+  cancel(): Promise<void>
+  /** Aborted when the store closes (profile switched, window closed): stop, the pool is going away. */
+  readonly closing: AbortSignal
+  /** A driver error in our terms, naming the store (a lost SSH tunnel said as such). */
+  toError(e: unknown): AppError
+  /** Back to the pool; `broken` destroys it instead (after an error that may have left it mid-protocol). */
+  release(broken?: boolean): Promise<void>
+}
+
 /** An open, read-only connection pool to one MLflow store and what we know about it. */
 export interface StoreHandle {
   readonly target: ConnectionTarget
@@ -29,12 +47,16 @@ export interface StoreHandle {
   readonly serverVersion: string
   /** Whether the connection is encrypted (TLS). */
   readonly tls: boolean
+  /** The statement timeout every session has (the profile's, or --statement-timeout), in ms. */
+  readonly statementTimeoutMs: number
   /** The SSH host key seen, when tunnelled. */
   readonly sshFingerprint: string | null
   /** One read statement with bind parameters ($1, $2...). */
   select<T extends object>(sql: string, bind?: BindOrReplacements, transaction?: Transaction): Promise<T[]>
   /** Several statements that must see one snapshot (REPEATABLE READ, read only). */
   read<T>(fn: (t: Transaction) => Promise<T>): Promise<T>
+  /** Check out one pooled connection for exclusive use; give it back with release(). */
+  checkout(): Promise<DedicatedConnection>
   /** Cancel every running statement on the server (PostgreSQL's cancel request). */
   cancelAll(): Promise<number>
   /** Cancel what runs, close the pool and the tunnel. */
@@ -62,18 +84,15 @@ class ClientTracker {
     c.once('end', () => this.clients.delete(c))
   }
 
-  async cancelAll(target: ConnectionTarget, endpoint: Endpoint): Promise<number> {
-    let n = 0
-    for (const c of this.clients) {
-      const active = (c as unknown as { activeQuery?: unknown }).activeQuery
-      if (!active) continue
-      n++
-      // pg sends the CancelRequest (pid + secret key of the busy connection) over a fresh socket.
-      const canceller = new pg.Client({ host: endpoint.host, port: endpoint.port, user: target.user, database: target.database })
-      ;(canceller as unknown as { cancel(client: pg.Client, query: unknown): void }).cancel(c, active)
-    }
-    if (n) await new Promise((r) => setTimeout(r, 50))
-    return n
+  async cancelAll(endpoint: Endpoint): Promise<number> {
+    const busy = [...this.clients].filter((c) => (c as unknown as { _activeQuery?: unknown })._activeQuery)
+    // PostgreSQL's CancelRequest (pid + secret key of the busy connection) over a fresh socket.
+    // (pg's own Client.cancel reads the deprecated activeQuery, which prints a warning on stderr.)
+    await Promise.all(busy.map((c) => {
+      const backend = c as unknown as { processID: number; secretKey: number }
+      return sendCancelRequest(endpoint, backend.processID, backend.secretKey)
+    }))
+    return busy.length
   }
 }
 
@@ -145,6 +164,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
   const tunnel: SshTunnel | null = target.ssh ? await openTunnel(target.ssh, target.host, target.port) : null
   const endpoint = tunnel ? { host: '127.0.0.1', port: tunnel.localPort } : { host: target.host, port: target.port }
   const tracker = new ClientTracker()
+  const closing = new AbortController()
   let sequelize: Sequelize | null = null
   try {
     const conn = await connect(target, endpoint, opts, sessionSql, tracker)
@@ -153,6 +173,8 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
     const schema = await probeSchema(seq)
     const [{ ssl }] = await seq.query<{ ssl: boolean | null }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', { type: QueryTypes.SELECT })
     const models = defineTrackingModels(seq, schema)
+    // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
+    const translate = (e: unknown) => tunnel?.lost() ?? toStoreError(e, where)
     return {
       target,
       where,
@@ -162,25 +184,49 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       serverVersion: conn.serverVersion,
       tls: !!ssl,
       sshFingerprint: tunnel?.fingerprint ?? null,
+      statementTimeoutMs: timeout,
       async select<T extends object>(sql: string, bind?: BindOrReplacements, transaction?: Transaction) {
         try {
           return await seq.query<T>(sql, { type: QueryTypes.SELECT, bind, transaction })
         } catch (e) {
-          // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
-          throw tunnel?.lost() ?? toStoreError(e, where)
+          throw translate(e)
         }
       },
       async read<T>(fn: (t: Transaction) => Promise<T>) {
         try {
           return await seq.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, fn)
         } catch (e) {
-          // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
-          throw tunnel?.lost() ?? toStoreError(e, where)
+          throw translate(e)
         }
       },
-      cancelAll: () => tracker.cancelAll(target, endpoint),
+      async checkout() {
+        if (closing.signal.aborted) throw new AppError('CANCELLED', `The connection to ${where} was closed.`)
+        let client: pg.Client
+        try {
+          client = (await seq.connectionManager.getConnection({ type: 'write' })) as pg.Client
+        } catch (e) {
+          throw translate(e)
+        }
+        const backend = client as unknown as { processID: number; secretKey: number }
+        let released = false
+        return {
+          client,
+          pid: backend.processID,
+          closing: closing.signal,
+          cancel: () => sendCancelRequest(endpoint, backend.processID, backend.secretKey),
+          toError: translate,
+          async release(broken = false) {
+            if (released) return
+            released = true
+            if (broken) await seq.connectionManager.destroyConnection(client).catch(() => undefined)
+            else seq.connectionManager.releaseConnection(client)
+          },
+        }
+      },
+      cancelAll: () => tracker.cancelAll(endpoint),
       async close() {
-        await tracker.cancelAll(target, endpoint).catch(() => 0)
+        closing.abort()
+        await tracker.cancelAll(endpoint).catch(() => 0)
         await seq.close().catch(() => undefined)
         await tunnel?.close()
       },

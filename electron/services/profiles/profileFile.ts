@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { open, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import { z } from 'zod'
 import { AppError } from '@shared/api/errors'
 import { profileSettingsSchema } from '@shared/api/profileSchemas'
 import type { ProfileSettings } from '@shared/domain/profiles'
+import { writeFileAtomic } from '../config/atomicFile'
 import type { SealedSecret } from './secretCipher'
 
 const sealed = z.object({ enc: z.string().min(1), data: z.string() })
@@ -104,24 +104,7 @@ export async function readProfilesFile(file: string): Promise<ProfilesFileData> 
   return parsed.data as unknown as ProfilesFileData
 }
 
-/**
- * Write atomically: a private temp file beside the target, flushed to disk,
- * then renamed over it, so a crash leaves either the old file or the new one.
- * The previous version is kept as profiles.json.bak.
- */
+/** Write atomically (temp file, fsync, rename); the previous version is kept as profiles.json.bak. */
 export async function writeProfilesFile(file: string, data: ProfilesFileData): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  const fh = await open(tmp, 'wx', 0o600)
-  try {
-    await fh.writeFile(JSON.stringify(data, null, 2) + '\n')
-    await fh.sync()
-  } catch (e) {
-    await fh.close()
-    await rm(tmp, { force: true })
-    throw e
-  }
-  await fh.close()
-  if (existsSync(file)) await copyFile(file, `${file}.bak`)
-  await rename(tmp, file)
+  await writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n', { backup: true })
 }
