@@ -9,6 +9,8 @@ export interface CliIO {
   untilStopped(): Promise<void>
   /** All of standard input (for --password-stdin). */
   readStdin(): Promise<string>
+  /** Call `listener` when the user presses Ctrl-C (SIGINT) during a command; returns the unsubscribe. */
+  onInterrupt?(listener: () => void): () => void
 }
 
 export function processIO(home: string): CliIO {
@@ -21,6 +23,13 @@ export function processIO(home: string): CliIO {
       const chunks: Buffer[] = []
       for await (const c of process.stdin) chunks.push(c as Buffer)
       return Buffer.concat(chunks).toString('utf8')
+    },
+    onInterrupt: (listener) => {
+      // The first Ctrl-C asks the command to stop cleanly; a second one does not wait.
+      let presses = 0
+      const handler = () => (++presses > 1 ? process.exit(130) : listener())
+      process.on('SIGINT', handler)
+      return () => void process.off('SIGINT', handler)
     },
     untilStopped: () =>
       new Promise((resolve) => {

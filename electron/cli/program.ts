@@ -10,12 +10,13 @@ import { metricsCommand } from './commands/metrics'
 import { modelsCommand } from './commands/models'
 import { runsCommand } from './commands/runs'
 import { profilesCommand } from './commands/profiles'
+import { queryCommand } from './commands/query'
 import { serveCommand } from './commands/serve'
 import { startCommand } from './commands/start'
 import type { CliIO } from './io'
 
-/** Exit codes: 0 ok, 1 the work failed, 2 the command line was wrong. */
-const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'INVALID_FILTER', 'NO_STORE', 'CONFLICT']
+/** Exit codes: 0 ok, 1 the work failed, 2 the command line was wrong (a refused SQL statement too), 130 cancelled with Ctrl-C. */
+const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'INVALID_FILTER', 'NO_STORE', 'CONFLICT', 'QUERY_REFUSED']
 
 export function createProgram(io: CliIO): Command {
   const program = new Command('mlflow-desk')
@@ -29,7 +30,7 @@ export function createProgram(io: CliIO): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand, indexesCommand]) {
+  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, queryCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand, indexesCommand]) {
     const cmd = make(io)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -51,7 +52,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     if (isAppError(e)) {
       io.err(`mlflow-desk: error: ${redact(e.message)}`)
-      return USAGE_CODES.includes(e.code) ? 2 : 1
+      return USAGE_CODES.includes(e.code) ? 2 : e.code === 'CANCELLED' ? 130 : 1
     }
     io.err(`mlflow-desk: error: ${redact(e instanceof Error ? e.message : String(e))}`)
     return 1

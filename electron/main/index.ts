@@ -1,4 +1,5 @@
-import { app, BrowserWindow, type WebContents } from 'electron'
+import { join } from 'node:path'
+import { app, BrowserWindow, dialog, type WebContents } from 'electron'
 import { createAppContext, type AppSetup } from '../services/appContext'
 import { appHome } from '../services/config/appPaths'
 import { registerIpc, sendEvent } from './ipc'
@@ -44,6 +45,17 @@ app.whenReady().then(async () => {
     openWindow: async (profileId) => {
       openWindow(profileId)
       return null
+    },
+    // Only main decides where an export is written: the user picks it in the OS dialog.
+    chooseExportPath: async (fileName, format) => {
+      const owner = BrowserWindow.fromWebContents(sender)
+      const options = {
+        title: 'Export the full result',
+        defaultPath: join(app.getPath('downloads'), fileName),
+        filters: [format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON Lines', extensions: ['jsonl', 'ndjson'] }],
+      }
+      const r = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options)
+      return r.canceled || !r.filePath ? null : r.filePath
     },
   }))
   openWindow()

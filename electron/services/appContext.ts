@@ -29,6 +29,7 @@ export async function createAppContext(opts: {
   const events = new EventHub()
   const handlers = createHandlers({
     workspace,
+    home: opts.home,
     app: APP_INFO,
     transport: opts.transport,
     secretStorage: { description: opts.cipher.description, warning: opts.secretStorageWarning ?? null },

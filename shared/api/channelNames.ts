@@ -27,6 +27,20 @@ export const CHANNELS = [
   'profiles:import',
   'profiles:trust-host-key',
   'windows:open',
+  'query:check',
+  'query:run',
+  'query:cancel',
+  'query:explain',
+  'query:export',
+  'query:schema',
+  'query:history',
+  'query:history-clear',
+  'query:saved-list',
+  'query:saved-save',
+  'query:saved-delete',
+  'query:library',
+  'query:tabs-get',
+  'query:tabs-save',
 ] as const
 
 export type Channel = (typeof CHANNELS)[number]
@@ -36,7 +50,7 @@ export function isChannel(name: string): name is Channel {
 }
 
 /** main -> renderer pushes. */
-export const EVENTS = ['profiles:changed'] as const
+export const EVENTS = ['profiles:changed', 'query:export-progress'] as const
 
 export type EventName = (typeof EVENTS)[number]
 

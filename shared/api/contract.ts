@@ -3,7 +3,19 @@ import type { Channel, EventName } from './channelNames'
 import type { AppErrorPayload } from './errors'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
+import type { LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
+import {
+  queryCancelRequest,
+  queryCheckRequest,
+  queryExplainRequest,
+  queryExportRequest,
+  queryHistoryRequest,
+  queryRunRequest,
+  querySavedDeleteRequest,
+  querySavedSaveRequest,
+  queryTabsSaveRequest,
+} from './auditSchemas'
 
 export { CHANNELS, EVENTS, isChannel } from './channelNames'
 export type { Channel, EventName } from './channelNames'
@@ -116,6 +128,58 @@ export interface RunRelatedResponse {
   model_versions: ModelVersion[]
 }
 
+/** query:check — instant feedback while typing; nothing is sent to the store. */
+export interface QueryCheckResponse {
+  /** The statement would run (it may still fail on the server: a missing column, a type error). */
+  ok: boolean
+  /** The statement's kind, when it parses. */
+  kind: StatementKind | null
+  /** Why it would not run: a syntax error, a second statement, a write, a forbidden function, ... */
+  refusal: SqlProblem | null
+  /** Its :named parameters, in order of first appearance (the UI asks for these). */
+  params: string[]
+}
+
+/** query:run — the first max_rows rows of one read statement. */
+export interface QueryRunResponse {
+  columns: QueryColumn[]
+  /** Arrays in column order (column names may repeat, as in SQL). */
+  rows: QueryCell[][]
+  row_count_shown: number
+  /** More rows exist than max_rows; the export writes them all. */
+  truncated: boolean
+  /** From sending the statement to the rows being in hand, in ms. */
+  duration_ms: number
+  statement_kind: StatementKind
+}
+
+/** query:explain — the plan as a tree. */
+export interface QueryExplainResponse {
+  plan: PlanNode
+  /** PostgreSQL's "Planning Time" / "Execution Time" (the latter with ANALYZE only), in ms. */
+  planning_ms: number | null
+  execution_ms: number | null
+  analyzed: boolean
+  /** PostgreSQL's own JSON, for "copy plan" and explain visualisers. */
+  raw_json: string
+}
+
+/** query:export — the full result, written. */
+export interface QueryExportResponse {
+  /** Where it was written; null when the user dismissed the save dialog (nothing was run). */
+  path: string | null
+  rows: number
+  bytes: number
+  duration_ms: number
+}
+
+/** query:schema — the store's tables and views in the current schema, for autocomplete. */
+export interface QuerySchemaResponse {
+  /** The schema the names are in (the profile's, else current_schema()). */
+  schema: string
+  tables: SchemaTable[]
+}
+
 const experimentsListRequest = z.object({ view: viewType.default('active') }).strict()
 
 const runsSearchRequest = z
@@ -220,6 +284,50 @@ export const contract = {
     z.object({ id: profileId, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict(),
   ),
   'windows:open': def<z.ZodObject<{ profile_id: typeof profileId }>, { url: string | null }>(z.object({ profile_id: profileId }).strict()),
+  /** Parse and classify SQL as the guard does before running it; nothing reaches the store. */
+  'query:check': def<typeof queryCheckRequest, QueryCheckResponse>(queryCheckRequest),
+  /**
+   * Run one read statement in the window's store: guarded (refused: QUERY_REFUSED with details.position),
+   * then sent through the extended protocol inside BEGIN READ ONLY with SET LOCAL statement_timeout (the
+   * profile's), read with a cursor (max_rows + 1 rows) and always rolled back. Server errors: QUERY_FAILED
+   * (details.position into the text as typed), TIMEOUT, READ_ONLY; cancelled: CANCELLED; a :param without
+   * a value: BAD_REQUEST (details.field "params.<name>"). Appended to the profile's history.
+   */
+  'query:run': def<typeof queryRunRequest, QueryRunResponse>(queryRunRequest),
+  /**
+   * Cancel the tab's running statement (run or EXPLAIN ANALYZE) or an export, with PostgreSQL's cancel
+   * request for exactly that backend; the pending call then fails with CANCELLED and the connection stays
+   * usable. `cancelled` is false when nothing was running.
+   */
+  'query:cancel': def<typeof queryCancelRequest, { cancelled: boolean }>(queryCancelRequest),
+  /** EXPLAIN (FORMAT JSON) of a read, as a tree; with analyze, EXPLAIN (ANALYZE, BUFFERS) inside the read-only transaction. */
+  'query:explain': def<typeof queryExplainRequest, QueryExplainResponse>(queryExplainRequest),
+  /**
+   * Stream the FULL result to a file (CSV with a header row, byte for byte what PostgreSQL's COPY ... CSV
+   * writes — it does the formatting when the statement has no parameters; or JSON Lines, one object per
+   * row with the values of query:run, repeated column names suffixed _2, _3). Main chooses the path: the
+   * desktop app's save dialog (suggesting file_name; dismissed: path null), or over HTTP the exports
+   * folder only. Written to a temp name beside the target and renamed when complete: a cancelled or
+   * failed export leaves nothing. One statement, so statement_timeout_s (else the profile's) bounds the
+   * whole export. Progress: `query:export-progress` events (filter by export_id); cancel: query:cancel
+   * { export_id }. A file that cannot be written (disk full, no permission): WRITE_FAILED naming the path.
+   */
+  'query:export': def<typeof queryExportRequest, QueryExportResponse>(queryExportRequest),
+  /** Tables, views and their columns in the store's schema, from the catalog (for autocomplete). */
+  'query:schema': def<typeof noArgs, QuerySchemaResponse>(noArgs),
+  /** The window's profile's history, newest first (every run, explain and export, ok or not). */
+  'query:history': def<typeof queryHistoryRequest, { entries: QueryHistoryEntry[] }>(queryHistoryRequest),
+  'query:history-clear': def<typeof noArgs, Record<string, never>>(noArgs),
+  /** Saved queries, by name (shared by all profiles). */
+  'query:saved-list': def<typeof noArgs, { queries: SavedQuery[] }>(noArgs),
+  /** Create or update (by id); a name is unique (CONFLICT otherwise). */
+  'query:saved-save': def<typeof querySavedSaveRequest, { query: SavedQuery }>(querySavedSaveRequest),
+  'query:saved-delete': def<typeof querySavedDeleteRequest, Record<string, never>>(querySavedDeleteRequest),
+  /** The ready audit queries shipped with the app. */
+  'query:library': def<typeof noArgs, { queries: LibraryQuery[] }>(noArgs),
+  /** The console tabs of the window's profile, as last saved (none yet: an empty list). */
+  'query:tabs-get': def<typeof noArgs, { tabs: QueryTab[]; active_tab_id: string | null }>(noArgs),
+  'query:tabs-save': def<typeof queryTabsSaveRequest, Record<string, never>>(queryTabsSaveRequest),
 } satisfies Record<Channel, { request: z.ZodType; response: unknown }>
 
 export type Contract = typeof contract
@@ -231,6 +339,8 @@ export type ChannelResponse<C extends Channel> = Contract[C]['response']
 export interface EventPayloads {
   /** The profiles list changed (in any window): switchers reload it. */
   'profiles:changed': { reason: 'saved' | 'removed' | 'imported' }
+  /** An export's progress, about four times a second and once at the end (done: true, also after a failure). */
+  'query:export-progress': { export_id: string; rows: number; bytes: number; elapsed_ms: number; done: boolean }
 }
 export type EventPayload<E extends EventName> = EventPayloads[E]
 
@@ -238,3 +348,5 @@ export type RunsSearchRequest = ParsedRequest<'runs:search'>
 export type RunsCountRequest = ParsedRequest<'runs:count'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
 export type ModelsListRequest = ParsedRequest<'models:list'>
+export type QueryRunRequest = ParsedRequest<'query:run'>
+export type QueryExportRequest = ParsedRequest<'query:export'>

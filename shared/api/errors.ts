@@ -35,6 +35,12 @@ export const APP_ERROR_CODES = [
   /** A search filter or order_by that cannot be parsed or is not allowed (details.position points at it). */
   'INVALID_FILTER',
   'CANCELLED',
+  /** Raw SQL refused before it was sent: not one read statement, or a forbidden function (details.position points at it). */
+  'QUERY_REFUSED',
+  /** The server refused or failed a raw SQL statement (unknown column, type error, ...); details.position when PostgreSQL gives one. */
+  'QUERY_FAILED',
+  /** A file could not be written (disk full, no permission, no such folder): the message names the path. */
+  'WRITE_FAILED',
   /** The embedded demo store could not start. */
   'DEMO_UNAVAILABLE',
   /** The profiles file cannot be read (the message names the file, line and column). */

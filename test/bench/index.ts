@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -24,6 +24,7 @@ import { runColumns } from '../../electron/services/tracking/runColumns'
 import { createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
+import { runQueryBench } from './queryBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -43,6 +44,8 @@ const { values: args } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     /** Generated stores: time the reads without, then with the optional mlflow_desk_* indexes (dropped again after). */
     indexes: { type: 'string', default: 'both' },
+    /** Only the raw audit query figures (first rows, CSV export vs psql \copy): queryBench.ts. */
+    query: { type: 'boolean', default: false },
   },
 })
 
@@ -190,6 +193,7 @@ async function main(): Promise<void> {
   try {
     const [{ size }] = await store.select<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size')
     log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
+    if (args.query) return await runQueryBench(store, target, opts)
     const withIndexes = bench !== null && args.indexes !== 'without'
     const figures = args.indexes === 'with' && bench ? [] : await runCases(store, opts)
     if (withIndexes) {

@@ -1,5 +1,6 @@
 import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/api/contract'
 import type { Workspace, WindowSession } from '../workspace'
+import { auditHandlers } from './auditHandlers'
 import type { EventHub } from './events'
 import { profileHandlers } from './profileHandlers'
 import { registryHandlers } from './registryHandlers'
@@ -10,10 +11,17 @@ export interface CallContext {
   window: WindowSession
   /** Open another window on a profile: Electron opens one and returns null; HTTP returns the URL for a new tab. */
   openWindow(profileId: string): Promise<string | null>
+  /**
+   * Ask the user where to save an export (Electron: a save dialog suggesting `fileName`; null when
+   * dismissed). Transports without one (HTTP) leave it out: exports then go to <app data>/exports only.
+   */
+  chooseExportPath?(fileName: string, format: 'csv' | 'jsonl'): Promise<string | null>
 }
 
 export interface AppContext {
   workspace: Workspace
+  /** The app's data folder (profiles, query history, exports). */
+  home: string
   app: Omit<AppInfo, 'transport'>
   transport: AppInfo['transport']
   /** Where secrets are sealed, and a warning when that is weak (Linux without a keyring). */
@@ -34,5 +42,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...trackingHandlers(),
     ...registryHandlers(),
     ...profileHandlers(ctx),
+    ...auditHandlers(ctx),
   }
 }

@@ -7,6 +7,8 @@ export function statusForError(code: AppErrorCode): number {
     case 'INVALID_PAGE_TOKEN':
     case 'INVALID_FILTER':
     case 'INVALID_CONNECTION':
+    case 'QUERY_REFUSED':
+    case 'QUERY_FAILED':
       return 400
     case 'UNAUTHORIZED':
       return 401
@@ -20,6 +22,7 @@ export function statusForError(code: AppErrorCode): number {
     case 'CANCELLED':
       return 409
     case 'INTERNAL':
+    case 'WRITE_FAILED':
       return 500
     default:
       // The store could not be reached or read: a gateway-style failure.

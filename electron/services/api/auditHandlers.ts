@@ -1,0 +1,138 @@
+import { isAppError } from '@shared/api/errors'
+import type { QueryHistoryEntry } from '@shared/domain/audit'
+import { auditLibrary } from '../audit/auditLibrary'
+import { explainQuery } from '../audit/explainPlan'
+import { exportsFolderTarget, safeExportName } from '../audit/exportTarget'
+import { auditPaths } from '../audit/jsonStore'
+import { QueryHistory } from '../audit/queryHistory'
+import { checkQuery, runQuery } from '../audit/queryRunner'
+import { QueryTabs } from '../audit/queryTabs'
+import { exportResult } from '../audit/resultExport'
+import { RunningQueries } from '../audit/runningQueries'
+import { SavedQueries } from '../audit/savedQueries'
+import { describeSchema } from '../audit/schemaCatalog'
+import type { WindowSession } from '../workspace'
+import type { AppContext, CallContext, HandlerGroup } from './handlers'
+
+type AuditChannels =
+  | 'query:check'
+  | 'query:run'
+  | 'query:cancel'
+  | 'query:explain'
+  | 'query:export'
+  | 'query:schema'
+  | 'query:history'
+  | 'query:history-clear'
+  | 'query:saved-list'
+  | 'query:saved-save'
+  | 'query:saved-delete'
+  | 'query:library'
+  | 'query:tabs-get'
+  | 'query:tabs-save'
+
+/** Raw audit queries in the calling window's store; history and tabs are the window's profile's. */
+export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
+  const running = new RunningQueries()
+  const history = new QueryHistory(ctx.home)
+  const saved = new SavedQueries(ctx.home)
+  const tabs = new QueryTabs(ctx.home)
+  const watched = new WeakSet<WindowSession>()
+
+  /** Run a job of this window; its queries are cancelled when the window leaves the store. */
+  function job<T>(call: CallContext, key: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const w = call.window
+    if (!watched.has(w)) {
+      watched.add(w)
+      w.onLeave(() => running.cancelAll(w))
+    }
+    return running.run(w, key, work)
+  }
+
+  /**
+   * Do the work and put it in the profile's history, ok or not. The history file is written after
+   * the answer, not before it (an fsync would delay the first rows); reading history waits for it.
+   */
+  async function recorded<T>(call: CallContext, entry: Pick<QueryHistoryEntry, 'sql' | 'action'>, rows: (r: T) => number | null, work: () => Promise<T>): Promise<T> {
+    const profileId = call.window.profileId
+    const at = Date.now()
+    const started = performance.now()
+    const record = (outcome: Pick<QueryHistoryEntry, 'rows' | 'ok' | 'error'>) =>
+      void history.append(profileId, { ...entry, at, duration_ms: Math.round(performance.now() - started), ...outcome }).catch(() => undefined)
+    try {
+      const result = await work()
+      record({ rows: rows(result), ok: true, error: null })
+      return result
+    } catch (e) {
+      record({ rows: null, ok: false, error: isAppError(e) || e instanceof Error ? e.message : String(e) })
+      throw e
+    }
+  }
+
+  return {
+    'query:check': async (req) => checkQuery(req.sql),
+
+    'query:run': async (req, call) =>
+      recorded(call, { sql: req.sql, action: 'run' }, (r) => r.row_count_shown, async () => {
+        const store = await call.window.store()
+        return job(call, `tab:${req.tab_id}`, (signal) => runQuery(store, req, signal))
+      }),
+
+    'query:cancel': async (req, call) => ({
+      cancelled: running.cancel(call.window, req.tab_id ? `tab:${req.tab_id}` : `export:${req.export_id}`),
+    }),
+
+    'query:explain': async (req, call) =>
+      recorded(call, { sql: req.sql, action: 'explain' }, () => null, async () => {
+        const store = await call.window.store()
+        return job(call, `tab:${req.tab_id}`, (signal) => explainQuery(store, req, signal))
+      }),
+
+    'query:export': async (req, call) => {
+      // The desktop app asks where with a save dialog; over HTTP the file goes to the exports folder only.
+      const name = safeExportName(req.file_name, req.format)
+      const path = call.chooseExportPath ? await call.chooseExportPath(name, req.format) : await exportsFolderTarget(auditPaths(ctx.home).exports, name, req.format)
+      if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0 }
+      return recorded(call, { sql: req.sql, action: 'export' }, (r) => r.rows, async () => {
+        const store = await call.window.store()
+        return job(call, `export:${req.export_id}`, (signal) =>
+          exportResult(store, {
+            sql: req.sql,
+            params: req.params,
+            format: req.format,
+            path,
+            timeoutMs: req.statement_timeout_s ? req.statement_timeout_s * 1000 : undefined,
+            signal,
+            onProgress: (p) => ctx.events.emit('query:export-progress', { export_id: req.export_id, ...p }),
+          }),
+        )
+      })
+    },
+
+    'query:schema': async (_req, call) => describeSchema(await call.window.store()),
+
+    'query:history': async (req, call) => ({ entries: await history.list(call.window.profileId, req) }),
+
+    'query:history-clear': async (_req, call) => {
+      await history.clear(call.window.profileId)
+      return {}
+    },
+
+    'query:saved-list': async () => ({ queries: await saved.list() }),
+
+    'query:saved-save': async (req) => ({ query: await saved.save(req) }),
+
+    'query:saved-delete': async (req) => {
+      await saved.remove(req.id)
+      return {}
+    },
+
+    'query:library': async () => ({ queries: auditLibrary() }),
+
+    'query:tabs-get': async (_req, call) => tabs.get(call.window.profileId),
+
+    'query:tabs-save': async (req, call) => {
+      await tabs.save(call.window.profileId, req)
+      return {}
+    },
+  }
+}

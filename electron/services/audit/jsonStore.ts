@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs'
+import { readFile, rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { z } from 'zod'
+import { writeFileAtomic } from '../config/atomicFile'
+
+/** Where the console keeps its files under the app's data folder. */
+export function auditPaths(home: string) {
+  const root = join(home, 'audit')
+  // Profile ids are UUIDs or "demo"/"env"/"url"; anything else is made file-name safe.
+  const safe = (profileId: string) => profileId.replace(/[^\w-]/g, '_')
+  return {
+    history: (profileId: string) => join(root, 'history', `${safe(profileId)}.json`),
+    tabs: (profileId: string) => join(root, 'tabs', `${safe(profileId)}.json`),
+    saved: join(root, 'saved-queries.json'),
+    /** Where exports over the local HTTP transport go (the desktop app asks with a save dialog). */
+    exports: join(home, 'exports'),
+  }
+}
+
+/**
+ * A small JSON file read and rewritten whole (atomically), one change at a
+ * time. A file that cannot be read (a hand edit, a crash of another tool) is
+ * moved aside as <file>.unreadable-<time> — never silently overwritten — and
+ * the store starts empty.
+ */
+export class JsonStore<T> {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly file: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly empty: () => T,
+  ) {}
+
+  /** The file as it is once the changes already asked for are written. */
+  async read(): Promise<T> {
+    await this.queue
+    return this.readNow()
+  }
+
+  private async readNow(): Promise<T> {
+    if (!existsSync(this.file)) return this.empty()
+    const text = await readFile(this.file, 'utf8')
+    let parsed: ReturnType<z.ZodType<T>['safeParse']> | null = null
+    try {
+      parsed = this.schema.safeParse(JSON.parse(text))
+    } catch {
+      parsed = null
+    }
+    if (parsed?.success) return parsed.data
+    await rename(this.file, `${this.file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`).catch(() => undefined)
+    return this.empty()
+  }
+
+  /** Read, change, write — serialised, so concurrent updates never lose each other. */
+  update(change: (data: T) => T): Promise<T> {
+    const next = this.queue.then(async () => {
+      const data = change(await this.readNow())
+      await writeFileAtomic(this.file, JSON.stringify(data) + '\n')
+      return data
+    })
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+}

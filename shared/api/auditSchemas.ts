@@ -1,0 +1,117 @@
+import { z } from 'zod'
+
+/**
+ * Request schemas of the raw audit query channels (query:*). The channels and
+ * their responses are documented in contract.ts.
+ */
+
+/** The grid never holds more rows than this, whatever max_rows asks. */
+export const MAX_QUERY_ROWS = 100_000
+export const DEFAULT_QUERY_ROWS = 1000
+/** Longest SQL text accepted (characters). */
+export const MAX_SQL_LENGTH = 200_000
+/** Longest statement timeout an export may ask for: a day. */
+export const MAX_EXPORT_TIMEOUT_S = 86_400
+
+export const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+const sql = z.string().min(1, 'give the SQL text').max(MAX_SQL_LENGTH, `SQL text longer than ${MAX_SQL_LENGTH} characters`)
+
+/** Client-chosen ids: a console tab, an export. */
+const jobId = z.string().regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+
+/**
+ * Values of the :named parameters, by name without the colon. Sent to
+ * PostgreSQL as text bind parameters ($1, $2, ...): the server infers each
+ * type from where it is used, so `runs.experiment_id = :id` takes "3" or 3.
+ */
+const params = z
+  .record(z.string().regex(PARAM_NAME, 'parameter names are letters, digits and "_"'), z.union([z.string().max(100_000), z.number().finite(), z.null()]))
+  .refine((r) => Object.keys(r).length <= 100, { message: 'at most 100 parameters' })
+  .default({})
+
+export const queryCheckRequest = z.object({ sql: z.string().max(MAX_SQL_LENGTH) }).strict()
+
+export const queryRunRequest = z
+  .object({
+    /** The console tab running it: query:cancel names it; a new run on a busy tab cancels the old one first. */
+    tab_id: jobId,
+    sql,
+    params,
+    /** Rows to fetch for the grid (a cursor reads max_rows + 1 to know whether more exist; nothing more is held). */
+    max_rows: z.number().int().min(1).max(MAX_QUERY_ROWS).default(DEFAULT_QUERY_ROWS),
+  })
+  .strict()
+
+export const queryCancelRequest = z
+  .object({ tab_id: jobId.optional(), export_id: jobId.optional() })
+  .strict()
+  .refine((r) => !!r.tab_id !== !!r.export_id, { message: 'give either tab_id or export_id' })
+
+export const queryExplainRequest = z
+  .object({
+    /** EXPLAIN ANALYZE runs the query: it is cancellable through this tab like a run. */
+    tab_id: jobId,
+    sql,
+    params,
+    /** Execute it and measure (ANALYZE, BUFFERS): allowed only for reads, inside the read-only transaction. */
+    analyze: z.boolean().default(false),
+  })
+  .strict()
+
+export const EXPORT_FORMATS = ['csv', 'jsonl'] as const
+
+export const queryExportRequest = z
+  .object({
+    /** Names the export in progress events and in query:cancel. */
+    export_id: jobId,
+    sql,
+    params,
+    format: z.enum(EXPORT_FORMATS),
+    /**
+     * A file name only, never a path: the desktop app asks where with a save
+     * dialog (suggesting this name); the local HTTP transport writes it into
+     * the app's exports folder (<app data>/exports), adding " (2)" rather than
+     * overwriting. Separators, "..", and leading dots are refused.
+     */
+    file_name: z.string().min(1).max(200),
+    /** Exports run as one statement; a big one may need longer than the profile's statement timeout. Seconds. */
+    statement_timeout_s: z.number().positive().max(MAX_EXPORT_TIMEOUT_S).optional(),
+  })
+  .strict()
+
+export const queryHistoryRequest = z
+  .object({
+    /** Case-insensitive substring of the SQL text (or of the error). */
+    search: z.string().max(1000).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict()
+
+export const querySavedSaveRequest = z
+  .object({
+    /** Update this saved query; without it a new one is created. */
+    id: z.string().uuid().optional(),
+    name: z.string().trim().min(1, 'give the query a name').max(200),
+    sql,
+    description: z.string().max(5000).nullish(),
+  })
+  .strict()
+
+export const querySavedDeleteRequest = z.object({ id: z.string().uuid() }).strict()
+
+const queryTab = z
+  .object({
+    id: jobId,
+    title: z.string().max(200),
+    sql: z.string().max(MAX_SQL_LENGTH),
+    params: z.record(z.string().regex(PARAM_NAME), z.string().max(100_000)).default({}),
+  })
+  .strict()
+
+export const queryTabsSaveRequest = z
+  .object({
+    tabs: z.array(queryTab).max(50),
+    active_tab_id: jobId.nullable(),
+  })
+  .strict()

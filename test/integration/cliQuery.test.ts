@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cli } from '../helpers/cliRunner'
+import { adminClient, createDatabase, urlFor } from '../helpers/databases'
+import { FIXTURES } from '../helpers/fixtures'
+import { storeChecksums } from '../helpers/tableChecksums'
+
+describe('mlflow-desk query', () => {
+  let url: string
+  let admin: pg.Client
+  let dir: string
+  let runCount: number
+
+  beforeAll(async () => {
+    const db = await createDatabase('cli_query', FIXTURES.small.template)
+    url = urlFor(db)
+    admin = adminClient(db)
+    await admin.connect()
+    dir = await mkdtemp(join(tmpdir(), 'desk-cli-query-'))
+    runCount = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM runs')).rows[0].n)
+  })
+  afterAll(() => admin?.end())
+
+  const query = (...args: string[]) => cli(['query', '--url', url, ...args])
+
+  it('prints a table for people, and the row count and time on stderr', async () => {
+    const r = await query('--sql', 'SELECT experiment_id, name, lifecycle_stage FROM experiments ORDER BY experiment_id')
+    expect(r.code).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toMatch(/^experiment_id\s+name\s+lifecycle_stage$/)
+    const n = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM experiments')).rows[0].n)
+    expect(lines).toHaveLength(n + 1)
+    expect(r.stderr).toMatch(new RegExp(`^${n} row\\(s\\) in [\\d.]+ ms\\.$`))
+  })
+
+  it('--format csv with --param; --format json and jsonl', async () => {
+    const csv = await query('--sql', 'SELECT run_uuid, status FROM runs WHERE experiment_id = :exp ORDER BY run_uuid', '--param', 'exp=1', '--format', 'csv')
+    expect(csv.code).toBe(0)
+    const expected = (await admin.query<{ run_uuid: string; status: string }>('SELECT run_uuid, status FROM runs WHERE experiment_id = 1 ORDER BY run_uuid')).rows
+    expect(csv.stdout.trimEnd().split('\n')).toEqual(['run_uuid,status', ...expected.map((r) => `${r.run_uuid},${r.status}`)])
+
+    const json = await query('--sql', 'SELECT count(*) AS n, :label AS label FROM runs', '--param', 'label=all runs', '--format', 'json')
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      columns: [{ name: 'n', type: 'bigint', category: 'number' }, { name: 'label', type: 'text' }],
+      rows: [[runCount, 'all runs']],
+      truncated: false,
+      statement_kind: 'select',
+    })
+
+    const jsonl = await query('--sql', 'SELECT experiment_id AS id, name FROM experiments ORDER BY 1', '--format', 'jsonl', '--max-rows', '2')
+    expect(jsonl.code).toBe(0)
+    const rows = jsonl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
+    expect(rows).toHaveLength(2)
+    expect(rows[0]).toEqual({ id: expect.any(Number), name: expect.any(String) })
+    expect(jsonl.stderr).toContain('First 2 rows shown; more exist')
+  })
+
+  it('--max-rows caps what is printed and says more exist', async () => {
+    const r = await query('--sql', 'SELECT run_uuid FROM runs', '--max-rows', '3')
+    expect(r.stdout.split('\n')).toHaveLength(4)
+    expect(r.stderr).toContain('3 row(s)')
+    expect(r.stderr).toContain('more exist (raise --max-rows, or --out FILE for all of them)')
+    expect((await query('--sql', 'SELECT 1', '--max-rows', '0')).code).toBe(2)
+  })
+
+  it('--file, and --file - for standard input', async () => {
+    const file = join(dir, 'audit.sql')
+    writeFileSync(file, '-- how many runs per status\nSELECT status, count(*) AS n\n  FROM runs\n WHERE lifecycle_stage = :stage\n GROUP BY status ORDER BY status;\n')
+    const r = await query('--file', file, '--param', 'stage=active', '--format', 'csv')
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toBe('status,n')
+    const stdin = await cli(['query', '--url', url, '--file', '-', '--format', 'csv'], {}, '/nonexistent-home', 'SELECT 7 AS seven')
+    expect(stdin.stdout.trim()).toBe('seven\n7')
+    expect((await query('--file', join(dir, 'missing.sql'))).stderr).toContain('no such file')
+  })
+
+  it('--out streams the full result to a file (CSV, or JSON Lines by extension), whatever --max-rows says', async () => {
+    const out = join(dir, 'runs.csv')
+    const r = await query('--sql', 'SELECT run_uuid FROM runs ORDER BY 1', '--max-rows', '1', '--out', out)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('')
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(runCount + 1)
+    expect(r.stderr).toMatch(new RegExp(`^Wrote ${runCount} row\\(s\\), [\\d.]+ MB, to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in [\\d.]+ s\\.$`))
+    const jl = join(dir, 'runs.jsonl')
+    expect((await query('--sql', 'SELECT run_uuid FROM runs', '--out', jl)).code).toBe(0)
+    expect(JSON.parse(readFileSync(jl, 'utf8').split('\n')[0])).toEqual({ run_uuid: expect.any(String) })
+    expect((await query('--sql', 'SELECT 1', '--out', join(dir, 'x.txt'), '--format', 'table')).code).toBe(2)
+  })
+
+  it('a refused statement exits 2 with one line saying why and where; the store is unchanged', async () => {
+    const before = await storeChecksums(admin)
+    for (const [sql, where] of [
+      ['SELECT 1;\nDROP TABLE runs CASCADE', 'One statement at a time: a second statement (DROP TABLE) starts here. Run them one by one (line 2, column 1).'],
+      ["SELECT * FROM runs\n WHERE name = pg_read_file('/etc/passwd')", "pg_read_file() is not allowed in an audit query: it reads or writes files on the database server (line 2, column 15)."],
+      ['WITH d AS (DELETE FROM params RETURNING 1) SELECT count(*) FROM d', 'A data-modifying DELETE (in WITH) is not a read (line 1, column 24).'],
+      ['COPY runs TO PROGRAM \'cat > /tmp/x\'', 'COPY is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).'],
+    ]) {
+      const r = await query('--sql', sql)
+      expect(r.code, sql).toBe(2)
+      expect(r.stdout, sql).toBe('')
+      expect(r.stderr, sql).toBe(`mlflow-desk: error: ${where}`)
+    }
+    expect(await storeChecksums(admin)).toEqual(before)
+  })
+
+  it('a statement that fails on the server exits 1 with one line; a missing parameter or no statement exits 2', async () => {
+    const failed = await query('--sql', 'SELECT no_such_column\n  FROM runs')
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toBe('mlflow-desk: error: PostgreSQL refused the statement: column "no_such_column" does not exist (line 1, column 8).')
+    const timeout = await query('--sql', 'SELECT count(*) FROM generate_series(1, 400000000)', '--statement-timeout', '0.5')
+    expect(timeout.code).toBe(1)
+    expect(timeout.stderr).toMatch(/^mlflow-desk: error: The query ran longer than the statement timeout/)
+    expect((await query('--sql', 'SELECT :x')).stderr).toBe('mlflow-desk: error: No value for the parameter :x.')
+    expect((await query('--sql', 'SELECT :x')).code).toBe(2)
+    expect((await query('--param', 'x')).code).toBe(2)
+    expect((await query()).stderr).toContain('Give the statement with --sql')
+    expect((await query('--sql', 'SELECT 1', '--param', 'not a name=1')).code).toBe(2)
+  })
+
+  it('Ctrl-C cancels the statement on the server (not just the client) and exits 130', async () => {
+    const marker = 'generate_series(1, 400000003)'
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../electron/cli/index.ts'), 'query', '--url', url, '--sql', `SELECT count(*) FROM ${marker}`], {
+      cwd: resolve(__dirname, '../..'),
+      env: { ...process.env, MLFLOW_DESK_HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    const running = async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows.length
+    for (let i = 0; i < 400 && !(await running()); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(await running()).toBe(1)
+    const sent = Date.now()
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(stderr).toContain('mlflow-desk: error: The query was cancelled.')
+    // The count would run for many more seconds had only the client gone away.
+    expect(await running()).toBe(0)
+    expect(Date.now() - sent).toBeLessThan(10_000)
+  }, 60_000)
+})
