@@ -15,6 +15,7 @@ export const router = createRouter({
     { path: '/runs/:runId', name: 'run', component: () => import('./views/RunDetailView.vue'), props: true },
     { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
     { path: '/models/:name', name: 'model', component: () => import('./views/ModelDetailView.vue'), props: true },
+    { path: '/query', name: 'query', component: () => import('./views/QueryView.vue') },
     { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/experiments' },
   ],
