@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
+import { AppShell } from '../pages/AppShell'
 
 const DIR = resolve(__dirname, '../../../test-results/screenshots')
 
@@ -19,4 +20,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   // Transitions finished instantly: a theme switch must not be caught halfway.
   await page.screenshot({ path, animations: 'disabled' })
   return path
+}
+
+/** The same screen in the light and the dark theme: `<name>-light.png`, `<name>-dark.png`. */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  const shell = new AppShell(page)
+  await shell.useTheme('light')
+  await screenshot(page, `${name}-light`)
+  await shell.useTheme('dark')
+  await screenshot(page, `${name}-dark`)
 }

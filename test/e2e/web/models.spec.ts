@@ -1,17 +1,10 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { AppShell } from '../pages/AppShell'
 import { ModelsPage } from '../pages/ModelsPage'
 import { RunDetailPage } from '../pages/RunDetailPage'
 import { apiCall, e2eUrl } from '../support/api'
-import { screenshot } from '../support/screenshots'
+import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
-async function bothThemes(page: Page, name: string): Promise<void> {
-  const shell = new AppShell(page)
-  await shell.useTheme('light')
-  await screenshot(page, `${name}-light`)
-  await shell.useTheme('dark')
-  await screenshot(page, `${name}-dark`)
-}
 
 test.describe('model registry', () => {
   test('the sidebar leads to the registered models; the name search asks the server', async ({ page }) => {
@@ -24,7 +17,7 @@ test.describe('model registry', () => {
     expect(await models.names()).toEqual(all.map((m) => m.name))
     const withAlias = all.find((m) => m.aliases.length > 0)
     if (withAlias) await expect(models.rows.filter({ hasText: withAlias.name })).toContainText(`@${withAlias.aliases[0].alias}`)
-    await bothThemes(page, 'models-list')
+    await screenshotBothThemes(page, 'models-list')
 
     const part = all[0].name.slice(0, 4)
     const expected = (await apiCall(e2eUrl(), 'models:list', { max_results: 100, filter: part })).registered_models.map((m) => m.name)
@@ -46,7 +39,7 @@ test.describe('model registry', () => {
     for (const v of model_versions) await expect(models.version(v.version)).toContainText(`v${v.version}`)
     // Descriptions are Markdown: the words show, the emphasis and code marks do not.
     if (registered_model.description) await expect(page.getByTestId('model-description').getByTestId('markdown-body')).toHaveText(registered_model.description.replace(/\*\*|`/g, ''))
-    await bothThemes(page, 'model-detail')
+    await screenshotBothThemes(page, 'model-detail')
 
     const withRun = model_versions.find((v) => v.run_id)
     if (!withRun) throw new Error(`no version of ${name} has a source run`)

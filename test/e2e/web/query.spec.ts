@@ -2,17 +2,13 @@ import { expect, test, type Page } from '@playwright/test'
 import { AppShell } from '../pages/AppShell'
 import { QueryPage } from '../pages/QueryPage'
 import { apiCall, e2eUrl } from '../support/api'
-import { screenshot } from '../support/screenshots'
+import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 async function bothThemes(page: Page, name: string): Promise<void> {
-  const shell = new AppShell(page)
   // The theme key is a plain "t": leave the editor first, or it would be typed into the SQL.
   await page.getByTestId('query-title').click()
-  await shell.useTheme('light')
-  await screenshot(page, `${name}-light`)
-  await shell.useTheme('dark')
-  await screenshot(page, `${name}-dark`)
-  await shell.useTheme('light')
+  await screenshotBothThemes(page, name)
+  await new AppShell(page).useTheme('light')
 }
 
 test.describe('SQL console', () => {

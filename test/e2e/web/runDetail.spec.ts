@@ -1,9 +1,8 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import type { Metric, Run } from '../../../shared/domain/mlflow'
-import { AppShell } from '../pages/AppShell'
 import { RunDetailPage } from '../pages/RunDetailPage'
 import { apiCall, e2eUrl } from '../support/api'
-import { screenshot } from '../support/screenshots'
+import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 /** Every active run of the demo store, as the API returns them. */
 async function allRuns(): Promise<Run[]> {
@@ -40,13 +39,6 @@ async function family(): Promise<{ parent: Run; child: Run }> {
   return { parent, child }
 }
 
-async function bothThemes(page: Page, name: string): Promise<void> {
-  const shell = new AppShell(page)
-  await shell.useTheme('light')
-  await screenshot(page, `${name}-light`)
-  await shell.useTheme('dark')
-  await screenshot(page, `${name}-dark`)
-}
 
 test.describe('run detail', () => {
   test('a run opened by its address shows the params and metrics the API has', async ({ page }) => {
@@ -56,7 +48,7 @@ test.describe('run detail', () => {
     await expect(detail.title).toHaveText(parent.info.run_name ?? parent.info.run_id)
     await expect(page.getByTestId('overview-run-id')).toHaveText(parent.info.run_id)
     await expect(page.getByTestId('child-runs')).toBeVisible()
-    await bothThemes(page, 'run-detail-overview')
+    await screenshotBothThemes(page, 'run-detail-overview')
 
     await detail.showTab('params')
     await expect(detail.paramRows).toHaveCount(parent.data.params.length)
@@ -68,7 +60,7 @@ test.describe('run detail', () => {
     const first = [...parent.data.metrics].sort((a, b) => a.key.localeCompare(b.key))[0]
     const points = await history(parent.info.run_id, first.key)
     await expect(detail.sparkline(first.key)).toHaveAttribute('data-points', String(points.length))
-    await bothThemes(page, 'run-detail-metrics')
+    await screenshotBothThemes(page, 'run-detail-metrics')
   })
 
   test('a long param value folds and expands to the whole value', async ({ page }) => {
@@ -125,7 +117,7 @@ test.describe('run detail', () => {
     await detail.openMetricHistory(best.key)
     expect(await detail.chartPoints()).toBe(best.length)
     await expect(detail.historySummary).toContainText(`${best.length.toLocaleString('en-US')} points`)
-    await bothThemes(page, 'run-detail-history')
+    await screenshotBothThemes(page, 'run-detail-history')
   })
 
   test('parent and child link to each other; keys switch tabs and go back', async ({ page }) => {
@@ -171,7 +163,7 @@ test.describe('run detail', () => {
     await expect(body).not.toContainText('**')
     await expect(body).not.toContainText('`')
     await expect(body).not.toContainText('## ')
-    await bothThemes(page, 'run-detail-description')
+    await screenshotBothThemes(page, 'run-detail-description')
   })
 
   test('tags keep MLflow’s system tags apart; a missing run says so', async ({ page }) => {
@@ -190,7 +182,7 @@ test.describe('run detail', () => {
     await expect(page.getByTestId('dataset-card')).toHaveCount(withData.inputs.dataset_inputs.length)
     const context = withData.inputs.dataset_inputs[0].tags.find((t) => t.key === 'mlflow.data.context')?.value
     if (context) await expect(page.getByTestId('dataset-context').first()).toHaveText(context)
-    await bothThemes(page, 'run-detail-inputs')
+    await screenshotBothThemes(page, 'run-detail-inputs')
 
     await page.goto(`${e2eUrl()}#/runs/0123456789abcdef0123456789abcdef`)
     await expect(detail.notFound).toBeVisible()
