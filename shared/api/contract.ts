@@ -105,6 +105,12 @@ export interface RunsSearchResponse {
 export interface MetricHistoryResponse {
   metrics: Metric[]
   next_page_token: string | null
+  /** Only with max_points: true when points were left out (the step window held more than max_points). */
+  sampled?: boolean
+  /** Only with max_points: stored points in the step window before sampling. */
+  total_points?: number
+  /** Only with max_points: steps per bucket when sampled, else null. */
+  bucket_width?: number | null
 }
 
 export interface ModelsListResponse {
@@ -208,13 +214,22 @@ const runsColumnsRequest = z
   .object({ experiment_ids: z.array(experimentId).min(1).max(1000), view: viewType.default('active') })
   .strict()
 
-/** MLflow's get_metric_history: every stored row, ordered by timestamp, step, value. */
+/** MLflow's get_metric_history: every stored row, ordered by timestamp, step, value (or a chart's downsampled series with max_points). */
 const metricsHistoryRequest = z
   .object({
     run_id: runId,
     metric_key: z.string().min(1).max(1000),
     max_results: z.number().int().min(1).max(1_000_000).nullish(),
     page_token: z.string().max(4096).nullish(),
+    /**
+     * A chart's point budget: answer with at most this many points, downsampled in SQL (per
+     * bucket the first, last, min, max and a NaN/inf marker), ordered by step; the window comes
+     * back whole when it fits. At least 10: a bucket keeps up to 5 points. Not with paging.
+     */
+    max_points: z.number().int().min(10).max(100_000).nullish(),
+    /** Only with max_points: the visible step window, inclusive. */
+    from_step: z.number().int().nullish(),
+    to_step: z.number().int().nullish(),
   })
   .strict()
 

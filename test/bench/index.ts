@@ -18,6 +18,7 @@ import { openStore, openWritableClient, type StoreHandle } from '../../electron/
 import { seedStore, type SeedSize } from '../../electron/services/demo/generator'
 import { listExperimentsWithStats } from '../../electron/services/tracking/experiments'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
+import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
 import { migrateStore } from '../../electron/services/tracking/migrate'
 import { countRuns, getRun, searchRuns } from '../../electron/services/tracking/runs'
 import { runColumns } from '../../electron/services/tracking/runColumns'
@@ -91,6 +92,7 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
   )
   log(`longest metric history: ${longest.n.toLocaleString('en-US')} values (${longest.key} of run ${longest.run_uuid})`)
   figures.push(await measure('metrics.history, longest history (every value)', () => getMetricHistory(store, { run_id: longest.run_uuid, metric_key: longest.key }), opts))
+  figures.push(await measure('metrics.history downsampled to 1,000 points, longest history', () => downsampleHistory(store, { run_id: longest.run_uuid, metric_key: longest.key, max_points: 1000 }), opts))
   return figures
 }
 

@@ -15,9 +15,9 @@ export function validateRequest<C extends Channel>(channel: C, req: ChannelReque
   throw new AppError('BAD_REQUEST', `${option}${index}: ${issue?.message ?? 'invalid value'}`, { field: option })
 }
 
-export function parseIntOption(name: string, value: string | undefined): number | undefined {
+export function parseIntOption(name: string, value: string | undefined, opts: { signed?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new AppError('BAD_REQUEST', `${name}: "${value}" is not a whole number.`, { field: name })
+  if (!(opts.signed ? /^-?\d+$/ : /^\d+$/).test(value)) throw new AppError('BAD_REQUEST', `${name}: "${value}" is not a whole number.`, { field: name })
   return Number(value)
 }
 

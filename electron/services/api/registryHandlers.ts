@@ -1,4 +1,4 @@
-import { getMetricHistory } from '../tracking/metricHistory'
+import { answerMetricHistory } from '../tracking/metricHistoryRequest'
 import { getRegisteredModel, listRegisteredModels } from '../tracking/registry'
 import { getRunRelated } from '../tracking/runRelated'
 import type { HandlerGroup } from './handlers'
@@ -7,7 +7,7 @@ import type { HandlerGroup } from './handlers'
 export function registryHandlers(): HandlerGroup<'runs:related' | 'metrics:history' | 'models:list' | 'models:get'> {
   return {
     'runs:related': async (req, call) => getRunRelated(await call.window.store(), req.run_id),
-    'metrics:history': async (req, call) => getMetricHistory(await call.window.store(), req),
+    'metrics:history': async (req, call) => answerMetricHistory(await call.window.store(), req),
     'models:list': async (req, call) => listRegisteredModels(await call.window.store(), req),
     'models:get': async (req, call) => getRegisteredModel(await call.window.store(), req.name),
   }

@@ -73,7 +73,7 @@ export async function getMetricHistory(store: StoreHandle, req: MetricsHistoryRe
 }
 
 /** An empty history is only an answer when the run exists; otherwise say which run is missing. */
-async function assertRunExists(store: StoreHandle, runId: string): Promise<void> {
+export async function assertRunExists(store: StoreHandle, runId: string): Promise<void> {
   const found = await store.select<{ one: number }>('SELECT 1 AS one FROM runs WHERE run_uuid = $1', [runId])
   if (found.length === 0) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
 }
