@@ -64,3 +64,14 @@ export class JsonStore<T> {
     return next
   }
 }
+
+/** One JsonStore per profile file, made on first use and kept (so each file has one write queue). */
+export function perProfileStores<T>(fileOf: (profileId: string) => string, schema: z.ZodType<T>, empty: () => T): (profileId: string) => JsonStore<T> {
+  const stores = new Map<string, JsonStore<T>>()
+  return (profileId) => {
+    const file = fileOf(profileId)
+    let s = stores.get(file)
+    if (!s) stores.set(file, (s = new JsonStore(file, schema, empty)))
+    return s
+  }
+}

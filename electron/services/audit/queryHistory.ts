@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { QueryHistoryEntry } from '@shared/domain/audit'
-import { auditPaths, JsonStore } from './jsonStore'
+import { auditPaths, perProfileStores, type JsonStore } from './jsonStore'
 
 /** Newest entries kept per profile, and the size the file is kept under. */
 const MAX_ENTRIES = 1000
@@ -22,15 +22,10 @@ type HistoryFile = z.infer<typeof fileSchema>
 
 /** Every statement a profile ran in the console (text, when, duration, rows, ok or the error), newest first. */
 export class QueryHistory {
-  private stores = new Map<string, JsonStore<HistoryFile>>()
+  private readonly store: (profileId: string) => JsonStore<HistoryFile>
 
-  constructor(private readonly home: string) {}
-
-  private store(profileId: string): JsonStore<HistoryFile> {
-    const file = auditPaths(this.home).history(profileId)
-    let s = this.stores.get(file)
-    if (!s) this.stores.set(file, (s = new JsonStore(file, fileSchema, () => ({ version: 1, entries: [] }))))
-    return s
+  constructor(home: string) {
+    this.store = perProfileStores((id) => auditPaths(home).history(id), fileSchema, () => ({ version: 1, entries: [] }))
   }
 
   async append(profileId: string, entry: Omit<QueryHistoryEntry, 'id'>): Promise<QueryHistoryEntry> {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { QueryTab } from '@shared/domain/audit'
-import { auditPaths, JsonStore } from './jsonStore'
+import { auditPaths, perProfileStores, type JsonStore } from './jsonStore'
 
 const fileSchema = z.object({
   version: z.literal(1),
@@ -11,15 +11,10 @@ type TabsFile = z.infer<typeof fileSchema>
 
 /** The console's tabs, per profile, kept across restarts (the HTTP transport's random port rules out browser storage). */
 export class QueryTabs {
-  private stores = new Map<string, JsonStore<TabsFile>>()
+  private readonly store: (profileId: string) => JsonStore<TabsFile>
 
-  constructor(private readonly home: string) {}
-
-  private store(profileId: string): JsonStore<TabsFile> {
-    const file = auditPaths(this.home).tabs(profileId)
-    let s = this.stores.get(file)
-    if (!s) this.stores.set(file, (s = new JsonStore(file, fileSchema, () => ({ version: 1, tabs: [], active_tab_id: null }))))
-    return s
+  constructor(home: string) {
+    this.store = perProfileStores((id) => auditPaths(home).tabs(id), fileSchema, () => ({ version: 1, tabs: [], active_tab_id: null }))
   }
 
   async get(profileId: string): Promise<{ tabs: QueryTab[]; active_tab_id: string | null }> {
