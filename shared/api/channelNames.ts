@@ -13,6 +13,7 @@ export const CHANNELS = [
   'runs:columns',
   'runs:related',
   'metrics:history',
+  'metrics:compare',
   'models:list',
   'models:get',
   'profiles:list',

@@ -113,6 +113,25 @@ export interface MetricHistoryResponse {
   bucket_width?: number | null
 }
 
+/** One (run, metric) series of a comparison, downsampled as metrics:history with max_points. */
+export interface CompareSeries {
+  run_id: string
+  key: string
+  /** Ordered by step; MLflow's metric JSON shape (NaN as NaN, +-inf as the +-max double). */
+  metrics: Metric[]
+  sampled: boolean
+  /** Stored points in the step window before sampling (0: the run never logged this key). */
+  total_points: number
+  bucket_width: number | null
+}
+
+/** metrics:compare — the runs being compared and every (run, key) series, in run_ids x metric_keys order. */
+export interface MetricsCompareResponse {
+  /** In the order of run_ids (duplicates dropped). */
+  runs: Run[]
+  series: CompareSeries[]
+}
+
 export interface ModelsListResponse {
   registered_models: RegisteredModel[]
   next_page_token: string | null
@@ -233,6 +252,22 @@ const metricsHistoryRequest = z
   })
   .strict()
 
+/** The most runs one comparison draws; beyond it a chart is unreadable and the answer unbounded. */
+export const MAX_COMPARE_RUNS = 200
+export const MAX_COMPARE_KEYS = 30
+
+/** Several runs' histories of several metrics at once, each downsampled in SQL to max_points for the step window. */
+const metricsCompareRequest = z
+  .object({
+    run_ids: z.array(runId).min(1, 'give at least one run id').max(MAX_COMPARE_RUNS),
+    metric_keys: z.array(z.string().min(1).max(1000)).min(1, 'give at least one metric key').max(MAX_COMPARE_KEYS),
+    /** Points per series (as metrics:history's max_points). */
+    max_points: z.number().int().min(10).max(100_000).default(1000),
+    from_step: z.number().int().nullish(),
+    to_step: z.number().int().nullish(),
+  })
+  .strict()
+
 const modelName = z.string().min(1).max(256)
 
 const modelsListRequest = z
@@ -283,6 +318,7 @@ export const contract = {
   'runs:columns': def<typeof runsColumnsRequest, RunColumns>(runsColumnsRequest),
   'runs:related': def<typeof runsGetRequest, RunRelatedResponse>(runsGetRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
+  'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
   'models:list': def<typeof modelsListRequest, ModelsListResponse>(modelsListRequest),
   'models:get': def<z.ZodObject<{ name: typeof modelName }>, ModelGetResponse>(z.object({ name: modelName }).strict()),
   'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),
@@ -362,6 +398,7 @@ export type EventPayload<E extends EventName> = EventPayloads[E]
 export type RunsSearchRequest = ParsedRequest<'runs:search'>
 export type RunsCountRequest = ParsedRequest<'runs:count'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
+export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
 export type ModelsListRequest = ParsedRequest<'models:list'>
 export type QueryRunRequest = ParsedRequest<'query:run'>
 export type QueryExportRequest = ParsedRequest<'query:export'>

@@ -1,0 +1,35 @@
+import pLimit from 'p-limit'
+import { AppError } from '@shared/api/errors'
+import type { CompareSeries, MetricsCompareRequest, MetricsCompareResponse } from '@shared/api/contract'
+import type { StoreHandle } from '../connections/storeConnection'
+import { downsampleHistory } from './metricSeries'
+import { getRun } from './runs'
+
+/** Statements in flight at once: the store's pool holds 4 connections; one stays free for browsing. */
+export const COMPARE_CONCURRENCY = 3
+
+/**
+ * A comparison's data in one answer: the runs (in the order asked, duplicates dropped) and, for
+ * every run and metric key, its history downsampled to max_points for the step window. A run
+ * that never logged a key gets an empty series (total_points 0); an unknown run id is an error
+ * naming it. Series are fetched a few at a time over the pool.
+ */
+export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequest): Promise<MetricsCompareResponse> {
+  if (req.from_step !== null && req.from_step !== undefined && req.to_step !== null && req.to_step !== undefined && req.from_step > req.to_step) {
+    throw new AppError('BAD_REQUEST', `from_step (${req.from_step}) is after to_step (${req.to_step}).`, { field: 'from_step' })
+  }
+  const runIds = [...new Set(req.run_ids)]
+  const keys = [...new Set(req.metric_keys)]
+  const limit = pLimit(COMPARE_CONCURRENCY)
+  const runs = await Promise.all(runIds.map((id) => limit(() => getRun(store, id))))
+  const pairs = runIds.flatMap((run_id) => keys.map((key) => ({ run_id, key })))
+  const series = await Promise.all(
+    pairs.map(({ run_id, key }) =>
+      limit(async (): Promise<CompareSeries> => {
+        const s = await downsampleHistory(store, { run_id, metric_key: key, max_points: req.max_points, from_step: req.from_step, to_step: req.to_step })
+        return { run_id, key, ...s }
+      }),
+    ),
+  )
+  return { runs, series }
+}
