@@ -183,7 +183,7 @@ describe('downsampled metric history (SQL)', () => {
     const c = adminClient(dbName)
     await c.connect()
     try {
-      await c.query('CREATE INDEX mlflow_desk_metrics_run_key_time ON metrics (run_uuid, key, timestamp, step, value)')
+      await c.query('CREATE INDEX mlflow_desk_metrics_run_key_step ON metrics (run_uuid, key, step) INCLUDE (timestamp, value, is_nan)')
       await c.query('ANALYZE metrics')
     } finally {
       await c.end()

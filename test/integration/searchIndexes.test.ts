@@ -41,10 +41,13 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     const noUrl = await cli(['indexes', 'create', '--profile', 'demo'])
     expect(noUrl.code).toBe(2)
     expect(noUrl.stderr).toMatch(/needs --url/)
+    // An earlier release's metrics index, replaced by the step-ordered one: create retires it.
+    await client.query('CREATE INDEX mlflow_desk_metrics_run_key_time ON metrics (run_uuid, key, timestamp, step, value)')
     const before = await catalog()
     const r = await cli(['indexes', 'create', '--url', urlFor(db)])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^Built mlflow_desk_/)
+    expect((await catalog()).map((x) => x.split(':')[0])).not.toContain('mlflow_desk_metrics_run_key_time')
     const added = (await catalog()).filter((x) => !before.includes(x))
     expect(added.map((x) => x.split(':')[0]).sort()).toEqual(SEARCH_INDEXES.filter((i) => i.kind === 'index').map((i) => i.name).sort())
     const stats = await client.query(`SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'mlflow_desk_%' ORDER BY 1`)

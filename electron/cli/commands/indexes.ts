@@ -2,7 +2,7 @@ import { Command } from 'commander'
 import type pg from 'pg'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
 import { openWritableClient } from '../../services/connections/storeConnection'
-import { SEARCH_INDEXES, createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../services/tracking/searchIndexes'
+import { SEARCH_INDEXES, indexTarget, createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../services/tracking/searchIndexes'
 import type { CliIO } from '../io'
 import { printTable } from '../output'
 import { withStore, writeUrl } from '../storeOptions'
@@ -32,7 +32,7 @@ export function indexesCommand(io: CliIO): Command {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const status = await withStore(cmd, io, (store) => searchIndexStatus(store))
       if (opts.json) return io.out(JSON.stringify({ indexes: status }, null, 2))
-      printTable(io, ['INDEX', 'STATE', 'ON', 'SPEEDS UP'], status.map((i) => [i.name, i.state, `${i.table} (${i.columns})`, i.purpose]))
+      printTable(io, ['INDEX', 'STATE', 'ON', 'SPEEDS UP'], status.map((i) => [i.name, i.state, indexTarget(i), i.purpose]))
     })
   indexes
     .command('create')

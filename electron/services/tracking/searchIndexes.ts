@@ -17,6 +17,8 @@ export interface SearchIndex {
   table: string
   /** Column list, as in CREATE INDEX ... ON table (<columns>). */
   columns: string
+  /** Columns stored in the index but not ordered by (CREATE INDEX ... INCLUDE), so scans never visit the table. */
+  include?: string
   /** What it speeds up, for `indexes status`. */
   purpose: string
 }
@@ -52,10 +54,11 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
   },
   {
     kind: 'index',
-    name: 'mlflow_desk_metrics_run_key_time',
+    name: 'mlflow_desk_metrics_run_key_step',
     table: 'metrics',
-    columns: 'run_uuid, key, timestamp, step, value',
-    purpose: "a metric's history in get_metric_history's order without reading the run's other metrics",
+    columns: 'run_uuid, key, step',
+    include: 'timestamp, value, is_nan',
+    purpose: "a metric's history by step without reading the run's other metrics: chart windows seek to their steps, previews probe, downsampling scans only the index",
   },
   // Without these the planner judges params.lr = '0.01' by how common '0.01' is among ALL
   // params, not among lr's values (off by 10x on real stores), and sorts where it should walk.
@@ -74,6 +77,14 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     purpose: 'the same for tags.<key> = <value> filters',
   },
 ]
+
+/** "table (columns) INCLUDE (...)", as CREATE INDEX takes it and `indexes status` shows it. */
+export function indexTarget(i: SearchIndex): string {
+  return `${i.table} (${i.columns})${i.include ? ` INCLUDE (${i.include})` : ''}`
+}
+
+/** Desk indexes of earlier releases that `create` and `drop` remove (replaced by one above). */
+export const RETIRED_INDEXES: readonly string[] = ['mlflow_desk_metrics_run_key_time']
 
 export interface SearchIndexStatus extends SearchIndex {
   /** present: built and usable; invalid: a build was interrupted (create rebuilds it); absent. */
@@ -113,16 +124,17 @@ async function tablesOf(client: pg.Client): Promise<Set<string>> {
 export async function createSearchIndexes(client: pg.Client, onProgress: (message: string) => void = () => {}): Promise<string[]> {
   const tables = await tablesOf(client)
   const status = await statusWith(async (sql, bind) => (await client.query(sql, bind)).rows, (t) => tables.has(t))
+  await dropRetired(client)
   const built: string[] = []
   for (const index of status) {
     if (index.state === 'present' || index.state === 'no-table') continue
     // An interrupted CONCURRENTLY build leaves an invalid index behind: drop it first.
     if (index.state === 'invalid') await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`)
-    onProgress(`building ${index.name} on ${index.table} (${index.columns})`)
+    onProgress(`building ${index.name} on ${indexTarget(index)}`)
     const started = Date.now()
     await client.query(
       index.kind === 'index'
-        ? `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns})`
+        ? `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${indexTarget(index)}`
         : `CREATE STATISTICS IF NOT EXISTS ${index.name} (mcv) ON ${index.columns} FROM ${index.table}`,
     )
     await client.query(`ANALYZE ${index.table}`)
@@ -132,9 +144,16 @@ export async function createSearchIndexes(client: pg.Client, onProgress: (messag
   return built
 }
 
-/** Remove them again; returns what was dropped. */
+async function dropRetired(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(STATUS_SQL, [RETIRED_INDEXES])
+  for (const r of rows) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${r.name}`)
+  return rows.map((r) => r.name)
+}
+
+/** Remove them again (and any retired ones); returns what was dropped. */
 export async function dropSearchIndexes(client: pg.Client): Promise<string[]> {
+  const retired = await dropRetired(client)
   const { rows } = await client.query<{ name: string; kind: string }>(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name)])
   for (const r of rows) await client.query(r.kind === 'index' ? `DROP INDEX CONCURRENTLY IF EXISTS ${r.name}` : `DROP STATISTICS IF EXISTS ${r.name}`)
-  return rows.map((r) => r.name)
+  return [...retired, ...rows.map((r) => r.name)]
 }
