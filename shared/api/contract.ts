@@ -127,6 +127,13 @@ export interface CompareSeries {
 
 /** metrics:compare — the runs being compared and every (run, key) series, in run_ids x metric_keys order. */
 export interface MetricsCompareResponse {
+  /**
+   * What the series are: 'exact' downsampled series (every bucket's first, last, min, max and
+   * NaN/inf marker), or a 'preview' (points at equally spaced steps: the shape, not the
+   * extremes; sampled true and total_points the points returned) to draw at once while the
+   * exact request runs. A preview is only given when the store has the step index; else exact.
+   */
+  precision: 'preview' | 'exact'
   /** In the order of run_ids (duplicates dropped). */
   runs: Run[]
   series: CompareSeries[]
@@ -265,6 +272,8 @@ const metricsCompareRequest = z
     max_points: z.number().int().min(10).max(100_000).default(1000),
     from_step: z.number().int().nullish(),
     to_step: z.number().int().nullish(),
+    /** 'preview': a quick strided look first (see MetricsCompareResponse.precision). */
+    precision: z.enum(['preview', 'exact']).default('exact'),
   })
   .strict()
 

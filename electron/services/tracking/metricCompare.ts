@@ -2,7 +2,8 @@ import pLimit from 'p-limit'
 import { AppError } from '@shared/api/errors'
 import type { CompareSeries, MetricsCompareRequest, MetricsCompareResponse } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
-import { downsampleHistory } from './metricSeries'
+import { hasStepIndex, previewHistories } from './metricPreview'
+import { POINTS_PER_BUCKET, downsampleHistory } from './metricSeries'
 import { getRun } from './runs'
 
 /** Statements in flight at once: the store's pool holds 4 connections; one stays free for browsing. */
@@ -12,7 +13,9 @@ export const COMPARE_CONCURRENCY = 3
  * A comparison's data in one answer: the runs (in the order asked, duplicates dropped) and, for
  * every run and metric key, its history downsampled to max_points for the step window. A run
  * that never logged a key gets an empty series (total_points 0); an unknown run id is an error
- * naming it. Series are fetched a few at a time over the pool.
+ * naming it. Series are fetched a few at a time over the pool. With precision 'preview' (and the
+ * step index) every series comes from one statement of index probes instead: the chart's first
+ * frame, which the exact answer then replaces.
  */
 export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequest): Promise<MetricsCompareResponse> {
   if (req.from_step !== null && req.from_step !== undefined && req.to_step !== null && req.to_step !== undefined && req.from_step > req.to_step) {
@@ -23,6 +26,16 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
   const limit = pLimit(COMPARE_CONCURRENCY)
   const runs = await Promise.all(runIds.map((id) => limit(() => getRun(store, id))))
   const pairs = runIds.flatMap((run_id) => keys.map((key) => ({ run_id, key })))
+  if (req.precision === 'preview' && (await hasStepIndex(store))) {
+    // As many points as the exact series has buckets: a frame within the budget, at a fraction of the reads.
+    const probes = Math.max(2, Math.floor(req.max_points / POINTS_PER_BUCKET))
+    const previews = await previewHistories(store, { pairs, probes, from_step: req.from_step, to_step: req.to_step })
+    return {
+      precision: 'preview',
+      runs,
+      series: previews.map((p) => ({ ...p, sampled: p.metrics.length > 0, total_points: p.metrics.length, bucket_width: null })),
+    }
+  }
   const series = await Promise.all(
     pairs.map(({ run_id, key }) =>
       limit(async (): Promise<CompareSeries> => {
@@ -31,5 +44,5 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
       }),
     ),
   )
-  return { runs, series }
+  return { precision: 'exact', runs, series }
 }

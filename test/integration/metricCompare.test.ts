@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { compareMetrics } from '../../electron/services/tracking/metricCompare'
+import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
+import { hasStepIndex } from '../../electron/services/tracking/metricPreview'
+import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
+import { contract, type MetricsCompareRequest } from '../../shared/api/contract'
+import { cli } from '../helpers/cliRunner'
+import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/databases'
+import { FIXTURES } from '../helpers/fixtures'
+
+const request = (r: Record<string, unknown>): MetricsCompareRequest => contract['metrics:compare'].request.parse(r) as MetricsCompareRequest
+
+describe('metrics:compare on the MLflow-written fixture', () => {
+  let store: StoreHandle
+  let db: string
+  let runIds: string[]
+  let key: string
+
+  beforeAll(async () => {
+    db = await createDatabase('compare_small', FIXTURES.small.template)
+    store = await openStore(targetFor(db))
+    // The metric most runs logged at least 30 times, and its three longest histories.
+    const [k] = await store.select<{ key: string }>(
+      `SELECT key FROM (SELECT key, run_uuid FROM metrics GROUP BY key, run_uuid HAVING count(*) >= 30) c GROUP BY key ORDER BY count(*) DESC, key LIMIT 1`,
+    )
+    key = k.key
+    const rows = await store.select<{ run_uuid: string }>(
+      `SELECT run_uuid FROM metrics WHERE key = $1 GROUP BY run_uuid ORDER BY count(*) DESC, run_uuid LIMIT 3`,
+      [key],
+    )
+    runIds = rows.map((r) => r.run_uuid)
+    expect(runIds).toHaveLength(3)
+  })
+  afterAll(() => store?.close())
+
+  it('answers every run x key series in order, each as metrics:history downsamples it; a key a run never logged is empty', async () => {
+    const answer = await compareMetrics(store, request({ run_ids: [...runIds, runIds[0]], metric_keys: [key, 'no_such_metric'], max_points: 100 }))
+    expect(answer.precision).toBe('exact')
+    expect(answer.runs.map((r) => r.info.run_id)).toEqual(runIds)
+    expect(answer.series.map((s) => `${s.run_id}/${s.key}`)).toEqual(runIds.flatMap((id) => [`${id}/${key}`, `${id}/no_such_metric`]))
+    for (const s of answer.series) {
+      if (s.key === 'no_such_metric') {
+        expect(s).toMatchObject({ metrics: [], total_points: 0, sampled: false })
+        continue
+      }
+      expect(s.metrics.length).toBeLessThanOrEqual(100)
+      const alone = await downsampleHistory(store, { run_id: s.run_id, metric_key: key, max_points: 100 })
+      expect(s).toEqual({ run_id: s.run_id, key, ...alone })
+      const full = await getMetricHistory(store, { run_id: s.run_id, metric_key: key })
+      expect(s.total_points).toBe(full.metrics.length)
+    }
+  })
+
+  it('names an unknown run, and refuses a window that ends before it starts', async () => {
+    const missing = 'f'.repeat(32)
+    await expect(compareMetrics(store, request({ run_ids: [runIds[0], missing], metric_keys: [key] }))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(missing),
+    })
+    await expect(compareMetrics(store, request({ run_ids: runIds, metric_keys: [key], from_step: 10, to_step: 2 }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      details: { field: 'from_step' },
+    })
+  })
+
+  it('gives a preview only with the step index: probes at spaced steps, first and last point kept, every point a stored one', async () => {
+    const req = request({ run_ids: runIds, metric_keys: [key], max_points: 100, precision: 'preview' })
+    expect(await hasStepIndex(store)).toBe(false)
+    expect((await compareMetrics(store, req)).precision).toBe('exact')
+    const c = adminClient(db)
+    await c.connect()
+    try {
+      await c.query('CREATE INDEX mlflow_desk_metrics_run_key_step ON metrics (run_uuid, key, step) INCLUDE (timestamp, value, is_nan)')
+    } finally {
+      await c.end()
+    }
+    expect(await hasStepIndex(store)).toBe(true)
+    const preview = await compareMetrics(store, req)
+    expect(preview.precision).toBe('preview')
+    expect(preview.runs.map((r) => r.info.run_id)).toEqual(runIds)
+    for (const s of preview.series) {
+      const full = await getMetricHistory(store, { run_id: s.run_id, metric_key: key })
+      const stored = new Set(full.metrics.map((m) => `${m.step}/${m.timestamp}/${m.value}`))
+      const steps = full.metrics.map((m) => m.step)
+      expect(s.metrics.length).toBeGreaterThan(10)
+      expect(s.metrics.length).toBeLessThanOrEqual(100 / 5 + 1)
+      expect(s.metrics.every((m) => stored.has(`${m.step}/${m.timestamp}/${m.value}`))).toBe(true)
+      expect(s.metrics[0].step).toBe(Math.min(...steps))
+      expect(s.metrics.at(-1)?.step).toBe(Math.max(...steps))
+      expect(s.metrics.map((m) => m.step)).toEqual([...s.metrics.map((m) => m.step)].sort((a, b) => a - b))
+    }
+    const windowed = await compareMetrics(store, request({ ...req, from_step: 100, to_step: 200 }))
+    for (const s of windowed.series) expect(s.metrics.every((m) => m.step >= 100 && m.step <= 200)).toBe(true)
+  })
+
+  it('metrics compare prints a summary, CSV with every point, or JSON; bad options are named', async () => {
+    const url = urlFor(db)
+    const args = ['metrics', 'compare', '--run-ids', runIds.join(','), '--keys', `${key},no_such_metric`, '--max-points', '50', '--url', url]
+    const table = await cli(args)
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout.split('\n').filter((l) => l.includes(key))).toHaveLength(3)
+    const csv = await cli([...args, '--csv'])
+    expect(csv.code, csv.stderr).toBe(0)
+    const lines = csv.stdout.trim().split(/\r?\n/)
+    expect(lines[0]).toBe('run_id,run_name,metric,step,timestamp,value')
+    const json = await cli([...args, '--json'])
+    const answer = JSON.parse(json.stdout.replace(/\bNaN\b/g, 'null'))
+    const points = answer.series.reduce((n: number, s: { metrics: unknown[] }) => n + s.metrics.length, 0)
+    expect(points).toBeGreaterThan(0)
+    expect(lines).toHaveLength(points + 1)
+    expect(lines[1].split(',')[0]).toBe(runIds[0])
+    const cases: Array<[string[], RegExp]> = [
+      [['--run-ids', '', '--keys', 'loss'], /--run-ids: give at least one run id/],
+      [['--run-ids', runIds[0], '--keys', ','], /--keys: give at least one metric key/],
+      [['--run-ids', Array.from({ length: 201 }, (_, i) => i.toString(16).padStart(32, '0')).join(','), '--keys', 'loss'], /--run-ids/],
+      [['--run-ids', runIds[0], '--keys', 'loss', '--max-points', '3'], /--max-points/],
+      [['--run-ids', runIds[0], '--keys', 'loss', '--csv', '--json'], /cannot be used with/],
+    ]
+    for (const [extra, message] of cases) {
+      const r = await cli(['metrics', 'compare', ...extra, '--url', url])
+      expect(r.code, extra.join(' ')).not.toBe(0)
+      expect(r.stderr).toMatch(message)
+    }
+  })
+})
