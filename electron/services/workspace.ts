@@ -1,5 +1,7 @@
 import type { ConnectionSummary, SessionDescription } from '@shared/api/contract'
-import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
+import type { SecretName } from '@shared/api/profileSchemas'
+import type { ArtifactMapping, ProfileSettings, ProfileView } from '@shared/domain/profiles'
+import { artifactAccess, type ArtifactAccess } from './artifacts/artifactAccess'
 import type { ConnectionTarget } from './connections/connectionUrl'
 import { openStore, type StoreHandle, type StoreOptions } from './connections/storeConnection'
 import type { ProfileService } from './profiles/profileService'
@@ -12,6 +14,15 @@ export interface StoreSource {
   options?: StoreOptions
   /** Server-side artifact prefixes -> where this machine sees them (profile's, plus --artifact-map). */
   artifactMappings?: ArtifactMapping[]
+  /** The profile's artifact store settings (null: MLflow's environment variables only). */
+  artifactSettings?: ProfileSettings['artifact_store']
+  /** Its artifact store secrets, opened only when a store is read. */
+  artifactSecrets?: () => Promise<Partial<Record<SecretName, string>>>
+}
+
+/** How a source's artifact stores are read: its settings, secrets and mappings, MLflow's environment variables as defaults. */
+export async function sourceArtifactAccess(source: StoreSource, env: NodeJS.ProcessEnv = process.env): Promise<ArtifactAccess> {
+  return artifactAccess({ settings: source.artifactSettings, secrets: await source.artifactSecrets?.(), env, mappings: source.artifactMappings })
 }
 
 /** Profiles that are not in the profiles file: the demo, MLFLOW_TRACKING_URI, `--url`. */
@@ -146,6 +157,11 @@ export class WindowSession {
       if (this.lease === lease) this.lease = null
       throw e
     }
+  }
+
+  /** How this window's profile reads its artifact stores (secrets opened here, in main). */
+  async artifactAccess(): Promise<ArtifactAccess> {
+    return sourceArtifactAccess(await this.workspace.source(this.profileId))
   }
 
   async describe(): Promise<SessionDescription> {

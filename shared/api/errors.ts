@@ -41,6 +41,12 @@ export const APP_ERROR_CODES = [
   'QUERY_FAILED',
   /** A file could not be written (disk full, no permission, no such folder): the message names the path. */
   'WRITE_FAILED',
+  /** An artifact store refused the credentials (or has none to use): the message names the store and which setting to check. */
+  'ARTIFACT_AUTH_FAILED',
+  /** An artifact store could not be reached or failed (network, TLS, server error): the message names the store, never a secret. */
+  'ARTIFACT_UNAVAILABLE',
+  /** An artifact location whose scheme no repository reads (the message names the URI). */
+  'ARTIFACT_UNSUPPORTED',
   /** The embedded demo store could not start. */
   'DEMO_UNAVAILABLE',
   /** The profiles file cannot be read (the message names the file, line and column). */
@@ -73,6 +79,8 @@ export interface AppErrorDetails {
   line?: number
   /** An SSH host key fingerprint (SHA256:...), for the user to confirm. */
   fingerprint?: string
+  /** An artifact path (relative to the run's artifact root) the error is about. */
+  path?: string
 }
 
 /** The serialisable form of an error, as it travels over every transport. */

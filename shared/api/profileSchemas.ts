@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ARTIFACT_SECRET_NAMES, artifactStoreSchema } from './artifactSchemas'
 
 /**
  * A connection profile's settings: everything but its secrets. One schema for
@@ -55,18 +56,23 @@ export const profileSettingsSchema = z.object({
   ssh: sshSettingsSchema.default({ enabled: false, host: '', port: 22, user: '', auth: 'key', key_path: null, host_fingerprint: null }),
   statement_timeout_s: z.number().min(1).max(86_400).default(30),
   artifact_mappings: z.array(artifactMappingSchema).max(100).default([]),
-  /** Reserved for the artifact store settings (S3, Azure, GCS, ...); kept as given. */
-  artifact_store: z.record(z.string(), z.unknown()).nullable().default(null),
+  /** How to read the artifact stores (S3, Azure, GCS, MLflow's proxy, SFTP); null: MLflow's environment variables only. */
+  artifact_store: artifactStoreSchema.nullable().default(null),
 })
 
+/** Every secret a profile can hold: sealed at rest, opened only in main, never sent to the renderer. */
+export const SECRET_NAMES = ['password', 'ssh_password', 'ssh_passphrase', ...ARTIFACT_SECRET_NAMES] as const
+export type SecretName = (typeof SECRET_NAMES)[number]
+
+const secretValue = z.string().max(100_000).nullable().optional()
+
 /** Secrets travel renderer -> main only. undefined keeps the stored value, null clears it. */
-export const profileSecretsSchema = z
-  .object({
-    password: z.string().max(10_000).nullable().optional(),
-    ssh_password: z.string().max(10_000).nullable().optional(),
-    ssh_passphrase: z.string().max(10_000).nullable().optional(),
-  })
-  .strict()
+export const profileSecretsSchema = z.object(Object.fromEntries(SECRET_NAMES.map((n) => [n, secretValue])) as Record<SecretName, typeof secretValue>).strict()
+
+/** Which secrets are set: all false. */
+export function noSecrets(): Record<SecretName, boolean> {
+  return Object.fromEntries(SECRET_NAMES.map((n) => [n, false])) as Record<SecretName, boolean>
+}
 
 export type ProfileSettingsInput = z.input<typeof profileSettingsSchema>
 export type ProfileSecretsInput = z.infer<typeof profileSecretsSchema>

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { ENVIRONMENTS, SSL_MODES, profileSettingsSchema } from '../api/profileSchemas'
+import type { ENVIRONMENTS, SSL_MODES, SecretName, profileSettingsSchema } from '../api/profileSchemas'
 
 export type Environment = (typeof ENVIRONMENTS)[number]
 export type SslMode = (typeof SSL_MODES)[number]
@@ -9,11 +9,7 @@ export type SslSettings = ProfileSettings['ssl']
 export type ArtifactMapping = ProfileSettings['artifact_mappings'][number]
 
 /** What the renderer may know of a profile's secrets: whether each is set. Never the values. */
-export interface SecretStatus {
-  password: boolean
-  ssh_password: boolean
-  ssh_passphrase: boolean
-}
+export type SecretStatus = Record<SecretName, boolean>
 
 /** A profile as the renderer sees it. */
 export interface ProfileView extends ProfileSettings {

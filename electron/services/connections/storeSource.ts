@@ -1,5 +1,5 @@
 import { AppError } from '@shared/api/errors'
-import { artifactMappingSchema, profileSettingsSchema } from '@shared/api/profileSchemas'
+import { artifactMappingSchema, noSecrets, profileSettingsSchema } from '@shared/api/profileSchemas'
 import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
 import { ensureDemoStore, demoSummary, type DemoStore } from '../demo/demoStore'
 import { ProfileService, settingsFromUrl } from '../profiles/profileService'
@@ -27,7 +27,7 @@ export const DEMO_PROFILE = 'demo'
 export const ENV_PROFILE = 'env'
 export const URL_PROFILE = 'url'
 
-const NO_SECRETS = { password: false, ssh_password: false, ssh_passphrase: false }
+const NO_SECRETS = noSecrets()
 
 /** `PREFIX=PATH` (split at the last `=` that is not part of a URI scheme's `//`). */
 export function parseArtifactMaps(values: string[] | undefined): ArtifactMapping[] {

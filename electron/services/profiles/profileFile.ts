@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import { z } from 'zod'
 import { AppError } from '@shared/api/errors'
-import { profileSettingsSchema } from '@shared/api/profileSchemas'
+import { SECRET_NAMES, profileSettingsSchema, type SecretName } from '@shared/api/profileSchemas'
 import type { ProfileSettings } from '@shared/domain/profiles'
 import { writeFileAtomic } from '../config/atomicFile'
 import type { SealedSecret } from './secretCipher'
@@ -17,7 +17,7 @@ const storedProfileSchema = profileSettingsSchema
     id: z.string().min(1).max(64),
     created_at: z.number(),
     updated_at: z.number(),
-    secrets: z.object({ password: sealed.optional(), ssh_password: sealed.optional(), ssh_passphrase: sealed.optional() }).passthrough().default({}),
+    secrets: z.object(Object.fromEntries(SECRET_NAMES.map((n) => [n, sealed.optional()]))).passthrough().default({}),
   })
   .passthrough()
 
@@ -29,7 +29,7 @@ const fileSchema = z
   })
   .passthrough()
 
-export type SecretName = 'password' | 'ssh_password' | 'ssh_passphrase'
+export type { SecretName }
 
 export interface StoredProfile extends ProfileSettings {
   id: string

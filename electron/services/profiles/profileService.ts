@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '@shared/api/errors'
-import { profileSecretsSchema, profileSettingsSchema, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
+import { SECRET_NAMES, profileSecretsSchema, profileSettingsSchema, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { ProfileSettings, ProfileView, SecretStatus } from '@shared/domain/profiles'
 import { describeTarget, parseConnectionUrl, type ConnectionTarget } from '../connections/connectionUrl'
 import { registerSecret } from '../security/redact'
@@ -9,7 +9,6 @@ import { readPgServices } from './pgServiceFile'
 import type { SecretCipher } from './secretCipher'
 import type { StoreSource } from '../workspace'
 
-const SECRET_NAMES: SecretName[] = ['password', 'ssh_password', 'ssh_passphrase']
 
 /** The export format: settings only. Secrets never leave the machine that sealed them. */
 const EXPORT_FORMAT = 'mlflow-desk-profiles'
@@ -17,7 +16,7 @@ const EXPORT_FORMAT = 'mlflow-desk-profiles'
 function viewOf(p: StoredProfile): ProfileView {
   const { secrets, id, created_at, updated_at, ...rest } = p
   const settings = profileSettingsSchema.parse(rest)
-  const status: SecretStatus = { password: !!secrets.password, ssh_password: !!secrets.ssh_password, ssh_passphrase: !!secrets.ssh_passphrase }
+  const status = Object.fromEntries(SECRET_NAMES.map((n) => [n, !!secrets[n]])) as SecretStatus
   return { ...settings, id, kind: 'saved', secrets: status, created_at, updated_at }
 }
 
@@ -190,6 +189,8 @@ export class ProfileService {
       resolve: async () => (await this.target(p.id)).target,
       options: { statementTimeoutMs: p.statement_timeout_s * 1000 },
       artifactMappings: p.artifact_mappings,
+      artifactSettings: p.artifact_store,
+      artifactSecrets: async () => this.openSecrets(p),
     }
   }
 

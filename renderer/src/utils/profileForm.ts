@@ -1,5 +1,6 @@
 import type { ChannelRequest } from '@shared/api/contract'
-import type { ProfileSecretsInput, ProfileSettingsInput } from '@shared/api/profileSchemas'
+import { artifactStoreSchema } from '@shared/api/artifactSchemas'
+import { SECRET_NAMES, noSecrets, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { Environment, ProfileSettings, ProfileView, SecretStatus, SslMode } from '@shared/domain/profiles'
 
 /**
@@ -20,8 +21,8 @@ export interface FormSettings {
   ssh: { enabled: boolean; host: string; port: number | null; user: string; auth: 'password' | 'key'; key_path: string; host_fingerprint: string }
   statement_timeout_s: number | null
   artifact_mappings: Array<{ prefix: string; path: string }>
-  /** Not edited here; passed back as it came. */
-  artifact_store: Record<string, unknown> | null
+  /** Edited in its own section; passed back as it came otherwise. */
+  artifact_store: ProfileSettings['artifact_store']
 }
 
 export type SecretName = keyof SecretStatus
@@ -47,7 +48,7 @@ export interface ProfileForm {
   inheritedFrom: string | null
 }
 
-const NO_SECRETS: SecretStatus = { password: false, ssh_password: false, ssh_passphrase: false }
+const NO_SECRETS: SecretStatus = noSecrets()
 
 /** Settings as the contract accepts them (defaults filled in the way the schema fills them). */
 export function completeSettings(s: ProfileSettingsInput): ProfileSettings {
@@ -72,7 +73,7 @@ export function completeSettings(s: ProfileSettingsInput): ProfileSettings {
     },
     statement_timeout_s: s.statement_timeout_s ?? 30,
     artifact_mappings: (s.artifact_mappings ?? []).map((m) => ({ prefix: m.prefix, path: m.path })),
-    artifact_store: s.artifact_store ?? null,
+    artifact_store: s.artifact_store ? artifactStoreSchema.parse(s.artifact_store) : null,
   }
 }
 
@@ -116,7 +117,7 @@ export function fromFormSettings(f: FormSettings): ProfileSettings {
 }
 
 function untouched(): Record<SecretName, SecretEdit> {
-  return { password: { value: '', clear: false }, ssh_password: { value: '', clear: false }, ssh_passphrase: { value: '', clear: false } }
+  return Object.fromEntries(SECRET_NAMES.map((n) => [n, { value: '', clear: false }])) as Record<SecretName, SecretEdit>
 }
 
 function form(settings: ProfileSettings, extra: Partial<ProfileForm> = {}): ProfileForm {

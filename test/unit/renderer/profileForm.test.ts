@@ -1,3 +1,4 @@
+import { noSecrets } from '@shared/api/profileSchemas'
 import { describe, expect, it } from 'vitest'
 import type { ProfileView } from '@shared/domain/profiles'
 import { copiedProfileForm, editProfileForm, newProfileForm, pastedUriForm, saveRequest, secretsPayload, secretWillBeSet, testRequest } from '@/utils/profileForm'
@@ -22,7 +23,7 @@ const saved: ProfileView = {
   statement_timeout_s: 60,
   artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }],
   artifact_store: null,
-  secrets: { password: true, ssh_password: false, ssh_passphrase: true },
+  secrets: { ...noSecrets(), password: true, ssh_passphrase: true },
   created_at: 1,
   updated_at: 2,
 }

@@ -1,3 +1,4 @@
+import { noSecrets } from '@shared/api/profileSchemas'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { AppError } from '@shared/api/errors'
@@ -28,7 +29,7 @@ function view(id: string, over: Partial<ProfileView> = {}): ProfileView {
     statement_timeout_s: 30,
     artifact_mappings: [],
     artifact_store: null,
-    secrets: { password: true, ssh_password: false, ssh_passphrase: false },
+    secrets: { ...noSecrets(), password: true },
     created_at: 1,
     updated_at: 1,
     ...over,
