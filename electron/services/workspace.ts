@@ -2,6 +2,7 @@ import type { ConnectionSummary, SessionDescription } from '@shared/api/contract
 import type { SecretName } from '@shared/api/profileSchemas'
 import type { ArtifactMapping, ProfileSettings, ProfileView } from '@shared/domain/profiles'
 import { artifactAccess, type ArtifactAccess } from './artifacts/artifactAccess'
+import { RepositoryCache } from './artifacts/repositoryCache'
 import type { ConnectionTarget } from './connections/connectionUrl'
 import { openStore, type StoreHandle, type StoreOptions } from './connections/storeConnection'
 import type { ProfileService } from './profiles/profileService'
@@ -137,6 +138,8 @@ export class Workspace {
 export class WindowSession {
   private lease: (Lease & { summary: ConnectionSummary }) | null = null
   private leaveListeners = new Set<() => void>()
+  /** The artifact stores this window reads, kept open between clicks; closed when it leaves its profile. */
+  readonly artifactRepositories = new RepositoryCache()
 
   constructor(
     private readonly workspace: Workspace,
@@ -179,6 +182,7 @@ export class WindowSession {
   async switchTo(id: string): Promise<void> {
     await this.workspace.source(id)
     this.leaveListeners.forEach((l) => l())
+    void this.artifactRepositories.closeAll()
     const old = this.lease
     this.lease = null
     this.profileId = id
@@ -187,6 +191,7 @@ export class WindowSession {
 
   async close(): Promise<void> {
     this.leaveListeners.forEach((l) => l())
+    await this.artifactRepositories.closeAll()
     const old = this.lease
     this.lease = null
     if (old) await this.workspace.release(old)

@@ -14,6 +14,8 @@ export const CHANNELS = [
   'runs:related',
   'metrics:history',
   'metrics:compare',
+  'artifacts:list',
+  'artifacts:preview',
   'models:list',
   'models:get',
   'profiles:list',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Channel, EventName } from './channelNames'
 import type { AppErrorPayload } from './errors'
+import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
 import type { LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
@@ -137,6 +138,15 @@ export interface MetricsCompareResponse {
   /** In the order of run_ids (duplicates dropped). */
   runs: Run[]
   series: CompareSeries[]
+}
+
+/** artifacts:list — one folder of a run's artifacts. */
+export interface ArtifactsListResponse {
+  /** The run's artifact_uri as MLflow recorded it. */
+  root_uri: string
+  /** Where it is read from here (a mapped local folder, the bucket, ...), never with credentials. */
+  location: string
+  files: ArtifactFile[]
 }
 
 export interface ModelsListResponse {
@@ -277,6 +287,15 @@ const metricsCompareRequest = z
   })
   .strict()
 
+/** The most of a text file a preview sends (MLflow's UI stops previewing at 50 MiB). */
+export const MAX_PREVIEW_BYTES = 50 * 1024 * 1024
+const artifactRelPath = z.string().max(4096)
+
+const artifactsListRequest = z.object({ run_id: runId, path: artifactRelPath.default('') }).strict()
+const artifactsPreviewRequest = z
+  .object({ run_id: runId, path: artifactRelPath.min(1), max_bytes: z.number().int().min(1).max(MAX_PREVIEW_BYTES).default(1024 * 1024) })
+  .strict()
+
 const modelName = z.string().min(1).max(256)
 
 const modelsListRequest = z
@@ -328,6 +347,10 @@ export const contract = {
   'runs:related': def<typeof runsGetRequest, RunRelatedResponse>(runsGetRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
   'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
+  /** A folder of a run's artifacts ('' = the root), folders first. */
+  'artifacts:list': def<typeof artifactsListRequest, ArtifactsListResponse>(artifactsListRequest),
+  /** A file's preview: an image, or the first max_bytes of its text. */
+  'artifacts:preview': def<typeof artifactsPreviewRequest, ArtifactPreview>(artifactsPreviewRequest),
   'models:list': def<typeof modelsListRequest, ModelsListResponse>(modelsListRequest),
   'models:get': def<z.ZodObject<{ name: typeof modelName }>, ModelGetResponse>(z.object({ name: modelName }).strict()),
   'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),

@@ -1,5 +1,6 @@
 import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/api/contract'
 import type { Workspace, WindowSession } from '../workspace'
+import { artifactHandlers } from './artifactHandlers'
 import { auditHandlers } from './auditHandlers'
 import type { EventHub } from './events'
 import { profileHandlers } from './profileHandlers'
@@ -41,6 +42,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     'app:info': async () => ({ ...ctx.app, transport: ctx.transport }),
     ...trackingHandlers(),
     ...registryHandlers(),
+    ...artifactHandlers(),
     ...profileHandlers(ctx),
     ...auditHandlers(ctx),
   }

@@ -91,3 +91,11 @@ export async function getRun(store: StoreHandle, runId: string): Promise<Run> {
   if (!row) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
   return toRun(row)
 }
+
+/** A run's artifact_uri as MLflow recorded it (NOT_FOUND naming the run when there is none). */
+export async function runArtifactRoot(store: StoreHandle, runId: string): Promise<string> {
+  const [row] = await store.select<{ artifact_uri: string | null }>('SELECT artifact_uri FROM runs WHERE run_uuid = $1', [runId])
+  if (!row) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
+  if (!row.artifact_uri) throw new AppError('NOT_FOUND', `Run '${runId}' has no artifact location recorded.`)
+  return row.artifact_uri
+}
