@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { open, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Readable } from 'node:stream'
+import { addAbortSignal, Readable } from 'node:stream'
 import { AppError } from '@shared/api/errors'
 import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
 
@@ -48,7 +47,12 @@ export function openLocalRepository(location: string): ArtifactRepository {
       })
       if (s.isDirectory()) throw new AppError('BAD_REQUEST', `Artifact "${path}" in ${root} is a folder, not a file.`, { path })
       if (opts.end !== undefined && opts.end <= (opts.start ?? 0)) return Readable.from([])
-      return createReadStream(abs(path), { start: opts.start, end: opts.end === undefined ? undefined : opts.end - 1, signal: opts.signal })
+      // Open before returning, so an unreadable file fails here as an AppError, not later inside the stream.
+      const handle = await open(abs(path), 'r').catch((e: NodeJS.ErrnoException) => {
+        throw failed(path, e)
+      })
+      const stream = handle.createReadStream({ start: opts.start, end: opts.end === undefined ? undefined : opts.end - 1 })
+      return opts.signal ? addAbortSignal(opts.signal, stream) : stream
     },
     async close() {},
   }

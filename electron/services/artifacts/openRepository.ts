@@ -31,7 +31,8 @@ export async function openArtifactRepository(uri: string, access: ArtifactAccess
   const mapped = mappedPath(uri, access.mappings)
   if (mapped !== null) return openLocalRepository(mapped)
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase()
-  if (!scheme || uri.startsWith('/')) return openLocalRepository(uri)
+  // A Windows drive path (C:\mlruns, C:/mlruns) is a local folder, not a one-letter scheme.
+  if (!scheme || uri.startsWith('/') || /^[a-z]:[\\/]/i.test(uri)) return openLocalRepository(uri)
   const open = OPENERS[scheme]
   if (!open) {
     throw new AppError('ARTIFACT_UNSUPPORTED', `Artifact location "${uri}" uses the scheme "${scheme}:", which MLflow Desk cannot read (it reads ${ARTIFACT_SCHEMES.map((s) => `${s}:`).join(', ')}). A prefix mapping in the profile can point it at a local folder.`)

@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Readable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AppError } from '@shared/api/errors'
+import { artifactAccess } from '../../electron/services/artifacts/artifactAccess'
+import type { ArtifactFile, ArtifactRepository } from '../../electron/services/artifacts/artifactRepository'
+import { openLocalRepository } from '../../electron/services/artifacts/localRepository'
+import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
+
+const FIXTURES = '/work/shared/fixtures'
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'mlflow-small-seed1.manifest.json'), 'utf8')) as {
+  artifact_root_uri: string
+  artifacts_copied_to: string
+  runs: { run_id: string; kind: string }[]
+}
+const ARTIFACTS = join(FIXTURES, manifest.artifacts_copied_to)
+/** A run whose artifacts hold nested folders, an empty file and a binary (found, not hard-coded). */
+const run = manifest.runs.find((r) => existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'empty.txt')) && existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'data', 'blob.bin')))!
+const RUN_DIR = join(ARTIFACTS, run.kind, run.run_id, 'artifacts')
+const RUN_URI = `${manifest.artifact_root_uri}/${run.kind}/${run.run_id}/artifacts`
+
+async function bytes(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const c of stream) chunks.push(c as Buffer)
+  return Buffer.concat(chunks)
+}
+/** What a folder holds, read independently with fs, in the repository's order. */
+function expected(rel: string): ArtifactFile[] {
+  const abs = rel ? join(RUN_DIR, rel) : RUN_DIR
+  const files = readdirSync(abs).map((name) => {
+    const s = statSync(join(abs, name))
+    return { path: rel ? `${rel}/${name}` : name, is_dir: s.isDirectory(), file_size: s.isDirectory() ? null : s.size }
+  })
+  return [...files.filter((f) => f.is_dir), ...files.filter((f) => !f.is_dir)].sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || (a.path < b.path ? -1 : 1))
+}
+
+let repo: ArtifactRepository
+
+beforeAll(async () => {
+  expect(run, 'the fixture has a run with data/blob.bin and empty.txt').toBeDefined()
+  // The analyst's situation: the store recorded the server's path, a prefix mapping points it here.
+  const access = artifactAccess({ env: {}, mappings: [{ prefix: manifest.artifact_root_uri, path: ARTIFACTS }] })
+  repo = await openArtifactRepository(RUN_URI, access)
+})
+
+describe('local artifact repository over the MLflow-written fixture', () => {
+  it('opens the mapped folder and lists the root and every subfolder as fs sees them', async () => {
+    expect(repo.describe).toBe(RUN_DIR)
+    const root = await repo.list('')
+    expect(root).toEqual(expected(''))
+    expect(root.find((f) => f.path === 'empty.txt')).toEqual({ path: 'empty.txt', is_dir: false, file_size: 0 })
+    const walk = async (rel: string): Promise<number> => {
+      let n = 0
+      for (const f of await repo.list(rel)) {
+        n++
+        if (f.is_dir) {
+          expect(await repo.list(f.path)).toEqual(expected(f.path))
+          n += await walk(f.path)
+        }
+      }
+      return n
+    }
+    expect(await walk('')).toBeGreaterThan(5)
+    expect(await repo.list('no/such/folder')).toEqual([])
+  })
+
+  it('stats files and folders; null for missing paths', async () => {
+    const blob = statSync(join(RUN_DIR, 'data', 'blob.bin'))
+    expect(await repo.stat('data/blob.bin')).toEqual({ path: 'data/blob.bin', is_dir: false, file_size: blob.size })
+    expect(await repo.stat('data')).toEqual({ path: 'data', is_dir: true, file_size: null })
+    expect(await repo.stat('')).toEqual({ path: '', is_dir: true, file_size: null })
+    expect(await repo.stat('data/none.bin')).toBeNull()
+    expect(await repo.stat('empty.txt/below')).toBeNull()
+  })
+
+  it('reads whole files and ranges byte for byte', async () => {
+    const blob = readFileSync(join(RUN_DIR, 'data', 'blob.bin'))
+    expect(blob.length).toBeGreaterThan(20)
+    expect((await bytes(await repo.read('data/blob.bin'))).equals(blob)).toBe(true)
+    expect((await bytes(await repo.read('data/blob.bin', { start: 3, end: 17 }))).equals(blob.subarray(3, 17))).toBe(true)
+    expect((await bytes(await repo.read('data/blob.bin', { start: blob.length - 4 }))).equals(blob.subarray(-4))).toBe(true)
+    expect((await bytes(await repo.read('data/blob.bin', { end: 5 }))).equals(blob.subarray(0, 5))).toBe(true)
+    expect((await bytes(await repo.read('data/blob.bin', { start: 9, end: 9 }))).length).toBe(0)
+    expect((await bytes(await repo.read('data/blob.bin', { start: blob.length + 1 }))).length).toBe(0)
+    expect((await bytes(await repo.read('empty.txt'))).length).toBe(0)
+  })
+
+  it('a missing file is NOT_FOUND naming it; a folder is not a file', async () => {
+    const e = await repo.read('data/none.bin').catch((err: unknown) => err)
+    expect(e).toBeInstanceOf(AppError)
+    expect((e as AppError).code).toBe('NOT_FOUND')
+    expect((e as AppError).message).toContain('"data/none.bin"')
+    expect((e as AppError).details?.path).toBe('data/none.bin')
+    const dir = await repo.read('data').catch((err: unknown) => err)
+    expect((dir as AppError).code).toBe('BAD_REQUEST')
+  })
+})
+
+describe('local artifact repository: permission denied', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'desk-local-perm-'))
+    await chmod(dir, 0o755)
+    await writeFile(join(dir, 'locked.txt'), 'secret bytes')
+    await chmod(join(dir, 'locked.txt'), 0o000)
+  })
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('an unreadable file is ARTIFACT_UNAVAILABLE saying "permission denied", before any byte is streamed', async () => {
+    if (process.getuid?.() !== 0) {
+      const e = await openLocalRepository(dir).read('locked.txt').catch((err: unknown) => err)
+      expect((e as AppError).code).toBe('ARTIFACT_UNAVAILABLE')
+      expect((e as AppError).message).toContain('permission denied')
+      return
+    }
+    // Root reads any file, so the check runs in a child process as the unprivileged "nobody" (uid 65534).
+    const probe = join(dir, 'probe.ts')
+    const module = resolve('electron/services/artifacts/localRepository.ts')
+    await writeFile(
+      probe,
+      `import { openLocalRepository } from ${JSON.stringify(module)}
+openLocalRepository(${JSON.stringify(dir)}).read('locked.txt')
+  .then(async (s) => { for await (const _ of s); return { code: 'READ' } })
+  .then((r) => console.log(JSON.stringify(r)), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))
+`,
+    )
+    await chmod(probe, 0o644)
+    const tsx = createRequire(import.meta.url).resolve('tsx/cli')
+    const out = spawnSync(process.execPath, [tsx, '--tsconfig', resolve('tsconfig.node.json'), probe], { uid: 65534, gid: 65534, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir } })
+    expect(out.stderr).toBe('')
+    const result = JSON.parse(out.stdout.trim().split('\n').pop()!) as { code: string; message: string }
+    expect(result.code).toBe('ARTIFACT_UNAVAILABLE')
+    expect(result.message).toBe(`Cannot read artifact "locked.txt" in ${dir}: permission denied.`)
+  })
+})
