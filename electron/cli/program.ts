@@ -2,7 +2,10 @@ import { Command, CommanderError } from 'commander'
 import { isAppError, type AppErrorCode } from '@shared/api/errors'
 import { APP_INFO } from '../services/appInfo'
 import { redact } from '../services/security/redact'
+import { artifactsCommand } from './commands/artifacts'
 import { demoCommand } from './commands/demo'
+import { exportCommand } from './commands/export'
+import { CommandExit } from './exitCode'
 import { experimentsCommand } from './commands/experiments'
 import { indexesCommand } from './commands/indexes'
 import { generateCommand, migrateCommand } from './commands/migrate'
@@ -15,7 +18,7 @@ import { serveCommand } from './commands/serve'
 import { startCommand } from './commands/start'
 import type { CliIO } from './io'
 
-/** Exit codes: 0 ok, 1 the work failed, 2 the command line was wrong (a refused SQL statement too), 130 cancelled with Ctrl-C. */
+/** Exit codes: 0 ok, 1 the work failed, 2 the command line was wrong (a refused SQL statement too), 3 export done with missing files, 130 cancelled with Ctrl-C. */
 const USAGE_CODES: AppErrorCode[] = ['BAD_REQUEST', 'INVALID_CONNECTION', 'INVALID_PAGE_TOKEN', 'INVALID_FILTER', 'NO_STORE', 'CONFLICT', 'QUERY_REFUSED']
 
 export function createProgram(io: CliIO): Command {
@@ -30,7 +33,7 @@ export function createProgram(io: CliIO): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, queryCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand, indexesCommand]) {
+  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, queryCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand, indexesCommand, artifactsCommand, exportCommand]) {
     const cmd = make(io)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -46,6 +49,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' })
     return 0
   } catch (e) {
+    if (e instanceof CommandExit) return e.exitCode
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage mistakes were already printed by commander.
       return e.exitCode === 0 ? 0 : 2

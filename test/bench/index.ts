@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -26,6 +26,8 @@ import { createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../..
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
 import { runQueryBench } from './queryBench'
+import { compareCases, compareWorkload } from './compareBench'
+import { runExportBench } from './exportBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -47,6 +49,10 @@ const { values: args } = parseArgs({
     indexes: { type: 'string', default: 'both' },
     /** Only the raw audit query figures (first rows, CSV export vs psql \copy): queryBench.ts. */
     query: { type: 'boolean', default: false },
+    /** Only the compare view's figures (many long histories at once, one 1M-point history): compareBench.ts. */
+    compare: { type: 'boolean', default: false },
+    /** Only the export figures (1 GiB in 1,000 files from local disk vs cp -r): exportBench.ts; needs no store. */
+    export: { type: 'boolean', default: false },
   },
 })
 
@@ -180,6 +186,7 @@ async function demoSeed(target: ConnectionTarget, repeat: number): Promise<Figur
 
 async function main(): Promise<void> {
   const opts = { repeat: Number(args.repeat), warmup: Number(args.warmup) }
+  if (args.export) return runExportBench(opts, log)
   let bench: BenchStore | null = null
   let target: ConnectionTarget
   if (args.url) {
@@ -196,13 +203,15 @@ async function main(): Promise<void> {
     const [{ size }] = await store.select<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size')
     log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
     if (args.query) return await runQueryBench(store, target, opts)
+    const workload = args.compare ? await compareWorkload(store, log) : null
+    const cases = (s: StoreHandle) => (workload ? compareCases(s, workload, opts) : runCases(s, opts))
     const withIndexes = bench !== null && args.indexes !== 'without'
-    const figures = args.indexes === 'with' && bench ? [] : await runCases(store, opts)
+    const figures = args.indexes === 'with' && bench ? [] : await cases(store)
     if (withIndexes) {
       const admin = await openWritableClient(target)
       try {
         await createSearchIndexes(admin, log)
-        figures.push(...(await runCases(store, opts)).map((f) => ({ ...f, name: `${f.name} [desk indexes]` })))
+        figures.push(...(await cases(store)).map((f) => ({ ...f, name: `${f.name} [desk indexes]` })))
       } finally {
         await dropSearchIndexes(admin)
         await admin.end()
@@ -211,9 +220,9 @@ async function main(): Promise<void> {
       const present = (await searchIndexStatus(store)).filter((i) => i.state === 'present').map((i) => i.name)
       log(`optional mlflow_desk_* indexes present: ${present.length ? present.join(', ') : 'none'}`)
     }
-    const start = await appStart(target, 5)
+    const start = workload ? null : await appStart(target, 5)
     if (start) figures.push(start)
-    if (bench) figures.push(await demoSeed(target, 3))
+    if (bench && !workload) figures.push(await demoSeed(target, 3))
     for (const f of figures) console.log(formatFigure(f))
     if (args.size === 'medium' && !args.url) {
       console.log('\nratio to MLflow 3.5 SqlAlchemyStore on its 20k-run store (MLflow median / ours):')

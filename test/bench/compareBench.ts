@@ -1,0 +1,64 @@
+/**
+ * `npm run bench -- --compare`: the compare view's reads on the longest histories of the store.
+ * The first view of many runs (preview, then exact), one long history downsampled, and a zoomed
+ * window of it refetched. Repeats are capped: an exact comparison of 15M points takes seconds.
+ */
+import type { StoreHandle } from '../../electron/services/connections/storeConnection'
+import { compareMetrics } from '../../electron/services/tracking/metricCompare'
+import { hasStepIndex } from '../../electron/services/tracking/metricPreview'
+import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
+import { contract, type MetricsCompareRequest } from '../../shared/api/contract'
+import { measure, type Figure } from './measure'
+
+export const COMPARE_RUNS = 50
+export const COMPARE_KEYS = 3
+
+interface Workload {
+  runIds: string[]
+  keys: string[]
+  /** Fewest points among the compared series. */
+  minPoints: number
+  longest: { run_uuid: string; key: string; n: number; lo: number; hi: number }
+}
+
+/** The keys most runs logged longest, and the runs with the longest histories of all of them (read once, not timed). */
+export async function compareWorkload(store: StoreHandle, log: (m: string) => void): Promise<Workload> {
+  log('finding the longest histories (one pass over metrics)...')
+  const rows = await store.select<{ run_uuid: string; key: string; n: number }>(
+    'SELECT run_uuid, key, count(*)::int AS n FROM metrics GROUP BY run_uuid, key ORDER BY n DESC LIMIT 5000',
+  )
+  const byKey = new Map<string, number>()
+  for (const r of rows.slice(1)) byKey.set(r.key, (byKey.get(r.key) ?? 0) + r.n)
+  const keys = [...byKey.entries()].sort((a, b) => b[1] - a[1]).slice(0, COMPARE_KEYS).map(([k]) => k)
+  const perRun = new Map<string, number[]>()
+  for (const r of rows) if (keys.includes(r.key)) perRun.set(r.run_uuid, [...(perRun.get(r.run_uuid) ?? []), r.n])
+  const runs = [...perRun.entries()].filter(([, ns]) => ns.length === keys.length).sort((a, b) => Math.min(...b[1]) - Math.min(...a[1]))
+  const chosen = runs.slice(0, COMPARE_RUNS)
+  const [{ lo, hi }] = await store.select<{ lo: number; hi: number }>('SELECT min(step) AS lo, max(step) AS hi FROM metrics WHERE run_uuid = $1 AND key = $2', [
+    rows[0].run_uuid,
+    rows[0].key,
+  ])
+  return {
+    runIds: chosen.map(([id]) => id),
+    keys,
+    minPoints: Math.min(...chosen.flatMap(([, ns]) => ns)),
+    longest: { ...rows[0], lo: Number(lo), hi: Number(hi) },
+  }
+}
+
+export async function compareCases(store: StoreHandle, w: Workload, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
+  const heavy = { repeat: Math.min(opts.repeat, 5), warmup: 1 }
+  const shape = `${w.runIds.length} runs x ${w.keys.length} metrics, >= ${w.minPoints.toLocaleString('en-US')} points each`
+  const req = (precision: 'preview' | 'exact'): MetricsCompareRequest =>
+    contract['metrics:compare'].request.parse({ run_ids: w.runIds, metric_keys: w.keys, max_points: 1000, precision }) as MetricsCompareRequest
+  const figures: Figure[] = []
+  if (await hasStepIndex(store)) figures.push(await measure(`compare first view, preview (${shape})`, () => compareMetrics(store, req('preview')), opts))
+  figures.push(await measure(`compare exact, 1,000 points/series (${shape})`, () => compareMetrics(store, req('exact')), heavy))
+  const n = w.longest.n.toLocaleString('en-US')
+  const one = { run_id: w.longest.run_uuid, metric_key: w.longest.key, max_points: 1000 }
+  figures.push(await measure(`${n}-point history downsampled to 1,000 points`, () => downsampleHistory(store, one), heavy))
+  const span = w.longest.hi - w.longest.lo
+  const zoom = { ...one, from_step: w.longest.lo + Math.floor(span * 0.4), to_step: w.longest.lo + Math.floor(span * 0.41) }
+  figures.push(await measure(`${n}-point history, 1% window zoomed (exact)`, () => downsampleHistory(store, zoom), opts))
+  return figures
+}
