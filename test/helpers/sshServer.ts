@@ -14,6 +14,8 @@ export const SSH_USER = 'mlflowdesk-ssh'
 /** A real OpenSSH server on a loopback port, with throwaway keys and its own config. */
 export interface SshServer {
   host: '127.0.0.1'
+  /** The local account it lets in (SSH_USER unless the caller chose another). */
+  user: string
   port: number
   /** `SHA256:...` of the current host key, as `ssh-keygen -lf` prints it. */
   fingerprint: string
@@ -47,14 +49,14 @@ function keygen(file: string, passphrase = ''): void {
 }
 
 /** The test user, with a fresh random password for this run (as root; the tests run as root). */
-function ensureUser(password: string): void {
+function ensureUser(user: string, password: string): void {
   try {
-    run('id', ['-u', SSH_USER])
+    run('id', ['-u', user])
   } catch {
-    run('useradd', ['-m', '-s', '/bin/sh', SSH_USER])
+    run('useradd', ['-m', '-s', '/bin/sh', user])
   }
   // A new hash also lifts the lock stop() put on the account.
-  run('chpasswd', [], `${SSH_USER}:${password}\n`)
+  run('chpasswd', [], `${user}:${password}\n`)
 }
 
 /** Resolves once something accepts TCP connections on the port. */
@@ -123,7 +125,7 @@ async function killDescendants(pid: number | undefined): Promise<void> {
  * Start sshd in the foreground (-D), logging to stderr (-e), in its own process
  * group so that stop() also ends the per-connection children it forks.
  */
-export async function startSshServer(): Promise<SshServer> {
+export async function startSshServer(user = SSH_USER): Promise<SshServer> {
   if (process.getuid?.() !== 0) throw new Error('the SSH tunnel tests start sshd and create a user: they must run as root')
   const dir = await mkdtemp(join(tmpdir(), 'mlflow-desk-sshd-'))
   // sshd reads AuthorizedKeysFile with the user's identity: the user must reach it.
@@ -131,7 +133,8 @@ export async function startSshServer(): Promise<SshServer> {
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 }) // privilege separation directory
   const password = randomBytes(18).toString('base64url')
   const keyPassphrase = randomBytes(12).toString('base64url')
-  ensureUser(password)
+  // Test files run in parallel: each server gets its own account, so one's password or lock never hits another's.
+  ensureUser(user, password)
   const keyPath = join(dir, 'user_key')
   const protectedKeyPath = join(dir, 'user_key_protected')
   keygen(keyPath)
@@ -163,8 +166,10 @@ export async function startSshServer(): Promise<SshServer> {
       // Without PAM sshd checks the password against /etc/shadow itself: enough here.
       'UsePAM no',
       'AllowTcpForwarding yes',
+      // The SFTP artifact repository tests read files through it; no sftp-server binary needed.
+      'Subsystem sftp internal-sftp',
       'PermitRootLogin no',
-      `AllowUsers ${SSH_USER}`,
+      `AllowUsers ${user}`,
       'LogLevel VERBOSE',
     ]
     await writeFile(config, lines.join('\n') + '\n')
@@ -218,6 +223,7 @@ export async function startSshServer(): Promise<SshServer> {
   }
   const server: SshServer = {
     host: '127.0.0.1',
+    user,
     port,
     fingerprint: keyFingerprint(`${hostKey}.pub`),
     password,
@@ -236,7 +242,7 @@ export async function startSshServer(): Promise<SshServer> {
       await stopProcess()
       // Lock the account again: no password login to it outside a test run (a system sshd may be running).
       try {
-        run('usermod', ['-L', SSH_USER])
+        run('usermod', ['-L', user])
       } catch {
         /* best effort */
       }

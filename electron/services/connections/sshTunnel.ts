@@ -17,6 +17,8 @@ export interface SshTarget {
   fingerprint: string | null
   /** Accept and report an unknown key (the user confirmed it, or `--trust-host-key`). */
   trustUnknownKey?: boolean
+  /** An ssh-agent socket (SSH_AUTH_SOCK) to authenticate with. */
+  agent?: string
 }
 
 export interface SshTunnel {
@@ -68,13 +70,24 @@ function forwardError(e: Error & { reason?: number }, where: string, destHost: s
   )
 }
 
+/** An open SSH connection whose host key passed the check of connectSsh(). */
+export interface SshConnection {
+  client: SshClient
+  /** user@host:port, for messages. */
+  where: string
+  /** The host key the server presented (what to pin). */
+  fingerprint: string
+  /** The last error ssh2 reported on this connection, if any. */
+  lastError(): Error | null
+}
+
 /**
- * A local TCP port forwarded through SSH to (destHost, destPort), as seen from
- * the SSH host. The host key is checked before any credential is sent: a key
- * that differs from the pinned one is refused (SSH_HOST_KEY_CHANGED); an unpinned
- * one is refused with its fingerprint (SSH_HOST_KEY_UNKNOWN) unless trusted.
+ * Connect and authenticate. The host key is checked before any credential is
+ * sent: a key that differs from the pinned one is refused (SSH_HOST_KEY_CHANGED);
+ * an unpinned one is refused with its fingerprint (SSH_HOST_KEY_UNKNOWN) unless trusted.
+ * Shared by the database tunnel and the SFTP artifact repository.
  */
-export async function openTunnel(ssh: SshTarget, destHost: string, destPort: number): Promise<SshTunnel> {
+export async function connectSsh(ssh: SshTarget): Promise<SshConnection> {
   const where = `${ssh.user}@${ssh.host}:${ssh.port}`
   registerSecret(ssh.password)
   registerSecret(ssh.passphrase)
@@ -83,7 +96,7 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
         throw new AppError('INVALID_CONNECTION', `SSH private key: cannot read "${ssh.keyPath}": ${e.code === 'ENOENT' ? 'no such file' : e.message}.`)
       })
     : undefined
-  // ssh2 (with its native crypto bindings) takes ~85 ms to load: only tunnels pay for it, not every start.
+  // ssh2 (with its native crypto bindings) takes ~85 ms to load: only SSH users pay for it, not every start.
   const ssh2 = await import('ssh2')
   const Client = (ssh2.Client ?? (ssh2 as unknown as { default: typeof ssh2 }).default.Client) as typeof SshClient
   const client = new Client()
@@ -108,6 +121,7 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
         password: ssh.password,
         privateKey,
         passphrase: ssh.passphrase,
+        agent: ssh.agent,
         readyTimeout: 15_000,
         keepaliveInterval: 15_000,
         tryKeyboard: false,
@@ -134,6 +148,15 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
       reject(sshError(e, where))
     }
   })
+  return { client, where, fingerprint: seen!, lastError: () => lastError }
+}
+
+/**
+ * A local TCP port forwarded through SSH to (destHost, destPort), as seen from
+ * the SSH host, over a connection from connectSsh() (host key checked first).
+ */
+export async function openTunnel(ssh: SshTarget, destHost: string, destPort: number): Promise<SshTunnel> {
+  const { client, where, fingerprint, lastError } = await connectSsh(ssh)
 
   const sockets = new Set<Socket>()
   let lastForwardFailure: AppError | null = null
@@ -141,7 +164,7 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
   let lostError: AppError | null = null
   client.on('close', () => {
     if (closing) return
-    const why = lastError ? `: ${lastError.message}` : ''
+    const why = lastError() ? `: ${lastError()!.message}` : ''
     lostError = new AppError('SSH_FAILED', `The SSH connection to ${where} was closed${why}. Reconnect to the store to open a new tunnel.`)
     // Forwarded connections cannot outlive it: end them so the driver fails now, not at a timeout.
     for (const s of sockets) s.destroy()
@@ -179,7 +202,7 @@ export async function openTunnel(ssh: SshTarget, destHost: string, destPort: num
   })
   return {
     localPort: (server.address() as AddressInfo).port,
-    fingerprint: seen!,
+    fingerprint,
     forwardFailure: () => lastForwardFailure,
     lost: () => lostError,
     close: () =>
