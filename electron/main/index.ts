@@ -57,6 +57,18 @@ app.whenReady().then(async () => {
       const r = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options)
       return r.canceled || !r.filePath ? null : r.filePath
     },
+    // Downloads and offline exports: a file is saved where the user says; a folder goes inside the folder they pick.
+    chooseDestination: async (name, kind) => {
+      const owner = BrowserWindow.fromWebContents(sender)
+      if (kind === 'file') {
+        const options = { title: 'Save the artifact', defaultPath: join(app.getPath('downloads'), name) }
+        const r = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options)
+        return r.canceled || !r.filePath ? null : r.filePath
+      }
+      const options = { title: `Choose where to put "${name}"`, defaultPath: app.getPath('downloads'), properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> }
+      const r = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
+      return r.canceled || !r.filePaths[0] ? null : join(r.filePaths[0], name)
+    },
   }))
   openWindow()
   app.on('activate', () => {

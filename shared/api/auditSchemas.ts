@@ -18,7 +18,7 @@ export const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const sql = z.string().min(1, 'give the SQL text').max(MAX_SQL_LENGTH, `SQL text longer than ${MAX_SQL_LENGTH} characters`)
 
 /** Client-chosen ids: a console tab, an export. */
-const jobId = z.string().regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+export const jobId = z.string().regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
 
 /**
  * Values of the :named parameters, by name without the colon. Sent to

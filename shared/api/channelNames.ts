@@ -16,6 +16,9 @@ export const CHANNELS = [
   'metrics:compare',
   'artifacts:list',
   'artifacts:preview',
+  'artifacts:download',
+  'export:run',
+  'export:cancel',
   'models:list',
   'models:get',
   'profiles:list',
@@ -53,7 +56,7 @@ export function isChannel(name: string): name is Channel {
 }
 
 /** main -> renderer pushes. */
-export const EVENTS = ['profiles:changed', 'query:export-progress'] as const
+export const EVENTS = ['profiles:changed', 'query:export-progress', 'export:progress'] as const
 
 export type EventName = (typeof EVENTS)[number]
 

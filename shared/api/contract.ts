@@ -2,11 +2,13 @@ import { z } from 'zod'
 import type { Channel, EventName } from './channelNames'
 import type { AppErrorPayload } from './errors'
 import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
+import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
 import type { LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import {
+  jobId,
   queryCancelRequest,
   queryCheckRequest,
   queryExplainRequest,
@@ -296,6 +298,37 @@ const artifactsPreviewRequest = z
   .object({ run_id: runId, path: artifactRelPath.min(1), max_bytes: z.number().int().min(1).max(MAX_PREVIEW_BYTES).default(1024 * 1024) })
   .strict()
 
+/** A long job's id, chosen by the renderer: names its progress events and what export:cancel stops. */
+const exportJobId = jobId
+
+const artifactsDownloadRequest = z
+  .object({
+    job_id: exportJobId,
+    run_id: runId,
+    /** A file, or a folder ('' = all of the run's artifacts), copied with its tree. */
+    path: artifactRelPath.default(''),
+  })
+  .strict()
+
+const exportSelection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('runs'), run_ids: z.array(runId).min(1, 'give at least one run id').max(10_000) }).strict(),
+  z.object({ kind: z.literal('experiment'), experiment_id: experimentId }).strict(),
+  /** NAME (every version) or NAME/VERSION. */
+  z.object({ kind: z.literal('model'), model: z.string().min(1).max(300) }).strict(),
+])
+
+const exportRunRequest = z
+  .object({
+    job_id: exportJobId,
+    selection: exportSelection,
+    /** The export folder's name: the desktop app asks where it goes (a folder dialog); over HTTP it goes into <app data>/exports. */
+    name: z.string().min(1).max(200),
+    zip: z.boolean().default(false),
+    /** Complete an earlier, interrupted export of that folder: verified files are kept. */
+    resume: z.boolean().default(false),
+  })
+  .strict()
+
 const modelName = z.string().min(1).max(256)
 
 const modelsListRequest = z
@@ -351,6 +384,21 @@ export const contract = {
   'artifacts:list': def<typeof artifactsListRequest, ArtifactsListResponse>(artifactsListRequest),
   /** A file's preview: an image, or the first max_bytes of its text. */
   'artifacts:preview': def<typeof artifactsPreviewRequest, ArtifactPreview>(artifactsPreviewRequest),
+  /**
+   * Copy a run's artifact file or folder to this machine: the desktop app asks where (a save or
+   * folder dialog); over HTTP it goes into <app data>/exports. Files verified (size, sha256) and
+   * renamed only when whole. Progress: export:progress events for job_id; cancel: export:cancel.
+   * saved_to null: the user dismissed the dialog.
+   */
+  'artifacts:download': def<typeof artifactsDownloadRequest, { saved_to: string | null; files: number; bytes: number }>(artifactsDownloadRequest),
+  /**
+   * Export runs, an experiment or a registered model with every artifact, in mlflow-export-import's
+   * layout plus a manifest of sha256s (see the CLI's export). Answers when done with the report;
+   * progress: export:progress events; cancel: export:cancel. report null: the dialog was dismissed.
+   */
+  'export:run': def<typeof exportRunRequest, { report: ExportReport | null }>(exportRunRequest),
+  /** Stop an artifacts:download or export:run of this window; false when it is not running. */
+  'export:cancel': def<z.ZodObject<{ job_id: typeof exportJobId }>, { cancelled: boolean }>(z.object({ job_id: exportJobId }).strict()),
   'models:list': def<typeof modelsListRequest, ModelsListResponse>(modelsListRequest),
   'models:get': def<z.ZodObject<{ name: typeof modelName }>, ModelGetResponse>(z.object({ name: modelName }).strict()),
   'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),
@@ -424,6 +472,8 @@ export interface EventPayloads {
   'profiles:changed': { reason: 'saved' | 'removed' | 'imported' }
   /** An export's progress, about four times a second and once at the end (done: true, also after a failure). */
   'query:export-progress': { export_id: string; rows: number; bytes: number; elapsed_ms: number; done: boolean }
+  /** An export or artifact download's progress, a few times a second and at each phase change. */
+  'export:progress': { job_id: string; progress: ExportProgress }
 }
 export type EventPayload<E extends EventName> = EventPayloads[E]
 

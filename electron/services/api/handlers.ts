@@ -1,6 +1,7 @@
 import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/api/contract'
 import type { Workspace, WindowSession } from '../workspace'
 import { artifactHandlers } from './artifactHandlers'
+import { exportHandlers } from './exportHandlers'
 import { auditHandlers } from './auditHandlers'
 import type { EventHub } from './events'
 import { profileHandlers } from './profileHandlers'
@@ -17,6 +18,11 @@ export interface CallContext {
    * dismissed). Transports without one (HTTP) leave it out: exports then go to <app data>/exports only.
    */
   chooseExportPath?(fileName: string, format: 'csv' | 'jsonl'): Promise<string | null>
+  /**
+   * Ask where a download or an offline export goes (Electron: a save dialog for a file, a folder
+   * dialog for a folder, suggesting `name`; null when dismissed). HTTP leaves it out: <app data>/exports.
+   */
+  chooseDestination?(name: string, kind: 'file' | 'folder'): Promise<string | null>
 }
 
 export interface AppContext {
@@ -43,6 +49,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...trackingHandlers(),
     ...registryHandlers(),
     ...artifactHandlers(),
+    ...exportHandlers(ctx),
     ...profileHandlers(ctx),
     ...auditHandlers(ctx),
   }

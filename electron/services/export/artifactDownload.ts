@@ -8,6 +8,9 @@ import { hashFile, type ExportJournal, type ManifestFile } from './exportJournal
 import type { ProgressTracker } from './exportProgress'
 import { saveStream } from './saveStream'
 import { writing } from './writeErrors'
+import type { MissingArtifact } from '@shared/domain/exports'
+
+export type { MissingArtifact }
 
 /** One artifact tree to copy: a run's repository into a folder of the export. */
 export interface DownloadTarget {
@@ -18,14 +21,6 @@ export interface DownloadTarget {
   relDir: string
 }
 
-/** An artifact the store did not give: a listed file gone when read, or a root that does not exist. */
-export interface MissingArtifact {
-  run_id: string
-  /** Relative to the run's artifact root ('' for the root itself). */
-  path: string
-  reason: 'not_found' | 'root_not_found'
-  message: string
-}
 
 export interface RunTally {
   root_found: boolean

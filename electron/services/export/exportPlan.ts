@@ -9,7 +9,9 @@ import { experimentDocument, modelDocument, runDocument, versionDocument } from 
 /** What to export: runs by id, an experiment's active runs, or a registered model ("NAME" or "NAME/VERSION") with its versions' source runs. */
 export type ExportSelection = { kind: 'runs'; runIds: string[] } | { kind: 'experiment'; experimentId: string } | { kind: 'model'; model: string }
 
-export type ExportLayout = 'run' | 'experiment' | 'model'
+import type { ExportLayout } from '@shared/domain/exports'
+
+export type { ExportLayout }
 
 /** One run to export and its folder inside the export ('' for a single-run export). */
 export interface PlannedRun {

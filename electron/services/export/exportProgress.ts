@@ -1,19 +1,9 @@
-/** Where an export is: files and bytes (done / known so far), download rate and time left. */
-export interface ExportProgress {
-  phase: 'metadata' | 'artifacts' | 'zip' | 'done'
-  files_done: number
-  /** Grows while folders are still being listed (listing_done false). */
-  files_total: number
-  bytes_done: number
-  bytes_total: number
-  listing_done: boolean
-  /** Bytes per second downloaded over the last few seconds (verified files skipped on resume do not count). */
-  rate: number
-  /** Seconds left at that rate; null while listing or before any byte arrived. */
-  eta_seconds: number | null
-}
 
 const WINDOW_MS = 5000
+
+import type { ExportProgress } from '@shared/domain/exports'
+
+export type { ExportProgress }
 
 /** Counts an export's work and throttles progress events (at most one per `everyMs`, plus phase changes and the end). */
 export class ProgressTracker {

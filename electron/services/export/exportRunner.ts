@@ -14,6 +14,9 @@ import { planExport, type ExportLayout, type ExportSelection } from './exportPla
 import { ProgressTracker, type ExportProgress } from './exportProgress'
 import { zipExport } from './exportZip'
 import { writing } from './writeErrors'
+import type { ExportReport } from '@shared/domain/exports'
+
+export type { ExportReport }
 
 export interface ExportRequest {
   selection: ExportSelection
@@ -32,27 +35,6 @@ export interface ExportRequest {
   openRepository?: typeof openArtifactRepository
 }
 
-/** What an export did, returned and written as export-report.json. */
-export interface ExportReport {
-  out: string
-  layout: ExportLayout
-  source: { profile: string; store: string; alembic_revision: string | null }
-  started_at: string
-  finished_at: string
-  duration_ms: number
-  runs: Array<{ run_id: string; experiment_id: string; dir: string; artifact_uri: string | null; artifact_root_found: boolean; files: number; bytes: number }>
-  /** Artifact files (and their bytes) in the export. */
-  files: number
-  bytes: number
-  downloaded: { files: number; bytes: number }
-  /** Files of an earlier attempt kept because their size and sha256 still matched (--resume). */
-  skipped_verified: { files: number; bytes: number }
-  /** Files whose sha256 was computed from the bytes written (or re-read on resume): every file of the manifest. */
-  checksums_verified: number
-  missing: MissingArtifact[]
-  /** Set on the returned report when --zip wrote one (the report inside the folder cannot describe the zip that holds it). */
-  zip: { path: string; bytes: number } | null
-}
 
 /** Whether the report lists files the store listed but could not give (the CLI's exit code 3). */
 export function hasMissingFiles(report: ExportReport): boolean {
