@@ -8,6 +8,7 @@ import { openLocalRepository } from '../../electron/services/artifacts/localRepo
 import { downloadArtifacts } from '../../electron/services/export/artifactDownload'
 import { ExportJournal } from '../../electron/services/export/exportJournal'
 import { ProgressTracker } from '../../electron/services/export/exportProgress'
+import { syncFiles } from '../../electron/services/export/saveStream'
 import { BENCH_DIR } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
 
@@ -28,7 +29,7 @@ async function ensureSource(log: (m: string) => void): Promise<void> {
   }
 }
 
-/** The export engine (list, 4 files at once, .part + sha256 + fsync + rename, journal) against `cp -r` of the same tree. */
+/** The export engine (list, 4 files at once, .part + sha256 + rename, journal, every file fsync'd before the manifest) against `cp -r` of the same tree. */
 export async function runExportBench(opts: { repeat: number; warmup: number }, log: (m: string) => void): Promise<void> {
   await ensureSource(log)
   const dest = join(BENCH_DIR, 'export-dest')
@@ -39,7 +40,8 @@ export async function runExportBench(opts: { repeat: number; warmup: number }, l
       await fresh()
       await mkdir(dest, { recursive: true })
       const journal = await ExportJournal.open(dest, false, Date.now())
-      await downloadArtifacts(dest, [{ runId: 'bench', repo: openLocalRepository(SRC), relDir: 'artifacts' }], { journal, progress: new ProgressTracker(undefined) })
+      const result = await downloadArtifacts(dest, [{ runId: 'bench', repo: openLocalRepository(SRC), relDir: 'artifacts' }], { journal, progress: new ProgressTracker(undefined) })
+      await syncFiles(result.files.map((f) => join(dest, ...f.path.split('/'))))
     }, opts),
   )
   figures.push(

@@ -11,7 +11,7 @@ import { ExportJournal, JOURNAL_FILE } from '../export/exportJournal'
 import type { ExportSelection } from '../export/exportPlan'
 import { ProgressTracker } from '../export/exportProgress'
 import { runExport } from '../export/exportRunner'
-import { saveStream } from '../export/saveStream'
+import { saveStream, syncFiles } from '../export/saveStream'
 import { writing } from '../export/writeErrors'
 import { runArtifactRoot } from '../tracking/runs'
 import type { AppContext, CallContext, HandlerGroup } from './handlers'
@@ -59,6 +59,7 @@ export function exportHandlers(ctx: AppContext): HandlerGroup<ExportChannels> {
         await writing(out, () => mkdir(out, { recursive: true }))
         const journal = await ExportJournal.open(out, false, Date.now())
         const result = await downloadArtifacts(out, [{ runId: req.run_id, repo: sub, relDir: '' }], { journal, progress: tracker, signal })
+        await syncFiles(result.files.map((f) => join(out, ...f.path.split('/'))))
         await rm(join(out, JOURNAL_FILE), { force: true })
         tracker.phase('done')
         return { saved_to: out, files: result.files.length, bytes: result.files.reduce((n, f) => n + f.size, 0) }

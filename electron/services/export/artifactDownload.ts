@@ -99,7 +99,7 @@ export async function downloadArtifacts(
     }
     let saved
     try {
-      saved = await saveStream(stream, part, `artifact "${rel}" of run ${t.runId} from ${t.repo.describe}`, { onBytes: (n) => progress.bytes(n), signal })
+      saved = await saveStream(stream, part, `artifact "${rel}" of run ${t.runId} from ${t.repo.describe}`, { onBytes: (n) => progress.bytes(n), signal, sync: false })
     } catch (e) {
       progress.rollback((e as { bytesWritten?: number }).bytesWritten ?? 0)
       throw e

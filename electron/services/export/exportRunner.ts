@@ -13,6 +13,7 @@ import { exportEnvelope, pythonJsonFile } from './exportJson'
 import { planExport, type ExportLayout, type ExportSelection } from './exportPlan'
 import { ProgressTracker, type ExportProgress } from './exportProgress'
 import { zipExport } from './exportZip'
+import { syncFiles } from './saveStream'
 import { writing } from './writeErrors'
 import type { ExportReport } from '@shared/domain/exports'
 
@@ -117,6 +118,8 @@ export async function runExport(store: StoreHandle, req: ExportRequest): Promise
       zip: null,
     }
     report.checksums_verified = files.length
+    // Artifacts were written without a per-file fsync (it halved throughput); flush them all before the manifest vouches for them.
+    await syncFiles(result.files.map((f) => join(out, ...f.path.split('/'))))
     await writeJson(REPORT_FILE, report)
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const manifest = {
