@@ -279,7 +279,8 @@ export const MAX_COMPARE_KEYS = 30
 const metricsCompareRequest = z
   .object({
     run_ids: z.array(runId).min(1, 'give at least one run id').max(MAX_COMPARE_RUNS),
-    metric_keys: z.array(z.string().min(1).max(1000)).min(1, 'give at least one metric key').max(MAX_COMPARE_KEYS),
+    /** May be empty: the runs alone (what a comparison opened without metrics needs to pick some). */
+    metric_keys: z.array(z.string().min(1).max(1000)).max(MAX_COMPARE_KEYS),
     /** Points per series (as metrics:history's max_points). */
     max_points: z.number().int().min(10).max(100_000).default(1000),
     from_step: z.number().int().nullish(),

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander'
+import { AppError } from '@shared/api/errors'
 import { metricPointsCsv } from '@shared/format/metricPointsCsv'
 import { stringifyPythonJson } from '../../services/format/pythonJson'
 import type { MetricsCompareResponse } from '@shared/api/contract'
@@ -76,6 +77,7 @@ export function metricsCommand(io: CliIO): Command {
         },
         { run_ids: '--run-ids', metric_keys: '--keys', max_points: '--max-points', from_step: '--from-step', to_step: '--to-step' },
       )
+      if (!req.metric_keys.length) throw new AppError('BAD_REQUEST', '--keys: give at least one metric key, e.g. --keys loss,val_loss.', { field: '--keys' })
       const answer = await withStore(cmd, io, (store) => compareMetrics(store, req))
       // Plain JSON (NaN as Python writes it): unlike MLflow's REST shape, an empty series keeps its "metrics": [].
       if (opts.json) return io.out(stringifyPythonJson(answer, 2))

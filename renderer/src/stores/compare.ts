@@ -1,0 +1,147 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { CompareSeries } from '@shared/api/contract'
+import type { Run } from '@shared/domain/mlflow'
+import { api } from '@/api'
+import { commonMetricKeys } from '@/utils/runValues'
+import { DEFAULT_METRIC_COUNT } from '@/utils/compareState'
+import { useRunsStore } from './runs'
+
+/**
+ * Above this many stored points (estimated from the runs' latest steps) a comparison first asks
+ * for a preview (one statement of index probes, when the store has the step index), draws it,
+ * then replaces it with the exact series.
+ */
+export const PREVIEW_ABOVE_POINTS = 1_000_000
+
+/** Points the chosen series hold, about: each run's latest step of each key, plus one. */
+export function estimatedPoints(runs: Run[], keys: string[]): number {
+  let n = 0
+  for (const r of runs) for (const m of r.data.metrics) if (keys.includes(m.key)) n += Math.max(0, m.step) + 1
+  return n
+}
+
+export interface CompareLoad {
+  runIds: string[]
+  metricKeys: string[]
+  maxPoints: number
+}
+
+/** The runs being compared and every (run, metric) series, downsampled in SQL to the point budget. */
+export const useCompareStore = defineStore('compare', () => {
+  const runIds = ref<string[]>([])
+  const metricKeys = ref<string[]>([])
+  const maxPoints = ref(1000)
+  const runs = ref<Run[]>([])
+  const series = ref<CompareSeries[]>([])
+  const loading = ref(false)
+  /** The series shown are a preview; the exact ones are on their way. */
+  const refining = ref(false)
+  const error = ref<unknown>(null)
+  /** Run ids (or `group:<value>`) hidden from every chart by a legend click. */
+  const hidden = ref<string[]>([])
+  /** The route query of the comparison last shown (the sidebar links back to it). */
+  const lastQuery = ref<Record<string, string>>({})
+  let seq = 0
+  let loadedFor = ''
+
+  /** Every metric key the runs logged, for the picker. */
+  const availableKeys = computed(() => commonMetricKeys(runs.value).sort((a, b) => a.localeCompare(b)))
+  const runById = computed(() => new Map(runs.value.map((r) => [r.info.run_id, r])))
+
+  /** The runs' latest metrics: from the runs table when it has them all, else from the server. */
+  async function knownRuns(ids: string[]): Promise<Run[]> {
+    const table = new Map(useRunsStore().runs.map((r) => [r.info.run_id, r]))
+    if (ids.every((id) => table.has(id))) return ids.map((id) => table.get(id)!)
+    return (await api.call('metrics:compare', { run_ids: ids, metric_keys: [], max_points: 10 })).runs
+  }
+
+  /** The keys to chart when none were chosen. */
+  async function defaultKeys(ids: string[]): Promise<string[]> {
+    return commonMetricKeys(await knownRuns(ids)).slice(0, DEFAULT_METRIC_COUNT)
+  }
+
+  /**
+   * Show this comparison. Without metric keys, picks the most common ones and
+   * returns them (the page writes them into its link). Answers of an older call are dropped.
+   */
+  async function load(req: CompareLoad, opts: { force?: boolean } = {}): Promise<string[]> {
+    const key = JSON.stringify(req)
+    if (!opts.force && key === loadedFor && !error.value) return metricKeys.value
+    const mine = ++seq
+    loadedFor = key
+    if (req.runIds.join(',') !== runIds.value.join(',')) hidden.value = []
+    runIds.value = [...req.runIds]
+    maxPoints.value = req.maxPoints
+    loading.value = true
+    error.value = null
+    try {
+      if (!req.runIds.length) {
+        runs.value = []
+        series.value = []
+        metricKeys.value = []
+        return []
+      }
+      const keys = req.metricKeys.length ? req.metricKeys : await defaultKeys(req.runIds)
+      if (mine !== seq) return keys
+      metricKeys.value = keys
+      // The page writes the defaults into its link; that load is this one.
+      loadedFor = JSON.stringify({ ...req, metricKeys: keys })
+      if (!keys.length) {
+        runs.value = await knownRuns(req.runIds)
+        series.value = []
+        return keys
+      }
+      const ask = { run_ids: req.runIds, metric_keys: keys, max_points: req.maxPoints }
+      const table = new Map(useRunsStore().runs.map((r) => [r.info.run_id, r]))
+      const known = req.runIds.map((id) => table.get(id) ?? runById.value.get(id)).filter((r): r is Run => !!r)
+      refining.value = false
+      if (known.length === req.runIds.length && estimatedPoints(known, keys) > PREVIEW_ABOVE_POINTS) {
+        const preview = await api.call('metrics:compare', { ...ask, precision: 'preview' })
+        if (mine !== seq) return keys
+        runs.value = preview.runs
+        series.value = preview.series
+        if (preview.precision === 'exact') return keys
+        refining.value = true
+        loading.value = false
+      }
+      const res = await api.call('metrics:compare', { ...ask, precision: 'exact' })
+      if (mine !== seq) return keys
+      runs.value = res.runs
+      series.value = res.series
+      refining.value = false
+      return keys
+    } catch (e) {
+      if (mine === seq) {
+        error.value = e
+        loadedFor = ''
+        refining.value = false
+      }
+      return req.metricKeys
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  function reload() {
+    return load({ runIds: runIds.value, metricKeys: metricKeys.value, maxPoints: maxPoints.value }, { force: true })
+  }
+
+  /** One metric's series of every run for a step window (a zoomed chart); the caller drops stale answers. */
+  async function loadWindow(metricKey: string, fromStep: number, toStep: number): Promise<CompareSeries[]> {
+    const res = await api.call('metrics:compare', { run_ids: runIds.value, metric_keys: [metricKey], max_points: maxPoints.value, from_step: fromStep, to_step: toStep })
+    return res.series
+  }
+
+  function toggleHidden(id: string) {
+    hidden.value = hidden.value.includes(id) ? hidden.value.filter((h) => h !== id) : [...hidden.value, id]
+  }
+
+  function showAll() {
+    hidden.value = []
+  }
+
+  return { lastQuery, runIds, metricKeys, maxPoints, runs, series, loading, refining, error, hidden, availableKeys, runById, load, reload, loadWindow, toggleHidden, showAll }
+})
+
+if (import.meta.hot) import.meta.hot.accept()
