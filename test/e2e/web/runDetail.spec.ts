@@ -136,7 +136,7 @@ test.describe('run detail', () => {
     await expect(page).toHaveURL(/tab=metrics/)
     await expect(page.getByTestId('run-metrics')).toBeVisible()
     await page.keyboard.press('7')
-    await expect(page.getByTestId('artifacts-placeholder')).toContainText('coming with the artifacts feature')
+    await expect(page.getByTestId('run-artifacts')).toBeVisible()
     await page.keyboard.press('1')
     await expect(page.getByTestId('run-overview')).toBeVisible()
     await page.keyboard.press('Backspace')
