@@ -51,7 +51,7 @@ const { values: args } = parseArgs({
     query: { type: 'boolean', default: false },
     /** Only the compare view's figures (many long histories at once, one 1M-point history): compareBench.ts. */
     compare: { type: 'boolean', default: false },
-    /** Only the export figures (1 GiB in 1,000 files from local disk vs cp -r): exportBench.ts; needs no store. */
+    /** Only the export figures (1 GiB in 1,000 files from local disk vs cp -r, from s3rver vs the AWS SDK's loop): exportBench.ts; needs no store. */
     export: { type: 'boolean', default: false },
   },
 })
