@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
     if (args.query) return await runQueryBench(store, target, opts)
     const workload = args.compare ? await compareWorkload(store, log) : null
-    const cases = (s: StoreHandle) => (workload ? compareCases(s, workload, opts) : runCases(s, opts))
+    const cases = (s: StoreHandle) => (workload ? compareCases(s, workload, opts, log) : runCases(s, opts))
     const withIndexes = bench !== null && args.indexes !== 'without'
     const figures = args.indexes === 'with' && bench ? [] : await cases(store)
     if (withIndexes) {

@@ -93,10 +93,11 @@ export const useCompareStore = defineStore('compare', () => {
         return keys
       }
       const ask = { run_ids: req.runIds, metric_keys: keys, max_points: req.maxPoints }
-      const table = new Map(useRunsStore().runs.map((r) => [r.info.run_id, r]))
-      const known = req.runIds.map((id) => table.get(id) ?? runById.value.get(id)).filter((r): r is Run => !!r)
+      // The runs' latest steps say how long their histories are (from the table, else one small call).
+      const known = req.runIds.every((id) => runById.value.has(id)) ? req.runIds.map((id) => runById.value.get(id)!) : await knownRuns(req.runIds)
+      if (mine !== seq) return keys
       refining.value = false
-      if (known.length === req.runIds.length && estimatedPoints(known, keys) > PREVIEW_ABOVE_POINTS) {
+      if (estimatedPoints(known, keys) > PREVIEW_ABOVE_POINTS) {
         const preview = await api.call('metrics:compare', { ...ask, precision: 'preview' })
         if (mine !== seq) return keys
         runs.value = preview.runs
