@@ -27,6 +27,7 @@ import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
 import { runQueryBench } from './queryBench'
 import { compareCases, compareWorkload } from './compareBench'
+import { drawCases } from './drawBench'
 import { runExportBench } from './exportBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
@@ -51,6 +52,8 @@ const { values: args } = parseArgs({
     query: { type: 'boolean', default: false },
     /** Only the compare view's figures (many long histories at once, one 1M-point history): compareBench.ts. */
     compare: { type: 'boolean', default: false },
+    /** With --compare: also open the comparison in Chromium through `serve` and time it drawn (drawBench.ts). */
+    draw: { type: 'boolean', default: false },
     /** Only the export figures (1 GiB in 1,000 files from local disk vs cp -r, from s3rver vs the AWS SDK's loop): exportBench.ts; needs no store. */
     export: { type: 'boolean', default: false },
   },
@@ -204,7 +207,10 @@ async function main(): Promise<void> {
     log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
     if (args.query) return await runQueryBench(store, target, opts)
     const workload = args.compare ? await compareWorkload(store, log) : null
-    const cases = (s: StoreHandle) => (workload ? compareCases(s, workload, opts, log) : runCases(s, opts))
+    const cases = async (s: StoreHandle) =>
+      workload
+        ? [...(await compareCases(s, workload, opts, log)), ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log) : [])]
+        : runCases(s, opts)
     const withIndexes = bench !== null && args.indexes !== 'without'
     const figures = args.indexes === 'with' && bench ? [] : await cases(store)
     if (withIndexes) {
