@@ -81,6 +81,8 @@ export interface AppErrorDetails {
   fingerprint?: string
   /** An artifact path (relative to the run's artifact root) the error is about. */
   path?: string
+  /** export:run: the folder the interrupted export was writing (its name is what a resume passes). */
+  out?: string
 }
 
 /** The serialisable form of an error, as it travels over every transport. */

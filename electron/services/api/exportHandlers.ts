@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { AppError } from '@shared/api/errors'
+import { AppError, isAppError } from '@shared/api/errors'
 import type { ExportProgress } from '@shared/domain/exports'
 import { auditPaths } from '../audit/jsonStore'
 import { RunningQueries } from '../audit/runningQueries'
@@ -79,10 +79,15 @@ export function exportHandlers(ctx: AppContext): HandlerGroup<ExportChannels> {
             : { kind: 'model', model: req.selection.model }
       const store = await call.window.store()
       const [access, session] = await Promise.all([call.window.artifactAccess(), call.window.describe()])
-      const report = await jobs.run(call.window, req.job_id, (signal) =>
-        runExport(store, { selection, out, zip: req.zip, resume: req.resume, signal, onProgress: progress(req.job_id), access, profileName: session.connection.name }),
-      )
-      return { report }
+      try {
+        const report = await jobs.run(call.window, req.job_id, (signal) =>
+          runExport(store, { selection, out, zip: req.zip, resume: req.resume, signal, onProgress: progress(req.job_id), access, profileName: session.connection.name }),
+        )
+        return { report }
+      } catch (e) {
+        // Over HTTP a taken name became "<name> (2)": the renderer resumes that folder, not the other one.
+        throw isAppError(e) ? new AppError(e.code, e.message, { ...e.details, out }) : e
+      }
     },
 
     'export:cancel': async (req, call) => ({ cancelled: jobs.cancel(call.window, req.job_id) }),

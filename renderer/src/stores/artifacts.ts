@@ -1,24 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ArtifactFile } from '@shared/domain/artifacts'
-import type { ExportProgress } from '@shared/domain/exports'
 import { api } from '@/api'
-import { newJobId } from '@/stores/query'
-
-/** One artifacts:download of this window: its progress, then where it went or why it stopped. */
-export interface ArtifactDownload {
-  id: string
-  runId: string
-  /** '' = every artifact of the run. */
-  path: string
-  isDir: boolean
-  state: 'running' | 'done' | 'cancelled' | 'failed'
-  progress: ExportProgress | null
-  savedTo: string | null
-  files: number
-  bytes: number
-  error: unknown
-}
 
 /** A folder's listing as the tree shows it. */
 export interface FolderState {
@@ -27,14 +10,13 @@ export interface FolderState {
   error: unknown
 }
 
-/** The artifacts of the run shown: folder listings loaded on demand, and this window's downloads (several at once). */
+/** The artifacts of the run shown: folder listings loaded on demand (downloads are jobs: see stores/jobs). */
 export const useArtifactsStore = defineStore('artifacts', () => {
   const runId = ref<string | null>(null)
   const rootUri = ref<string | null>(null)
   const location = ref<string | null>(null)
   /** Folder path ('' = the root) -> its listing. */
   const folders = ref<Record<string, FolderState>>({})
-  const downloads = ref<ArtifactDownload[]>([])
   let seq = 0
 
   const root = computed(() => folders.value[''] ?? null)
@@ -74,52 +56,7 @@ export const useArtifactsStore = defineStore('artifacts', () => {
     }
   }
 
-  let stopProgress: (() => void) | null = null
-  function listen(): void {
-    stopProgress ??= api.on('export:progress', (p) => {
-      const job = downloads.value.find((d) => d.id === p.job_id)
-      if (job?.state === 'running') job.progress = p.progress
-    })
-  }
-  function stopListeningWhenIdle(): void {
-    if (downloads.value.some((d) => d.state === 'running')) return
-    stopProgress?.()
-    stopProgress = null
-  }
-
-  /** Copy a file or folder ('' = all) of the run to this machine, with progress; resolves when it ends. */
-  async function download(run: string, path: string, isDir: boolean): Promise<void> {
-    const job: ArtifactDownload = { id: newJobId('artifacts'), runId: run, path, isDir, state: 'running', progress: null, savedTo: null, files: 0, bytes: 0, error: null }
-    downloads.value.unshift(job)
-    listen()
-    const live = () => downloads.value.find((d) => d.id === job.id)
-    try {
-      const res = await api.call('artifacts:download', { job_id: job.id, run_id: run, path })
-      const d = live()
-      // saved_to null: the desktop app's save dialog was dismissed; nothing to report.
-      if (d && res.saved_to === null) downloads.value = downloads.value.filter((x) => x.id !== job.id)
-      else if (d) Object.assign(d, { state: 'done', savedTo: res.saved_to, files: res.files, bytes: res.bytes })
-    } catch (e) {
-      const d = live()
-      if (d) Object.assign(d, { state: (e as { code?: string }).code === 'CANCELLED' ? 'cancelled' : 'failed', error: e })
-    } finally {
-      stopListeningWhenIdle()
-    }
-  }
-
-  async function cancel(id: string): Promise<void> {
-    const job = downloads.value.find((d) => d.id === id)
-    if (job?.state !== 'running') return
-    const { cancelled } = await api.call('export:cancel', { job_id: id })
-    // It may have finished in the meantime: the download's own answer then says so.
-    if (cancelled && job.state === 'running') job.state = 'cancelled'
-  }
-
-  function dismiss(id: string): void {
-    downloads.value = downloads.value.filter((d) => d.id !== id || d.state === 'running')
-  }
-
-  return { runId, rootUri, location, folders, root, entries, downloads, open, loadFolder, download, cancel, dismiss }
+  return { runId, rootUri, location, folders, root, entries, open, loadFolder }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

@@ -2,6 +2,7 @@ import type { ChannelRequest } from '@shared/api/contract'
 import { artifactStoreSchema } from '@shared/api/artifactSchemas'
 import { SECRET_NAMES, noSecrets, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { Environment, ProfileSettings, ProfileView, SecretStatus, SslMode } from '@shared/domain/profiles'
+import { fromArtifactStoreForm, toArtifactStoreForm, type ArtifactStoreForm } from './artifactStoreForm'
 
 /**
  * The profile editor's model: settings as form fields (empty strings rather
@@ -21,8 +22,8 @@ export interface FormSettings {
   ssh: { enabled: boolean; host: string; port: number | null; user: string; auth: 'password' | 'key'; key_path: string; host_fingerprint: string }
   statement_timeout_s: number | null
   artifact_mappings: Array<{ prefix: string; path: string }>
-  /** Edited in its own section; passed back as it came otherwise. */
-  artifact_store: ProfileSettings['artifact_store']
+  /** Per store kind (S3, Azure, GCS, MLflow server, SFTP); null on save when nothing is set. */
+  artifact_store: ArtifactStoreForm
 }
 
 export type SecretName = keyof SecretStatus
@@ -84,6 +85,7 @@ export function toFormSettings(s: ProfileSettings): FormSettings {
     ssl: { mode: s.ssl.mode, root_cert: s.ssl.root_cert ?? '', cert: s.ssl.cert ?? '', key: s.ssl.key ?? '' },
     ssh: { ...s.ssh, key_path: s.ssh.key_path ?? '', host_fingerprint: s.ssh.host_fingerprint ?? '' },
     artifact_mappings: s.artifact_mappings.map((m) => ({ ...m })),
+    artifact_store: toArtifactStoreForm(s.artifact_store),
   }
 }
 
@@ -112,7 +114,7 @@ export function fromFormSettings(f: FormSettings): ProfileSettings {
     },
     statement_timeout_s: f.statement_timeout_s ?? 30,
     artifact_mappings: f.artifact_mappings.map((m) => ({ prefix: m.prefix.trim(), path: m.path.trim() })).filter((m) => m.prefix || m.path),
-    artifact_store: f.artifact_store,
+    artifact_store: fromArtifactStoreForm(f.artifact_store),
   }
 }
 

@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test'
 
 const byPath = (testid: string, path: string) => `[data-testid="${testid}"][data-path=${JSON.stringify(path)}]`
 
-/** A run's Artifacts tab: the lazy tree, the preview pane, and the downloads panel. */
+/** A run's Artifacts tab: the lazy tree, the preview pane, and the downloads in the jobs panel. */
 export class ArtifactsPage {
   readonly root: Locator
   readonly tree: Locator
@@ -59,14 +59,15 @@ export class ArtifactsPage {
     await expect(this.page.locator(byPath('artifact-preview', path))).toHaveAttribute('data-view', view)
   }
 
+  /** The download of `path` in the jobs panel. */
   download(path: string): Locator {
-    return this.page.locator(byPath('artifact-download', path))
+    return this.page.locator(`[data-kind="download"]${byPath('job', path)}`)
   }
 
   /** Wait for a download to finish and return where it was saved. */
   async savedPath(path: string): Promise<string> {
     const job = this.download(path).first()
     await expect(job).toHaveAttribute('data-state', 'done', { timeout: 30_000 })
-    return (await job.getByTestId('artifact-download-path').innerText()).trim()
+    return (await job.getByTestId('job-path').innerText()).trim()
   }
 }

@@ -214,4 +214,47 @@ test.describe('connection profiles', () => {
     await expect(result).toContainText(SECOND)
     await screenshot(page, 'profiles-import-result-dark')
   })
+
+  test('artifact store settings: S3 endpoint, key id and secret are kept; the secret only shows as set', async ({ page }) => {
+    const SECRET = 'e2e-s3-secret-value-Zq9'
+    const responses = recordApiResponses(page)
+    await saveViaApi(SECOND, 'staging')
+    const shell = new AppShell(page)
+    await shell.open(e2eUrl())
+    await shell.openConnections()
+    const connections = new ConnectionsPage(page)
+    await connections.waitLoaded()
+
+    let editor = await connections.edit(SECOND)
+    const s3 = editor.root.getByTestId('store-s3')
+    await s3.locator('.n-collapse-item__header').click()
+    await s3.getByTestId('s3-endpoint').locator('input').fill('http://127.0.0.1:9000')
+    await s3.getByTestId('s3-access-key-id').locator('input').fill('AKIAE2E')
+    await s3.getByTestId('s3-secret').locator('input').fill(SECRET)
+    await expect(s3.getByTestId('s3-secret-status')).toHaveText('set on save')
+    await expect(editor.root.getByTestId('store-s3-set')).toBeVisible()
+    // Out of the input, so T switches the theme instead of typing.
+    await s3.getByTestId('s3-secret').locator('input').blur()
+    await shell.useTheme('light')
+    await screenshot(page, 'profile-artifact-stores-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'profile-artifact-stores-dark')
+    await editor.save()
+
+    const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+    const saved = profiles.find((p) => p.name === SECOND)!
+    expect(saved.artifact_store?.s3).toMatchObject({ endpoint_url: 'http://127.0.0.1:9000', access_key_id: 'AKIAE2E' })
+    expect(saved.secrets.s3_secret_access_key).toBe(true)
+
+    editor = await connections.edit(SECOND)
+    const again = editor.root.getByTestId('store-s3')
+    // A store with settings opens unfolded.
+    await expect(again.getByTestId('s3-endpoint').locator('input')).toHaveValue('http://127.0.0.1:9000')
+    await expect(again.getByTestId('s3-access-key-id').locator('input')).toHaveValue('AKIAE2E')
+    await expect(again.getByTestId('s3-secret').locator('input')).toHaveValue('')
+    await expect(again.getByTestId('s3-secret-status')).toHaveText('set — leave empty to keep')
+    await expect(editor.root).not.toContainText(SECRET)
+    await editor.cancel()
+    for (const body of await responses()) expect(body).not.toContain(SECRET)
+  })
 })
