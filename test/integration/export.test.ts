@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { cp, mkdtemp, readFile, readdir, rm, writeFile, stat } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -250,5 +250,28 @@ describe('interruptions', () => {
     const done = await cli(['export', ...args('--run-ids', big.run_uuid, '--out', out, '--resume', '--json')])
     expect(done.code).toBe(0)
     expect(await tree(join(out, 'artifacts'))).toEqual(await tree(big.dir))
+  })
+
+  it('a full disk fails with WRITE_FAILED naming the file; what was written is a valid partial export that --resume completes', async () => {
+    // A real full disk: a 1 MB tmpfs (the tests run as root, as CI does); the run's big.bin is 48 MB.
+    const small = join(tmp, 'small-disk')
+    mkdirSync(small)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small])
+    const moved = join(tmp, 'from-small-disk')
+    try {
+      const res = await cli(['export', ...args('--run-ids', big.run_uuid, '--out', join(small, 'out'))])
+      expect(res.code).toBe(1)
+      expect(res.stderr).toMatch(/Cannot write .*small-disk\/out\/.*the disk is full \(ENOSPC\)/)
+      expect(existsSync(join(small, 'out', 'manifest.json'))).toBe(false)
+      const left = (await readdir(join(small, 'out'), { recursive: true })).map(String)
+      expect(left.filter((f) => f.endsWith('.part'))).toEqual([])
+      await cp(join(small, 'out'), moved, { recursive: true })
+    } finally {
+      execFileSync('umount', [small])
+    }
+    // Moved to a disk with room, the partial export completes.
+    const done = await cli(['export', ...args('--run-ids', big.run_uuid, '--out', moved, '--resume', '--json')])
+    expect(done.code, done.stderr).toBe(0)
+    expect(await tree(join(moved, 'artifacts'))).toEqual(await tree(big.dir))
   })
 })
