@@ -40,20 +40,20 @@ export async function drawCases(target: ConnectionTarget, w: DrawWorkload, opts:
       await page.goto(link)
       // Every chart holds one line per run, with points, and has painted a frame.
       const drawn = async () => {
-        // Page-side code as text: this file is type-checked for Node, without the DOM's types.
+        // Page-side functions reach the DOM through globalThis: this file is type-checked for Node, without the DOM's types.
         await page.waitForFunction(
-          `(() => {
-            const els = Array.from(document.querySelectorAll('[data-testid="compare-chart"]'))
-            return els.length === ${w.keys.length} && els.every((e) => Number(e.getAttribute('data-series-count')) === ${w.runIds.length} && Number(e.getAttribute('data-point-count')) > 0)
-          })()`,
-          undefined,
+          ({ runs, charts }) => {
+            const els: Array<{ getAttribute(n: string): string | null }> = Array.from((globalThis as any).document.querySelectorAll('[data-testid="compare-chart"]'))
+            return els.length === charts && els.every((e) => Number(e.getAttribute('data-series-count')) === runs && Number(e.getAttribute('data-point-count')) > 0)
+          },
+          { runs: w.runIds.length, charts: w.keys.length },
           { timeout: 300_000, polling: 'raf' },
         )
-        await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))')
+        await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => r(null))))
       }
       await drawn()
       const tFirst = Date.now() - t0
-      await page.waitForFunction(`!document.querySelector('[data-testid="chart-refining"]')`, undefined, { timeout: 300_000, polling: 100 })
+      await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid="chart-refining"]'), undefined, { timeout: 300_000, polling: 100 })
       await drawn()
       const tExact = Date.now() - t0
       if (i === 0) {

@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     const workload = args.compare ? await compareWorkload(store, log) : null
     const cases = async (s: StoreHandle) =>
       workload
-        ? [...(await compareCases(s, workload, opts, log)), ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log) : [])]
+        ? [...(await compareCases(s, workload, opts, log)), ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log).catch((e) => (log(`draw: ${e}`), [])) : [])]
         : runCases(s, opts)
     const withIndexes = bench !== null && args.indexes !== 'without'
     const figures = args.indexes === 'with' && bench ? [] : await cases(store)

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { CompareSeries } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
@@ -32,8 +32,9 @@ export const useCompareStore = defineStore('compare', () => {
   const runIds = ref<string[]>([])
   const metricKeys = ref<string[]>([])
   const maxPoints = ref(1000)
-  const runs = ref<Run[]>([])
-  const series = ref<CompareSeries[]>([])
+  // Shallow: thousands of points are replaced whole, never edited; deep proxies made drawing them seconds slower.
+  const runs = shallowRef<Run[]>([])
+  const series = shallowRef<CompareSeries[]>([])
   const loading = ref(false)
   /** The series shown are a preview; the exact ones are on their way. */
   const refining = ref(false)
