@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
+import { Transform, pipeline } from 'node:stream'
 import { cp, mkdtemp, readFile, readdir, rm, writeFile, stat } from 'node:fs/promises'
 import { existsSync, mkdirSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
@@ -183,9 +184,29 @@ describe('interruptions', () => {
     await runExport(store, { selection: { kind: 'runs', runIds: [big.run_uuid] }, out: clean, access: access(), profileName: 'test' })
     const out = join(tmp, 'cancelled')
     const ctrl = new AbortController()
+    // Abort once 4 MB have been read (counted in the stream itself: progress events are throttled,
+    // and a local copy of 48 MB can finish between two of them).
+    let read = 0
     const first = runExport(store, {
       selection: { kind: 'runs', runIds: [big.run_uuid] }, out, access: access(), profileName: 'test', concurrency: 1, signal: ctrl.signal,
-      onProgress: (p) => (p.bytes_done > 4 * 1024 * 1024 ? ctrl.abort() : undefined),
+      openRepository: async (uri, a) => {
+        const repo = await openArtifactRepository(uri, a)
+        return {
+          ...repo,
+          describe: repo.describe,
+          read: async (p, o) => {
+            const counter = new Transform({
+              transform(chunk: Buffer, _enc, done) {
+                read += chunk.length
+                if (read > 4 * 1024 * 1024) ctrl.abort()
+                done(null, chunk)
+              },
+            })
+            pipeline(await repo.read(p, o), counter, () => undefined)
+            return counter
+          },
+        }
+      },
     })
     await expect(first).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(existsSync(join(out, 'manifest.json'))).toBe(false)
