@@ -3,33 +3,19 @@
  * (a canvas is transparent, which reads badly in viewers), and the data shown
  * as CSV, one row per point.
  */
-export interface CsvPoint {
-  run_id: string
-  run_name: string
-  metric: string
-  step: number
-  timestamp: number | null
-  value: number
-}
+import { METRIC_POINTS_CSV_HEADER, csvMetricValue, type CsvPoint } from '@shared/format/metricPoints'
 
-const CSV_HEADER = ['run_id', 'run_name', 'metric', 'step', 'timestamp', 'value'] as const
+export type { CsvPoint }
 
+/** The renderer's own writer (csv-stringify's lib needs Node's Buffer); columns and values are the CLI's. */
 function cell(v: string | number | null): string {
   if (v === null) return ''
-  const s = typeof v === 'number' ? csvNumber(v) : v
+  const s = typeof v === 'number' ? csvMetricValue(v) : v
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** MLflow's values as Python writes them: NaN, inf, -inf (MLflow stores ±inf as the ±max double). */
-function csvNumber(v: number): string {
-  if (Number.isNaN(v)) return 'NaN'
-  if (v >= 1.7976931348623157e308) return 'inf'
-  if (v <= -1.7976931348623157e308) return '-inf'
-  return String(v)
-}
-
 export function pointsCsv(points: readonly CsvPoint[]): string {
-  const lines = [CSV_HEADER.join(',')]
+  const lines = [METRIC_POINTS_CSV_HEADER.join(',')]
   for (const p of points) lines.push([p.run_id, p.run_name, p.metric, p.step, p.timestamp, p.value].map(cell).join(','))
   return `${lines.join('\r\n')}\r\n`
 }
