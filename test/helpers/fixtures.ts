@@ -1,21 +1,31 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-/** The team folder beside the repo: ../shared (read-only, also present in CI). */
-export const TEAM_SHARED = resolve(__dirname, '../../../shared')
+/**
+ * The MLflow-written stores the tests use, kept in the repository (test/fixtures/),
+ * copied byte for byte from the team folder's fixtures, fixtures-old and
+ * fixtures-genai: a clone passes with nothing beside it.
+ */
+export const FIXTURES_DIR = resolve(__dirname, '../fixtures')
 
 export const FIXTURES = {
   small: {
-    dump: resolve(TEAM_SHARED, 'fixtures/mlflow-small-seed1.sql'),
-    manifest: resolve(TEAM_SHARED, 'fixtures/mlflow-small-seed1.manifest.json'),
-    artifacts: resolve(TEAM_SHARED, 'fixtures/mlflow-small-seed1-artifacts'),
+    dump: resolve(FIXTURES_DIR, 'small/mlflow-small-seed1.sql'),
+    manifest: resolve(FIXTURES_DIR, 'small/mlflow-small-seed1.manifest.json'),
+    artifacts: resolve(FIXTURES_DIR, 'small/mlflow-small-seed1-artifacts'),
     template: 'fixture_small',
   },
   old: {
-    dump: resolve(TEAM_SHARED, 'fixtures-old/mlflow-1_30-seed4.sql'),
-    manifest: resolve(TEAM_SHARED, 'fixtures-old/mlflow-1_30-seed4.manifest.json'),
-    artifacts: resolve(TEAM_SHARED, 'fixtures-old/mlflow-1_30-seed4-artifacts'),
+    dump: resolve(FIXTURES_DIR, 'old/mlflow-1_30-seed4.sql'),
+    manifest: resolve(FIXTURES_DIR, 'old/mlflow-1_30-seed4.manifest.json'),
+    artifacts: resolve(FIXTURES_DIR, 'old/mlflow-1_30-seed4-artifacts'),
     template: 'fixture_old',
+  },
+  genai: {
+    dump: resolve(FIXTURES_DIR, 'genai/mlflow-genai-seed21.sql'),
+    manifest: resolve(FIXTURES_DIR, 'genai/mlflow-genai-seed21.manifest.json'),
+    artifacts: resolve(FIXTURES_DIR, 'genai/mlflow-genai-seed21-artifacts'),
+    template: 'fixture_genai',
   },
 } as const
 

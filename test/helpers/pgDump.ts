@@ -6,7 +6,7 @@ import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 
 /**
- * Load a plain-format pg_dump (as ../shared/fixtures holds) without psql:
+ * Load a plain-format pg_dump (as test/fixtures holds) without psql:
  * SQL statements are sent as they are, COPY ... FROM stdin blocks are streamed
  * through COPY, psql meta-commands (\restrict) are skipped. pg_dump writes one
  * statement per line group ending in ";", which is what this relies on.

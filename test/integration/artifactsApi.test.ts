@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../electron/services/api/dispatch'
 import type { CallContext } from '../../electron/services/api/handlers'
@@ -12,7 +12,7 @@ import type { ArtifactPreview } from '../../shared/domain/artifacts'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 
-const FIXTURE_ARTIFACTS = resolve(__dirname, '../../../shared/fixtures/mlflow-small-seed1-artifacts')
+const FIXTURE_ARTIFACTS = FIXTURES.small.artifacts
 const manifest = JSON.parse(readFileSync(FIXTURES.small.manifest, 'utf8')) as { artifact_root_uri: string }
 
 describe('artifacts:list and artifacts:preview, through dispatch, over the fixture artifacts mapped from the server path', () => {

@@ -11,14 +11,13 @@ import { artifactAccess } from '../../electron/services/artifacts/artifactAccess
 import type { ArtifactFile, ArtifactRepository } from '../../electron/services/artifacts/artifactRepository'
 import { openLocalRepository } from '../../electron/services/artifacts/localRepository'
 import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
+import { FIXTURES } from '../helpers/fixtures'
 
-const FIXTURES = '/work/shared/fixtures'
-const manifest = JSON.parse(readFileSync(join(FIXTURES, 'mlflow-small-seed1.manifest.json'), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(FIXTURES.small.manifest, 'utf8')) as {
   artifact_root_uri: string
-  artifacts_copied_to: string
   runs: { run_id: string; kind: string }[]
 }
-const ARTIFACTS = join(FIXTURES, manifest.artifacts_copied_to)
+const ARTIFACTS = FIXTURES.small.artifacts
 /** A run whose artifacts hold nested folders, an empty file and a binary (found, not hard-coded). */
 const run = manifest.runs.find((r) => existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'empty.txt')) && existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'data', 'blob.bin')))!
 const RUN_DIR = join(ARTIFACTS, run.kind, run.run_id, 'artifacts')

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../electron/services/api/dispatch'
 import type { CallContext } from '../../electron/services/api/handlers'
@@ -13,7 +13,7 @@ import type { ExportProgress, ExportReport } from '../../shared/domain/exports'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 
-const FIXTURE_ARTIFACTS = resolve(__dirname, '../../../shared/fixtures/mlflow-small-seed1-artifacts')
+const FIXTURE_ARTIFACTS = FIXTURES.small.artifacts
 const manifest = JSON.parse(readFileSync(FIXTURES.small.manifest, 'utf8')) as { artifact_root_uri: string }
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
