@@ -6,10 +6,11 @@ import type { TestProject } from 'vitest/node'
 import { startCluster, type EmbeddedCluster } from '../../electron/services/demo/embeddedCluster'
 import { FIXTURES } from './fixtures'
 import { loadPlainDump } from './pgDump'
+import { binDirFor, runMajor } from './pgVersions'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    pg: { host: string; port: number; user: string; password: string }
+    pg: { host: string; port: number; user: string; password: string; major: number }
   }
 }
 
@@ -17,14 +18,16 @@ let cluster: EmbeddedCluster | undefined
 let dir: string | undefined
 
 /**
- * One real PostgreSQL for the whole integration run. The MLflow-written fixture
- * stores are restored once into template databases; each test file clones what
- * it needs (CREATE DATABASE ... TEMPLATE), which takes milliseconds.
+ * One real PostgreSQL for the whole integration run, of the version
+ * MLFLOW_DESK_TEST_PG names (default: the one the app ships with). The
+ * MLflow-written fixture stores are restored once into template databases; each
+ * test file clones what it needs (CREATE DATABASE ... TEMPLATE), which takes milliseconds.
  */
 export async function setup(project: TestProject): Promise<void> {
+  const major = runMajor()
   dir = await mkdtemp(join(tmpdir(), 'mlflow-desk-test-pg-'))
   await chmod(dir, 0o755) // as root the server runs as 'postgres' and must enter it
-  cluster = await startCluster({ dataDir: join(dir, 'data'), password: 'test-pg-password', ephemeral: true })
+  cluster = await startCluster({ dataDir: join(dir, 'data'), password: 'test-pg-password', ephemeral: true, binDir: await binDirFor(major) })
   const admin = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: 'postgres' })
   await admin.connect()
   for (const fx of Object.values(FIXTURES)) {
@@ -35,7 +38,7 @@ export async function setup(project: TestProject): Promise<void> {
     await c.end()
   }
   await admin.end()
-  project.provide('pg', { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password })
+  project.provide('pg', { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, major })
 }
 
 export async function teardown(): Promise<void> {

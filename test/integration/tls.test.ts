@@ -10,8 +10,9 @@ import { testConnection } from '../../electron/services/connections/connectionTe
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { clusterDataDir, startCluster, type EmbeddedCluster } from '../../electron/services/demo/embeddedCluster'
 import { migrateStore } from '../../electron/services/tracking/migrate'
-import { createDatabase, targetFor } from '../helpers/databases'
+import { createDatabase, pgInfo, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import { binDirFor } from '../helpers/pgVersions'
 import { makeTestCerts, type TestCerts } from '../helpers/tlsCerts'
 
 /**
@@ -58,6 +59,7 @@ describe('TLS (sslmode) against real servers', () => {
       dataDir: join(dir, 'data'),
       password,
       ephemeral: true,
+      binDir: await binDirFor(pgInfo().major),
       postgresFlags: ['-c', 'ssl=on', '-c', `ssl_cert_file=${certs.serverCert}`, '-c', `ssl_key_file=${certs.serverKey}`],
     })
     const admin = new pg.Client({ host: '127.0.0.1', port: cluster.port, user: 'postgres', password, database: 'postgres' })

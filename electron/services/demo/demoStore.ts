@@ -45,8 +45,7 @@ export async function ensureDemoStore(home: string, onProgress: (msg: string) =>
   // to its data: let it traverse (x), not list (r). credentials.json itself stays 0600.
   if (process.getuid?.() === 0) await chmod(paths.root, 0o711)
   const password = await demoPassword(paths.credentials)
-  onProgress('Starting the embedded PostgreSQL…')
-  const cluster = await startCluster({ dataDir: paths.pgData, password })
+  const cluster = await startCluster({ dataDir: paths.pgData, password, onStart: () => onProgress('Starting the embedded PostgreSQL…') })
   const admin = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, password, database: 'postgres' })
   try {
     await admin.connect()
@@ -83,7 +82,8 @@ async function prepareOnce(target: ConnectionTarget, artifactRoot: string, onPro
       const { migrateStore } = await import('../tracking/migrate')
       await migrateStore(target)
     }
-    // Serialise concurrent first starts; the loser finds the store seeded.
+    // Serialise concurrent first starts; the loser finds the store seeded. (A session lock is
+    // fine here: this is our own embedded server, never a user's server behind a pooler.)
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['mlflow-desk-demo-seed'])
     const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
     if (rows[0].n > 0) return false

