@@ -31,6 +31,12 @@ export const APP_ERROR_CODES = [
   'SCHEMA_MISMATCH',
   /** A write was attempted through a read-only session. */
   'READ_ONLY',
+  /** The server runs a PostgreSQL older than we support (12); the message names both versions. */
+  'UNSUPPORTED_SERVER',
+  /** A write the user asked for (migrate, indexes create) on a hot standby. */
+  'SERVER_IS_STANDBY',
+  /** A standby cancelled a read for a conflict with recovery, and the retries did too. */
+  'RECOVERY_CONFLICT',
   'INVALID_PAGE_TOKEN',
   /** A search filter or order_by that cannot be parsed or is not allowed (details.position points at it). */
   'INVALID_FILTER',

@@ -123,7 +123,7 @@ describe('migrating concurrently, in another schema, and back down', () => {
   it('reverts to an empty schema with down, and can then migrate again', async () => {
     const db = await createDatabase('migrate_down')
     await migrateStore(targetFor(db))
-    const sequelize = await openWritable(targetFor(db))
+    const { sequelize } = await openWritable(targetFor(db))
     try {
       const reverted = await sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, (t) =>
         createMigrator(sequelize, t).down({ to: 0 }),

@@ -127,7 +127,7 @@ describe('SSH tunnels through a real OpenSSH server', () => {
 
   it('closing the store closes the tunnel: its local port stops accepting', async () => {
     const store = await openStore(target())
-    const localPort = (store.sequelize.config as { port?: string | number }).port
+    const localPort = store.endpoint.port
     expect(Number(localPort)).toBeGreaterThan(0)
     expect(Number(localPort)).not.toBe(targetFor(db).port)
     expect(await accepts(Number(localPort))).toBe(true)

@@ -14,7 +14,7 @@ describe('a store connection', () => {
   it('is read-only on the server: a write is refused by PostgreSQL itself', async () => {
     await expect(store.select('CREATE TABLE sneaky (x int)')).rejects.toMatchObject({ code: 'READ_ONLY' })
     await expect(store.select("UPDATE runs SET status = 'FAILED'")).rejects.toMatchObject({ code: 'READ_ONLY' })
-    const rows = await store.read((t) => store.select<{ transaction_read_only: string }>('SHOW transaction_read_only', undefined, t))
+    const rows = await store.read((r) => r.select<{ transaction_read_only: string }>('SHOW transaction_read_only'))
     expect(rows[0].transaction_read_only).toBe('on')
   })
 

@@ -139,9 +139,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Run `fn` on a connection of its own inside BEGIN READ ONLY, with SET LOCAL
- * statement_timeout, and always ROLLBACK. Whatever the SQL guard missed, the
- * server refuses to write here. Cancelling (the signal, or the store closing)
+ * Run `fn` on a connection of its own inside BEGIN READ ONLY, with the store's
+ * settings and this statement's timeout as SET LOCAL, and always ROLLBACK.
+ * Whatever the SQL guard missed, the server refuses to write here, and nothing
+ * stays on the session. Cancelling (the signal, or the store closing)
  * sends PostgreSQL's cancel request for exactly this backend; the connection
  * then goes back to the pool in a clean state — or is destroyed if it cannot
  * be brought back to one.
@@ -158,11 +159,8 @@ export async function withReadTransaction<T>(store: StoreHandle, opts: ReadOptio
   let broken = false
   try {
     if (isCancelled()) throw cancelled()
-    // Our own text, so the simple protocol may carry several statements. Results are
-    // rendered the same everywhere: ISO dates in UTC, bytea as hex.
-    await conn.client.query(
-      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(opts.timeoutMs))}; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL bytea_output = 'hex'`,
-    )
+    // Results are rendered the same everywhere: ISO dates in UTC, bytea as hex.
+    await conn.begin({ timeoutMs: opts.timeoutMs, extra: { TimeZone: 'UTC', DateStyle: 'ISO, YMD', bytea_output: 'hex' } })
     return await fn({
       connection: conn,
       cursor: (text, values, mode) => openCursor(conn, text, values, mode, open),

@@ -76,6 +76,25 @@ function tlsReason(d: DriverError, raw: string, ssl?: SslSettings): string {
 }
 
 /**
+ * A hot standby cancels a read whose snapshot or locks are in the way of
+ * replaying the primary's changes ("canceling statement due to conflict with
+ * recovery", 40001; a buffer-pin deadlock with recovery, 40P01), or ends the
+ * session for it. Running the read again usually succeeds.
+ */
+export function isRecoveryConflict(e: unknown): boolean {
+  const d = innermost(e)
+  return (d.code === '40001' || d.code === '40P01' || d.code === '57P04') && /conflict with recovery/i.test(String(d.message ?? ''))
+}
+
+export function recoveryConflictError(where: string, attempts: number): AppError {
+  return new AppError(
+    'RECOVERY_CONFLICT',
+    `The standby at ${where} cancelled the read ${attempts === 1 ? 'once' : `${attempts} times`} because it conflicted with replaying the primary's changes ("conflict with recovery"). ` +
+      'Try again; if it keeps happening, read from the primary, or ask the DBA about max_standby_streaming_delay or hot_standby_feedback on the standby.',
+  )
+}
+
+/**
  * Translate a driver/network error into an AppError whose message says what
  * happened and where (`where` is e.g. "user@db.example:5432/mlflow").
  * Messages are redacted: no password ever leaves through here. `ssl`, when
@@ -111,6 +130,15 @@ export function toStoreError(e: unknown, where: string, ssl?: SslSettings): AppE
       break
     case code === '57014':
       err = new AppError('TIMEOUT', `The query ran longer than the statement timeout and was stopped (${where}).`)
+      break
+    case code === '55P03':
+      err = new AppError('TIMEOUT', `The read waited too long for a lock another session holds on the store (${where}): a table being altered (mlflow db upgrade) or rewritten (VACUUM FULL)? Try again once that is done.`)
+      break
+    case isRecoveryConflict(e):
+      err = recoveryConflictError(where, 1)
+      break
+    case code === '25006' && /recovery|standby/i.test(raw):
+      err = new AppError('SERVER_IS_STANDBY', `${where} is a hot standby (a read replica): it accepts reads only. Run writes against the primary.`)
       break
     case code === '25006':
       err = new AppError('READ_ONLY', `Refused: the session is read-only and the statement would write (${where}).`)

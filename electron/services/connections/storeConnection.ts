@@ -1,15 +1,15 @@
-import { QueryTypes, Sequelize, Transaction } from 'sequelize'
-import type { BindOrReplacements } from 'sequelize'
-import type { ConnectionOptions } from 'node:tls'
+import { QueryTypes, Sequelize, type Options } from 'sequelize'
+import type { ConnectionOptions, TLSSocket } from 'node:tls'
 import pg from 'pg'
 import { AppError } from '@shared/api/errors'
 import { sendCancelRequest } from './cancelRequest'
 import { DEFAULT_SSL, describeTarget, type ConnectionTarget } from './connectionUrl'
-import { toStoreError } from './pgErrors'
+import { isRecoveryConflict, recoveryConflictError, toStoreError } from './pgErrors'
 import { openTunnel, type SshTunnel } from './sshTunnel'
 import { connectWithLibpqTls } from './tlsOptions'
 import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
-import { defineTrackingModels, type TrackingModels } from '../tracking/models'
+import { SERVER_SQL, checkServerVersion, readServer, type ServerInfo } from './serverVersion'
+import { beginSql, optionSettings, setLocalSql, transactionSettings, type Settings } from './transactionSettings'
 
 export interface StoreOptions {
   /** Per-statement limit on the server, in ms (libpq's statement_timeout). */
@@ -20,12 +20,26 @@ export interface StoreOptions {
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
+/** Reads run again after a standby cancelled them for a conflict with recovery, after these pauses (ms). */
+const RECOVERY_CONFLICT_RETRIES_MS = [100, 500]
+
+/** Run statements inside one read-only transaction of the store (its settings applied). */
+export interface Reader {
+  /** One read statement with bind parameters ($1, $2...). */
+  select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
+}
+
 /** One pooled connection checked out for a statement that needs it alone (a cursor of the raw SQL console). */
 export interface DedicatedConnection {
-  /** The session is the store's: READ ONLY by default, with the statement timeout and search_path set. */
+  /** Outside a transaction: call begin() first, and end the transaction (ROLLBACK) before release(). */
   readonly client: pg.Client
-  /** The server process behind it (pg_backend_pid()). */
+  /** The backend's process id as the server (or the pooler in front of it) announced it. */
   readonly pid: number
+  /**
+   * BEGIN READ ONLY with the store's settings as SET LOCAL (statement timeout, lock timeout,
+   * idle-in-transaction timeout, search_path, the connection's options), plus `extra` (more SET LOCAL).
+   */
+  begin(opts?: { timeoutMs?: number; extra?: Settings }): Promise<void>
   /** PostgreSQL's cancel request for exactly this backend: what runs on it stops, the connection stays open. */
   cancel(): Promise<void>
   /** Aborted when the store closes (profile switched, window closed): stop, the pool is going away. */
@@ -41,20 +55,25 @@ export interface StoreHandle {
   readonly target: ConnectionTarget
   /** user@host:port/db — safe to show. */
   readonly where: string
-  readonly sequelize: Sequelize
+  /** Where the sockets go: the server, or the local end of the SSH tunnel. */
+  readonly endpoint: Endpoint
   readonly schema: StoreSchema
-  readonly models: TrackingModels
+  /** server_version as the server reports it, e.g. "15.18 (Debian 15.18-0+deb12u1)". */
   readonly serverVersion: string
-  /** Whether the connection is encrypted (TLS). */
+  /** server_version_num, e.g. 150018: what version-dependent SQL is chosen by. */
+  readonly serverVersionNum: number
+  /** A hot standby (read replica): reads only, and reads may be cancelled by replay (retried). */
+  readonly standby: boolean
+  /** Whether our connection is encrypted (TLS), as seen from this side (through a pooler: to the pooler). */
   readonly tls: boolean
-  /** The statement timeout every session has (the profile's, or --statement-timeout), in ms. */
+  /** The statement timeout every transaction has (the profile's, or --statement-timeout), in ms. */
   readonly statementTimeoutMs: number
   /** The SSH host key seen, when tunnelled. */
   readonly sshFingerprint: string | null
-  /** One read statement with bind parameters ($1, $2...). */
-  select<T extends object>(sql: string, bind?: BindOrReplacements, transaction?: Transaction): Promise<T[]>
+  /** One read statement with bind parameters ($1, $2...), in a transaction of its own. */
+  select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
   /** Several statements that must see one snapshot (REPEATABLE READ, read only). */
-  read<T>(fn: (t: Transaction) => Promise<T>): Promise<T>
+  read<T>(fn: (reader: Reader) => Promise<T>): Promise<T>
   /** Check out one pooled connection for exclusive use; give it back with release(). */
   checkout(): Promise<DedicatedConnection>
   /** Cancel every running statement on the server (PostgreSQL's cancel request). */
@@ -70,10 +89,12 @@ export interface StoreHandle {
  */
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v))
 
-interface Endpoint {
+export interface Endpoint {
   host: string
   port: number
 }
+
+type BackendKey = { processID: number; secretKey: number }
 
 /** The pooled pg clients of one store, to send cancel requests for their running queries. */
 class ClientTracker {
@@ -89,137 +110,156 @@ class ClientTracker {
     // PostgreSQL's CancelRequest (pid + secret key of the busy connection) over a fresh socket.
     // (pg's own Client.cancel reads the deprecated activeQuery, which prints a warning on stderr.)
     await Promise.all(busy.map((c) => {
-      const backend = c as unknown as { processID: number; secretKey: number }
+      const backend = c as unknown as BackendKey
       return sendCancelRequest(endpoint, backend.processID, backend.secretKey)
     }))
     return busy.length
   }
 }
 
-function sequelizeFor(
-  target: ConnectionTarget,
-  endpoint: Endpoint,
-  ssl: false | ConnectionOptions,
-  opts: StoreOptions,
-  sessionSql: string | null,
-  tracker?: ClientTracker,
-): Sequelize {
-  return new Sequelize({
-    dialect: 'postgres',
-    dialectModule: pg,
+/**
+ * The pool of one store. Nothing is set on the session: poolers such as
+ * PgBouncer in transaction mode hand a server connection to another client
+ * after each transaction, so a session setting of ours would leak to them (and
+ * theirs to us). Every statement runs in a transaction that sets what it needs
+ * with SET LOCAL. No startup `options` either: PgBouncer refuses them.
+ */
+function poolFor(target: ConnectionTarget, endpoint: Endpoint, ssl: false | ConnectionOptions, opts: StoreOptions, tracker: ClientTracker): pg.Pool {
+  const pool = new pg.Pool({
     host: endpoint.host,
     port: endpoint.port,
     database: target.database,
-    username: target.user,
+    user: target.user,
     password: target.password,
-    logging: false,
-    pool: { max: opts.poolMax ?? 4, min: 0, idle: 10_000, acquire: 60_000 },
-    dialectOptions: {
-      ssl,
-      application_name: 'mlflow-desk',
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
-      ...(target.options ? { options: target.options } : {}),
-    },
-    hooks: {
-      // One round trip per new pooled connection. Session settings rather than
-      // startup `options` because poolers such as pgbouncer refuse unknown startup parameters.
-      afterConnect: async (connection: unknown) => {
-        tracker?.add(connection as pg.Client)
-        if (sessionSql) await (connection as pg.Client).query(sessionSql)
-      },
-    },
+    ssl,
+    application_name: 'mlflow-desk',
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    max: opts.poolMax ?? 4,
+    idleTimeoutMillis: 10_000,
   })
+  pool.on('connect', (c) => tracker.add(c))
+  // An idle connection the server (or the pooler, or a standby's replay) closed: the pool drops it; the next read opens another.
+  pool.on('error', () => undefined)
+  return pool
 }
 
-/** Connect following libpq's sslmode, falling back for allow/prefer as libpq does. */
-async function connect(
-  target: ConnectionTarget,
-  endpoint: Endpoint,
-  opts: StoreOptions,
-  sessionSql: string | null,
-  tracker?: ClientTracker,
-): Promise<{ sequelize: Sequelize; serverVersion: string }> {
-  return connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
-    const sequelize = sequelizeFor(target, endpoint, tls, opts, sessionSql, tracker)
-    try {
-      const [{ server_version }] = await sequelize.query<{ server_version: string }>('SHOW server_version', { type: QueryTypes.SELECT })
-      return { sequelize, serverVersion: server_version }
-    } catch (e) {
-      await sequelize.close().catch(() => undefined)
-      throw e
-    }
-  })
+/** Is this client's socket encrypted? (Seen from here; pg_stat_ssl would describe a pooler's own server connection.) */
+function encrypted(client: pg.PoolClient): boolean {
+  const stream = (client as unknown as { connection?: { stream?: Partial<TLSSocket> } }).connection?.stream
+  return !!stream?.encrypted
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Open a store for reading. Every session is READ ONLY by default (the server
- * refuses writes even if our code tried one) and has a statement timeout; the
- * catalog is probed once so readers know which tables and columns exist.
+ * Open a store for reading. Every statement runs in a READ ONLY transaction
+ * (the server refuses writes even if our code tried one) with the statement
+ * timeout and the other settings as SET LOCAL; the server version is checked
+ * (PostgreSQL 12 or newer) and the catalog probed once so readers know which
+ * tables and columns exist.
  */
 export async function openStore(target: ConnectionTarget, opts: StoreOptions = {}): Promise<StoreHandle> {
   const where = describeTarget(target)
   const timeout = Math.max(1, Math.floor(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS))
-  const searchPath = target.schema ? `; SET search_path TO ${pg.escapeIdentifier(target.schema)}` : ''
-  const sessionSql = `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${timeout}${searchPath}`
+  const settings = transactionSettings(target, timeout)
   const tunnel: SshTunnel | null = target.ssh ? await openTunnel(target.ssh, target.host, target.port) : null
   const endpoint = tunnel ? { host: '127.0.0.1', port: tunnel.localPort } : { host: target.host, port: target.port }
   const tracker = new ClientTracker()
   const closing = new AbortController()
-  let sequelize: Sequelize | null = null
+  // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
+  const translate = (e: unknown) => tunnel?.lost() ?? toStoreError(e, where)
+  let pool: pg.Pool | null = null
   try {
-    const conn = await connect(target, endpoint, opts, sessionSql, tracker)
-    sequelize = conn.sequelize
-    const seq = sequelize
-    const schema = await probeSchema(seq)
-    const [{ ssl }] = await seq.query<{ ssl: boolean | null }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', { type: QueryTypes.SELECT })
-    const models = defineTrackingModels(seq, schema)
-    // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
-    const translate = (e: unknown) => tunnel?.lost() ?? toStoreError(e, where)
+    const opened = await connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
+      const p = poolFor(target, endpoint, tls, opts, tracker)
+      try {
+        const client = await p.connect()
+        try {
+          // Before any setting: a server too old for them is refused by name, not by a syntax error.
+          await client.query('BEGIN READ ONLY')
+          const server = await readServer(client)
+          await client.query('COMMIT')
+          return { pool: p, server, tls: encrypted(client) }
+        } finally {
+          client.release()
+        }
+      } catch (e) {
+        await p.end().catch(() => undefined)
+        throw e
+      }
+    })
+    pool = opened.pool
+    const server: ServerInfo = opened.server
+    checkServerVersion(server, where)
+    const thePool = pool
+
+    /** One transaction on a pooled connection: BEGIN READ ONLY + SET LOCAL, the work, COMMIT. */
+    const transaction = async <T>(isolation: 'read committed' | 'repeatable read', fn: (reader: Reader) => Promise<T>): Promise<T> => {
+      const client = await thePool.connect()
+      let broken = false
+      try {
+        await client.query(beginSql(settings, isolation))
+        const result = await fn({ select: async <R extends object>(sql: string, bind?: unknown[]) => (await client.query<R>(sql, bind)).rows })
+        await client.query('COMMIT')
+        return result
+      } catch (e) {
+        // Back to a clean state for the next borrower, or not back at all.
+        await client.query('ROLLBACK').catch(() => (broken = true))
+        throw e
+      } finally {
+        client.release(broken)
+      }
+    }
+    /** A standby cancels reads that are in the way of its replay: those are run again, a few times. */
+    const retried = async <T>(fn: () => Promise<T>): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn()
+        } catch (e) {
+          if (!isRecoveryConflict(e) || attempt >= RECOVERY_CONFLICT_RETRIES_MS.length || closing.signal.aborted) {
+            throw isRecoveryConflict(e) ? recoveryConflictError(where, attempt + 1) : translate(e)
+          }
+          await sleep(RECOVERY_CONFLICT_RETRIES_MS[attempt])
+        }
+      }
+    }
+    const schema = await retried(() => transaction('read committed', (r) => probeSchema(r)))
     return {
       target,
       where,
-      sequelize: seq,
+      endpoint,
       schema,
-      models,
-      serverVersion: conn.serverVersion,
-      tls: !!ssl,
+      serverVersion: server.version,
+      serverVersionNum: server.versionNum,
+      standby: server.standby,
+      tls: opened.tls,
       sshFingerprint: tunnel?.fingerprint ?? null,
       statementTimeoutMs: timeout,
-      async select<T extends object>(sql: string, bind?: BindOrReplacements, transaction?: Transaction) {
-        try {
-          return await seq.query<T>(sql, { type: QueryTypes.SELECT, bind, transaction })
-        } catch (e) {
-          throw translate(e)
-        }
-      },
-      async read<T>(fn: (t: Transaction) => Promise<T>) {
-        try {
-          return await seq.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, fn)
-        } catch (e) {
-          throw translate(e)
-        }
-      },
+      select: <T extends object>(sql: string, bind?: unknown[]) => retried(() => transaction('read committed', (r) => r.select<T>(sql, bind))),
+      read: <T>(fn: (reader: Reader) => Promise<T>) => retried(() => transaction('repeatable read', fn)),
       async checkout() {
         if (closing.signal.aborted) throw new AppError('CANCELLED', `The connection to ${where} was closed.`)
-        let client: pg.Client
+        let client: pg.PoolClient
         try {
-          client = (await seq.connectionManager.getConnection({ type: 'write' })) as pg.Client
+          client = await thePool.connect()
         } catch (e) {
           throw translate(e)
         }
-        const backend = client as unknown as { processID: number; secretKey: number }
+        const backend = client as unknown as BackendKey
         let released = false
         return {
           client,
           pid: backend.processID,
           closing: closing.signal,
+          begin: async (o = {}) => {
+            await client.query(beginSql(o.timeoutMs ? { ...settings, statement_timeout: String(Math.max(1, Math.floor(o.timeoutMs))) } : settings, 'read committed', o.extra))
+          },
           cancel: () => sendCancelRequest(endpoint, backend.processID, backend.secretKey),
           toError: translate,
           async release(broken = false) {
             if (released) return
             released = true
-            if (broken) await seq.connectionManager.destroyConnection(client).catch(() => undefined)
-            else seq.connectionManager.releaseConnection(client)
+            client.release(broken)
           },
         }
       },
@@ -227,12 +267,12 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       async close() {
         closing.abort()
         await tracker.cancelAll(endpoint).catch(() => 0)
-        await seq.close().catch(() => undefined)
+        await thePool.end().catch(() => undefined)
         await tunnel?.close()
       },
     }
   } catch (e) {
-    await sequelize?.close().catch(() => undefined)
+    await pool?.end().catch(() => undefined)
     await tunnel?.close()
     // Through a tunnel, a failed forward reaches the driver only as a closed socket: say why instead.
     // The TLS settings let a certificate error name the sslrootcert that was used.
@@ -243,13 +283,50 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
 /**
  * A writable connection, only for what the user asked to write by name:
  * `migrate` and seeding the demo store. Never used to read a tracking store.
+ * Sequelize (which umzug's migrations use) would set client_min_messages and
+ * the time zone on every session it opens; it is told not to, so that through
+ * a transaction-mode pooler nothing of ours stays on a server connection.
+ * Settings the work needs (search_path) go in its transaction: see writeSettings.
  */
-export async function openWritable(target: ConnectionTarget): Promise<Sequelize> {
+export async function openWritable(target: ConnectionTarget): Promise<{ sequelize: Sequelize; server: ServerInfo }> {
+  const where = describeTarget(target)
   try {
-    return (await connect(target, { host: target.host, port: target.port }, { poolMax: 2 }, null)).sequelize
+    return await connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
+      // keepDefaultTimezone is read by Sequelize's postgres dialect but missing from its types.
+      const options: Options & { keepDefaultTimezone: boolean } = {
+        dialect: 'postgres',
+        dialectModule: pg,
+        host: target.host,
+        port: target.port,
+        database: target.database,
+        username: target.user,
+        password: target.password,
+        logging: false,
+        keepDefaultTimezone: true,
+        pool: { max: 2, min: 0, idle: 10_000, acquire: 60_000 },
+        dialectOptions: { ssl: tls, application_name: 'mlflow-desk', connectionTimeoutMillis: 10_000, clientMinMessages: 'ignore' },
+      }
+      const sequelize = new Sequelize(options)
+      try {
+        const [row] = await sequelize.query<{ version: string; version_num: number; standby: boolean }>(SERVER_SQL, { type: QueryTypes.SELECT })
+        const server = { version: row.version, versionNum: row.version_num, standby: row.standby }
+        checkServerVersion(server, where)
+        return { sequelize, server }
+      } catch (e) {
+        await sequelize.close().catch(() => undefined)
+        throw e
+      }
+    })
   } catch (e) {
-    throw toStoreError(e, describeTarget(target), target.ssl ?? DEFAULT_SSL)
+    throw toStoreError(e, where, target.ssl ?? DEFAULT_SSL)
   }
+}
+
+/** SET LOCAL of what a write transaction needs from the connection (its options, its schema): run first in it. */
+export function writeSettingsSql(target: ConnectionTarget): string {
+  const settings = optionSettings(target.options)
+  if (settings.search_path === undefined && target.schema) settings.search_path = pg.escapeIdentifier(target.schema)
+  return setLocalSql(settings)
 }
 
 /**

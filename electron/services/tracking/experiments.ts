@@ -1,15 +1,19 @@
-import { Op } from 'sequelize'
 import type { Experiment, ViewType } from '@shared/domain/mlflow'
 import type { ExperimentWithStats } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
-import { toStoreError } from '../connections/pgErrors'
-import type { ExperimentRow } from './models/experiment.model'
-import type { ExperimentTagRow } from './models/experimentTag.model'
 import { lifecycleStages } from './viewType'
 
-type ExperimentWithTags = ExperimentRow & { tags?: ExperimentTagRow[] }
+interface ExperimentRow {
+  experiment_id: number
+  name: string
+  artifact_location: string | null
+  lifecycle_stage: string | null
+  creation_time: number | null
+  last_update_time: number | null
+  tags: Array<{ key: string; value: string | null }>
+}
 
-function toExperiment(row: ExperimentWithTags): Experiment {
+function toExperiment(row: ExperimentRow): Experiment {
   return {
     experiment_id: String(row.experiment_id),
     name: row.name,
@@ -17,7 +21,7 @@ function toExperiment(row: ExperimentWithTags): Experiment {
     lifecycle_stage: (row.lifecycle_stage ?? 'active') as Experiment['lifecycle_stage'],
     creation_time: row.creation_time ?? null,
     last_update_time: row.last_update_time ?? null,
-    tags: (row.tags ?? [])
+    tags: row.tags
       .map((t) => ({ key: t.key, value: t.value ?? '' }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }
@@ -26,20 +30,22 @@ function toExperiment(row: ExperimentWithTags): Experiment {
 /**
  * search_experiments without a filter, in MLflow's default order:
  * creation_time DESC (NULLs first, as PostgreSQL sorts them), then experiment_id.
+ * Stores older than MLflow 2.2 have no creation or update times.
  */
 export async function listExperiments(store: StoreHandle, view: ViewType): Promise<Experiment[]> {
-  const { Experiment: ExperimentModel, ExperimentTag } = store.models
-  const hasCreation = store.schema.has('experiments', 'creation_time')
-  try {
-    const rows = (await ExperimentModel.findAll({
-      where: { lifecycle_stage: { [Op.in]: lifecycleStages(view) } },
-      include: ExperimentTag ? [{ model: ExperimentTag, as: 'tags' }] : [],
-      order: [...(hasCreation ? [['creation_time', 'DESC NULLS FIRST'] as [string, string]] : []), ['experiment_id', 'ASC']],
-    })) as ExperimentWithTags[]
-    return rows.map((r) => toExperiment(r.get({ plain: true }) as ExperimentWithTags))
-  } catch (e) {
-    throw toStoreError(e, store.where)
-  }
+  const col = (c: string) => (store.schema.has('experiments', c) ? `e.${c}` : 'NULL::bigint')
+  const tags = store.schema.has('experiment_tags')
+    ? `COALESCE((SELECT json_agg(json_build_object('key', t.key, 'value', t.value)) FROM experiment_tags t WHERE t.experiment_id = e.experiment_id), '[]')`
+    : `'[]'::json`
+  const rows = await store.select<ExperimentRow>(
+    `SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage,
+            ${col('creation_time')} AS creation_time, ${col('last_update_time')} AS last_update_time, ${tags} AS tags
+       FROM experiments e
+      WHERE e.lifecycle_stage = ANY($1::text[])
+      ORDER BY ${store.schema.has('experiments', 'creation_time') ? 'e.creation_time DESC NULLS FIRST, ' : ''}e.experiment_id`,
+    [lifecycleStages(view)],
+  )
+  return rows.map(toExperiment)
 }
 
 /** Experiments plus their run counts and last run start, for the experiments page. */

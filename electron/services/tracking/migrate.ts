@@ -3,7 +3,8 @@ import { MigrationError } from 'umzug'
 import { AppError, isAppError } from '@shared/api/errors'
 import { MIGRATIONS, createMigrator, readAlembicVersion } from '@migrations/umzug'
 import { describeTarget, type ConnectionTarget } from '../connections/connectionUrl'
-import { openWritable } from '../connections/storeConnection'
+import { openWritable, writeSettingsSql } from '../connections/storeConnection'
+import { checkWritable } from '../connections/serverVersion'
 import { toStoreError } from '../connections/pgErrors'
 import { MLFLOW_HEAD_REVISION, mlflowVersionsFor } from './alembicRevisions'
 
@@ -39,9 +40,13 @@ const NAMES_SHOWN = 5
  */
 export async function migrateStore(target: ConnectionTarget): Promise<MigrateResult> {
   const where = describeTarget(target)
-  const sequelize = await openWritable(target)
+  const { sequelize, server } = await openWritable(target)
   try {
+    checkWritable(server, where, 'migrate')
+    const settings = writeSettingsSql(target)
     return await sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
+      // The connection's search_path (and other options) for this transaction only: nothing stays on the session.
+      if (settings) await sequelize.query(settings, { transaction })
       // Before any look at the catalog: each later statement then gets a snapshot taken after the lock was granted.
       await sequelize.query(`SELECT pg_advisory_xact_lock(${MIGRATE_LOCK_KEY}::bigint)`, { transaction })
       await assertMigratable(sequelize, transaction)

@@ -1,5 +1,3 @@
-import type { Sequelize } from 'sequelize'
-import { QueryTypes } from 'sequelize'
 import { AppError } from '@shared/api/errors'
 import type { StoreDescription } from '@shared/domain/mlflow'
 import { mlflowVersionsFor } from './alembicRevisions'
@@ -17,16 +15,19 @@ export interface StoreSchema {
   describe(): StoreDescription
 }
 
-export async function probeSchema(sequelize: Sequelize): Promise<StoreSchema> {
-  const rows = await sequelize.query<{ schema: string; table_name: string; column_name: string }>(
+/** How the probe reads: any statement runner of a store's read transaction. */
+interface Select {
+  select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
+}
+
+export async function probeSchema(reader: Select): Promise<StoreSchema> {
+  const rows = await reader.select<{ schema: string; table_name: string; column_name: string }>(
     `SELECT c.table_schema AS schema, c.table_name, c.column_name
        FROM information_schema.columns c
       WHERE c.table_schema = current_schema()
       ORDER BY c.table_name, c.ordinal_position`,
-    { type: QueryTypes.SELECT },
   )
-  const schemaName =
-    rows[0]?.schema ?? (await sequelize.query<{ s: string }>('SELECT current_schema() AS s', { type: QueryTypes.SELECT }))[0]?.s ?? 'public'
+  const schemaName = rows[0]?.schema ?? (await reader.select<{ s: string | null }>('SELECT current_schema() AS s'))[0]?.s ?? 'public'
   const tables = new Map<string, Set<string>>()
   for (const r of rows) {
     let cols = tables.get(r.table_name)
@@ -43,9 +44,7 @@ export async function probeSchema(sequelize: Sequelize): Promise<StoreSchema> {
   }
   let revision: string | null = null
   if (tables.has('alembic_version')) {
-    const v = await sequelize.query<{ version_num: string }>('SELECT version_num FROM alembic_version LIMIT 1', {
-      type: QueryTypes.SELECT,
-    })
+    const v = await reader.select<{ version_num: string }>('SELECT version_num FROM alembic_version LIMIT 1')
     revision = v[0]?.version_num ?? null
   }
   const has = (table: string, column?: string) => {
