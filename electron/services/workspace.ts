@@ -169,7 +169,7 @@ export class WindowSession {
 
   async describe(): Promise<SessionDescription> {
     const store = await this.store()
-    return { connection: this.lease!.summary, server_version: store.serverVersion, store: store.schema.describe() }
+    return { connection: this.lease!.summary, server_version: store.serverVersion, standby: store.standby, store: store.schema.describe() }
   }
 
   /** Called whenever the window leaves its store (switches profile, closes): e.g. to cancel its raw queries. */

@@ -66,6 +66,8 @@ export interface ConnectionSummary {
 export interface SessionDescription {
   connection: ConnectionSummary
   server_version: string
+  /** The server is a hot standby (a read replica). */
+  standby: boolean
   store: StoreDescription
 }
 

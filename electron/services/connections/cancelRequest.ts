@@ -6,8 +6,9 @@ import { connect } from 'node:net'
  * same server, which closes it once the backend has been signalled. Only the
  * statement running on that backend is stopped; its connection stays open.
  * The server accepts the request before any TLS or authentication, as libpq
- * sends it. Resolves when the server has closed the socket (the signal was
- * delivered), or after `timeoutMs` if it does not answer.
+ * sends it; a pooler such as PgBouncer forwards it to the server connection
+ * the client's statement runs on. Resolves when the server has closed the
+ * socket (the signal was delivered), or after `timeoutMs` if it does not answer.
  */
 export function sendCancelRequest(endpoint: { host: string; port: number }, pid: number, secretKey: number, timeoutMs = 5000): Promise<void> {
   const packet = Buffer.alloc(16)
@@ -24,7 +25,9 @@ export function sendCancelRequest(endpoint: { host: string; port: number }, pid:
       resolve()
     }
     const timer = setTimeout(done, timeoutMs)
-    socket.once('connect', () => socket.end(packet))
+    // Write and wait for the server to close, as libpq does. Half-closing our side right away
+    // (end) is fine for PostgreSQL, but PgBouncer then drops the request as "client unexpected eof".
+    socket.once('connect', () => socket.write(packet))
     socket.once('close', done)
     socket.once('error', done)
   })

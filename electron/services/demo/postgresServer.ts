@@ -47,12 +47,13 @@ export function traversableByOthers(path: string): boolean {
 /** PostgreSQL refuses to run as root: as root, the server runs as this system user (created when missing). */
 const SERVER_USER = 'postgres'
 
-interface Ids {
+export interface Ids {
   uid: number
   gid: number
 }
 
-async function serverUser(): Promise<Ids | null> {
+/** As root: the uid/gid to run servers as (PostgreSQL, and in tests PgBouncer, refuse root). Otherwise null: run as we are. */
+export async function serverUser(): Promise<Ids | null> {
   if (!isRoot()) return null
   const ids = async () => ({ uid: Number((await run('id', ['-u', SERVER_USER])).stdout), gid: Number((await run('id', ['-g', SERVER_USER])).stdout) })
   try {
