@@ -1,11 +1,24 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Rollup } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const alias = {
   '@shared': resolve(__dirname, 'shared'),
   '@migrations': resolve(__dirname, 'migrations'),
   '@services': resolve(__dirname, 'electron/services'),
+}
+
+/**
+ * Rollup's notice that a dependency's comment holds an annotation (`@__PURE__`,
+ * `#__NO_SIDE_EFFECTS__`) where none can apply: zod 4 mentions them in prose
+ * comments. Rollup drops the comment and the bundle is the same, so it is noise
+ * to whoever builds. Only that code, only from node_modules: our own code and
+ * every other warning still show.
+ */
+function onwarn(warning: Rollup.RollupLog, warn: (w: Rollup.RollupLog) => void): void {
+  if (warning.code === 'INVALID_ANNOTATION' && /[\\/]node_modules[\\/]/.test(warning.id ?? '')) return
+  warn(warning)
 }
 
 /**
@@ -21,6 +34,7 @@ export default defineConfig({
       target: 'node20',
       outDir: 'out/main',
       rollupOptions: {
+        onwarn,
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
@@ -39,6 +53,7 @@ export default defineConfig({
       // (channel names) is bundled into it and the output is CommonJS.
       externalizeDeps: false,
       rollupOptions: {
+        onwarn,
         input: { index: resolve(__dirname, 'electron/preload/index.ts') },
         external: ['electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -51,7 +66,7 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+      rollupOptions: { onwarn, input: { index: resolve(__dirname, 'renderer/index.html') } },
       chunkSizeWarningLimit: 2000,
     },
   },
