@@ -1,19 +1,12 @@
 import { z } from 'zod'
+import { DEFAULT_QUERY_ROWS, MAX_EXPORT_TIMEOUT_S, MAX_QUERY_ROWS, MAX_SQL_LENGTH, PARAM_NAME } from './auditLimits'
 
 /**
  * Request schemas of the raw audit query channels (query:*). The channels and
  * their responses are documented in contract.ts.
  */
 
-/** The grid never holds more rows than this, whatever max_rows asks. */
-export const MAX_QUERY_ROWS = 100_000
-export const DEFAULT_QUERY_ROWS = 1000
-/** Longest SQL text accepted (characters). */
-export const MAX_SQL_LENGTH = 200_000
-/** Longest statement timeout an export may ask for: a day. */
-export const MAX_EXPORT_TIMEOUT_S = 86_400
-
-export const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+export { DEFAULT_QUERY_ROWS, MAX_EXPORT_TIMEOUT_S, MAX_QUERY_ROWS, MAX_SQL_LENGTH, PARAM_NAME }
 
 const sql = z.string().min(1, 'give the SQL text').max(MAX_SQL_LENGTH, `SQL text longer than ${MAX_SQL_LENGTH} characters`)
 

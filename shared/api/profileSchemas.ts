@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import { ARTIFACT_SECRET_NAMES, artifactStoreSchema } from './artifactSchemas'
+import { ENVIRONMENTS, SSL_MODES } from './profileChoices'
+
+export { ENVIRONMENTS, SSL_MODES }
 
 /**
  * A connection profile's settings: everything but its secrets. One schema for
  * the API contract, the profiles file and the renderer's form.
  */
-export const ENVIRONMENTS = ['dev', 'staging', 'prod', 'custom'] as const
-export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
 
 const text = (max: number) => z.string().trim().max(max)
 const path = z.string().trim().min(1).max(4096).nullable().default(null)

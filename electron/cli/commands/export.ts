@@ -1,23 +1,8 @@
 import { Command } from 'commander'
-import { AppError } from '@shared/api/errors'
-import { hasMissingFiles, runExport, type ExportReport } from '../../services/export/exportRunner'
-import type { ExportSelection } from '../../services/export/exportPlan'
-import type { ExportProgress } from '../../services/export/exportProgress'
-import { stringifyPythonJson } from '../../services/format/pythonJson'
-import { CommandExit } from '../exitCode'
+import type { ExportOptions } from '../actions/export'
 import type { CliIO } from '../io'
-import { withStoreAndArtifacts } from '../storeOptions'
-import { splitList } from './validate'
 
-interface ExportOptions {
-  runIds?: string
-  experimentId?: string
-  model?: string
-  out: string
-  zip?: boolean
-  resume?: boolean
-  json?: boolean
-}
+const actions = () => import('../actions/export')
 
 const HELP = `
 Layout (mlflow-export-import's, so its import-run / import-experiment / import-model read it):
@@ -31,59 +16,6 @@ Layout (mlflow-export-import's, so its import-run / import-experiment / import-m
 Exit codes: 0 done, 1 failed (rerun with --resume), 2 bad input, 3 done but some files the
 store listed could not be read (listed in the report's "missing"), 130 cancelled (Ctrl-C).`
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let i = 0
-  while (n >= 1000 && i < units.length - 1) {
-    n /= 1000
-    i++
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`
-}
-
-function formatEta(s: number | null): string {
-  if (s === null) return 'ETA ?'
-  const t = Math.round(s)
-  return t < 60 ? `ETA ${t}s` : t < 3600 ? `ETA ${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s` : `ETA ${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`
-}
-
-export function progressLine(p: ExportProgress): string {
-  const total = p.listing_done ? '' : '+'
-  return `export: ${p.files_done}/${p.files_total}${total} files, ${formatBytes(p.bytes_done)} / ${formatBytes(p.bytes_total)}${total}, ${formatBytes(p.rate)}/s, ${formatEta(p.eta_seconds)}`
-}
-
-function selectionOf(opts: ExportOptions): ExportSelection {
-  const given = [opts.runIds !== undefined, opts.experimentId !== undefined, opts.model !== undefined].filter(Boolean).length
-  if (given !== 1) throw new AppError('BAD_REQUEST', 'export: give exactly one of --run-ids ID[,ID...], --experiment-id ID or --model NAME[/VERSION].', { field: 'run-ids' })
-  if (opts.runIds !== undefined) {
-    const ids = splitList(opts.runIds)
-    const bad = ids.find((id) => !/^[0-9a-zA-Z_-]{1,64}$/.test(id))
-    if (ids.length === 0 || bad !== undefined) throw new AppError('BAD_REQUEST', `--run-ids: ${bad === undefined ? 'no run id given' : `"${bad}" is not a run id`}.`, { field: 'run-ids' })
-    return { kind: 'runs', runIds: ids }
-  }
-  if (opts.experimentId !== undefined) {
-    if (!/^\d+$/.test(opts.experimentId)) throw new AppError('BAD_REQUEST', `--experiment-id: "${opts.experimentId}" is not an experiment id (a whole number).`, { field: 'experiment-id' })
-    return { kind: 'experiment', experimentId: opts.experimentId }
-  }
-  if (!opts.model?.trim()) throw new AppError('BAD_REQUEST', '--model: give a registered model name, or NAME/VERSION.', { field: 'model' })
-  return { kind: 'model', model: opts.model.trim() }
-}
-
-function printReport(io: CliIO, r: ExportReport): void {
-  io.out(`Exported ${r.runs.length} run(s) to ${r.out} (${r.layout} layout)`)
-  io.out(`  files:     ${r.files} artifact file(s), ${formatBytes(r.bytes)}; ${r.checksums_verified} checksum(s) verified`)
-  io.out(`  fetched:   ${r.downloaded.files} file(s), ${formatBytes(r.downloaded.bytes)}` + (r.skipped_verified.files ? `; kept ${r.skipped_verified.files} verified file(s) (${formatBytes(r.skipped_verified.bytes)}) from the earlier attempt` : ''))
-  const gone = r.missing.filter((m) => m.reason === 'not_found')
-  const roots = r.missing.filter((m) => m.reason === 'root_not_found')
-  if (gone.length) {
-    io.out(`  MISSING:   ${gone.length} file(s) listed by the store could not be read:`)
-    for (const m of gone) io.out(`    run ${m.run_id}: ${m.path} (${m.message})`)
-  }
-  if (roots.length) io.out(`  no artifacts: ${roots.length} run(s) have no artifact folder (runs that never logged one; if you expected files, check --artifact-map)`)
-  if (r.zip) io.out(`  zip:       ${r.zip.path} (${formatBytes(r.zip.bytes)})`)
-  io.out(`  took ${(r.duration_ms / 1000).toFixed(1)}s; report: export-report.json, manifest: manifest.json`)
-}
-
 export function exportCommand(io: CliIO): Command {
   return new Command('export')
     .description("Export runs, an experiment or a registered model with every artifact, in mlflow-export-import's layout")
@@ -95,30 +27,5 @@ export function exportCommand(io: CliIO): Command {
     .option('--resume', 'complete an interrupted export in DIR: keep files whose size and sha256 verify, fetch the rest')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', HELP)
-    .action(async (opts: ExportOptions, cmd: Command) => {
-      const selection = selectionOf(opts)
-      const ctrl = new AbortController()
-      const stopListening = io.onInterrupt?.(() => ctrl.abort())
-      // The first line after a second of work, then at most one a second.
-      let lastLine = Date.now()
-      const onProgress = (p: ExportProgress) => {
-        const now = Date.now()
-        if (p.phase !== 'artifacts' || now - lastLine < 1000) return
-        lastLine = now
-        io.err(progressLine(p))
-      }
-      try {
-        const report = await withStoreAndArtifacts(cmd, io, (store, access, source) =>
-          runExport(store, { selection, out: opts.out, zip: opts.zip, resume: opts.resume, signal: ctrl.signal, onProgress, access, profileName: source.source.summary.name }),
-        )
-        if (opts.json) io.out(stringifyPythonJson(report, 2))
-        else printReport(io, report)
-        if (hasMissingFiles(report)) {
-          io.err('mlflow-desk: export done, but some artifact files were missing on the store (see "missing" in the report).')
-          throw new CommandExit(3)
-        }
-      } finally {
-        stopListening?.()
-      }
-    })
+    .action(async (opts: ExportOptions, cmd: Command) => (await actions()).exportSelection(io, opts, cmd))
 }

@@ -1,34 +1,8 @@
 import { Command } from 'commander'
-import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
-import { getRegisteredModel, listRegisteredModels } from '../../services/tracking/registry'
+import type { ListOptions } from '../actions/models'
 import type { CliIO } from '../io'
-import { formatTime, printMlflowJson, printTable } from '../output'
-import { withStore } from '../storeOptions'
-import { parseIntOption, validateRequest } from './validate'
 
-interface ListOptions {
-  filter?: string
-  maxResults?: string
-  pageToken?: string
-  json?: boolean
-}
-
-/** "v3 Production, v1 Archived": what a person scans for in a list of models. */
-function latestSummary(m: RegisteredModel): string {
-  return m.latest_versions.map((v) => `v${v.version} ${v.current_stage ?? ''}`.trim()).join(', ')
-}
-
-function aliasSummary(aliases: Array<{ alias: string; version: string }>): string {
-  return aliases.map((a) => `@${a.alias}=v${a.version}`).join(' ')
-}
-
-function printVersions(io: CliIO, versions: ModelVersion[]): void {
-  printTable(
-    io,
-    ['VERSION', 'STAGE', 'STATUS', 'ALIASES', 'RUN ID', 'CREATED (UTC)', 'SOURCE'],
-    versions.map((v) => [v.version, v.current_stage, v.status, v.aliases.map((a) => `@${a}`).join(' '), v.run_id, formatTime(v.creation_timestamp), v.source]),
-  )
-}
+const actions = () => import('../actions/models')
 
 export function modelsCommand(io: CliIO): Command {
   const models = new Command('models').description('The model registry of the store')
@@ -39,41 +13,12 @@ export function modelsCommand(io: CliIO): Command {
     .option('--max-results <n>', 'models per page (1-1000)', '100')
     .option('--page-token <token>', 'next_page_token of the previous page')
     .option('--json', 'print MLflow REST JSON: {"registered_models": [...], "next_page_token": ...}')
-    .action(async (opts: ListOptions, cmd: Command) => {
-      const req = validateRequest(
-        'models:list',
-        { filter: opts.filter, max_results: parseIntOption('--max-results', opts.maxResults), page_token: opts.pageToken },
-        { filter: '--filter', max_results: '--max-results', page_token: '--page-token' },
-      )
-      const page = await withStore(cmd, io, (store) => listRegisteredModels(store, req))
-      if (opts.json) return printMlflowJson(io, page)
-      printTable(
-        io,
-        ['NAME', 'LATEST VERSIONS', 'ALIASES', 'UPDATED (UTC)', 'DESCRIPTION'],
-        page.registered_models.map((m) => [m.name, latestSummary(m), aliasSummary(m.aliases), formatTime(m.last_updated_timestamp), m.description]),
-      )
-      io.err(`${page.registered_models.length} model(s)` + (page.next_page_token ? `; next page: --page-token ${page.next_page_token}` : ''))
-    })
+    .action(async (opts: ListOptions, cmd: Command) => (await actions()).list(io, opts, cmd))
   models
     .command('get')
     .description('Show one registered model and all its versions, newest first')
     .argument('<name>', 'the registered model name (exact)')
     .option('--json', 'print MLflow REST JSON: {"registered_model": {...}, "model_versions": [...]}')
-    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
-      const req = validateRequest('models:get', { name }, { name: 'NAME' })
-      const got = await withStore(cmd, io, (store) => getRegisteredModel(store, req.name))
-      if (opts.json) return printMlflowJson(io, got)
-      const m = got.registered_model
-      printTable(io, ['FIELD', 'VALUE'], [
-        ['name', m.name],
-        ['description', m.description],
-        ['created (UTC)', formatTime(m.creation_timestamp)],
-        ['updated (UTC)', formatTime(m.last_updated_timestamp)],
-        ['aliases', aliasSummary(m.aliases)],
-        ...m.tags.map((t): [string, string] => [`tags.${t.key}`, t.value]),
-      ])
-      io.out('')
-      printVersions(io, got.model_versions)
-    })
+    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => (await actions()).get(io, name, opts, cmd))
   return models
 }

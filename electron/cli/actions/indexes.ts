@@ -1,0 +1,39 @@
+import type { Command } from 'commander'
+import type pg from 'pg'
+import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
+import { openWritableClient } from '../../services/connections/storeConnection'
+import { indexTarget, createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../services/tracking/searchIndexes'
+import type { CliIO } from '../io'
+import { printTable } from '../output'
+import { withStore, writeUrl } from '../storeOptions'
+
+/** A writable client on --url (never a profile) for the length of `work`. */
+async function withWriteClient(cmd: Command, what: string, work: (client: pg.Client, where: string) => Promise<void>): Promise<void> {
+  const target = parseConnectionUrl(writeUrl(cmd, what))
+  const client = await openWritableClient(target)
+  try {
+    await work(client, describeTarget(target))
+  } finally {
+    await client.end()
+  }
+}
+
+export async function status(io: CliIO, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const indexes = await withStore(cmd, io, (store) => searchIndexStatus(store))
+  if (opts.json) return io.out(JSON.stringify({ indexes }, null, 2))
+  printTable(io, ['INDEX', 'STATE', 'ON', 'SPEEDS UP'], indexes.map((i) => [i.name, i.state, indexTarget(i), i.purpose]))
+}
+
+export function create(io: CliIO, cmd: Command): Promise<void> {
+  return withWriteClient(cmd, 'indexes create', async (client, where) => {
+    const built = await createSearchIndexes(client, (m) => io.err(m))
+    io.out(built.length ? `Built ${built.join(', ')} on ${where}.` : `${where} has every optional index already; nothing to do.`)
+  })
+}
+
+export function drop(io: CliIO, cmd: Command): Promise<void> {
+  return withWriteClient(cmd, 'indexes drop', async (client, where) => {
+    const dropped = await dropSearchIndexes(client)
+    io.out(dropped.length ? `Dropped ${dropped.join(', ')} from ${where}.` : `${where} has none of the optional indexes; nothing to do.`)
+  })
+}

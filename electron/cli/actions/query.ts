@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import type { Command } from 'commander'
+import { DEFAULT_QUERY_ROWS, MAX_QUERY_ROWS, PARAM_NAME } from '@shared/api/auditLimits'
+import { AppError, isAppError } from '@shared/api/errors'
+import { runQuery, type QueryParams } from '../../services/audit/queryRunner'
+import { exportResult, streamResult, type ExportFormat } from '../../services/audit/resultExport'
+import type { CliIO } from '../io'
+import { printTable } from '../output'
+import { withStore } from '../storeOptions'
+import { parseIntOption } from '../validate'
+
+export interface QueryOptions {
+  sql?: string
+  file?: string
+  param: string[]
+  format?: 'table' | 'csv' | 'json' | 'jsonl'
+  maxRows?: string
+  out?: string
+}
+
+/** "line 2, column 7" of a 0-based index in the text. */
+function lineColumn(text: string, index: number): string {
+  const before = text.slice(0, index)
+  const line = before.split('\n').length
+  return `line ${line}, column ${index - before.lastIndexOf('\n')}`
+}
+
+/** --param name=value (repeatable): the value is text, PostgreSQL gives it the type the statement needs. */
+function parseParams(values: string[]): QueryParams {
+  const params: QueryParams = {}
+  for (const v of values) {
+    const i = v.indexOf('=')
+    const name = i > 0 ? v.slice(0, i).replace(/^:/, '') : ''
+    if (!PARAM_NAME.test(name)) throw new AppError('BAD_REQUEST', `--param "${v}": expected NAME=VALUE, e.g. --param experiment_id=3.`, { field: 'param' })
+    params[name] = v.slice(i + 1)
+  }
+  return params
+}
+
+async function readSql(opts: QueryOptions, io: CliIO): Promise<string> {
+  if (opts.sql !== undefined) return opts.sql
+  if (!opts.file) throw new AppError('BAD_REQUEST', 'Give the statement with --sql "..." or --file FILE (--file - reads standard input).', { field: 'sql' })
+  if (opts.file === '-') return io.readStdin()
+  try {
+    return await readFile(opts.file, 'utf8')
+  } catch (e) {
+    throw new AppError('BAD_REQUEST', `--file ${opts.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, { field: 'file' })
+  }
+}
+
+/** --out's format: --format when csv or jsonl, else the file's extension (.jsonl, .ndjson), else CSV. */
+function outFormat(opts: QueryOptions): ExportFormat {
+  if (opts.format === 'csv' || opts.format === 'jsonl') return opts.format
+  if (opts.format) throw new AppError('BAD_REQUEST', `--out writes csv or jsonl, not ${opts.format}.`, { field: 'format' })
+  return ['.jsonl', '.ndjson'].includes(extname(opts.out ?? '').toLowerCase()) ? 'jsonl' : 'csv'
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+export async function query(io: CliIO, opts: QueryOptions, cmd: Command): Promise<void> {
+  const sql = await readSql(opts, io)
+  const params = parseParams(opts.param)
+  const maxRows = parseIntOption('--max-rows', opts.maxRows) ?? DEFAULT_QUERY_ROWS
+  if (maxRows < 1 || maxRows > MAX_QUERY_ROWS) throw new AppError('BAD_REQUEST', `--max-rows: between 1 and ${MAX_QUERY_ROWS}.`, { field: 'max-rows' })
+  const format = opts.out ? outFormat(opts) : (opts.format ?? 'table')
+  // Ctrl-C sends PostgreSQL's cancel request; the command then fails with CANCELLED.
+  const controller = new AbortController()
+  const unsubscribe = io.onInterrupt?.(() => controller.abort())
+  try {
+    await withStore(cmd, io, async (store) => {
+      const signal = controller.signal
+      if (opts.out) {
+        const path = resolve(opts.out)
+        let lastLine = performance.now()
+        const r = await exportResult(store, {
+          sql, params, format: format as ExportFormat, path, signal,
+          onProgress: (p) => {
+            if (p.done || performance.now() - lastLine < 5000) return
+            lastLine = performance.now()
+            io.err(`… ${p.rows.toLocaleString('en-US')} rows, ${mb(p.bytes)}`)
+          },
+        })
+        io.err(`Wrote ${r.rows.toLocaleString('en-US')} row(s), ${mb(r.bytes)}, to ${r.path} in ${(r.duration_ms / 1000).toFixed(1)} s.`)
+      } else if (format === 'csv' || format === 'jsonl') {
+        const r = await streamResult(store, { sql, params, format, maxRows, signal }, async (chunk) => {
+          io.out(chunk.toString())
+          return Buffer.byteLength(chunk)
+        })
+        if (r.truncated) io.err(`First ${r.rows} rows shown; more exist (raise --max-rows, or --out FILE for all of them).`)
+      } else {
+        const r = await runQuery(store, { sql, params, max_rows: maxRows }, signal)
+        if (format === 'json') io.out(JSON.stringify(r, null, 2))
+        else printTable(io, r.columns.map((c) => c.name), r.rows.map((row) => row.map((v) => (v === null ? null : String(v)))))
+        io.err(`${r.row_count_shown} row(s) in ${r.duration_ms} ms${r.truncated ? '; more exist (raise --max-rows, or --out FILE for all of them)' : ''}.`)
+      }
+    })
+  } catch (e) {
+    // One line that says where: "... (line 2, column 7)".
+    if (!isAppError(e)) throw e
+    const message = e.message.replace(/\s*\n\s*/g, ' ')
+    const pos = e.details?.position
+    throw new AppError(e.code, pos === undefined ? message : `${message.replace(/\.$/, '')} (${lineColumn(sql, pos)}).`, e.details)
+  } finally {
+    unsubscribe?.()
+  }
+}
