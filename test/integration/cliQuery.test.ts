@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type pg from 'pg'
@@ -143,4 +144,43 @@ describe('mlflow-desk query', () => {
     expect(await running()).toBe(0)
     expect(Date.now() - sent).toBeLessThan(10_000)
   }, 60_000)
+})
+
+/** A port nothing listens on: a connection there is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as { port: number }
+  await new Promise((done) => server.close(done))
+  return port
+}
+
+describe('mlflow-desk query checks the statement before opening a store', () => {
+  it('a refused statement or a missing parameter exits 2 with the guard\'s message even when the store cannot be reached', async () => {
+    const url = `postgresql://mlflow@127.0.0.1:${await closedPort()}/mlflow`
+    const refused = await cli(['query', '--url', url, '--sql', 'DELETE FROM runs'])
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'mlflow-desk: error: DELETE FROM is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).',
+    })
+    for (const out of [[], ['--format', 'csv'], ['--out', join(tmpdir(), 'never-written.csv')]]) {
+      expect((await cli(['query', '--url', url, '--sql', 'SELECT 1;\nDROP TABLE runs', ...out])).code, out.join(' ')).toBe(2)
+    }
+    const missing = await cli(['query', '--url', url, '--sql', 'SELECT :x'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toBe('mlflow-desk: error: No value for the parameter :x.')
+    // A statement the guard lets through does try the store, and fails on it.
+    const allowed = await cli(['query', '--url', url, '--sql', 'SELECT 1'])
+    expect(allowed.code).toBe(1)
+    expect(allowed.stderr).toMatch(/^mlflow-desk: error: Connection refused/)
+  })
+
+  it('with --profile demo, a refused statement starts no demo server and writes nothing', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'desk-cli-nodemo-'))
+    const r = await cli(['--profile', 'demo', 'query', '--sql', 'DELETE FROM runs'], {}, home)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^mlflow-desk: error: DELETE FROM is not a read/)
+    expect(await readdir(home)).toEqual([])
+  })
 })

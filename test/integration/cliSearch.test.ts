@@ -1,3 +1,7 @@
+import { mkdtemp, readdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it, beforeAll } from 'vitest'
 import { parse } from 'csv-parse/sync'
 import { cli } from '../helpers/cliRunner'
@@ -74,5 +78,38 @@ describe('mlflow-desk runs search with filters', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/order_by names metric 'acc' twice/)
     expect(r.stderr).toContain('  metrics.acc DESC\n  ^^^^^^^^^^^')
+  })
+})
+
+/** A port nothing listens on: a connection there is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as { port: number }
+  await new Promise((done) => server.close(done))
+  return port
+}
+
+describe('runs search checks the filter before opening a store', () => {
+  it('a malformed filter or order exits 2 with the parser\'s message even when the store cannot be reached', async () => {
+    const url = `postgresql://mlflow@127.0.0.1:${await closedPort()}/mlflow`
+    const bad = await cli(['runs', 'search', '--experiment-ids', '1', '--filter', 'metrics.acc >', '--url', url])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.split('\n')).toEqual(['  metrics.acc >', `  ${' '.repeat(13)}^`, "mlflow-desk: error: Expected a value after '>' at the end of the filter."])
+    const order = await cli(['runs', 'search', '--experiment-ids', '1', '--order-by', 'metrics.acc', '--order-by', 'metrics.acc DESC', '--url', url])
+    expect(order.code).toBe(2)
+    expect(order.stderr).toMatch(/order_by names metric 'acc' twice/)
+    // The same command with a good filter does try the store, and fails on it.
+    const good = await cli(['runs', 'search', '--experiment-ids', '1', '--filter', 'metrics.acc > 0.5', '--url', url])
+    expect(good.code).toBe(1)
+    expect(good.stderr).toMatch(/^mlflow-desk: error: Connection refused/)
+  })
+
+  it('with --profile demo, a malformed filter starts no demo server and writes nothing', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'desk-cli-nodemo-'))
+    const r = await cli(['--profile', 'demo', 'runs', 'search', '--experiment-ids', '1', '--filter', "metrics.acc > 'high'"], {}, home)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/mlflow-desk: error: Expected a number for metrics\.acc/)
+    expect(await readdir(home)).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { DEFAULT_QUERY_ROWS, MAX_QUERY_ROWS, PARAM_NAME } from '@shared/api/auditLimits'
 import { AppError, isAppError } from '@shared/api/errors'
-import { runQuery, type QueryParams } from '../../services/audit/queryRunner'
+import { checkStatement, runQuery, type QueryParams } from '../../services/audit/queryRunner'
 import { exportResult, streamResult, type ExportFormat } from '../../services/audit/resultExport'
 import type { CliIO } from '../io'
 import { printTable } from '../output'
@@ -68,6 +68,8 @@ export async function query(io: CliIO, opts: QueryOptions, cmd: Command): Promis
   const controller = new AbortController()
   const unsubscribe = io.onInterrupt?.(() => controller.abort())
   try {
+    // A refused statement or a missing parameter is answered before any store is opened (or a demo server started).
+    await checkStatement(sql, params)
     await withStore(cmd, io, async (store) => {
       const signal = controller.signal
       if (opts.out) {

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import { isAppError } from '@shared/api/errors'
 import type { RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
-import { getRun, searchRuns } from '../../services/tracking/runs'
+import { getRun, parseSearch, searchRuns } from '../../services/tracking/runs'
 import type { StoreHandle } from '../../services/connections/storeConnection'
 import type { CliIO } from '../io'
 import { formatDuration, formatTime, printMlflowJson, printTable } from '../output'
@@ -35,7 +35,11 @@ export async function search(io: CliIO, opts: SearchOptions, cmd: Command): Prom
     },
     { experiment_ids: '--experiment-ids', view: '--view', max_results: '--max-results', page_token: '--page-token', filter: '--filter', order_by: '--order-by' },
   )
-  const page = await withStore(cmd, io, (store) => showWhereFilterFails(io, opts, () => (opts.all ? searchAll(store, req) : searchRuns(store, req))))
+  const page = await showWhereFilterFails(io, opts, async () => {
+    // A malformed filter or order is answered before any store is opened (or a demo server started).
+    parseSearch(req)
+    return withStore(cmd, io, (store) => (opts.all ? searchAll(store, req) : searchRuns(store, req)))
+  })
   if (opts.json) return printMlflowJson(io, page)
   if (opts.csv) return io.out(runsCsv(page.runs).trimEnd())
   printTable(

@@ -33,6 +33,17 @@ export function bindValues(guarded: GuardedSql, params: QueryParams): Array<stri
   })
 }
 
+/**
+ * Every fault of a statement that needs no store: the guard's refusal
+ * (QUERY_REFUSED) or a parameter without a value (BAD_REQUEST). Callers that
+ * open a store for the statement ask this first.
+ */
+export async function checkStatement(sql: string, params: QueryParams): Promise<GuardedSql> {
+  const guarded = await guardOrRefuse(sql)
+  bindValues(guarded, params)
+  return guarded
+}
+
 /** Column names and PostgreSQL type names, asked in the same transaction (one round trip). */
 export async function describeColumns(tx: ReadTransaction, fields: FieldDef[]): Promise<QueryColumn[]> {
   if (fields.length === 0) return []

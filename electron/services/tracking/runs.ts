@@ -8,7 +8,7 @@ import { runPageSql, type RunPageRow } from './runQueries'
 import { toRun } from './runMapper'
 import { lifecycleStages } from './viewType'
 import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
-import { parseOrderBy } from './search/orderBy'
+import { parseOrderBy, type OrderTerm } from './search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from './search/searchSql'
 
 /**
@@ -34,12 +34,20 @@ function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experimen
   return where
 }
 
+/**
+ * A search's order_by and filter, parsed: the faults of its text, found
+ * without a store (INVALID_FILTER with the field and position). Callers that
+ * open a store for the search ask this first; a bad order_by fails as fast as
+ * a bad filter.
+ */
+export function parseSearch(req: Pick<RunsSearchRequest, 'filter' | 'order_by'>): { terms: OrderTerm[]; filter: FilterNode | null } {
+  return { terms: parseOrderBy(req.order_by), filter: parseFilter(req.filter) }
+}
+
 /** search_runs over experiments: MLflow's filter syntax (plus OR and parentheses), results and order; keyset-paged. */
 export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Promise<RunsSearchResponse> {
   const b = new SqlBuilder(store.schema, [])
-  // Parse both before touching the database: a bad order_by fails as fast as a bad filter.
-  const terms = parseOrderBy(req.order_by)
-  const filter = parseFilter(req.filter)
+  const { terms, filter } = parseSearch(req)
   const { joins, keys: order, applied } = orderSql(terms, b, requiredClauses(filter))
   const where = searchConditions(b, req, filter, applied)
   const fingerprint = searchFingerprint({
