@@ -228,9 +228,12 @@ export interface QuerySchemaResponse {
 
 const experimentsListRequest = z.object({ view: viewType.default('active') }).strict()
 
+/** The experiments of a search; none (or the field left out): every active experiment, like mlflow.search_runs(search_all_experiments=True). */
+const searchExperimentIds = z.array(experimentId).max(1000).default([])
+
 const runsSearchRequest = z
   .object({
-    experiment_ids: z.array(experimentId).min(1, 'give at least one experiment id').max(1000),
+    experiment_ids: searchExperimentIds,
     view: viewType.default('active'),
     max_results: z.number().int().min(1).max(MAX_RESULTS_LIMIT).default(1000),
     page_token: z.string().max(4096).nullish(),
@@ -244,7 +247,7 @@ const runsSearchRequest = z
 /** The same search without paging: how many runs match. */
 const runsCountRequest = z
   .object({
-    experiment_ids: z.array(experimentId).min(1, 'give at least one experiment id').max(1000),
+    experiment_ids: searchExperimentIds,
     view: viewType.default('active'),
     filter: z.string().max(20_000).nullish(),
   })

@@ -151,6 +151,25 @@ describe.each([
     expect(await countRuns(store, { experiment_ids: experimentIds, view: c.view ?? 'active', filter: c.filter })).toBe(expected.length)
   })
 
+  it('no experiment ids: every active experiment, as search_all_experiments=True lists them (search and count)', async () => {
+    const active = (await client.query("SELECT experiment_id FROM experiments WHERE lifecycle_stage = 'active'")).rows.map((r) => String(r.experiment_id))
+    expect(active.length).toBeLessThan(experimentIds.length)
+    for (const c of [{}, { view: 'all' }, { view: 'deleted' }, { filter: 'metrics.acc > 0.5', order_by: ['metrics.acc DESC'], view: 'all' }] as Case[]) {
+      const expected = await mlflowSearchRunIds(client, { experimentIds: active, stages: STAGES[c.view ?? 'active'], filter: c.filter, orderBy: c.order_by }, 1000)
+      for (const pageSize of [4, 1000]) {
+        const ids: string[] = []
+        let token: string | null = null
+        do {
+          const page: Awaited<ReturnType<typeof searchRuns>> = await searchRuns(store, { experiment_ids: [], view: c.view ?? 'active', max_results: pageSize, page_token: token, filter: c.filter, order_by: c.order_by })
+          ids.push(...page.runs.map((r) => r.info.run_id))
+          token = page.next_page_token
+        } while (token)
+        expect(ids, JSON.stringify(c)).toEqual(expected)
+      }
+      expect(await countRuns(store, { experiment_ids: [], view: c.view ?? 'active', filter: c.filter })).toBe(expected.length)
+    }
+  })
+
   it('the cases are not vacuous: most filters match some runs but not all', async () => {
     const all = (await mlflowSearchRunIds(client, { experimentIds, stages: STAGES.all }, 1000)).length
     let partial = 0

@@ -22,6 +22,7 @@ export interface SearchOptions {
   csv?: boolean
 }
 
+/** runs search: without --experiment-ids, every active experiment (the service reads an empty list so). */
 export async function search(io: CliIO, opts: SearchOptions, cmd: Command): Promise<void> {
   const req = validateRequest(
     'runs:search',

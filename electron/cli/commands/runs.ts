@@ -5,6 +5,8 @@ import type { CliIO } from '../io'
 const actions = () => import('../actions/runs')
 
 const FILTER_HELP = `
+Without --experiment-ids: every active experiment, like mlflow.search_runs(search_all_experiments=True)
+(--view picks the stages of the runs, not of the experiments).
 Filter syntax (MLflow's search_runs, plus OR and parentheses):
   metrics.acc > 0.9 and params.optimizer = 'adam'
   tags.\`mlflow.user\` LIKE 'ali%' or attributes.status IN ('FAILED', 'KILLED')
@@ -16,7 +18,7 @@ export function runsCommand(io: CliIO): Command {
   runs
     .command('search')
     .description("Search runs like MLflow's search_runs (default order: start_time DESC, run_id)")
-    .requiredOption('--experiment-ids <ids>', 'comma-separated experiment ids, e.g. 1,2')
+    .option('--experiment-ids <ids>', 'comma-separated experiment ids, e.g. 1,2 (default: every active experiment)')
     .option('--filter <filter>', "MLflow filter string, e.g. \"metrics.acc > 0.9 and params.lr = '0.01'\"")
     .option('--order-by <key>', 'order key, e.g. "metrics.acc DESC" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--view <type>', 'run lifecycle stages').choices(['active', 'deleted', 'all']).default('active'))

@@ -21,12 +21,23 @@ export const DEFAULT_RUN_ORDER: readonly OrderKey[] = [
   { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false },
 ]
 
+/**
+ * The runs' experiments. No ids: every active experiment, as MLflow's
+ * search_runs(search_all_experiments=True) lists them with
+ * search_experiments(ViewType.ACTIVE_ONLY) (whatever the view of the runs).
+ */
+function experimentCondition(b: SqlBuilder, ids: readonly string[]): string {
+  if (ids.length === 0) return `r.experiment_id IN (SELECT e.experiment_id FROM experiments e WHERE e.lifecycle_stage = 'active')`
+  // A single value as `=`, not `= ANY(...)`: only then can an index on (experiment_id, start_time) hand rows over in order.
+  if (ids.length === 1) return `r.experiment_id = ${b.param(Number(ids[0]), 'int')}`
+  return `r.experiment_id = ANY(${b.param(ids.map(Number), 'int[]')})`
+}
+
 /** The WHERE conditions of a search (experiments, view, filter but the clauses `done` elsewhere), parameters appended to b.bind. */
 function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experiment_ids' | 'view'>, filter: FilterNode | null, done?: ReadonlySet<Comparison>): string[] {
   const stages = lifecycleStages(req.view)
-  // A single value as `=`, not `= ANY(...)`: only then can an index on (experiment_id, start_time) hand rows over in order.
   const where = [
-    req.experiment_ids.length === 1 ? `r.experiment_id = ${b.param(Number(req.experiment_ids[0]), 'int')}` : `r.experiment_id = ANY(${b.param(req.experiment_ids.map(Number), 'int[]')})`,
+    experimentCondition(b, req.experiment_ids),
     stages.length === 1 ? `r.lifecycle_stage = ${b.param(stages[0], 'text')}` : `r.lifecycle_stage = ANY(${b.param(stages, 'text[]')})`,
   ]
   const condition = filterSql(filter, b, done)

@@ -31,7 +31,7 @@ describe('dispatch: the boundary every transport goes through', () => {
 
   it('refuses unknown fields, wrong types and out-of-range numbers', async () => {
     const h = fakeHandlers()
-    for (const body of [{ experiment_ids: ['1'], sql: 'DROP' }, { experiment_ids: '1' }, { experiment_ids: ['1'], max_results: 50_001 }, null, 'text', [1]]) {
+    for (const body of [{ experiment_ids: ['1'], sql: 'DROP' }, { experiment_ids: '1' }, { experiment_ids: ['1'], max_results: 50_001 }, { view: 'some' }, 'text', [1]]) {
       const res = await dispatch(h, 'runs:search', body, call)
       expect(res.ok).toBe(false)
       if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST')
@@ -42,6 +42,12 @@ describe('dispatch: the boundary every transport goes through', () => {
     const h = fakeHandlers()
     await dispatch(h, 'runs:search', { experiment_ids: [0, '3'] }, call)
     expect(h['runs:search']).toHaveBeenCalledWith({ experiment_ids: ['0', '3'], view: 'active', max_results: 1000 }, call)
+  })
+
+  it('reads a search without experiment ids (or no body at all) as every active experiment, like search_all_experiments=True', async () => {
+    const h = fakeHandlers()
+    for (const body of [{}, { experiment_ids: [] }, null]) await dispatch(h, 'runs:search', body, call)
+    expect(vi.mocked(h['runs:search']).mock.calls.map(([req]) => req)).toEqual(Array(3).fill({ experiment_ids: [], view: 'active', max_results: 1000 }))
   })
 
   it('wraps typed errors and hides untyped ones behind a safe message', async () => {
