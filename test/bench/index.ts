@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -29,6 +29,7 @@ import { runQueryBench } from './queryBench'
 import { compareCases, compareWorkload } from './compareBench'
 import { drawCases } from './drawBench'
 import { runExportBench } from './exportBench'
+import { runCliBench } from './cliBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -43,7 +44,8 @@ const { values: args } = parseArgs({
   options: {
     url: { type: 'string' },
     size: { type: 'string', default: 'large' },
-    repeat: { type: 'string', default: '20' },
+    /** Default 20 (15 with --cli). */
+    repeat: { type: 'string' },
     warmup: { type: 'string', default: '3' },
     regenerate: { type: 'boolean', default: false },
     /** Generated stores: time the reads without, then with the optional mlflow_desk_* indexes (dropped again after). */
@@ -56,6 +58,8 @@ const { values: args } = parseArgs({
     draw: { type: 'boolean', default: false },
     /** Only the export figures (1 GiB in 1,000 files from local disk vs cp -r, from s3rver vs the AWS SDK's loop): exportBench.ts; needs no store. */
     export: { type: 'boolean', default: false },
+    /** Only the command line's start: --help, --version, runs search --help as whole processes (cliBench.ts); needs no store. */
+    cli: { type: 'boolean', default: false },
   },
 })
 
@@ -188,8 +192,9 @@ async function demoSeed(target: ConnectionTarget, repeat: number): Promise<Figur
 }
 
 async function main(): Promise<void> {
-  const opts = { repeat: Number(args.repeat), warmup: Number(args.warmup) }
+  const opts = { repeat: Number(args.repeat ?? (args.cli ? 15 : 20)), warmup: Number(args.warmup) }
   if (args.export) return runExportBench(opts, log)
+  if (args.cli) return runCliBench(opts, log)
   let bench: BenchStore | null = null
   let target: ConnectionTarget
   if (args.url) {
