@@ -221,10 +221,10 @@ async function main(): Promise<void> {
     if (withIndexes) {
       const admin = await openWritableClient(target)
       try {
-        await createSearchIndexes(admin, log)
+        await createSearchIndexes(admin, { schema: target.schema, where: 'the bench store' }, log)
         figures.push(...(await cases(store)).map((f) => ({ ...f, name: `${f.name} [desk indexes]` })))
       } finally {
-        await dropSearchIndexes(admin)
+        await dropSearchIndexes(admin, { schema: target.schema, where: 'the bench store' })
         await admin.end()
       }
     } else if (!bench) {

@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import pg from 'pg'
+import { startCluster, type EmbeddedCluster } from '../../electron/services/demo/embeddedCluster'
 import { defaultBinDir } from '../../electron/services/demo/postgresServer'
 
 /**
@@ -43,4 +47,32 @@ export async function binDirFor(major: number): Promise<string> {
     )
   }
   return dirname(bin)
+}
+
+export interface TestServer {
+  cluster: EmbeddedCluster
+  /** postgresql://… to a database of it (no TLS: loopback). */
+  url(database: string): string
+  client(database: string): Promise<pg.Client>
+  stop(): Promise<void>
+}
+
+/** A server of this major version of its own (beside the suite's), in a temporary folder removed on stop. */
+export async function startTestServer(major: number, password = 'version-test-password'): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), `mlflow-desk-pg${major}-`))
+  await chmod(dir, 0o755) // as root the server runs as 'postgres' and must enter it
+  const cluster = await startCluster({ dataDir: join(dir, 'data'), password, ephemeral: true, binDir: await binDirFor(major) })
+  return {
+    cluster,
+    url: (db) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${cluster.port}/${db}?sslmode=disable`,
+    async client(db) {
+      const c = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, password, database: db })
+      await c.connect()
+      return c
+    },
+    async stop() {
+      await cluster.stop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
 }

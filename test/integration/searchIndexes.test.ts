@@ -88,3 +88,31 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     expect((await searchIndexStatus(store)).map((i) => i.state)).toEqual(SEARCH_INDEXES.map(() => 'absent'))
   })
 })
+
+/**
+ * CREATE INDEX CONCURRENTLY runs outside any transaction, so a search_path can
+ * only be a session setting there, which a transaction-mode pooler does not
+ * keep: the store's schema is written into every name instead.
+ */
+describe('optional search indexes of a store in another schema (options=-c search_path=…)', () => {
+  it('are built, reported and dropped in that schema, leaving public alone', async () => {
+    const db = await createDatabase('indexes_schema')
+    const admin = adminClient(db)
+    await admin.connect()
+    try {
+      await admin.query('CREATE SCHEMA mlflow')
+      const url = `${urlFor(db)}?options=${encodeURIComponent('-c search_path=mlflow')}`
+      expect((await cli(['migrate', '--url', url])).code).toBe(0)
+      const created = await cli(['indexes', 'create', '--url', url])
+      expect(created.code, created.stderr).toBe(0)
+      const where = async () => (await admin.query(`SELECT schemaname, count(*)::int AS n FROM pg_indexes WHERE indexname LIKE 'mlflow_desk_%' GROUP BY 1`)).rows
+      expect(await where()).toEqual([{ schemaname: 'mlflow', n: SEARCH_INDEXES.filter((i) => i.kind === 'index').length }])
+      const status = await cli(['indexes', 'status', '--json', '--url', url])
+      expect(JSON.parse(status.stdout).indexes.map((i: { state: string }) => i.state)).toEqual(SEARCH_INDEXES.map(() => 'present'))
+      expect((await cli(['indexes', 'drop', '--url', url])).code).toBe(0)
+      expect(await where()).toEqual([])
+    } finally {
+      await admin.end()
+    }
+  })
+})

@@ -2,17 +2,17 @@ import type { Command } from 'commander'
 import type pg from 'pg'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
 import { openWritableClient } from '../../services/connections/storeConnection'
-import { indexTarget, createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../services/tracking/searchIndexes'
+import { indexTarget, createSearchIndexes, dropSearchIndexes, searchIndexStatus, type IndexTarget } from '../../services/tracking/searchIndexes'
 import type { CliIO } from '../io'
 import { printTable } from '../output'
 import { withStore, writeUrl } from '../storeOptions'
 
 /** A writable client on --url (never a profile) for the length of `work`. */
-async function withWriteClient(cmd: Command, what: string, work: (client: pg.Client, where: string) => Promise<void>): Promise<void> {
+async function withWriteClient(cmd: Command, what: string, work: (client: pg.Client, target: IndexTarget) => Promise<void>): Promise<void> {
   const target = parseConnectionUrl(writeUrl(cmd, what))
   const client = await openWritableClient(target)
   try {
-    await work(client, describeTarget(target))
+    await work(client, { schema: target.schema, where: describeTarget(target) })
   } finally {
     await client.end()
   }
@@ -25,15 +25,15 @@ export async function status(io: CliIO, opts: { json?: boolean }, cmd: Command):
 }
 
 export function create(io: CliIO, cmd: Command): Promise<void> {
-  return withWriteClient(cmd, 'indexes create', async (client, where) => {
-    const built = await createSearchIndexes(client, (m) => io.err(m))
-    io.out(built.length ? `Built ${built.join(', ')} on ${where}.` : `${where} has every optional index already; nothing to do.`)
+  return withWriteClient(cmd, 'indexes create', async (client, target) => {
+    const built = await createSearchIndexes(client, target, (m) => io.err(m))
+    io.out(built.length ? `Built ${built.join(', ')} on ${target.where}.` : `${target.where} has every optional index already; nothing to do.`)
   })
 }
 
 export function drop(io: CliIO, cmd: Command): Promise<void> {
-  return withWriteClient(cmd, 'indexes drop', async (client, where) => {
-    const dropped = await dropSearchIndexes(client)
-    io.out(dropped.length ? `Dropped ${dropped.join(', ')} from ${where}.` : `${where} has none of the optional indexes; nothing to do.`)
+  return withWriteClient(cmd, 'indexes drop', async (client, target) => {
+    const dropped = await dropSearchIndexes(client, target)
+    io.out(dropped.length ? `Dropped ${dropped.join(', ')} from ${target.where}.` : `${target.where} has none of the optional indexes; nothing to do.`)
   })
 }

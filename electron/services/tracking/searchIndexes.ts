@@ -1,5 +1,6 @@
-import type pg from 'pg'
+import pg from 'pg'
 import type { StoreHandle } from '../connections/storeConnection'
+import { checkServerVersion, checkWritable, readServer } from '../connections/serverVersion'
 
 /**
  * The optional migration "MLflow Desk search indexes": indexes (and planner
@@ -94,15 +95,15 @@ export interface SearchIndexStatus extends SearchIndex {
 const STATUS_SQL = `
   SELECT c.relname AS name, i.indisvalid AS valid, 'index' AS kind
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-   WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])
+   WHERE c.relnamespace = $2::text::regnamespace AND c.relname = ANY($1::text[])
   UNION ALL
   SELECT s.stxname, true, 'statistics' FROM pg_statistic_ext s
-   WHERE s.stxnamespace = current_schema()::regnamespace AND s.stxname = ANY($1::text[])`
+   WHERE s.stxnamespace = $2::text::regnamespace AND s.stxname = ANY($1::text[])`
 
 type Query = (sql: string, bind: unknown[]) => Promise<Array<Record<string, unknown>>>
 
-async function statusWith(query: Query, hasTable: (t: string) => boolean): Promise<SearchIndexStatus[]> {
-  const rows = await query(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name)])
+async function statusWith(query: Query, schema: string, hasTable: (t: string) => boolean): Promise<SearchIndexStatus[]> {
+  const rows = await query(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name), pg.escapeIdentifier(schema)])
   return SEARCH_INDEXES.map((index) => {
     const row = rows.find((r) => r.name === index.name)
     const state = !hasTable(index.table) ? 'no-table' : !row ? 'absent' : row.valid ? 'present' : 'invalid'
@@ -112,48 +113,74 @@ async function statusWith(query: Query, hasTable: (t: string) => boolean): Promi
 
 /** Which of the optional indexes this store has (read-only). */
 export function searchIndexStatus(store: StoreHandle): Promise<SearchIndexStatus[]> {
-  return statusWith((sql, bind) => store.select(sql, bind), (t) => store.schema.has(t))
+  return statusWith((sql, bind) => store.select(sql, bind), store.schema.schema, (t) => store.schema.has(t))
 }
 
-async function tablesOf(client: pg.Client): Promise<Set<string>> {
-  const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema()`)
+/** Where a write of indexes goes, on a writable connection outside any transaction. */
+export interface IndexTarget {
+  /** The store's schema (the connection's search_path); default: the session's current_schema(). */
+  schema?: string
+  /** user@host:port/db, for messages. */
+  where: string
+}
+
+/**
+ * CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction, so nothing
+ * can be SET LOCAL for them: every name is qualified with the store's schema
+ * instead of relying on a session's search_path (which a transaction-mode
+ * pooler would not keep between statements anyway). A standby is refused up
+ * front, by name.
+ */
+async function writeSchema(client: pg.Client, target: IndexTarget, what: string): Promise<string> {
+  const server = await readServer(client)
+  checkServerVersion(server, target.where)
+  checkWritable(server, target.where, what)
+  return target.schema ?? (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s
+}
+
+async function tablesOf(client: pg.Client, schema: string): Promise<Set<string>> {
+  const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = $1`, [schema])
   return new Set(rows.map((r) => r.t))
 }
 
 /** Build the missing ones (and rebuild interrupted ones) on a writable connection; returns what was built. */
-export async function createSearchIndexes(client: pg.Client, onProgress: (message: string) => void = () => {}): Promise<string[]> {
-  const tables = await tablesOf(client)
-  const status = await statusWith(async (sql, bind) => (await client.query(sql, bind)).rows, (t) => tables.has(t))
-  await dropRetired(client)
+export async function createSearchIndexes(client: pg.Client, target: IndexTarget, onProgress: (message: string) => void = () => {}): Promise<string[]> {
+  const schema = await writeSchema(client, target, 'indexes create')
+  const q = (name: string) => `${pg.escapeIdentifier(schema)}.${name}`
+  const tables = await tablesOf(client, schema)
+  const status = await statusWith(async (sql, bind) => (await client.query(sql, bind)).rows, schema, (t) => tables.has(t))
+  await dropRetired(client, schema)
   const built: string[] = []
   for (const index of status) {
     if (index.state === 'present' || index.state === 'no-table') continue
     // An interrupted CONCURRENTLY build leaves an invalid index behind: drop it first.
-    if (index.state === 'invalid') await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`)
+    if (index.state === 'invalid') await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${q(index.name)}`)
     onProgress(`building ${index.name} on ${indexTarget(index)}`)
     const started = Date.now()
     await client.query(
       index.kind === 'index'
-        ? `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${indexTarget(index)}`
-        : `CREATE STATISTICS IF NOT EXISTS ${index.name} (mcv) ON ${index.columns} FROM ${index.table}`,
+        ? `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${q(indexTarget(index))}`
+        : `CREATE STATISTICS IF NOT EXISTS ${q(index.name)} (mcv) ON ${index.columns} FROM ${q(index.table)}`,
     )
-    await client.query(`ANALYZE ${index.table}`)
+    await client.query(`ANALYZE ${q(index.table)}`)
     onProgress(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     built.push(index.name)
   }
   return built
 }
 
-async function dropRetired(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(STATUS_SQL, [RETIRED_INDEXES])
-  for (const r of rows) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${r.name}`)
+async function dropRetired(client: pg.Client, schema: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(STATUS_SQL, [RETIRED_INDEXES, pg.escapeIdentifier(schema)])
+  for (const r of rows) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${pg.escapeIdentifier(schema)}.${r.name}`)
   return rows.map((r) => r.name)
 }
 
 /** Remove them again (and any retired ones); returns what was dropped. */
-export async function dropSearchIndexes(client: pg.Client): Promise<string[]> {
-  const retired = await dropRetired(client)
-  const { rows } = await client.query<{ name: string; kind: string }>(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name)])
-  for (const r of rows) await client.query(r.kind === 'index' ? `DROP INDEX CONCURRENTLY IF EXISTS ${r.name}` : `DROP STATISTICS IF EXISTS ${r.name}`)
+export async function dropSearchIndexes(client: pg.Client, target: IndexTarget): Promise<string[]> {
+  const schema = await writeSchema(client, target, 'indexes drop')
+  const retired = await dropRetired(client, schema)
+  const { rows } = await client.query<{ name: string; kind: string }>(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name), pg.escapeIdentifier(schema)])
+  const q = (name: string) => `${pg.escapeIdentifier(schema)}.${name}`
+  for (const r of rows) await client.query(r.kind === 'index' ? `DROP INDEX CONCURRENTLY IF EXISTS ${q(r.name)}` : `DROP STATISTICS IF EXISTS ${q(r.name)}`)
   return [...retired, ...rows.map((r) => r.name)]
 }
