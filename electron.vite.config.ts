@@ -25,13 +25,14 @@ function onwarn(warning: Rollup.RollupLog, warn: (w: Rollup.RollupLog) => void):
  * electron/ + renderer/ layout (not electron-vite's default src/ layout), so every
  * input is named explicitly. The main build also emits the CLI (out/main/cli.js),
  * which is the `mlflow-desk` bin and the local HTTP transport for machines without
- * an Electron binary; it runs on plain Node.js 20, hence the node20 target.
+ * an Electron binary. Electron 45 runs Node 22, and the CLI asks for Node 22 or 24 LTS:
+ * hence the node22 target.
  */
 export default defineConfig({
   main: {
     resolve: { alias },
     build: {
-      target: 'node20',
+      target: 'node22',
       outDir: 'out/main',
       rollupOptions: {
         onwarn,

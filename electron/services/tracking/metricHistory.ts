@@ -1,6 +1,6 @@
 import { AppError } from '@shared/api/errors'
 import type { MetricHistoryResponse, MetricsHistoryRequest } from '@shared/api/contract'
-import type { StoreHandle } from '../connections/storeConnection'
+import type { Reader, StoreHandle } from '../connections/storeConnection'
 import { keysetCondition, orderByClause, type OrderKey } from './keyset'
 import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken'
 import { metricValue } from './runMapper'
@@ -73,7 +73,7 @@ export async function getMetricHistory(store: StoreHandle, req: MetricsHistoryRe
 }
 
 /** An empty history is only an answer when the run exists; otherwise say which run is missing. */
-export async function assertRunExists(store: StoreHandle, runId: string): Promise<void> {
-  const found = await store.select<{ one: number }>('SELECT 1 AS one FROM runs WHERE run_uuid = $1', [runId])
+export async function assertRunExists(store: StoreHandle, runId: string, reader: Reader = store): Promise<void> {
+  const found = await reader.select<{ one: number }>('SELECT 1 AS one FROM runs WHERE run_uuid = $1', [runId])
   if (found.length === 0) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
 }

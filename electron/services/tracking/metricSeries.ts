@@ -1,4 +1,4 @@
-import type { StoreHandle } from '../connections/storeConnection'
+import type { Reader, StoreHandle } from '../connections/storeConnection'
 import type { Metric } from '@shared/domain/mlflow'
 import { assertRunExists } from './metricHistory'
 import { metricValue } from './runMapper'
@@ -92,25 +92,30 @@ const byStep = (a: PointRow, b: PointRow): number =>
  *  4. the rows that hold those values, matched per row against its own bucket's (arrays
  *     indexed by bucket, not a join), from which each bucket's five points are picked here.
  */
-export async function downsampleHistory(store: StoreHandle, req: SeriesRequest): Promise<MetricSeries> {
+export function downsampleHistory(store: StoreHandle, req: SeriesRequest): Promise<MetricSeries> {
+  // One snapshot for the stages (a history still being logged cannot change between them), one transaction's round trips.
+  return store.read((r) => downsampleIn(store, r, req))
+}
+
+async function downsampleIn(store: StoreHandle, reader: Reader, req: SeriesRequest): Promise<MetricSeries> {
   const q = seriesSql(store, req)
-  const head = await store.select<PointRow>(
+  const head = await reader.select<PointRow>(
     `SELECT m.value, m.timestamp, ${q.step} AS step, ${q.isNan} AS is_nan ${q.from} ORDER BY ${q.step}, m.timestamp, m.value LIMIT ${req.max_points + 1}`,
     q.bind,
   )
   if (head.length === 0) {
-    await assertRunExists(store, req.run_id)
+    await assertRunExists(store, req.run_id, reader)
     return { metrics: [], sampled: false, total_points: 0, bucket_width: null }
   }
   if (head.length <= req.max_points) return { metrics: head.sort(byStep).map((r) => toMetric(req.metric_key, r)), sampled: false, total_points: head.length, bucket_width: null }
 
-  const [{ lo, hi }] = await store.select<{ lo: number; hi: number }>(`SELECT min(${q.step}) AS lo, max(${q.step}) AS hi ${q.from}`, q.bind)
+  const [{ lo, hi }] = await reader.select<{ lo: number; hi: number }>(`SELECT min(${q.step}) AS lo, max(${q.step}) AS hi ${q.from}`, q.bind)
   const buckets = Math.max(1, Math.floor(req.max_points / POINTS_PER_BUCKET))
   // Steps per bucket; float8 on both sides (JS numbers are float8), so SQL and the width agree.
   const scale = buckets / (Number(hi) - Number(lo) + 1)
   const n = q.bind.length
   const bucketOf = `least(${buckets - 1}, floor((${q.step}::float8 - $${n + 1}::float8) * $${n + 2}::float8))::int`
-  const stats = await store.select<BucketRow>(
+  const stats = await reader.select<BucketRow>(
     `SELECT b, count(*)::int AS n, min(step) AS s0, max(step) AS s1,
             min(value) FILTER (WHERE NOT bad) AS v0, max(value) FILTER (WHERE NOT bad) AS v1, min(step) FILTER (WHERE bad) AS sb
        FROM (SELECT ${bucketOf} AS b, ${q.step} AS step, m.value, ${q.bad} AS bad ${q.from}) x
@@ -121,7 +126,7 @@ export async function downsampleHistory(store: StoreHandle, req: SeriesRequest):
   for (const s of stats) byBucket[s.b] = s
   const column = <K extends keyof BucketRow>(k: K) => Array.from(byBucket, (s) => (s ? s[k] : null))
   const m = n + 2
-  const candidates = await store.select<Candidate>(
+  const candidates = await reader.select<Candidate>(
     `SELECT b, value, timestamp, step, is_nan, bad FROM (
        SELECT ${bucketOf} AS b, m.value, m.timestamp, ${q.step} AS step, ${q.isNan} AS is_nan, ${q.bad} AS bad ${q.from}) x
       WHERE step = ($${m + 1}::bigint[])[b + 1] OR step = ($${m + 2}::bigint[])[b + 1] OR step = ($${m + 5}::bigint[])[b + 1]
