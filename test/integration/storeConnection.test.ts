@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { freePort } from '../../electron/services/demo/embeddedCluster'
@@ -51,6 +54,23 @@ describe('connection failures are specific, readable and secret-free', () => {
     expect(err).toMatchObject({ code: 'AUTH_FAILED' })
     expect(err.message).toContain(`postgres@127.0.0.1:${p().port}/postgres`)
     expect(err.message).not.toContain('definitely-wrong-pw')
+  })
+
+  it('no password given and no line for the server in the password file: says so, naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-pgpass-'))
+    const file = join(dir, 'pgpass')
+    await writeFile(file, `other-host:5432:*:*:not-this-one\n`, { mode: 0o600 })
+    const before = process.env.PGPASSFILE
+    process.env.PGPASSFILE = file
+    try {
+      const err = await openStore({ ...targetFor('postgres'), password: undefined }).catch((e) => e)
+      expect(err).toMatchObject({ code: 'AUTH_FAILED' })
+      expect(err.message).toBe(`postgres@127.0.0.1:${p().port}/postgres asks for a password, and none was given: no password in the connection, and no matching line in PGPASSFILE (${file}).`)
+    } finally {
+      if (before === undefined) delete process.env.PGPASSFILE
+      else process.env.PGPASSFILE = before
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('closed port', async () => {

@@ -5,6 +5,7 @@ import { AppError } from '@shared/api/errors'
 import { sendCancelRequest } from './cancelRequest'
 import { DEFAULT_SSL, describeTarget, type ConnectionTarget } from './connectionUrl'
 import { isRecoveryConflict, recoveryConflictError, toStoreError } from './pgErrors'
+import { passwordFor } from './pgpassPassword'
 import { openTunnel, type SshTunnel } from './sshTunnel'
 import { connectWithLibpqTls } from './tlsOptions'
 import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
@@ -130,7 +131,7 @@ function poolFor(target: ConnectionTarget, endpoint: Endpoint, ssl: false | Conn
     port: endpoint.port,
     database: target.database,
     user: target.user,
-    password: target.password,
+    password: passwordFor(target),
     ssl,
     application_name: 'mlflow-desk',
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
@@ -300,7 +301,8 @@ export async function openWritable(target: ConnectionTarget): Promise<{ sequeliz
         port: target.port,
         database: target.database,
         username: target.user,
-        password: target.password,
+        // Sequelize's types say string; its postgres dialect hands the value to pg as is.
+        password: passwordFor(target) as string,
         logging: false,
         keepDefaultTimezone: true,
         pool: { max: 2, min: 0, idle: 10_000, acquire: 60_000 },
@@ -336,7 +338,7 @@ export function writeSettingsSql(target: ConnectionTarget): string {
 export async function openWritableClient(target: ConnectionTarget): Promise<pg.Client> {
   try {
     return await connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
-      const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, ssl: tls, application_name: 'mlflow-desk' })
+      const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: passwordFor(target), database: target.database, ssl: tls, application_name: 'mlflow-desk' })
       try {
         await c.connect()
         return c
