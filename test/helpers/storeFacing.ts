@@ -142,6 +142,16 @@ export function storeFacingSuite(store: () => Promise<StoreUnderTest>): void {
     expect(refused).toMatchObject({ ok: false, error: { code: 'QUERY_REFUSED' } })
   })
 
+  it('runs every query of the audit library with its default parameters', async () => {
+    const { queries } = await api('query:library', {})
+    expect(queries.length).toBeGreaterThanOrEqual(8)
+    for (const q of queries) {
+      const params = Object.fromEntries(q.params.map((p) => [p.name, p.default]))
+      const r = await dispatch(app.handlers, 'query:run', { tab_id: 'library', sql: q.sql, params, max_rows: 100 }, call)
+      expect(r.ok, `${q.id}: ${JSON.stringify(r)}`).toBe(true)
+    }
+  })
+
   it("tells which optional search indexes the store has (read-only)", async () => {
     const status = await searchIndexStatus(await call.window.store())
     expect(status.length).toBeGreaterThan(0)
