@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../electron/services/demo/embeddedCluster'
 import { cli } from '../helpers/cliRunner'
 import { adminClient, createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
@@ -146,18 +146,9 @@ describe('mlflow-desk query', () => {
   }, 60_000)
 })
 
-/** A port nothing listens on: a connection there is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address() as { port: number }
-  await new Promise((done) => server.close(done))
-  return port
-}
-
 describe('mlflow-desk query checks the statement before opening a store', () => {
   it('a refused statement or a missing parameter exits 2 with the guard\'s message even when the store cannot be reached', async () => {
-    const url = `postgresql://mlflow@127.0.0.1:${await closedPort()}/mlflow`
+    const url = `postgresql://mlflow@127.0.0.1:${await freePort()}/mlflow`
     const refused = await cli(['query', '--url', url, '--sql', 'DELETE FROM runs'])
     expect(refused).toEqual({
       code: 2,

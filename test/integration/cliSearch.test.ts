@@ -1,9 +1,9 @@
 import { mkdtemp, readdir } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, beforeAll } from 'vitest'
 import { parse } from 'csv-parse/sync'
+import { freePort } from '../../electron/services/demo/embeddedCluster'
 import { cli } from '../helpers/cliRunner'
 import { adminClient, createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
@@ -123,18 +123,9 @@ describe('mlflow-desk runs search with filters', () => {
   })
 })
 
-/** A port nothing listens on: a connection there is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address() as { port: number }
-  await new Promise((done) => server.close(done))
-  return port
-}
-
 describe('runs search checks the filter before opening a store', () => {
   it('a malformed filter or order exits 2 with the parser\'s message even when the store cannot be reached', async () => {
-    const url = `postgresql://mlflow@127.0.0.1:${await closedPort()}/mlflow`
+    const url = `postgresql://mlflow@127.0.0.1:${await freePort()}/mlflow`
     const bad = await cli(['runs', 'search', '--filter', 'metrics.acc >', '--url', url])
     expect(bad.code).toBe(2)
     expect(bad.stderr.split('\n')).toEqual(['  metrics.acc >', `  ${' '.repeat(13)}^`, "mlflow-desk: error: Expected a value after '>' at the end of the filter."])
