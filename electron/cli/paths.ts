@@ -2,20 +2,25 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
 /**
- * The built renderer: out/renderer beside out/main/cli.js when running the
- * build, or ../../out/renderer when running this file from source (tests).
+ * This module's folder and the ones above it. Where it lives depends on how it
+ * runs: out/main (the CLI bundle), out/main/chunks (a lazily loaded command's
+ * chunk), electron/cli (from source, in the tests).
  */
+function ancestors(levels = 4): string[] {
+  const out = [resolve(__dirname)]
+  for (let i = 0; i < levels; i++) out.push(dirname(out[out.length - 1]))
+  return out
+}
+
+/** The built renderer: out/renderer, found from wherever this code runs (or MLFLOW_DESK_RENDERER_DIR). */
 export function rendererDir(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.MLFLOW_DESK_RENDERER_DIR, join(__dirname, '../renderer'), join(__dirname, '../../out/renderer')]
-  return resolve(candidates.find((c): c is string => !!c && existsSync(join(c, 'index.html'))) ?? join(__dirname, '../renderer'))
+  const candidates = [env.MLFLOW_DESK_RENDERER_DIR, ...ancestors().flatMap((d) => [join(d, 'renderer'), join(d, 'out/renderer')])]
+  return resolve(candidates.find((c): c is string => !!c && existsSync(join(c, 'index.html'))) ?? join(appRoot(), 'out/renderer'))
 }
 
 /** The project root (where package.json's "main" points into out/main). */
 export function appRoot(): string {
-  for (const c of [join(__dirname, '../..'), join(__dirname, '../../..')]) {
-    if (existsSync(join(c, 'package.json')) && existsSync(join(c, 'out/main/index.js'))) return resolve(c)
-  }
-  return resolve(join(__dirname, '../..'))
+  return ancestors().find((c) => existsSync(join(c, 'package.json')) && existsSync(join(c, 'out/main/index.js'))) ?? resolve(__dirname, '../..')
 }
 
 /**
