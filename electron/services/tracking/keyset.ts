@@ -1,3 +1,5 @@
+import { AppError } from '@shared/api/errors'
+
 /**
  * Keyset ("seek") pagination over an ORDER BY of several keys, with SQL NULL
  * placement honoured per key. Page N costs the same as page 1: the next page
@@ -14,17 +16,75 @@ export interface OrderKey {
   nullable?: boolean
 }
 
+const INT8_MIN = -(2n ** 63n)
+const INT8_MAX = 2n ** 63n - 1n
+const FLOAT8_WORDS = new Set(['NaN', 'Infinity', '-Infinity'])
+
+function badCursor(what: string): AppError {
+  return new AppError('INVALID_PAGE_TOKEN', `page_token is not a token this search returned (${what}); start again without it.`, { field: 'page_token' })
+}
+
+/**
+ * A cursor value from a page token, checked against its key before it goes
+ * anywhere near SQL. Tokens travel through users' hands: a value of the wrong
+ * type or out of the column type's range is the token's fault (INVALID_PAGE_TOKEN),
+ * not a "bigint out of range" from the server. Returns the value to bind.
+ */
+export function cursorValue(key: OrderKey, value: unknown, index: number): unknown {
+  const where = `value ${index + 1}`
+  if (value === null) {
+    if (key.nullable === false) throw badCursor(`${where} cannot be null`)
+    return null
+  }
+  switch (key.cast) {
+    case 'text':
+      if (typeof value !== 'string') throw badCursor(`${where} must be a string`)
+      // PostgreSQL's text cannot hold NUL.
+      if (value.includes('\u0000')) throw badCursor(`${where} holds a NUL character`)
+      return value
+    case 'bigint':
+    case 'int8': {
+      let n: bigint
+      if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value)
+      else if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) n = BigInt(value)
+      else throw badCursor(`${where} must be a whole number`)
+      // 2^63 is what a double holds for int8 values near the top (precision was lost on the way out): the maximum it stands for.
+      if (n === INT8_MAX + 1n && typeof value === 'number') return INT8_MAX.toString()
+      if (n < INT8_MIN || n > INT8_MAX) throw badCursor(`${where} is out of the range of a 64-bit integer`)
+      return typeof value === 'number' ? value : n.toString()
+    }
+    case 'int':
+    case 'integer':
+    case 'int4':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1) throw badCursor(`${where} must be a 32-bit whole number`)
+      return value
+    case 'float8':
+    case 'double precision':
+      // NaN and the infinities travel as PostgreSQL spells them; JSON's 1e999 reads as Infinity, which binds as such.
+      if (typeof value === 'number' || (typeof value === 'string' && FLOAT8_WORDS.has(value))) return value
+      throw badCursor(`${where} must be a number`)
+    case 'boolean':
+      if (typeof value !== 'boolean') throw badCursor(`${where} must be true or false`)
+      return value
+    default:
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
+      throw badCursor(`${where} must be a plain value`)
+  }
+}
+
 export function orderByClause(keys: readonly OrderKey[]): string {
   return keys.map((k) => `${k.sql} ${k.direction} NULLS ${k.nulls}`).join(', ')
 }
 
 /**
- * The WHERE condition selecting rows strictly after `values` (the last row of
- * the previous page) in the order `keys`. Parameters are appended to `bind`;
- * nothing user-supplied is spliced into the SQL text.
+ * The WHERE condition selecting rows strictly after `given` (the last row of
+ * the previous page) in the order `keys`, each value checked first
+ * (cursorValue). Parameters are appended to `bind`; nothing user-supplied is
+ * spliced into the SQL text.
  */
-export function keysetCondition(keys: readonly OrderKey[], values: readonly unknown[], bind: unknown[]): string {
-  if (values.length !== keys.length) throw new Error('keyset: one value per order key expected')
+export function keysetCondition(keys: readonly OrderKey[], given: readonly unknown[], bind: unknown[]): string {
+  if (given.length !== keys.length) throw badCursor(`${given.length} values for ${keys.length} order keys`)
+  const values = given.map((v, i) => cursorValue(keys[i], v, i))
   // Each value is bound once and referenced wherever it is needed.
   const params = new Map<number, string>()
   const param = (i: number) => {

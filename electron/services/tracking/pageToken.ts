@@ -17,16 +17,30 @@ export function encodePageToken(values: unknown[], fingerprint: string): string 
   return Buffer.from(JSON.stringify({ v: 1, f: fingerprint, k: values })).toString('base64url')
 }
 
+function invalidToken(why: string): AppError {
+  return new AppError('INVALID_PAGE_TOKEN', `page_token is not a token this search returned (${why}).`, { field: 'page_token' })
+}
+
+/**
+ * The cursor a page token holds. Only its shape is checked here (an object, a
+ * version, an array of keys, a whole offset); each key value is checked against
+ * its column's type by keysetCondition before any SQL sees it.
+ */
 export function decodePageToken(token: string | null | undefined, fingerprint: string): PageCursor | null {
   if (!token) return null
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(token, token.includes('-') || token.includes('_') ? 'base64url' : 'base64').toString('utf8'))
   } catch {
-    throw new AppError('INVALID_PAGE_TOKEN', 'page_token is not a token this search returned (it does not decode).', { field: 'page_token' })
+    throw invalidToken('it does not decode')
   }
-  const p = parsed as { v?: number; f?: string; k?: unknown; offset?: unknown }
-  if (typeof p.offset === 'number' && Number.isInteger(p.offset) && p.offset >= 0) return { kind: 'offset', offset: p.offset }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidToken('it does not hold a cursor')
+  const p = parsed as { v?: unknown; f?: unknown; k?: unknown; offset?: unknown }
+  if ('offset' in p && !('k' in p)) {
+    // MLflow's own tokens: {"offset": N}, N a row count PostgreSQL's OFFSET takes.
+    if (typeof p.offset === 'number' && Number.isSafeInteger(p.offset) && p.offset >= 0) return { kind: 'offset', offset: p.offset }
+    throw invalidToken('its offset must be a whole number from 0 to 2^53-1')
+  }
   if (p.v === 1 && Array.isArray(p.k)) {
     if (p.f !== fingerprint) {
       throw new AppError('INVALID_PAGE_TOKEN', 'page_token belongs to a different search (other experiments, view, filter or order); start again without it.', {
@@ -35,5 +49,5 @@ export function decodePageToken(token: string | null | undefined, fingerprint: s
     }
     return { kind: 'keyset', values: p.k }
   }
-  throw new AppError('INVALID_PAGE_TOKEN', 'page_token is not a token this search returned.', { field: 'page_token' })
+  throw invalidToken(p.v !== undefined && p.v !== 1 ? `unknown version ${JSON.stringify(p.v)?.slice(0, 20)}` : 'no cursor in it')
 }

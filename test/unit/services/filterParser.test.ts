@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseFilter, type FilterNode } from '../../../electron/services/tracking/search/filterParser'
+import { MAX_FILTER_NESTING, parseFilter, type FilterNode } from '../../../electron/services/tracking/search/filterParser'
 import { parseOrderBy } from '../../../electron/services/tracking/search/orderBy'
 import type { AppError } from '../../../shared/api/errors'
 
@@ -95,5 +95,33 @@ describe("MLflow's order_by", () => {
     expect(e.details?.field).toBe(field)
     const text = entries[Number(field.split('.')[1])]
     expect(text.slice(e.details!.position!, e.details!.position! + e.details!.length!)).toBe(at)
+  })
+})
+
+describe('nesting limit', () => {
+  it(`takes parentheses ${MAX_FILTER_NESTING} deep`, () => {
+    const text = '('.repeat(MAX_FILTER_NESTING) + 'metrics.acc > 1' + ')'.repeat(MAX_FILTER_NESTING)
+    expect(parseFilter(text)).toMatchObject({ kind: 'compare', key: 'acc' })
+  })
+
+  it('refuses one level more as INVALID_FILTER pointing at the first ( too many, not a stack overflow', () => {
+    const text = '('.repeat(MAX_FILTER_NESTING + 1) + 'metrics.acc > 1' + ')'.repeat(MAX_FILTER_NESTING + 1)
+    const e = errorOf(() => parseFilter(text))
+    expect(e).toMatchObject({ code: 'INVALID_FILTER', details: { field: 'filter', position: MAX_FILTER_NESTING, length: 1 } })
+    expect(e.message).toMatch(new RegExp(`more than ${MAX_FILTER_NESTING} levels deep at character ${MAX_FILTER_NESTING + 1}`))
+  })
+
+  it('6,000 ( (the issue’s input) and 100,000: the same error, at once', () => {
+    for (const n of [6000, 100_000]) {
+      const started = performance.now()
+      const e = errorOf(() => parseFilter('('.repeat(n)))
+      expect(e).toMatchObject({ code: 'INVALID_FILTER', details: { position: MAX_FILTER_NESTING } })
+      expect(performance.now() - started).toBeLessThan(1000)
+    }
+  })
+
+  it('nesting counts open parentheses, not all of them: many groups side by side are fine', () => {
+    const group = '((metrics.a > 1 or metrics.b < 2))'
+    expect(parseFilter(Array.from({ length: 300 }, () => group).join(' and '))).toMatchObject({ kind: 'and' })
   })
 })

@@ -31,3 +31,41 @@ describe('keyset pagination SQL', () => {
     expect(keysetCondition(k, [null], [])).toBe('FALSE')
   })
 })
+
+describe('cursor values are checked against their keys before SQL', () => {
+  const key = (cast: string, nullable?: boolean): OrderKey => ({ sql: 'x', direction: 'ASC', nulls: 'LAST', cast, nullable })
+  const refused = (k: OrderKey, v: unknown) =>
+    expect(() => keysetCondition([k], [v], []), `${k.cast} ${JSON.stringify(v)}`).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', details: { field: 'page_token' } }))
+
+  it('bigint: whole numbers within 64 bits, as numbers or digit strings', () => {
+    for (const v of [0, -1, 1_700_000_000_000, Number.MAX_SAFE_INTEGER, '9223372036854775807', '-9223372036854775808']) {
+      const bind: unknown[] = []
+      keysetCondition([key('bigint')], [v], bind)
+      expect(bind).toEqual([v])
+    }
+    for (const v of ['9223372036854775808', '-9223372036854775809', 1e20, -1e20, 1.5, '1.5', '1e3', 'abc', '', true, {}, [], NaN]) refused(key('bigint'), v)
+  })
+
+  it('bigint: 2^63, which is what a double makes of int8 values near the top, binds as the maximum', () => {
+    const bind: unknown[] = []
+    keysetCondition([key('bigint')], [2 ** 63], bind)
+    expect(bind).toEqual(['9223372036854775807'])
+  })
+
+  it('int, float8, boolean, text: their JSON types only; text without NUL', () => {
+    for (const v of [2 ** 31, 1.5, '1', null]) refused(key('int', false), v)
+    keysetCondition([key('int', false)], [2], [])
+    for (const v of ['1.5', 'nan', true, {}]) refused(key('float8'), v)
+    for (const v of [1.5, -0, 1.7976931348623157e308, 'NaN', 'Infinity', '-Infinity', null]) keysetCondition([key('float8')], [v], [])
+    for (const v of ['true', 0, 1, null]) refused(key('boolean', false), v)
+    keysetCondition([key('boolean', false)], [false], [])
+    for (const v of [1, true, ['a'], { a: 1 }, 'a\u0000b']) refused(key('text'), v)
+    keysetCondition([key('text')], ["it's \u00e9\u{1F600}"], [])
+  })
+
+  it('null only where the key can be NULL; the wrong number of values is refused too', () => {
+    refused(key('text', false), null)
+    keysetCondition([key('text')], [null], [])
+    expect(() => keysetCondition([key('text'), key('int')], ['a'], [])).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN' }))
+  })
+})

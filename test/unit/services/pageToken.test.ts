@@ -20,3 +20,24 @@ describe('page tokens', () => {
     expect(decodePageToken(null, f)).toBeNull()
   })
 })
+
+describe('tampered page tokens', () => {
+  const f = searchFingerprint({ e: [1], s: ['active'] })
+  const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64')
+  const refused = (token: string) => expect(() => decodePageToken(token, f)).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', details: { field: 'page_token' } }))
+
+  it('JSON that is not an object (null, a number, a string, an array) is INVALID_PAGE_TOKEN, not a TypeError', () => {
+    for (const v of ['null', '1', '"x"', '[1,2]', 'true']) refused(b64(v))
+  })
+
+  it('an offset that is not a whole number PostgreSQL takes is refused', () => {
+    for (const offset of [-1, 1.5, 1e300, 2 ** 53, '10', null, true]) refused(b64({ offset }))
+    expect(decodePageToken(b64({ offset: 2 ** 53 - 1 }), f)).toEqual({ kind: 'offset', offset: 2 ** 53 - 1 })
+  })
+
+  it('an unknown version, or keys that are not a list, is refused', () => {
+    refused(b64({ v: 2, f, k: [] }))
+    refused(b64({ v: 1, f, k: 'x' }))
+    refused(b64({ f, k: [] }))
+  })
+})

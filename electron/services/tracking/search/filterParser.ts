@@ -36,6 +36,12 @@ export type FilterNode = Comparison | { kind: 'and' | 'or'; items: FilterNode[] 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE'])
 
 /**
+ * How deep parentheses may nest. The parser recurses per level, so without a
+ * limit a few thousand '(' overflow the stack; no real filter comes near this.
+ */
+export const MAX_FILTER_NESTING = 100
+
+/**
  * Reads a token stream as MLflow's filter grammar: `<entity>.<key> <comparator>
  * <value>` clauses joined by AND — extended with OR and parentheses (AND binds
  * tighter). Every rule MLflow checks is checked here, and every error names the
@@ -43,6 +49,8 @@ const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE'])
  */
 export class TokenReader {
   private i = 0
+  /** Parentheses open around the current position (see MAX_FILTER_NESTING). */
+  depth = 0
   constructor(
     readonly tokens: Token[],
     readonly field: string,
@@ -163,8 +171,13 @@ function parseAnd(r: TokenReader): FilterNode {
 function parseTerm(r: TokenReader): FilterNode {
   const t = r.peek()
   if (t.kind === 'lparen') {
+    if (r.depth >= MAX_FILTER_NESTING) {
+      throw filterError(`Parentheses nest more than ${MAX_FILTER_NESTING} levels deep at character ${t.position + 1}: write the filter with fewer levels.`, r.field, t.position, 1)
+    }
     r.next()
+    r.depth++
     const inner = parseOr(r)
+    r.depth--
     const close = r.peek()
     if (close.kind !== 'rparen') {
       throw filterError(`Unbalanced '(' at character ${t.position + 1}: expected ')' before ${close.kind === 'end' ? 'the end of the filter' : `'${close.text}'`}.`, r.field, t.position, 1)
