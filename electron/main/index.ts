@@ -1,10 +1,10 @@
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, session, type WebContents } from 'electron'
 import { createAppContext, type AppSetup } from '../services/appContext'
 import { appHome } from '../services/config/appPaths'
 import { registerIpc, sendEvent } from './ipc'
 import { safeStorageCipher } from './safeStorageCipher'
-import { createMainWindow, isTrustedRendererUrl } from './window'
+import { createMainWindow, isTrustedRendererUrl, restrictPermissions } from './window'
 
 /**
  * App lifecycle only: every piece of real work lives in electron/services,
@@ -35,6 +35,8 @@ function openWindow(profileId?: string): BrowserWindow {
 }
 
 app.whenReady().then(async () => {
+  // Before any window loads: permissions the app does not use are denied.
+  restrictPermissions(session.defaultSession)
   // safeStorage is usable only once the app is ready.
   const { cipher, warning } = safeStorageCipher()
   setup = await createAppContext({ home: appHome(), env: process.env, cipher, secretStorageWarning: warning, choice: {}, transport: 'ipc' })
