@@ -69,7 +69,8 @@ export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
   }
 
   return {
-    'query:check': async (req) => checkQuery(req.sql),
+    // As the user types: the function policy needs the store's catalog; without a store (it cannot connect) the shape is still checked.
+    'query:check': async (req, call) => checkQuery(req.sql, await call.window.store().catch(() => undefined)),
 
     'query:run': async (req, call) =>
       recorded(call, { sql: req.sql, action: 'run' }, (r) => r.row_count_shown, async () => {

@@ -58,7 +58,7 @@ export async function explainQuery(
   req: { sql: string; params: QueryParams; analyze: boolean },
   signal?: AbortSignal,
 ): Promise<QueryExplainResponse> {
-  const guarded = await guardOrRefuse(req.sql)
+  const guarded = await guardOrRefuse(req.sql, store)
   if (guarded.kind === 'explain' || guarded.kind === 'show') {
     const what = guarded.kind === 'explain' ? 'It is an EXPLAIN already: run it, or leave out EXPLAIN' : 'SHOW has no plan; explain a SELECT'
     throw new AppError('QUERY_REFUSED', `${what}.`)

@@ -5,20 +5,31 @@ import type { QueryCell, QueryColumn } from '@shared/domain/audit'
 import type { StoreHandle } from '../connections/storeConnection'
 import { withReadTransaction, type ReadTransaction } from './readTransaction'
 import { columnCategory } from './resultValues'
+import { callPolicy, consoleCatalog, type CallPolicy } from './consoleCatalog'
 import { guardSql, type GuardedSql } from './sqlGuard'
 
 export type QueryParams = Record<string, string | number | null>
 
-/** query:check: what the guard says, without touching a store. */
-export async function checkQuery(sql: string): Promise<QueryCheckResponse> {
+/** The store's function policy for the console (its catalog, read once, and the profile's allowed functions). */
+export async function consolePolicy(store: StoreHandle): Promise<CallPolicy> {
+  return callPolicy(await consoleCatalog(store), store.consoleAllowedFunctions)
+}
+
+/** query:check: what the guard says; with the store, about the functions and relations too (nothing runs). */
+export async function checkQuery(sql: string, store?: StoreHandle): Promise<QueryCheckResponse> {
   if (sql.trim() === '') return { ok: false, kind: null, refusal: { message: 'Nothing to run: type a statement.' }, params: [] }
-  const g = await guardSql(sql)
+  const g = await guardSql(sql, store ? await consolePolicy(store) : undefined)
   return g.ok ? { ok: true, kind: g.kind, refusal: null, params: g.params } : { ok: false, kind: g.kind, refusal: g.refusal, params: g.params }
 }
 
-/** The guarded statement, or QUERY_REFUSED pointing at the fault. */
-export async function guardOrRefuse(sql: string): Promise<GuardedSql> {
-  const g = await guardSql(sql)
+/**
+ * The guarded statement, or QUERY_REFUSED pointing at the fault. With the store
+ * it will run on, every function, operator, cast and relation is checked
+ * against the store's catalog too; without (a check before connecting), only
+ * the statement's shape.
+ */
+export async function guardOrRefuse(sql: string, store?: StoreHandle): Promise<GuardedSql> {
+  const g = await guardSql(sql, store ? await consolePolicy(store) : undefined)
   if (g.ok) return g
   const { message, position, length } = g.refusal
   throw new AppError('QUERY_REFUSED', message, position === undefined ? undefined : { position, ...(length ? { length } : {}) })
@@ -66,7 +77,7 @@ export async function runQuery(
   req: { sql: string; params: QueryParams; max_rows: number },
   signal?: AbortSignal,
 ): Promise<QueryRunResponse> {
-  const guarded = await guardOrRefuse(req.sql)
+  const guarded = await guardOrRefuse(req.sql, store)
   const values = bindValues(guarded, req.params)
   return withReadTransaction(store, { timeoutMs: store.statementTimeoutMs, signal, sent: guarded }, async (tx) => {
     const started = performance.now()

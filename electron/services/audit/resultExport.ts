@@ -182,7 +182,7 @@ interface StreamCounts {
  * \copy has it); everything else through a cursor that writes the same CSV.
  */
 export async function streamResult(store: StoreHandle, req: StreamRequest, write: ResultWriter): Promise<StreamCounts> {
-  const guarded = await guardOrRefuse(req.sql)
+  const guarded = await guardOrRefuse(req.sql, store)
   const values = bindValues(guarded, req.params)
   const copyText = req.format === 'csv' && req.maxRows === undefined ? await copyCsvStatement(guarded) : null
   const sent = copyText ? { text: copyText, toOriginal: (i: number) => guarded.toOriginal(Math.max(0, i - COPY_PREFIX.length)) } : guarded
@@ -198,7 +198,7 @@ export async function streamResult(store: StoreHandle, req: StreamRequest, write
  * one under the real name. Progress about four times a second.
  */
 export async function exportResult(store: StoreHandle, req: ExportRequest): Promise<QueryExportResponse> {
-  await guardOrRefuse(req.sql)
+  await guardOrRefuse(req.sql, store)
   const started = performance.now()
   const tmp = join(dirname(req.path), `.${basename(req.path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`)
   let fh: FileHandle

@@ -1,5 +1,5 @@
 import type { SqlProblem, StatementKind } from '@shared/domain/audit'
-import { forbiddenFunction } from './forbiddenFunctions'
+import type { CallPolicy } from './consoleCatalog'
 import { bindNamedParams } from './namedParams'
 import { pgParser, PgSyntaxError, type PgNode, type ScanToken } from './pgParser'
 import { textOffsets } from './textOffsets'
@@ -66,8 +66,8 @@ function walk(value: unknown, visit: (type: string, node: PgNode) => void): void
   }
 }
 
-/** A function's name parts: ["pg_catalog", "set_config"]. */
-const funcName = (node: PgNode): string[] => ((node.funcname as Array<{ String?: { sval: string } }> | undefined) ?? []).map((p) => p.String?.sval ?? '')
+/** Name parts of a list of String nodes: ["pg_catalog", "set_config"], ["="]. */
+const names = (list: unknown): string[] => ((list as Array<{ String?: { sval: string } }> | undefined) ?? []).map((p) => p.String?.sval ?? '')
 
 /** What the statement is, in the user's words: "CREATE TEMP TABLE", "COPY", "COMMIT". */
 function statementLabel(tokens: ScanToken[], startByte: number): string {
@@ -86,15 +86,47 @@ function lockingPosition(tokens: ScanToken[]): number | null {
   return i < 0 ? null : tokens[i].start
 }
 
-/** Refuse what is not a read, or calls a forbidden function, anywhere in the tree. */
-function checkTree(root: PgNode, tokens: ScanToken[], allowWrites: boolean): void {
+/**
+ * Ask the policy about every name the statement uses, anywhere in the tree
+ * (select list, FROM, WHERE, ORDER BY, LATERAL, sub-queries, CTEs): functions,
+ * operators, casts and the relations read. Without a policy (no store yet)
+ * only the statement's shape is checked.
+ */
+function checkNames(root: PgNode, policy: CallPolicy): void {
+  // WITH names shadow relations: `WITH x AS (...) SELECT * FROM x` reads no relation x.
+  const ctes = new Set<string>()
+  walk(root, (type, node) => {
+    if (type === 'CommonTableExpr') ctes.add(node.ctename as string)
+  })
+  const refuse = (message: string | null, location: unknown, parts: string[]) => {
+    if (message) throw new Refusal(message, typeof location === 'number' ? location : null, Buffer.byteLength(parts.join('.')))
+  }
   walk(root, (type, node) => {
     if (type === 'FuncCall') {
-      const parts = funcName(node)
-      const name = parts.at(-1) ?? ''
-      const entry = forbiddenFunction(name)
-      if (entry) throw new Refusal(`${name}() is not allowed in an audit query: it ${entry.reason}.`, node.location as number, Buffer.byteLength(parts.join('.')))
-    } else if (type === 'SelectStmt') {
+      const parts = names(node.funcname)
+      refuse(policy.function(parts, node.agg_star ? 0 : ((node.args as unknown[] | undefined)?.length ?? 0)), node.location, parts)
+    } else if (type === 'A_Expr') {
+      const parts = names(node.name)
+      refuse(policy.operator(parts), node.location, parts)
+    } else if (type === 'SubLink' && node.operName) {
+      const parts = names(node.operName)
+      refuse(policy.operator(parts), node.location, parts)
+    } else if (type === 'TypeCast') {
+      const typeName = node.typeName as { names?: unknown; location?: number } | undefined
+      const parts = names(typeName?.names)
+      refuse(policy.type(parts), typeName?.location ?? node.location, parts)
+    } else if (type === 'RangeVar') {
+      const parts = [node.schemaname as string | undefined, node.relname as string].filter((p): p is string => !!p)
+      if (parts.length === 1 && ctes.has(parts[0])) return
+      refuse(policy.relation(parts), node.location, parts)
+    }
+  })
+}
+
+/** Refuse what is not a read anywhere in the tree; then, with a policy, what it calls. */
+function checkTree(root: PgNode, tokens: ScanToken[], allowWrites: boolean, policy?: CallPolicy): void {
+  walk(root, (type, node) => {
+    if (type === 'SelectStmt') {
       const into = node.intoClause as { rel?: { location?: number } } | undefined
       if (into) throw new Refusal('SELECT ... INTO creates a table: it is not a read. Leave out INTO.', into.rel?.location ?? null)
       const locks = node.lockingClause as Array<{ LockingClause: { strength: string } }> | undefined
@@ -108,15 +140,16 @@ function checkTree(root: PgNode, tokens: ScanToken[], allowWrites: boolean): voi
       throw new Refusal(`A data-modifying ${what} (in WITH) is not a read.`, rel?.location ?? null)
     }
   })
+  if (policy) checkNames(root, policy)
 }
 
 const hasAnalyze = (explain: PgNode) => ((explain.options as unknown[]) ?? []).some((o) => (nodeOf(o)?.[1].defname as string | undefined)?.toLowerCase() === 'analyze')
 
 /** Classify the one statement, refusing anything but a read. */
-function classify(stmt: PgNode, tokens: ScanToken[], startByte: number): { kind: StatementKind; analyze: boolean } {
+function classify(stmt: PgNode, tokens: ScanToken[], startByte: number, policy?: CallPolicy): { kind: StatementKind; analyze: boolean } {
   const [type, node] = nodeOf(stmt) ?? ['', {}]
   if (type === 'SelectStmt') {
-    checkTree(stmt, tokens, false)
+    checkTree(stmt, tokens, false, policy)
     return { kind: node.valuesLists ? 'values' : 'select', analyze: false }
   }
   if (type === 'VariableShowStmt') return { kind: 'show', analyze: false }
@@ -130,7 +163,7 @@ function classify(stmt: PgNode, tokens: ScanToken[], startByte: number): { kind:
       throw new Refusal('EXPLAIN ANALYZE executes the statement: only a read may be analyzed. Leave out ANALYZE to see the plan.', startByte, 'EXPLAIN'.length)
     }
     // A plain EXPLAIN of a write only plans it; with ANALYZE the statement runs, so it must be a read.
-    checkTree(node.query as PgNode, tokens, !analyze)
+    checkTree(node.query as PgNode, tokens, !analyze, policy)
     return { kind: 'explain', analyze }
   }
   const label = statementLabel(tokens, startByte)
@@ -145,10 +178,11 @@ function firstTokenAt(tokens: ScanToken[], byte: number): ScanToken | null {
 /**
  * The SQL guard: parse with PostgreSQL's own parser and let through exactly one
  * read — SELECT (no INTO, no FOR UPDATE/SHARE), WITH without data-modifying
- * parts, VALUES, TABLE, SHOW, EXPLAIN (ANALYZE only of a read) — that calls no
- * forbidden function. Nothing is sent to a server here.
+ * parts, VALUES, TABLE, SHOW, EXPLAIN (ANALYZE only of a read) — and, given the
+ * store's `policy` (consoleCatalog.ts), only the functions, operators, casts and
+ * relations it allows. Nothing is sent to a server here.
  */
-export async function guardSql(sql: string): Promise<GuardResult> {
+export async function guardSql(sql: string, policy?: CallPolicy): Promise<GuardResult> {
   const parser = await pgParser()
   const refuse = (message: string, position: number | null, length = 0, params: string[] = [], kind: StatementKind | null = null): RefusedSql => ({
     ok: false,
@@ -202,7 +236,7 @@ export async function guardSql(sql: string): Promise<GuardResult> {
   let kind: StatementKind
   let analyze: boolean
   try {
-    ;({ kind, analyze } = classify(only.stmt, boundTokens, startByte))
+    ;({ kind, analyze } = classify(only.stmt, boundTokens, startByte, policy))
   } catch (e) {
     // "COMMIT; DROP ...": the first statement's own fault is the clearer message.
     return refused(e)

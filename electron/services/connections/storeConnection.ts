@@ -17,6 +17,8 @@ export interface StoreOptions {
   statementTimeoutMs?: number
   connectTimeoutMs?: number
   poolMax?: number
+  /** Functions of the store's own (or of an extension) the SQL console may call: the profile's list, `schema.name` or `schema.*`. */
+  consoleAllowedFunctions?: readonly string[]
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
@@ -71,6 +73,8 @@ export interface StoreHandle {
   readonly statementTimeoutMs: number
   /** The SSH host key seen, when tunnelled. */
   readonly sshFingerprint: string | null
+  /** What the SQL console may call beyond PostgreSQL's own read functions (the profile's list). */
+  readonly consoleAllowedFunctions: readonly string[]
   /** One read statement with bind parameters ($1, $2...), in a transaction of its own. */
   select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
   /** Several statements that must see one snapshot (REPEATABLE READ, read only). */
@@ -236,6 +240,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       tls: opened.tls,
       sshFingerprint: tunnel?.fingerprint ?? null,
       statementTimeoutMs: timeout,
+      consoleAllowedFunctions: opts.consoleAllowedFunctions ?? [],
       select: <T extends object>(sql: string, bind?: unknown[]) => retried(() => transaction('read committed', (r) => r.select<T>(sql, bind))),
       read: <T>(fn: (reader: Reader) => Promise<T>) => retried(() => transaction('repeatable read', fn)),
       async checkout() {

@@ -1,21 +1,38 @@
 import { describe, expect, it } from 'vitest'
+import type { CallPolicy } from '../../../electron/services/audit/consoleCatalog'
 import { guardSql, type GuardedSql } from '../../../electron/services/audit/sqlGuard'
 
+/**
+ * What the store's catalog would say of pg_sleep (VOLATILE): enough to check where the guard points.
+ * The policy itself is tested against real catalogs (test/integration/consoleFunctions.test.ts).
+ */
+const POLICY: CallPolicy = {
+  function: (parts) => (parts.at(-1) === 'pg_sleep' ? `${parts.join('.')}() is not allowed in an audit query: it is VOLATILE.` : null),
+  operator: () => null,
+  type: () => null,
+  relation: () => null,
+}
+
 async function allowed(sql: string): Promise<GuardedSql> {
-  const r = await guardSql(sql)
+  const r = await guardSql(sql, POLICY)
   if (!r.ok) throw new Error(`refused ${JSON.stringify(sql)}: ${r.refusal.message}`)
   return r
 }
 
 /** The refusal, with the text it points at. */
 async function refused(sql: string) {
-  const r = await guardSql(sql)
+  const r = await guardSql(sql, POLICY)
   if (r.ok) throw new Error(`not refused: ${JSON.stringify(sql)}`)
   const { position, length = 0, message } = r.refusal
   return { message, position, at: position === undefined ? undefined : sql.slice(position, position + length) }
 }
 
 describe('the SQL guard: what runs', () => {
+  it('without a store (nothing to ask about functions), only the statement’s shape is checked', async () => {
+    expect((await guardSql('SELECT pg_sleep(1)')).ok).toBe(true)
+    expect((await guardSql('DELETE FROM runs')).ok).toBe(false)
+  })
+
   it('lets one read through and says what kind it is', async () => {
     expect((await allowed('SELECT * FROM runs')).kind).toBe('select')
     expect((await allowed('  with x AS (SELECT 1) SELECT * FROM x;  ')).kind).toBe('select')
