@@ -97,7 +97,7 @@ describe('mlflow-desk query', () => {
     const before = await storeChecksums(admin)
     for (const [sql, where] of [
       ['SELECT 1;\nDROP TABLE runs CASCADE', 'One statement at a time: a second statement (DROP TABLE) starts here. Run them one by one (line 2, column 1).'],
-      ["SELECT * FROM runs\n WHERE name = pg_read_file('/etc/passwd')", "pg_read_file() is not allowed in an audit query: it reads or writes files on the database server (line 2, column 15)."],
+      ["SELECT * FROM runs\n WHERE name = pg_read_file('/etc/passwd')", "pg_read_file() is not allowed in an audit query: it is an administrator's function (not granted to PUBLIC): it reads server files or settings, signals sessions or changes the server (line 2, column 15)."],
       ['WITH d AS (DELETE FROM params RETURNING 1) SELECT count(*) FROM d', 'A data-modifying DELETE (in WITH) is not a read (line 1, column 24).'],
       ['COPY runs TO PROGRAM \'cat > /tmp/x\'', 'COPY is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).'],
     ]) {

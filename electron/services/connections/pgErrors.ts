@@ -119,6 +119,10 @@ export function toStoreError(e: unknown, where: string, ssl?: SslSettings): AppE
     case code === '28P01':
       err = new AppError('AUTH_FAILED', `Authentication failed at ${where}: wrong password for that user.`)
       break
+    // pg_hba.conf admits this user and database only over TLS: "no encryption" from PostgreSQL 14, "SSL off" before.
+    case code === '28000' && /no encryption|SSL off/i.test(raw):
+      err = new AppError('AUTH_FAILED', `Access refused at ${where}: the server lets this user and database in only over TLS, and this connection has no encryption. Use sslmode=require, verify-ca or verify-full. [${raw}]`)
+      break
     case code === '28000':
       err = new AppError('AUTH_FAILED', `Access refused at ${where}: ${raw}`)
       break
