@@ -1,6 +1,6 @@
 import { contract, isChannel } from '@shared/api/contract'
 import { AppError, isAppError, type Envelope } from '@shared/api/errors'
-import type { ZodError } from 'zod'
+import { ZodError } from 'zod'
 import { redact } from '../security/redact'
 import type { CallContext, Handlers } from './handlers'
 
@@ -34,7 +34,8 @@ export async function dispatch(handlers: Handlers, channel: string, body: unknow
     const handler = handlers[channel] as (req: unknown, call: CallContext) => Promise<unknown>
     return { ok: true, data: await handler(parsed.data, call) }
   } catch (e) {
-    return toErrorEnvelope(e)
+    // A service that validates further (a profile's settings) names the field as the contract would: a 400, not a 500.
+    return toErrorEnvelope(e instanceof ZodError ? describeZodError(channel, e) : e)
   }
 }
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import sirv from 'sirv'
 import { decodeWire, encodeWire } from '@shared/api/wireJson'
 import type { EventName, EventPayload } from '@shared/api/contract'
-import { AppError, type AppErrorCode, type Envelope } from '@shared/api/errors'
+import { AppError, isAppError, type AppErrorCode, type Envelope } from '@shared/api/errors'
 import { dispatch } from '../api/dispatch'
 import type { CallContext, Handlers } from '../api/handlers'
 import type { Workspace } from '../workspace'
@@ -45,6 +45,25 @@ function fail(res: ServerResponse, code: AppErrorCode, message: string): void {
   send(res, statusForError(code), { ok: false, error: { code, message } })
 }
 
+/**
+ * The channel named by an API path (`/api/runs:search` -> `runs:search`). A
+ * malformed percent-escape is the caller's mistake, said with its place: a 400,
+ * never the URIError a bare decodeURIComponent would throw.
+ */
+export function channelFromPath(pathname: string): string {
+  const rest = pathname.slice('/api/'.length)
+  try {
+    return decodeURIComponent(rest)
+  } catch {
+    const at = rest.search(/%(?![0-9a-fA-F]{2})/)
+    const where = at >= 0 ? ` at character ${'/api/'.length + at + 1} ("${rest.slice(at, at + 3)}")` : ''
+    throw new AppError('BAD_REQUEST', `The API path has a malformed percent-escape${where}: write %XX with two hex digits, or the channel name as is (/api/runs:search).`, {
+      field: 'path',
+      ...(at >= 0 ? { position: '/api/'.length + at, length: Math.min(3, rest.length - at) } : {}),
+    })
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0
   const chunks: Buffer[] = []
@@ -77,12 +96,33 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
   let port = 0
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(() => fail(res, 'INTERNAL', 'The request could not be handled.'))
+    void handle(req, res).catch((e: unknown) => {
+      // Whatever went wrong, the process stays up: answer if we still can, else drop this one request.
+      try {
+        if (res.headersSent) res.destroy()
+        else if (isAppError(e)) fail(res, e.code, e.message)
+        else fail(res, 'INTERNAL', 'The request could not be handled.')
+      } catch {
+        res.destroy()
+      }
+    })
+  })
+  // A request Node's parser refuses (a byte not allowed in a path, a broken header): a 400 with a code like every other.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy()
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+    const body = encodeWire({ ok: false, error: { code: 'BAD_REQUEST', message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP (its line or a header cannot be read).' } })
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHost(req, port)) return fail(res, 'FORBIDDEN', 'Host not allowed: use http://127.0.0.1:' + port)
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    } catch {
+      return fail(res, 'BAD_REQUEST', 'The request path is not a valid URL path.')
+    }
     if (!url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 'FORBIDDEN', 'Only GET is served outside /api/.')
       return statics(req, res, () => fail(res, 'NOT_FOUND', `Not found: ${url.pathname}`))
@@ -101,9 +141,15 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
       const text = await readBody(req)
       body = text.trim() === '' ? {} : decodeWire(text)
     } catch (e) {
-      return fail(res, 'BAD_REQUEST', e instanceof AppError ? e.message : 'The request body is not valid JSON.')
+      const why = e instanceof AppError ? e.message : e instanceof RangeError ? 'The request body is nested too deeply to read.' : 'The request body is not valid JSON.'
+      return fail(res, 'BAD_REQUEST', why)
     }
-    const channel = decodeURIComponent(url.pathname.slice('/api/'.length))
+    let channel: string
+    try {
+      channel = channelFromPath(url.pathname)
+    } catch (e) {
+      return e instanceof AppError ? send(res, 400, { ok: false, error: e.toPayload() }) : fail(res, 'BAD_REQUEST', 'The API path cannot be read.')
+    }
     const envelope = await dispatch(opts.handlers, channel, body, await callContext(req))
     send(res, envelope.ok ? 200 : statusForError(envelope.error.code), envelope)
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 import { dispatch } from '../../../electron/services/api/dispatch'
 import type { CallContext, Handlers } from '../../../electron/services/api/handlers'
 import type { WindowSession } from '../../../electron/services/workspace'
@@ -55,5 +56,11 @@ describe('dispatch: the boundary every transport goes through', () => {
     expect(typed).toEqual({ ok: false, error: { code: 'TIMEOUT', message: 'too slow' } })
     const raw = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new Error('boom at postgresql://u:pw123456@h/db')) }), 'runs:search', { experiment_ids: ['1'] }, call)
     expect(raw).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.not.stringContaining('pw123456') } })
+  })
+
+  it('a schema a handler checks further (a ZodError thrown inside it) is BAD_REQUEST naming the field, not a 500', async () => {
+    const inner = z.object({ settings: z.object({ port: z.number() }) })
+    const res = await dispatch(fakeHandlers({ 'runs:search': async () => inner.parse({ settings: { port: 'x' } }) as never }), 'runs:search', { experiment_ids: ['1'] }, call)
+    expect(res).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('runs:search: settings.port:'), details: { field: 'settings.port' } } })
   })
 })
