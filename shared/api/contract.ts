@@ -452,8 +452,11 @@ export const contract = {
   'query:export': def<typeof queryExportRequest, QueryExportResponse>(queryExportRequest),
   /** Tables, views and their columns in the store's schema, from the catalog (for autocomplete). */
   'query:schema': def<typeof noArgs, QuerySchemaResponse>(noArgs),
-  /** The window's profile's history, newest first (every run, explain and export, ok or not). */
-  'query:history': def<typeof queryHistoryRequest, { entries: QueryHistoryEntry[] }>(queryHistoryRequest),
+  /**
+   * The window's profile's history, newest first (every run, explain and export, ok or not).
+   * unsaved: why entries are not on disk yet (a full disk), null when all are; they are listed all the same.
+   */
+  'query:history': def<typeof queryHistoryRequest, { entries: QueryHistoryEntry[]; unsaved: string | null }>(queryHistoryRequest),
   'query:history-clear': def<typeof noArgs, Record<string, never>>(noArgs),
   /** Saved queries, by name (shared by all profiles). */
   'query:saved-list': def<typeof noArgs, { queries: SavedQuery[] }>(noArgs),

@@ -3,6 +3,7 @@ import { readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { z } from 'zod'
 import { writeFileAtomic } from '../config/atomicFile'
+import { saveFailed } from '../config/saveErrors'
 
 /** Where the console keeps its files under the app's data folder. */
 export function auditPaths(home: string) {
@@ -22,15 +23,18 @@ export function auditPaths(home: string) {
  * A small JSON file read and rewritten whole (atomically), one change at a
  * time. A file that cannot be read (a hand edit, a crash of another tool) is
  * moved aside as <file>.unreadable-<time> — never silently overwritten — and
- * the store starts empty.
+ * the store starts empty. A write that fails (a full disk) leaves the previous
+ * file as it was and throws WRITE_FAILED naming `what` and the file.
  */
 export class JsonStore<T> {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly schema: z.ZodType<T>,
     private readonly empty: () => T,
+    /** What the file holds, for messages: "the console history". */
+    readonly what = 'the file',
   ) {}
 
   /** The file as it is once the changes already asked for are written. */
@@ -49,7 +53,13 @@ export class JsonStore<T> {
       parsed = null
     }
     if (parsed?.success) return parsed.data
-    await rename(this.file, `${this.file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`).catch(() => undefined)
+    const aside = `${this.file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    try {
+      await rename(this.file, aside)
+    } catch (e) {
+      // Not moved aside: starting empty would overwrite it at the next write.
+      throw saveFailed(e, `${this.what} (its unreadable file could not be moved aside to ${aside})`, this.file)
+    }
     return this.empty()
   }
 
@@ -57,7 +67,11 @@ export class JsonStore<T> {
   update(change: (data: T) => T): Promise<T> {
     const next = this.queue.then(async () => {
       const data = change(await this.readNow())
-      await writeFileAtomic(this.file, JSON.stringify(data) + '\n')
+      try {
+        await writeFileAtomic(this.file, JSON.stringify(data) + '\n')
+      } catch (e) {
+        throw saveFailed(e, this.what, this.file)
+      }
       return data
     })
     this.queue = next.catch(() => undefined)
@@ -66,12 +80,12 @@ export class JsonStore<T> {
 }
 
 /** One JsonStore per profile file, made on first use and kept (so each file has one write queue). */
-export function perProfileStores<T>(fileOf: (profileId: string) => string, schema: z.ZodType<T>, empty: () => T): (profileId: string) => JsonStore<T> {
+export function perProfileStores<T>(fileOf: (profileId: string) => string, schema: z.ZodType<T>, empty: () => T, what?: string): (profileId: string) => JsonStore<T> {
   const stores = new Map<string, JsonStore<T>>()
   return (profileId) => {
     const file = fileOf(profileId)
     let s = stores.get(file)
-    if (!s) stores.set(file, (s = new JsonStore(file, schema, empty)))
+    if (!s) stores.set(file, (s = new JsonStore(file, schema, empty, what)))
     return s
   }
 }

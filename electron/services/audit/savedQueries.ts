@@ -22,7 +22,7 @@ export class SavedQueries {
   private readonly store: JsonStore<SavedFile>
 
   constructor(home: string) {
-    this.store = new JsonStore(auditPaths(home).saved, fileSchema, () => ({ version: 1, queries: [] }))
+    this.store = new JsonStore(auditPaths(home).saved, fileSchema, () => ({ version: 1, queries: [] }), 'the saved queries')
   }
 
   private static view(q: Stored): Promise<SavedQuery> {

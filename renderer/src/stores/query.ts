@@ -44,6 +44,10 @@ export const useQueryStore = defineStore('query', () => {
   const schema = ref<SchemaTable[]>([])
   const history = ref<QueryHistoryEntry[]>([])
   const historyError = ref<unknown>(null)
+  /** Why some history entries are not on disk (a full disk): they are listed, and this says so. */
+  const historyUnsaved = ref<string | null>(null)
+  /** The last failed save of the tabs (a full disk): shown until a save succeeds. */
+  const tabsSaveError = ref<unknown>(null)
   const saved = ref<SavedQuery[]>([])
   const library = ref<LibraryQuery[]>([])
   const exportJob = ref<ExportState | null>(null)
@@ -53,9 +57,15 @@ export const useQueryStore = defineStore('query', () => {
   let saveTimer: ReturnType<typeof setTimeout> | undefined
   function persist(): Promise<void> {
     clearTimeout(saveTimer)
-    return api.call('query:tabs-save', { tabs: tabs.value, active_tab_id: activeId.value }).then(() => undefined)
+    return api.call('query:tabs-save', { tabs: tabs.value, active_tab_id: activeId.value }).then(
+      () => void (tabsSaveError.value = null),
+      (e: unknown) => {
+        tabsSaveError.value = e
+        throw e
+      },
+    )
   }
-  /** Edits are saved a moment after the typing stops. */
+  /** Edits are saved a moment after the typing stops; a failure stays shown (tabsSaveError) and the next edit tries again. */
   function schedulePersist() {
     clearTimeout(saveTimer)
     saveTimer = setTimeout(() => void persist().catch(() => undefined), SAVE_DELAY_MS)
@@ -182,7 +192,9 @@ export const useQueryStore = defineStore('query', () => {
   async function loadHistory(search = historySearch) {
     historySearch = search
     try {
-      history.value = (await api.call('query:history', { search: search.trim() || undefined })).entries
+      const got = await api.call('query:history', { search: search.trim() || undefined })
+      history.value = got.entries
+      historyUnsaved.value = got.unsaved ?? null
       historyError.value = null
     } catch (e) {
       historyError.value = e
@@ -228,6 +240,8 @@ export const useQueryStore = defineStore('query', () => {
     schema,
     history,
     historyError,
+    historyUnsaved,
+    tabsSaveError,
     saved,
     library,
     exportJob,

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readProfilesFile, writeProfilesFile, type ProfilesFileData } from '../../../electron/services/profiles/profileFile'
+import { MAX_PROFILES_NESTING, firstInvalidUtf8, readProfilesFile, tooDeep, writeProfilesFile, type ProfilesFileData } from '../../../electron/services/profiles/profileFile'
 import { ProfileService } from '../../../electron/services/profiles/profileService'
 import { aesGcmCipher } from '../../../electron/services/profiles/secretCipher'
 
@@ -83,5 +83,53 @@ describe('the profiles file', () => {
     writeFileSync(file, JSON.stringify({ version: 1, profiles: [p('a'), p('b')] }, null, 2))
     await expect(readProfilesFile(file)).rejects.toMatchObject({ code: 'PROFILES_FILE_INVALID', message: expect.stringContaining('two profiles have the id "same"') })
     expect(existsSync(file)).toBe(true)
+  })
+})
+
+describe('the profiles file, when it cannot be read', () => {
+  const good = '{\n  "version": 1,\n  "profiles": []\n}\n'
+
+  it('invalid UTF-8 is an error naming the line and column (not silently replaced and written back)', async () => {
+    const d = await dir()
+    const file = join(d, 'profiles.json')
+    const bytes = Buffer.concat([Buffer.from('{\n  "version": 1,\n  "last_used": "caf'), Buffer.from([0xe9]), Buffer.from('",\n  "profiles": []\n}\n')])
+    writeFileSync(file, bytes)
+    const err = await readProfilesFile(file).catch((e) => e)
+    expect(err).toMatchObject({ code: 'PROFILES_FILE_INVALID', details: { line: 3 } })
+    expect(err.message).toMatch(/profiles\.json, line 3, column 20: not valid UTF-8 \(byte 0xe9\)/)
+    expect(readFileSync(file)).toEqual(bytes)
+    // Overlong forms, surrogates and a cut sequence are refused too; real multi-byte text is fine.
+    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) expect(firstInvalidUtf8(Buffer.from(bad)), String(bad)).toBe(0)
+    expect(firstInvalidUtf8(Buffer.from('é€😀 ok', 'utf8'))).toBe(-1)
+  })
+
+  it('nesting far past a profiles file is an error naming the line, not a stack overflow', async () => {
+    const d = await dir()
+    const file = join(d, 'profiles.json')
+    writeFileSync(file, '{\n  "version": 1,\n  "x":\n' + '['.repeat(200_000) + ']'.repeat(200_000) + '\n}\n')
+    const err = await readProfilesFile(file).catch((e) => e)
+    expect(err).toMatchObject({ code: 'PROFILES_FILE_INVALID', details: { line: 4 } })
+    expect(err.message).toMatch(new RegExp(`line 4, column ${MAX_PROFILES_NESTING}: nested more than ${MAX_PROFILES_NESTING} levels deep`))
+    // Brackets inside strings and comments do not count.
+    expect(tooDeep('{"a": "[[[[[[[[", /* {{{{{{{ */ "b": [1] // [[[[[\n}', 3)).toBe(-1)
+  })
+
+  it('is kept aside once, however often it is read, and a new copy only when its content changes', async () => {
+    const d = await dir()
+    const file = join(d, 'profiles.json')
+    writeFileSync(file, '{ "version": 1,, }')
+    for (let i = 0; i < 5; i++) await expect(readProfilesFile(file)).rejects.toMatchObject({ code: 'PROFILES_FILE_INVALID' })
+    expect(readdirSync(d).filter((f) => f.includes('.unreadable-'))).toHaveLength(1)
+    writeFileSync(file, '{ "version": 1,,, }')
+    await expect(readProfilesFile(file)).rejects.toMatchObject({ message: expect.stringMatching(/a copy is in .*profiles\.json\.unreadable-[0-9a-f]{12}\)/) })
+    expect(readdirSync(d).filter((f) => f.includes('.unreadable-'))).toHaveLength(2)
+    expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('a byte order mark from a Windows editor is read past', async () => {
+    const d = await dir()
+    const file = join(d, 'profiles.json')
+    writeFileSync(file, '\uFEFF' + good)
+    expect((await readProfilesFile(file)).profiles).toEqual([])
   })
 })
