@@ -25,6 +25,8 @@ export const APP_ERROR_CODES = [
   'TLS_FAILED',
   /** Statement timeout or connect timeout. */
   'TIMEOUT',
+  /** The server closed the connection mid-work (shut down, restarted, or the session was terminated); the next call reconnects. */
+  'CONNECTION_LOST',
   /** The database is reachable but does not hold an MLflow tracking store. */
   'NOT_MLFLOW_STORE',
   /** Migration refused: the database already holds another schema revision, or other tables. */

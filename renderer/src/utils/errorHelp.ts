@@ -7,6 +7,7 @@ const HELP: Partial<Record<AppErrorCode, { title: string; hint: string }>> = {
   AUTH_FAILED: { title: 'Authentication failed', hint: 'Check the user and password of the connection (or its ~/.pgpass line).' },
   DATABASE_NOT_FOUND: { title: 'Database not found', hint: 'Check the database name of the connection.' },
   TLS_FAILED: { title: 'TLS failed', hint: 'Check the SSL mode and the certificate files of the connection. “require” encrypts without checking the server’s certificate.' },
+  CONNECTION_LOST: { title: 'The server closed the connection', hint: 'It was shut down or restarted, or an administrator ended the session. Run it again: a fresh connection is opened.' },
   TIMEOUT: { title: 'Timed out', hint: 'The store took too long. Try again, or raise the statement timeout under Advanced.' },
   NOT_MLFLOW_STORE: { title: 'Not an MLflow store', hint: 'This database has no MLflow tables. Point the connection at MLflow’s backend store (and its schema, if not public).' },
   DEMO_UNAVAILABLE: { title: 'The demo store could not start', hint: 'See the terminal or log for the embedded PostgreSQL’s message.' },
