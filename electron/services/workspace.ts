@@ -4,6 +4,7 @@ import type { ArtifactMapping, ProfileSettings, ProfileView } from '@shared/doma
 import { artifactAccess, type ArtifactAccess } from './artifacts/artifactAccess'
 import { RepositoryCache } from './artifacts/repositoryCache'
 import type { ConnectionTarget } from './connections/connectionUrl'
+import { sessionRoleAccess } from './connections/roleAccess'
 import { openStore, type StoreHandle, type StoreOptions } from './connections/storeConnection'
 import type { ProfileService } from './profiles/profileService'
 
@@ -169,7 +170,7 @@ export class WindowSession {
 
   async describe(): Promise<SessionDescription> {
     const store = await this.store()
-    return { connection: this.lease!.summary, server_version: store.serverVersion, standby: store.standby, store: store.schema.describe() }
+    return { connection: this.lease!.summary, server_version: store.serverVersion, standby: store.standby, store: store.schema.describe(), role_access: await sessionRoleAccess(store) }
   }
 
   /** Called whenever the window leaves its store (switches profile, closes): e.g. to cancel its raw queries. */

@@ -4,7 +4,7 @@ import type { AppErrorPayload } from './errors'
 import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
-import type { ConnectionTestResult, ProfileView } from '../domain/profiles'
+import type { ConnectionTestResult, ProfileView, RoleAccess } from '../domain/profiles'
 import type { LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import {
@@ -69,6 +69,8 @@ export interface SessionDescription {
   /** The server is a hot standby (a read replica). */
   standby: boolean
   store: StoreDescription
+  /** What the connected role can do (read-only role, can write, superuser); null when the catalog could not tell. */
+  role_access: RoleAccess | null
 }
 
 export interface ExperimentWithStats extends Experiment {

@@ -21,6 +21,40 @@ export interface ProfileView extends ProfileSettings {
   updated_at: number | null
 }
 
+/** What the connected role could do beyond reading the store: the three levels the app shows. */
+export type RoleAccessLevel = 'read-only' | 'can-write' | 'superuser'
+
+/**
+ * What the role a profile connects as can do, read from the server's catalog at
+ * connect time. MLflow Desk never writes (every transaction is READ ONLY), but a
+ * role that cannot write makes sure: "read-only role" is good, "can write" a
+ * warning, "superuser" a strong one.
+ */
+export interface RoleAccess {
+  /** current_user. */
+  role: string
+  level: RoleAccessLevel
+  superuser: boolean
+  /** Anything beyond reading: level !== 'read-only'. */
+  can_write: boolean
+  /** MLflow's tables (in the store's schema) the role may change. */
+  tables: string[]
+  /** The same, with which of INSERT, UPDATE, DELETE, TRUNCATE it has on each. */
+  writable: Array<{ table: string; privileges: string[] }>
+  /** Predefined roles reaching beyond the store it is a member of: pg_write_server_files, pg_read_server_files, pg_signal_backend, pg_execute_server_program. */
+  server_roles: string[]
+  /** CREATE on the store's schema (new tables, functions, ...). */
+  create_in_schema: boolean
+  /** CREATEROLE: can grant itself (or others) more. */
+  createrole: boolean
+  /** The store's schema. */
+  schema: string
+  /** Sessions of the role start read-only (default_transaction_read_only, as the recommended role sets). */
+  default_read_only: boolean
+  /** Why it is not read-only, in words, one per reason (empty when it is). */
+  reasons: string[]
+}
+
 /** The outcome of "Test connection". */
 export interface ConnectionTestResult {
   ok: boolean
@@ -41,8 +75,8 @@ export interface ConnectionTestResult {
     /** True when the run count is the planner's estimate (very large stores). */
     runs_estimated: boolean
   } | null
-  /** The role could change the store: MLflow Desk never writes, but a read-only role makes sure. */
-  write_access: { can_write: boolean; superuser: boolean; tables: string[]; read_only_role_sql: string } | null
+  /** What the role can do (read-only role, can write, superuser), and the SQL for a dedicated read-only role. */
+  write_access: (RoleAccess & { read_only_role_sql: string }) | null
   /** SSH first contact: the host key to confirm before it is pinned. */
   ssh_host_fingerprint: string | null
 }

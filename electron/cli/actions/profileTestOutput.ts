@@ -14,11 +14,16 @@ export function printTestResult(io: CliIO, name: string, r: ConnectionTestResult
     const runs = `${r.mlflow.runs_estimated ? '~' : ''}${r.mlflow.runs?.toLocaleString('en-US')}`
     io.out(`  ✓ MLflow store: schema revision ${r.mlflow.revision ?? 'none'} (${r.mlflow.mlflow_versions}); ${r.mlflow.experiments} experiments, ${runs} runs`)
   }
-  if (r.write_access?.can_write) {
-    const what = r.write_access.superuser ? 'is a superuser' : `can write to ${r.write_access.tables.join(', ')}`
-    io.out(`  ! this role ${what}. MLflow Desk never writes, but consider a read-only role:`)
-    for (const line of r.write_access.read_only_role_sql.split('\n')) io.out(`      ${line}`)
-  } else if (r.write_access) {
-    io.out('  ✓ read-only role')
+  const a = r.write_access
+  if (!a) return
+  if (a.level === 'read-only') {
+    io.out(`  ✓ read-only role: ${a.role} can read the store and change nothing${a.default_read_only ? '' : ' (sessions not read-only by default; MLflow Desk makes its own read-only)'}`)
+    return
   }
+  if (a.level === 'superuser') io.out(`  !! superuser: ${a.role} can do anything on the server, bypassing every permission`)
+  else io.out(`  ! can write: ${a.role} has ${a.reasons.join('; ')}`)
+  io.out('    MLflow Desk never writes (every transaction is READ ONLY), but a read-only role makes sure. A DBA can create one with')
+  const arg = /^[\w.@-]+$/.test(name) ? name : JSON.stringify(name)
+  io.out(`    (also: mlflow-desk profiles grant-sql ${name === 'demo' ? 'NAME' : arg}):`)
+  for (const line of a.read_only_role_sql.split('\n')) io.out(`      ${line}`)
 }

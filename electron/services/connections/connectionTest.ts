@@ -1,28 +1,11 @@
-import pg from 'pg'
 import { isAppError } from '@shared/api/errors'
 import type { ConnectionTestResult } from '@shared/domain/profiles'
 import { toErrorEnvelope } from '../api/dispatch'
 import type { ConnectionTarget } from './connectionUrl'
+import { readGrantFacts, readOnlyRoleSql, readRoleAccess } from './roleAccess'
 import { openStore, type StoreHandle } from './storeConnection'
 
-/** Tables a reader of MLflow needs; a role that may change any of them could damage the store. */
-const CORE_TABLES = ['experiments', 'runs', 'params', 'tags', 'metrics', 'latest_metrics', 'registered_models', 'model_versions']
-
-/** What a DBA runs to give MLflow Desk (or any reader) exactly what it needs. */
-export function readOnlyRoleSql(database: string, schema: string, owner: string): string {
-  const db = pg.escapeIdentifier(database)
-  const sch = pg.escapeIdentifier(schema)
-  const role = 'mlflow_desk_reader'
-  return [
-    `CREATE ROLE ${role} LOGIN PASSWORD 'choose-a-password';`,
-    `GRANT CONNECT ON DATABASE ${db} TO ${role};`,
-    `GRANT USAGE ON SCHEMA ${sch} TO ${role};`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA ${sch} TO ${role};`,
-    `-- Tables MLflow adds in later upgrades:`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${pg.escapeIdentifier(owner)} IN SCHEMA ${sch} GRANT SELECT ON TABLES TO ${role};`,
-    `ALTER ROLE ${role} SET default_transaction_read_only = on;`,
-  ].join('\n')
-}
+export { readOnlyRoleSql } from './roleAccess'
 
 async function median(times: number, fn: () => Promise<unknown>): Promise<number> {
   const t: number[] = []
@@ -47,24 +30,17 @@ async function describeStore(store: StoreHandle): Promise<NonNullable<Connection
   return { is_store: true, revision: d.revision, mlflow_versions: d.mlflow_versions, known_revision: d.known_revision, experiments: counts.experiments, runs: counts.runs, runs_estimated: estimated }
 }
 
+/** What the role can do (read-only role / can write / superuser), and the SQL for a dedicated read-only role. */
 async function writeAccess(store: StoreHandle): Promise<NonNullable<ConnectionTestResult['write_access']>> {
-  const tables = CORE_TABLES.filter((t) => store.schema.has(t))
-  const [role] = await store.select<{ superuser: boolean; owner: string; db: string; schema: string }>(
-    `SELECT r.rolsuper AS superuser, pg_get_userbyid(c.relowner) AS owner, current_database() AS db, current_schema() AS schema
-       FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'runs'::regclass`,
-  )
-  const writable = await store.select<{ t: string }>(
-    `SELECT t FROM unnest($1::text[]) AS t WHERE has_table_privilege(current_user, t::regclass, 'INSERT, UPDATE, DELETE, TRUNCATE')`,
-    [tables],
-  )
-  const list = writable.map((w) => w.t)
-  return { can_write: role.superuser || list.length > 0, superuser: role.superuser, tables: list, read_only_role_sql: readOnlyRoleSql(role.db, role.schema, role.owner) }
+  const [access, facts] = await Promise.all([readRoleAccess(store), readGrantFacts(store)])
+  return { ...access, read_only_role_sql: readOnlyRoleSql(facts) }
 }
 
 /**
  * "Test connection": reach the server (through TLS and SSH as configured), time a
  * round trip, tell whether this is an MLflow store and which MLflow wrote it,
- * count what is in it, and warn when the role could write. Never throws: a
+ * count what is in it, and tell what the role can do (read-only role, can write,
+ * superuser). Never throws: a
  * failure is part of the result, with the same message the app would show.
  */
 export async function testConnection(target: ConnectionTarget, statementTimeoutMs?: number): Promise<ConnectionTestResult> {
