@@ -4,7 +4,7 @@ import type { ArtifactAccess } from '../services/artifacts/artifactAccess'
 import { resolveCliSource, type ResolvedStoreSource, type StoreChoice } from '../services/connections/storeSource'
 import { openStore, type StoreHandle } from '../services/connections/storeConnection'
 import { ProfileService } from '../services/profiles/profileService'
-import { keyFileCipher } from '../services/profiles/secretCipher'
+import { announceSecretStorage, cliSecretStorage, type SecretStorage } from '../services/profiles/secretStorage'
 import { sourceArtifactAccess } from '../services/workspace'
 import type { CliIO } from './io'
 
@@ -37,9 +37,16 @@ export function storeChoice(cmd: Command): StoreChoice {
   return { url: g.url, profile: g.profile, statementTimeoutSeconds: statementTimeoutSeconds(g.statementTimeout), artifactMaps: g.artifactMap }
 }
 
-/** The profiles file with the CLI's secret key (a 0600 key file, or MLFLOW_DESK_SECRET_KEY). */
+/** Where the CLI keeps secrets (the OS keychain, else the key file; see secretStorage.ts), said once on stderr when it falls back. */
+export async function cliSecretStorageFor(io: CliIO): Promise<SecretStorage> {
+  const storage = await cliSecretStorage(io.home, io.env)
+  await announceSecretStorage(io.home, storage, (line) => io.err(line))
+  return storage
+}
+
+/** The profiles file with the CLI's secret storage. */
 export async function cliProfiles(io: CliIO): Promise<ProfileService> {
-  return new ProfileService(io.home, await keyFileCipher(io.home, io.env))
+  return new ProfileService(io.home, (await cliSecretStorageFor(io)).cipher)
 }
 
 /** The store source a command asked for (--url, --profile, MLFLOW_TRACKING_URI, in that order). */

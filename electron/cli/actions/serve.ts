@@ -1,11 +1,10 @@
 import type { Command } from 'commander'
 import { createAppContext } from '../../services/appContext'
 import { startHttpTransport } from '../../services/http/httpServer'
-import { keyFileCipher } from '../../services/profiles/secretCipher'
 import { redact } from '../../services/security/redact'
 import type { CliIO } from '../io'
 import { rendererDir } from '../paths'
-import { storeChoice } from '../storeOptions'
+import { cliSecretStorageFor, storeChoice } from '../storeOptions'
 import { parseIntOption } from '../validate'
 
 /**
@@ -13,10 +12,12 @@ import { parseIntOption } from '../validate'
  * the URL into the line to print (`start` says why it is not a window).
  */
 export async function serveUi(cmd: Command, io: CliIO, port: number, announce: (url: string) => string): Promise<void> {
+  const secrets = await cliSecretStorageFor(io)
   const { workspace, handlers, events } = await createAppContext({
     home: io.home,
     env: io.env,
-    cipher: await keyFileCipher(io.home, io.env),
+    cipher: secrets.cipher,
+    secretStorageWarning: secrets.warning,
     choice: storeChoice(cmd),
     transport: 'http',
     onProgress: (m) => io.err(m),
