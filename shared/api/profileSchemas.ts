@@ -42,6 +42,53 @@ export const artifactMappingSchema = z.object({
   path: text(4096).min(1, 'the local path is empty'),
 })
 
+/**
+ * One entry of the SQL console's function allow-list: `schema.name` or `schema.*`, each part
+ * an identifier as PostgreSQL writes it: unquoted (letters, digits, _ and $, not starting
+ * with a digit or $; folded to lower case) or double-quoted ("My Schema", "" for a quote).
+ */
+const IDENT = String.raw`(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_$\u0080-\uFFFF]*|"(?:[^"\u0000]|"")+")`
+const ALLOWED_FUNCTION_RE = new RegExp(`^(${IDENT})\\.(${IDENT}|\\*)$`)
+/** PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated by the server, so refused here. */
+const MAX_IDENT_BYTES = 63
+
+/** What the server makes of one part: quoted kept as written, unquoted folded to lower case (ASCII only, as PostgreSQL does in UTF-8). */
+function identValue(part: string): string {
+  return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.replace(/[A-Z]+/g, (c) => c.toLowerCase())
+}
+
+/**
+ * An allow-list entry as the server names things: `{ schema, name }`, name null for `schema.*`
+ * (every function of the schema). Unquoted parts are folded to lower case, quoted ones kept.
+ * For the console's guard to compare with pg_proc / pg_namespace names.
+ * Null when the entry is not `schema.name` / `schema.*`.
+ */
+export function parseAllowedFunction(entry: string): { schema: string; name: string | null } | null {
+  const m = ALLOWED_FUNCTION_RE.exec(entry.trim())
+  if (!m) return null
+  const schema = identValue(m[1]!)
+  const name = m[2] === '*' ? null : identValue(m[2]!)
+  const tooLong = (v: string) => new TextEncoder().encode(v).length > MAX_IDENT_BYTES
+  if (tooLong(schema) || (name !== null && tooLong(name))) return null
+  return { schema, name }
+}
+
+export const allowedFunctionSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((v) => parseAllowedFunction(v) !== null, {
+    message: 'must be a schema-qualified function name: schema.function or schema.* (identifiers of at most 63 bytes, "quoted" when they need it)',
+  })
+
+export const sqlConsoleSettingsSchema = z.object({
+  /**
+   * User-defined and extension functions the SQL console lets through for this profile
+   * (built-in functions are decided by the console's own policy). Empty by default: none.
+   */
+  allowed_functions: z.array(allowedFunctionSchema).max(200, 'at most 200 allowed functions').default([]),
+})
+
 export const profileSettingsSchema = z.object({
   name: text(120).min(1, 'a profile needs a name'),
   environment: z.enum(ENVIRONMENTS).default('custom'),
@@ -59,6 +106,8 @@ export const profileSettingsSchema = z.object({
   artifact_mappings: z.array(artifactMappingSchema).max(100).default([]),
   /** How to read the artifact stores (S3, Azure, GCS, MLflow's proxy, SFTP); null: MLflow's environment variables only. */
   artifact_store: artifactStoreSchema.nullable().default(null),
+  /** The SQL console's per-profile settings. */
+  sql_console: sqlConsoleSettingsSchema.default({ allowed_functions: [] }),
 })
 
 /** Every secret a profile can hold: sealed at rest, opened only in main, never sent to the renderer. */

@@ -45,10 +45,41 @@ describe('mlflow-desk profiles', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/✓ connected: PostgreSQL \d+/)
     expect(r.stdout).toMatch(/✓ MLflow store: schema revision bf29a5ff90ea \(MLflow 3\.5 or later\); 5 experiments, 49 runs/)
-    expect(r.stdout).toMatch(/! this role is a superuser/)
+    expect(r.stdout).toMatch(/!! superuser: postgres can do anything on the server/)
+    expect(r.stdout).toMatch(/also: mlflow-desk profiles grant-sql prod-store/)
     expect(r.stdout).toMatch(/GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO mlflow_desk_reader;/)
     const json = JSON.parse((await cli(['profiles', 'test', 'prod-store', '--json'], {}, home)).stdout)
     expect(json).toMatchObject({ ok: true, mlflow: { runs: 49 } })
+  })
+
+  it('grant-sql prints the read-only role SQL for the profile\'s store, its owner read from the store', async () => {
+    const r = await cli(['profiles', 'grant-sql', 'prod-store', '--role', 'audit_reader'], {}, home)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^-- A read-only role for MLflow Desk on postgres@127\.0\.0\.1:\d+\/cliprof_\w+\./)
+    expect(r.stdout).toContain("CREATE ROLE audit_reader LOGIN PASSWORD 'choose-a-password';")
+    expect(r.stdout).toMatch(/GRANT CONNECT ON DATABASE "cliprof_\w+" TO audit_reader;/)
+    expect(r.stdout).toContain('ALTER DEFAULT PRIVILEGES FOR ROLE "postgres" IN SCHEMA "public" GRANT SELECT ON TABLES TO audit_reader;')
+    expect(r.stdout).toContain('ALTER ROLE audit_reader SET default_transaction_read_only = on;')
+    // A store that cannot be reached: the SQL all the same, the owner a named placeholder.
+    await cli(['profiles', 'add', 'unreachable', '--url', 'postgresql://u@127.0.0.1:1/mlflow', '--sslmode', 'disable'], {}, home)
+    const off = await cli(['profiles', 'grant-sql', 'unreachable'], {}, home)
+    expect(off.code).toBe(0)
+    expect(off.stderr).toMatch(/could not read the store .*"mlflow_owner"/)
+    expect(off.stdout).toContain('ALTER DEFAULT PRIVILEGES FOR ROLE "mlflow_owner" IN SCHEMA "public" GRANT SELECT ON TABLES TO mlflow_desk_reader;')
+    await cli(['profiles', 'remove', 'unreachable'], {}, home)
+  })
+
+  it('--allow-function sets the SQL console\'s allow-list (repeatable, validated); --update without it keeps the list', async () => {
+    const add = await cli(['profiles', 'add', 'fn', '--url', url, '--sslmode', 'disable', '--allow-function', 'public.my_func', '--allow-function', 'citext.*'], {}, home)
+    expect(add.code, add.stderr).toBe(0)
+    const listed = () => cli(['profiles', 'list', '--json'], {}, home).then((x) => JSON.parse(x.stdout).profiles.find((p: { name: string }) => p.name === 'fn'))
+    expect((await listed()).sql_console).toEqual({ allowed_functions: ['public.my_func', 'citext.*'] })
+    await cli(['profiles', 'add', 'fn', '--url', url, '--sslmode', 'disable', '--update'], {}, home)
+    expect((await listed()).sql_console.allowed_functions).toEqual(['public.my_func', 'citext.*'])
+    const bad = await cli(['profiles', 'add', 'fn2', '--url', url, '--allow-function', 'my_func'], {}, home)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--allow-function "my_func": must be a schema-qualified function name/)
+    await cli(['profiles', 'remove', 'fn'], {}, home)
   })
 
   it('--profile NAME works on every command', async () => {

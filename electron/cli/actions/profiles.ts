@@ -1,16 +1,20 @@
 import { writeFile, readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { AppError } from '@shared/api/errors'
-import type { ProfileSecretsInput, ProfileSettingsInput } from '@shared/api/profileSchemas'
+import { AppError, isAppError } from '@shared/api/errors'
+import { allowedFunctionSchema, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { ProfileView } from '@shared/domain/profiles'
 import { testConnection } from '../../services/connections/connectionTest'
 import { describeTarget } from '../../services/connections/connectionUrl'
+import { DEFAULT_READER_ROLE, readGrantFacts, readOnlyRoleSql, type GrantFacts } from '../../services/connections/roleAccess'
+import { openStore } from '../../services/connections/storeConnection'
+import { redact } from '../../services/security/redact'
 import { demoProfile, parseArtifactMaps, uriProfile, ENV_PROFILE } from '../../services/connections/storeSource'
 import { settingsFromUrl } from '../../services/profiles/profileService'
 import { readPgServices } from '../../services/profiles/pgServiceFile'
 import type { CliIO } from '../io'
 import { printMlflowJson, printTable } from '../output'
-import { cliProfiles, storeChoice, type GlobalOptions } from '../storeOptions'
+import { cliProfiles, cliSecretStorageFor, storeChoice, type GlobalOptions } from '../storeOptions'
+import { ProfileService } from '../../services/profiles/profileService'
 import { printTestResult } from './profileTestOutput'
 
 export interface AddOptions {
@@ -26,7 +30,12 @@ export interface AddOptions {
   sshPasswordStdin?: boolean
   sshPassphraseStdin?: boolean
   sshFingerprint?: string
+  allowFunction?: string[]
   update?: boolean
+}
+
+export interface GrantSqlOptions {
+  role?: string
 }
 
 export interface TestOptions {
@@ -39,6 +48,13 @@ export interface ImportOptions {
   service?: string
   allServices?: boolean
   file?: string
+}
+
+/** How to give a secret again on this command line. */
+const REENTER_HINT: Record<string, string> = {
+  password: 'Give it with --password-stdin.',
+  ssh_password: 'Give it with --ssh-password-stdin.',
+  ssh_passphrase: 'Give it with --ssh-passphrase-stdin.',
 }
 
 /** user@host[:port] */
@@ -76,6 +92,10 @@ export async function add(io: CliIO, name: string, opts: AddOptions, cmd: Comman
   const choice = storeChoice(cmd)
   const ssh = opts.ssh ? parseSsh(opts.ssh) : null
   const store = await cliProfiles(io)
+  for (const f of opts.allowFunction ?? []) {
+    const checked = allowedFunctionSchema.safeParse(f)
+    if (!checked.success) throw new AppError('BAD_REQUEST', `--allow-function "${f}": ${checked.error.issues[0]!.message}.`, { field: 'allow-function' })
+  }
   const existing = await store.find(name)
   if (existing && !opts.update) throw new AppError('CONFLICT', `A profile named "${existing.name}" exists already; add --update to replace its settings.`)
   const full: ProfileSettingsInput = {
@@ -96,22 +116,62 @@ export async function add(io: CliIO, name: string, opts: AddOptions, cmd: Comman
       : undefined,
     statement_timeout_s: choice.statementTimeoutSeconds,
     artifact_mappings: parseArtifactMaps(choice.artifactMaps),
+    // The CLI has no flags for artifact store settings: an update keeps the profile's.
+    artifact_store: existing?.artifact_store ?? null,
+    // Updating without --allow-function keeps the list; giving it replaces the list.
+    sql_console: { allowed_functions: opts.allowFunction ?? existing?.sql_console.allowed_functions ?? [] },
   }
   const secrets = { ...(password ? { password } : {}), ...(await stdinSecrets(io, opts)) }
-  const saved = await store.save({ id: existing?.id, settings: full, secrets })
+  const saved = await store.save({ id: existing?.id, settings: full, secrets }).catch((e: unknown) => {
+    // A kept secret would go to another target: say which flag gives it again.
+    const field = isAppError(e) ? e.details?.field : undefined
+    if (isAppError(e) && field?.startsWith('secrets.')) throw new AppError(e.code, `${e.message} ${REENTER_HINT[field.slice(8)] ?? 'Set it again in the app (Connections, Edit).'}`, e.details)
+    throw e
+  })
   io.out(`${existing ? 'Updated' : 'Saved'} profile "${saved.name}" (${saved.environment}): ${describe(saved)}; password ${passwordLabel(saved)}; secrets sealed with ${store.cipher.description}.`)
 }
 
 export async function list(io: CliIO, opts: { json?: boolean }): Promise<void> {
-  const store = await cliProfiles(io)
+  const storage = await cliSecretStorageFor(io)
+  const store = new ProfileService(io.home, storage.cipher)
   const extras = [demoProfile(io.home).view, ...(io.env.MLFLOW_TRACKING_URI && /^postgres/i.test(io.env.MLFLOW_TRACKING_URI) ? [uriProfile(ENV_PROFILE, 'env', io.env.MLFLOW_TRACKING_URI, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI').view] : [])]
   const profiles = [...(await store.list()), ...extras]
-  if (opts.json) return printMlflowJson(io, { profiles })
+  if (opts.json) return printMlflowJson(io, { profiles, secret_storage: { kind: storage.kind, description: storage.description, warning: storage.warning } })
   printTable(
     io,
     ['NAME', 'ENV', 'CONNECTS TO', 'SSL', 'PASSWORD', 'ARTIFACT MAPS'],
     profiles.map((p) => [p.kind === 'saved' ? p.name : `${p.name} (${p.kind})`, p.environment.toUpperCase(), describe(p), p.ssl.mode, passwordLabel(p), p.artifact_mappings.map((m) => `${m.prefix}=${m.path}`).join(', ')]),
   )
+  io.out(`Secrets are sealed with ${storage.description}.${storage.kind === 'keyfile' && storage.warning ? ' (No OS keychain is available here.)' : ''}`)
+}
+
+/**
+ * The SQL for a dedicated read-only role, filled in for the profile's store: its
+ * database and schema, and (read from the store) who owns MLflow's tables. When the
+ * store cannot be reached, the owner is left as a placeholder, said on stderr.
+ */
+export async function grantSql(io: CliIO, name: string, opts: GrantSqlOptions): Promise<void> {
+  const role = opts.role ?? DEFAULT_READER_ROLE
+  if (!role.trim() || role.length > 63) throw new AppError('BAD_REQUEST', `--role "${role}": a role name of 1 to 63 characters.`, { field: 'role' })
+  const store = await cliProfiles(io)
+  let facts: GrantFacts
+  if (name === 'demo') throw new AppError('BAD_REQUEST', 'The demo store is local and throwaway: grant-sql is for a saved profile.')
+  const profile = await store.get(name)
+  try {
+    const { target } = await store.target(profile.id)
+    const handle = await openStore(target, { statementTimeoutMs: profile.statement_timeout_s * 1000, poolMax: 1 })
+    try {
+      facts = await readGrantFacts(handle)
+    } finally {
+      await handle.close()
+    }
+  } catch (e) {
+    io.err(`mlflow-desk: could not read the store (${redact(e instanceof Error ? e.message : String(e))}); the owner of MLflow's tables is left as "mlflow_owner".`)
+    facts = { database: profile.database, schema: profile.schema ?? 'public', owners: [], public_create: false }
+  }
+  io.out(`-- A read-only role for MLflow Desk on ${describeTarget({ ...profile, ssh: profile.ssh.enabled ? profile.ssh : null })}.`)
+  io.out(`-- Run as a superuser (or the owner of the database and schema); then point the profile's user at ${role} and enter its password.`)
+  io.out(readOnlyRoleSql(facts, role))
 }
 
 export async function test(io: CliIO, name: string, opts: TestOptions): Promise<void> {

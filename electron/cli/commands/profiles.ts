@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander'
 import { ENVIRONMENTS, SSL_MODES } from '@shared/api/profileChoices'
-import type { AddOptions, ImportOptions, TestOptions } from '../actions/profiles'
+import type { AddOptions, GrantSqlOptions, ImportOptions, TestOptions } from '../actions/profiles'
 import type { CliIO } from '../io'
 
 const actions = () => import('../actions/profiles')
@@ -24,12 +24,17 @@ export function profilesCommand(io: CliIO): Command {
     .option('--ssh-password-stdin', 'read the SSH password from standard input (next line)')
     .option('--ssh-passphrase-stdin', "read the SSH key's passphrase from standard input (next line)")
     .option('--ssh-fingerprint <SHA256:...>', "pin the SSH host key (else confirm it with 'profiles test NAME --trust-host-key')")
-    .option('--update', 'replace the settings of an existing profile of that name (its secrets are kept unless given)')
+    .option(
+      '--allow-function <schema.name>',
+      'let the SQL console call this user-defined or extension function (schema.name, or schema.* for a whole schema; repeatable; none by default)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--update', 'replace the settings of an existing profile of that name (its secrets are kept unless given, and only for the same target)')
     .action(async (name: string, opts: AddOptions, cmd: Command) => (await actions()).add(io, name, opts, cmd))
 
   profiles
     .command('list')
-    .description('List profiles (never a secret: only whether one is set)')
+    .description('List profiles (never a secret: only whether one is set) and where secrets are kept')
     .option('--json', 'print {"profiles": [...]}')
     .action(async (opts: { json?: boolean }) => (await actions()).list(io, opts))
 
@@ -40,6 +45,13 @@ export function profilesCommand(io: CliIO): Command {
     .option('--json', 'print the result as JSON')
     .option('--trust-host-key', 'accept and pin the SSH host key shown on first contact')
     .action(async (name: string, opts: TestOptions) => (await actions()).test(io, name, opts))
+
+  profiles
+    .command('grant-sql')
+    .description("Print the SQL a DBA runs to create a read-only role for this profile's store (connects to fill in the schema's owner)")
+    .argument('<name>', 'profile name')
+    .option('--role <role>', 'name of the role to create', 'mlflow_desk_reader')
+    .action(async (name: string, opts: GrantSqlOptions) => (await actions()).grantSql(io, name, opts))
 
   profiles
     .command('remove')

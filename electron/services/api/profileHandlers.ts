@@ -5,8 +5,10 @@ import { testConnection } from '../connections/connectionTest'
 import { parseConnectionUrl } from '../connections/connectionUrl'
 import { DEMO_PROFILE } from '../connections/storeSource'
 import { readPgServices } from '../profiles/pgServiceFile'
-import { settingsFromUrl, targetFromSettings } from '../profiles/profileService'
+import { carriedFrom, reenterError, settingsFromUrl, targetFromSettings, type CarriedSecrets } from '../profiles/profileService'
 import type { SecretName } from '../profiles/profileFile'
+import { bindingFor, type Mismatch } from '../profiles/secretBinding'
+import { secretInUse } from '@shared/domain/secretTargets'
 import type { AppContext, HandlerGroup } from './handlers'
 import { toErrorEnvelope } from './dispatch'
 
@@ -31,20 +33,34 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
   const { workspace } = ctx
   const profiles = workspace.profiles
 
-  /** The secrets another profile holds, opened here in main (for copy_secrets_from). */
-  async function secretsOf(id: string): Promise<Partial<Record<SecretName, string>>> {
+  /**
+   * The secrets another profile holds, opened here in main, each with the target it
+   * was saved for (copy_secrets_from): a saved profile's as sealed, MLFLOW_TRACKING_URI's
+   * or --url's as given with that URI.
+   */
+  async function carriedOf(id: string): Promise<CarriedSecrets> {
     const stored = await profiles.find(id)
-    if (stored) return profiles.openSecrets(stored)
+    if (stored) return profiles.carrySecrets(stored)
+    const view = (await workspace.views()).find((v) => v.id === id)
     const target = await (await workspace.source(id)).resolve()
-    return { password: target.password, ssh_password: target.ssh?.password, ssh_passphrase: target.ssh?.passphrase }
+    if (!view) return {}
+    return carriedFrom(view, { password: target.password, ssh_password: target.ssh?.password, ssh_passphrase: target.ssh?.passphrase })
   }
 
-  /** Typed-in secrets win; then a pasted URI's password; then a copied profile's; then (for tests) the profile's own. */
-  async function secretInput(req: SecretRequest): Promise<ProfileSecretsInput> {
-    const out: ProfileSecretsInput = { ...(req.copy_secrets_from ? await secretsOf(req.copy_secrets_from) : {}) }
-    if (req.password_from_url) out.password = parseConnectionUrl(req.password_from_url, 'URI').password ?? out.password
-    for (const [k, v] of Object.entries(req.secrets ?? {})) if (v !== undefined) out[k as SecretName] = v
-    return out
+  /**
+   * Where the secrets of a save or test come from: typed in (for these settings, whatever
+   * they are), or carried — a pasted URI's password (bound to that URI's target), another
+   * profile's secrets (bound to that profile's). Typed win, then the URI, then the copy.
+   */
+  async function secretInput(req: SecretRequest): Promise<{ typed: ProfileSecretsInput; carried: CarriedSecrets }> {
+    const carried: CarriedSecrets = req.copy_secrets_from ? await carriedOf(req.copy_secrets_from) : {}
+    if (req.password_from_url) {
+      const { settings, password } = settingsFromUrl(req.password_from_url, 'pasted', 'URI')
+      if (password) carried.password = carriedFrom(settings, { password }).password
+    }
+    const typed: ProfileSecretsInput = {}
+    for (const [k, v] of Object.entries(req.secrets ?? {})) if (v !== undefined) typed[k as SecretName] = v
+    return { typed, carried }
   }
 
   return {
@@ -56,7 +72,8 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
     }),
 
     'profiles:save': async (req) => {
-      const profile = await profiles.save({ id: req.id, settings: req.settings, secrets: await secretInput(req) })
+      const { typed, carried } = await secretInput(req)
+      const profile = await profiles.save({ id: req.id, settings: req.settings, secrets: typed, carried })
       await workspace.invalidate(profile.id)
       ctx.events.emit('profiles:changed', { reason: 'saved' })
       return { profile }
@@ -75,9 +92,32 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
       let timeoutMs: number | undefined
       if (req.settings) {
         const settings = profileSettingsSchema.parse(req.settings)
-        const given = await secretInput(req)
-        const own = req.id && !req.copy_secrets_from ? await secretsOf(req.id).catch(() => ({})) : {}
-        const secret = (n: SecretName) => (given[n] === null ? undefined : (given[n] ?? own[n as keyof typeof own]) ?? undefined)
+        const { typed, carried } = await secretInput(req)
+        // A secret not typed in goes only to the target it was saved (or given) for: else the user types it again.
+        const usable: Partial<Record<SecretName, string>> = {}
+        const mismatches: Mismatch[] = []
+        for (const [name, c] of Object.entries(carried) as Array<[SecretName, NonNullable<CarriedSecrets[SecretName]>]>) {
+          if (typed[name] !== undefined) continue
+          const want = bindingFor(name, settings)
+          if (c.binding.hash === want.hash) usable[name] = c.value
+          else if (secretInUse(name, settings)) mismatches.push({ name, savedFor: c.binding.description, now: want.description })
+        }
+        const stored = req.id && !req.copy_secrets_from ? await profiles.find(req.id) : null
+        if (stored) {
+          const own = await profiles.openSecretsFor(stored, settings).catch(() => ({ values: {}, mismatches: [] as Mismatch[] }))
+          for (const [name, value] of Object.entries(own.values) as Array<[SecretName, string]>) if (typed[name] === undefined && usable[name] === undefined) usable[name] = value
+          for (const m of own.mismatches) if (typed[m.name] === undefined && usable[m.name] === undefined) mismatches.push(m)
+        } else if (req.id && !req.copy_secrets_from) {
+          // MLFLOW_TRACKING_URI or --url tested with edited settings: its secrets, bound to its own target.
+          for (const [name, c] of Object.entries(await carriedOf(req.id).catch(() => ({}) as CarriedSecrets)) as Array<[SecretName, NonNullable<CarriedSecrets[SecretName]>]>) {
+            if (typed[name] !== undefined || usable[name] !== undefined) continue
+            const want = bindingFor(name, settings)
+            if (c.binding.hash === want.hash) usable[name] = c.value
+            else if (secretInUse(name, settings)) mismatches.push({ name, savedFor: c.binding.description, now: want.description })
+          }
+        }
+        if (mismatches.length) throw reenterError(mismatches)
+        const secret = (n: SecretName) => (typed[n] === null ? undefined : (typed[n] ?? usable[n]) ?? undefined)
         target = targetFromSettings(settings, secret, { trustUnknownHostKey: req.trust_host_key })
         timeoutMs = settings.statement_timeout_s * 1000
       } else {

@@ -2,6 +2,7 @@ import type { ChannelRequest } from '@shared/api/contract'
 import { artifactStoreSchema } from '@shared/api/artifactSchemas'
 import { SECRET_NAMES, noSecrets, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
 import type { Environment, ProfileSettings, ProfileView, SecretStatus, SslMode } from '@shared/domain/profiles'
+import { SECRET_LABELS, secretTarget, secretsToReenter } from '@shared/domain/secretTargets'
 import { fromArtifactStoreForm, toArtifactStoreForm, type ArtifactStoreForm } from './artifactStoreForm'
 
 /**
@@ -24,6 +25,8 @@ export interface FormSettings {
   artifact_mappings: Array<{ prefix: string; path: string }>
   /** Per store kind (S3, Azure, GCS, MLflow server, SFTP); null on save when nothing is set. */
   artifact_store: ArtifactStoreForm
+  /** The functions the SQL console lets through for this profile (schema.name or schema.*). */
+  sql_console: { allowed_functions: string[] }
 }
 
 export type SecretName = keyof SecretStatus
@@ -47,6 +50,11 @@ export interface ProfileForm {
   copySecretsFrom: string | null
   /** Where an inherited password comes from, in words ("the pasted URI"). */
   inheritedFrom: string | null
+  /**
+   * The settings the stored (or inherited) secrets were saved for: the saved profile's,
+   * the copied one's, the pasted URI's. A secret goes only there; null for a blank form.
+   */
+  secretsFor: ProfileSettings | null
 }
 
 const NO_SECRETS: SecretStatus = noSecrets()
@@ -75,6 +83,7 @@ export function completeSettings(s: ProfileSettingsInput): ProfileSettings {
     statement_timeout_s: s.statement_timeout_s ?? 30,
     artifact_mappings: (s.artifact_mappings ?? []).map((m) => ({ prefix: m.prefix, path: m.path })),
     artifact_store: s.artifact_store ? artifactStoreSchema.parse(s.artifact_store) : null,
+    sql_console: { allowed_functions: [...(s.sql_console?.allowed_functions ?? [])] },
   }
 }
 
@@ -86,6 +95,7 @@ export function toFormSettings(s: ProfileSettings): FormSettings {
     ssh: { ...s.ssh, key_path: s.ssh.key_path ?? '', host_fingerprint: s.ssh.host_fingerprint ?? '' },
     artifact_mappings: s.artifact_mappings.map((m) => ({ ...m })),
     artifact_store: toArtifactStoreForm(s.artifact_store),
+    sql_console: { allowed_functions: [...s.sql_console.allowed_functions] },
   }
 }
 
@@ -115,6 +125,7 @@ export function fromFormSettings(f: FormSettings): ProfileSettings {
     statement_timeout_s: f.statement_timeout_s ?? 30,
     artifact_mappings: f.artifact_mappings.map((m) => ({ prefix: m.prefix.trim(), path: m.path.trim() })).filter((m) => m.prefix || m.path),
     artifact_store: fromArtifactStoreForm(f.artifact_store),
+    sql_console: { allowed_functions: f.sql_console.allowed_functions.map((x) => x.trim()).filter((x) => x !== '') },
   }
 }
 
@@ -123,7 +134,7 @@ function untouched(): Record<SecretName, SecretEdit> {
 }
 
 function form(settings: ProfileSettings, extra: Partial<ProfileForm> = {}): ProfileForm {
-  return { id: null, settings: toFormSettings(settings), secrets: untouched(), stored: { ...NO_SECRETS }, passwordFromUrl: null, copySecretsFrom: null, inheritedFrom: null, ...extra }
+  return { id: null, settings: toFormSettings(settings), secrets: untouched(), stored: { ...NO_SECRETS }, passwordFromUrl: null, copySecretsFrom: null, inheritedFrom: null, secretsFor: null, ...extra }
 }
 
 export function newProfileForm(): ProfileForm {
@@ -133,19 +144,21 @@ export function newProfileForm(): ProfileForm {
 /** Edit a saved profile: its settings, and which secrets it has (never their values). */
 export function editProfileForm(v: ProfileView): ProfileForm {
   const { id, kind: _kind, secrets, created_at: _c, updated_at: _u, ...settings } = v
-  return form(completeSettings(settings), { id, stored: { ...secrets } })
+  const complete = completeSettings(settings)
+  return form(complete, { id, stored: { ...secrets }, secretsFor: complete })
 }
 
 /** A new profile from a pasted URI; its password (if any) stays in the URI for main to take. */
 export function pastedUriForm(settings: ProfileSettingsInput, uri: string, hasPassword: boolean): ProfileForm {
-  return form(completeSettings(settings), hasPassword ? { passwordFromUrl: uri, inheritedFrom: 'the pasted URI' } : {})
+  const complete = completeSettings(settings)
+  return form(complete, hasPassword ? { passwordFromUrl: uri, inheritedFrom: 'the pasted URI', secretsFor: complete } : {})
 }
 
 /** A new profile copying another one (MLFLOW_TRACKING_URI, --url) and, in main, its secrets. */
 export function copiedProfileForm(v: ProfileView, name: string, origin: string): ProfileForm {
   const f = editProfileForm(v)
   f.settings.name = name
-  return { ...f, id: null, stored: { ...NO_SECRETS }, copySecretsFrom: v.id, inheritedFrom: v.secrets.password ? origin : null }
+  return { ...f, id: null, stored: { ...NO_SECRETS }, copySecretsFrom: v.id, inheritedFrom: v.secrets.password ? origin : null, secretsFor: f.secretsFor }
 }
 
 /** Secrets to send: typed ones set, cleared ones null, untouched ones left out. */
@@ -187,4 +200,28 @@ export function secretWillBeSet(f: ProfileForm, name: SecretName): boolean {
   if (e.value !== '') return true
   if (e.clear) return false
   return f.stored[name] || (name === 'password' && (!!f.passwordFromUrl || !!f.inheritedFrom))
+}
+
+/** The secrets the form would carry over (stored, from a URI or another profile) and the user has not replaced or cleared. */
+function carriedNames(f: ProfileForm): SecretName[] {
+  return (Object.keys(f.secrets) as SecretName[]).filter((n) => {
+    const e = f.secrets[n]
+    if (e.value !== '' || e.clear) return false
+    return f.stored[n] || (n === 'password' && (!!f.passwordFromUrl || !!f.inheritedFrom))
+  })
+}
+
+/**
+ * Secrets to type again because the form now sends them elsewhere than they were
+ * saved for (another host, port, database, user, SSH hop, artifact endpoint): each
+ * with a line saying why. Main refuses to reuse them either way; this says so first.
+ */
+export function secretsToRetype(f: ProfileForm): Partial<Record<SecretName, string>> {
+  if (!f.secretsFor) return {}
+  const now = fromFormSettings(f.settings)
+  const out: Partial<Record<SecretName, string>> = {}
+  for (const n of secretsToReenter(carriedNames(f), f.secretsFor, now)) {
+    out[n] = `Type the ${SECRET_LABELS[n]} again: it was saved for ${secretTarget(n, f.secretsFor).description}, and is never sent anywhere else.`
+  }
+  return out
 }

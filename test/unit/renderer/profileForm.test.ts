@@ -1,7 +1,7 @@
 import { noSecrets } from '@shared/api/profileSchemas'
 import { describe, expect, it } from 'vitest'
 import type { ProfileView } from '@shared/domain/profiles'
-import { copiedProfileForm, editProfileForm, newProfileForm, pastedUriForm, saveRequest, secretsPayload, secretWillBeSet, testRequest } from '@/utils/profileForm'
+import { copiedProfileForm, editProfileForm, newProfileForm, pastedUriForm, saveRequest, secretsPayload, secretsToRetype, secretWillBeSet, testRequest } from '@/utils/profileForm'
 import { recall, remember } from '@/utils/profileMemory'
 import { errorField, errorHelp } from '@/utils/errorHelp'
 import { AppError } from '@shared/api/errors'
@@ -23,6 +23,7 @@ const saved: ProfileView = {
   statement_timeout_s: 60,
   artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }],
   artifact_store: null,
+  sql_console: { allowed_functions: [] },
   secrets: { ...noSecrets(), password: true, ssh_passphrase: true },
   created_at: 1,
   updated_at: 2,
@@ -52,6 +53,7 @@ describe('the profile form', () => {
         statement_timeout_s: 60,
         artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }],
         artifact_store: null,
+        sql_console: { allowed_functions: [] },
       },
     })
   })
@@ -98,6 +100,55 @@ describe('the profile form', () => {
     expect(req).not.toHaveProperty('id')
     expect(req).toMatchObject({ copy_secrets_from: 'env', settings: { name: 'mlflow on db' } })
     expect(f.inheritedFrom).toBe('MLFLOW_TRACKING_URI')
+  })
+})
+
+describe('secrets go only where they were saved for (the editor says so first)', () => {
+  it('a stored password must be typed again once host, port, database, user or the SSH hop change; not for other edits', () => {
+    const f = editProfileForm(saved)
+    f.settings.statement_timeout_s = 5
+    f.settings.environment = 'prod'
+    f.settings.host = 'DB.EXAMPLE.COM'
+    expect(secretsToRetype(f)).toEqual({})
+    for (const change of [
+      (x: typeof f) => (x.settings.host = 'evil.example.com'),
+      (x: typeof f) => (x.settings.port = 5434),
+      (x: typeof f) => (x.settings.database = 'other'),
+      (x: typeof f) => (x.settings.user = 'admin'),
+      (x: typeof f) => (x.settings.ssh.host = 'other-bastion'),
+    ]) {
+      const g = editProfileForm(saved)
+      change(g)
+      expect(Object.keys(secretsToRetype(g)), String(change)).toContain('password')
+      expect(secretsToRetype(g).password).toMatch(/database password again: it was saved for reader@db\.example\.com:5433\/mlflow via SSH me@bastion:22/)
+    }
+  })
+
+  it('a typed or cleared secret, or one the settings no longer use, is not asked for', () => {
+    const f = editProfileForm(saved)
+    f.settings.host = 'elsewhere'
+    f.settings.ssh.host = 'other-bastion'
+    expect(Object.keys(secretsToRetype(f)).sort()).toEqual(['password', 'ssh_passphrase'])
+    f.secrets.password.value = 'typed-for-elsewhere'
+    f.settings.ssh.enabled = false
+    expect(secretsToRetype(f)).toEqual({})
+  })
+
+  it('a pasted URI’s password goes only to that URI’s target', () => {
+    const f = pastedUriForm({ name: 'x', host: 'h', port: 5432, database: 'db', user: 'u', password_source: 'stored' }, 'postgresql://u:pw@h:5432/db', true)
+    expect(secretsToRetype(f)).toEqual({})
+    f.settings.host = 'attacker'
+    expect(secretsToRetype(f).password).toMatch(/saved for u@h:5432\/db/)
+  })
+})
+
+describe('the SQL console allow-list in the form', () => {
+  it('round-trips, trimmed, empty rows dropped; a new profile allows nothing', () => {
+    expect(saveRequest(newProfileForm()).settings.sql_console).toEqual({ allowed_functions: [] })
+    const f = editProfileForm({ ...saved, sql_console: { allowed_functions: ['public.f'] } })
+    expect(f.settings.sql_console.allowed_functions).toEqual(['public.f'])
+    f.settings.sql_console.allowed_functions.push('  citext.*  ', '')
+    expect(saveRequest(f).settings.sql_console).toEqual({ allowed_functions: ['public.f', 'citext.*'] })
   })
 })
 

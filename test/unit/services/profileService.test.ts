@@ -26,11 +26,11 @@ describe('saved profiles', () => {
     expect((await svc.target(v.id)).target.password).toBe('Pa55-word-xyz')
   })
 
-  it('on update, an omitted secret is kept, null clears it, and pgpass drops a stored password', async () => {
+  it('on update, an omitted secret is kept (same target), null clears it, and pgpass drops a stored password', async () => {
     const { svc } = await service()
     const v = await svc.save({ settings: base, secrets: { password: 'one-secret-pw' } })
-    await svc.save({ id: v.id, settings: { ...base, port: 6543 } })
-    expect((await svc.target(v.id)).target).toMatchObject({ port: 6543, password: 'one-secret-pw' })
+    await svc.save({ id: v.id, settings: { ...base, statement_timeout_s: 90, environment: 'staging', host: 'DB.example.com' } })
+    expect((await svc.target(v.id)).target).toMatchObject({ host: 'DB.example.com', password: 'one-secret-pw' })
     await svc.save({ id: v.id, settings: base, secrets: { password: null } })
     expect((await svc.target(v.id)).target.password).toBeUndefined()
     await svc.save({ id: v.id, settings: base, secrets: { password: 'again-secret' } })

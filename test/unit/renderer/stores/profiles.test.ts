@@ -29,6 +29,7 @@ function view(id: string, over: Partial<ProfileView> = {}): ProfileView {
     statement_timeout_s: 30,
     artifact_mappings: [],
     artifact_store: null,
+    sql_console: { allowed_functions: [] },
     secrets: { ...noSecrets(), password: true },
     created_at: 1,
     updated_at: 1,
@@ -42,6 +43,7 @@ function description(id: string, environment: SessionDescription['connection']['
     server_version: '17.1',
     standby: false,
     store: { revision: 'bf29a5ff90ea', mlflow_versions: 'MLflow 3.5 or later', known_revision: true, schema: 'public', table_count: 30 } as unknown as SessionDescription['store'],
+    role_access: null,
   }
 }
 
