@@ -58,7 +58,7 @@ export async function keychainKey(home: string, env: NodeJS.ProcessEnv): Promise
     // The Secret Service is reached over the session's D-Bus. Without one, libdbus would try
     // X11 autolaunch (compiled out) and fail; say why in plain words instead.
     const bus = env.DBUS_SESSION_BUS_ADDRESS
-    if (!bus) return { ok: false, reason: 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service' }
+    if (!bus) return { ok: false, reason: 'no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set, so no Secret Service' }
     // libdbus reads the process environment; the CLI is handed its environment (tests hand their own).
     if (process.env.DBUS_SESSION_BUS_ADDRESS !== bus) process.env.DBUS_SESSION_BUS_ADDRESS = bus
   }
@@ -119,12 +119,7 @@ export async function cliSecretStorage(home: string, env: NodeJS.ProcessEnv = pr
     }
     if (forced === 'keychain') throw new AppError('SECRET_UNAVAILABLE', `${STORE_ENV}=keychain, but ${kc.reason}.`)
     const cipher = await keyFileCipher(home, env)
-    return {
-      cipher,
-      kind: 'keyfile',
-      description: cipher.description,
-      warning: `No OS keychain here (${kc.reason}): secrets are sealed with the key file ${keyFilePath(home, env)} (mode 0600); anyone who can read it can open them.`,
-    }
+    return { cipher, kind: 'keyfile', description: cipher.description, warning: `No OS keychain here (${kc.reason}): anyone who can read the key file can open the secrets sealed with it.` }
   }
   const cipher = await keyFileCipher(home, env)
   return { cipher, kind: 'keyfile', description: cipher.description, warning: null }
@@ -140,6 +135,6 @@ export async function announceSecretStorage(home: string, storage: SecretStorage
   const state = `${storage.kind} ${storage.description}\n`
   const before = await readFile(marker, 'utf8').catch(() => null)
   if (before === state) return
-  if (storage.warning) say(`mlflow-desk: ${storage.warning}`)
+  if (storage.warning) say(`mlflow-desk: ${storage.warning.replace(/: anyone who can read .*$/, '')}: secrets are sealed with ${storage.description} (mode 0600) instead; anyone who can read it can open them.`)
   await writeFile(marker, state, { mode: 0o600 }).catch(() => undefined)
 }

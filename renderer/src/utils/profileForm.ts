@@ -221,7 +221,7 @@ export function secretsToRetype(f: ProfileForm): Partial<Record<SecretName, stri
   const now = fromFormSettings(f.settings)
   const out: Partial<Record<SecretName, string>> = {}
   for (const n of secretsToReenter(carriedNames(f), f.secretsFor, now)) {
-    out[n] = `Type the ${SECRET_LABELS[n]} again: it was saved for ${secretTarget(n, f.secretsFor).description}, and is never sent anywhere else.`
+    out[n] = `Type the ${SECRET_LABELS[n]} again: the stored one is only for ${secretTarget(n, f.secretsFor).description}.`
   }
   return out
 }

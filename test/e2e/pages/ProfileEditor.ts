@@ -14,6 +14,9 @@ export class ProfileEditor {
   readonly passwordStatus: Locator
   readonly result: Locator
   readonly status: Locator
+  /** What Test connection says of the role: data-level read-only, can-write or superuser. */
+  readonly roleAccess: Locator
+  readonly allowedFunctions: Locator
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('profile-editor')
@@ -26,6 +29,14 @@ export class ProfileEditor {
     this.passwordStatus = this.root.getByTestId('profile-password-status')
     this.result = this.root.getByTestId('test-result')
     this.status = this.root.getByTestId('test-status')
+    this.roleAccess = this.result.getByTestId('role-access')
+    this.allowedFunctions = this.root.getByTestId('allowed-function').locator('input')
+  }
+
+  /** Add an entry to the SQL console's allow-list. */
+  async allowFunction(name: string): Promise<void> {
+    await this.root.getByTestId('add-allowed-function').click()
+    await this.allowedFunctions.last().fill(name)
   }
 
   async waitOpen(): Promise<void> {

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import pg from 'pg'
 import { AppShell } from '../pages/AppShell'
 import { ConnectionsPage } from '../pages/ConnectionsPage'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
@@ -9,6 +10,10 @@ import { readManifest } from '../../helpers/fixtures'
 
 const SECOND = 'Fixture store'
 const PROD = 'Prod mirror'
+const READER = 'Fixture store (reader)'
+/** A role of the e2e server made from the SQL the app recommends; dropped again after its test. */
+const READER_ROLE = 'e2e_desk_reader'
+const READER_PW = 'e2e-reader-pw-Hv4'
 
 const manifest = readManifest('small') as {
   experiments: Record<string, { name: string; deleted: boolean }>
@@ -81,7 +86,9 @@ test.describe('connection profiles', () => {
     await expect(editor.fact('runs')).toHaveText(String(manifest.row_counts.runs))
     // The demo's admin is a superuser: the app says so and offers a read-only role.
     await expect(editor.root.getByTestId('write-warning')).toContainText('superuser')
+    await expect(editor.roleAccess).toHaveAttribute('data-level', 'superuser')
     await expect(editor.root.getByTestId('read-only-sql')).toContainText('CREATE ROLE')
+    await expect(editor.root.getByTestId('read-only-sql')).toContainText('ALTER ROLE mlflow_desk_reader SET default_transaction_read_only = on;')
     await shell.useTheme('light')
     await screenshot(page, 'profile-editor-tested-light')
     await shell.useTheme('dark')
@@ -103,6 +110,13 @@ test.describe('connection profiles', () => {
     const shown = await experiments.names()
     expect(shown).toEqual(expect.arrayContaining(fixtureNames))
     expect(shown.filter((n) => demoNames.includes(n) && n !== 'Default')).toEqual([])
+    // The sidebar's card says what the role can do (not for the built-in demo).
+    await expect(shell.connectionCard.getByTestId('connection-role')).toHaveAttribute('data-level', 'superuser')
+    await expect(shell.connectionCard.getByTestId('connection-role')).toHaveText('Superuser')
+    await shell.useTheme('light')
+    await screenshot(page, 'connection-card-role-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'connection-card-role-dark')
     await shell.connectionCard.click()
     await expect(shell.switcher).toContainText(SECOND)
     await screenshot(page, 'profile-switcher-dark')
@@ -117,6 +131,7 @@ test.describe('connection profiles', () => {
     // Ctrl/Cmd+1: the first profile (the demo) is back, with its own experiments.
     await shell.switchWithShortcut(1)
     await expect(shell.connectionCard).toContainText('DEMO')
+    await expect(shell.connectionCard.getByTestId('connection-role')).toHaveCount(0)
     await experiments.waitLoaded()
     expect((await experiments.names()).sort()).toEqual([...demoNames].sort())
 
@@ -190,8 +205,21 @@ test.describe('connection profiles', () => {
     await expect(editor.password).toHaveValue('')
     await expect(editor.passwordStatus).toHaveText('set — leave empty to keep')
 
-    // A port nobody listens on: the test says so, in words.
+    // Another port: the stored password is not for it. The form asks for it again, and main
+    // refuses to send it there before connecting.
     await editor.port.fill('1')
+    await expect(editor.passwordStatus).toContainText('Type the database password again: the stored one is only for postgres@127.0.0.1:')
+    await editor.test()
+    await expect(editor.status).toContainText('Type the secret again')
+    await expect(editor.status).toContainText('Enter the database password again')
+    await editor.password.blur()
+    await shell.useTheme('light')
+    await screenshot(page, 'profile-editor-retype-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'profile-editor-retype-dark')
+    // Typed again, it goes there: a port nobody listens on, and the test says so, in words.
+    await editor.password.fill('typed-for-port-1')
+    await expect(editor.passwordStatus).toHaveText('replaced on save')
     await editor.test()
     await expect(editor.status).toContainText('refused')
     // An SSH tunnel without a host or user cannot be saved.
@@ -213,6 +241,88 @@ test.describe('connection profiles', () => {
     await expect(result).toContainText('1 skipped')
     await expect(result).toContainText(SECOND)
     await screenshot(page, 'profiles-import-result-dark')
+  })
+
+  test('a role made from the recommended SQL tests as a read-only role, and the sidebar says so', async ({ page }) => {
+    // The SQL the app recommends for the fixture store, run by its superuser.
+    const { settings } = await apiCall(e2eUrl(), 'profiles:parse-url', { url: secondStoreUrl() })
+    const tested = await apiCall(e2eUrl(), 'profiles:test', { settings: { ...settings, name: 'probe' }, password_from_url: secondStoreUrl() })
+    const sql = tested.write_access!.read_only_role_sql.replaceAll('mlflow_desk_reader', READER_ROLE).replace("'choose-a-password'", `'${READER_PW}'`)
+    const admin = new pg.Client({ connectionString: secondStoreUrl() })
+    await admin.connect()
+    try {
+      await admin.query(`DROP OWNED BY ${READER_ROLE}`).catch(() => undefined)
+      await admin.query(`DROP ROLE IF EXISTS ${READER_ROLE}`)
+      await admin.query(sql)
+      const readerUrl = new URL(secondStoreUrl())
+      readerUrl.username = READER_ROLE
+      readerUrl.password = READER_PW
+
+      const shell = new AppShell(page)
+      await shell.open(e2eUrl())
+      await shell.openConnections()
+      const connections = new ConnectionsPage(page)
+      await connections.waitLoaded()
+      const editor = await connections.pasteUri(readerUrl.toString())
+      await editor.setName(READER)
+      await editor.test()
+      await expect(editor.status).toContainText('Connected — MLflow store')
+      await expect(editor.roleAccess).toHaveAttribute('data-level', 'read-only')
+      await expect(editor.roleAccess).toContainText(`${READER_ROLE} can read MLflow’s tables and change nothing, its sessions read-only by default.`)
+      await expect(editor.root.getByTestId('write-warning')).toHaveCount(0)
+      await editor.name.blur()
+      await shell.useTheme('light')
+      await screenshot(page, 'profile-editor-read-only-role-light')
+      await shell.useTheme('dark')
+      await screenshot(page, 'profile-editor-read-only-role-dark')
+      await editor.save()
+
+      await shell.switchTo(READER)
+      await expect(new ExperimentsPage(page).rows.filter({ hasText: fixtureNames[0] })).toBeVisible()
+      await expect(shell.connectionCard.getByTestId('connection-role')).toHaveAttribute('data-level', 'read-only')
+      await expect(shell.connectionCard.getByTestId('connection-role')).toHaveText('Read-only role')
+      await shell.useTheme('light')
+      await screenshot(page, 'connection-card-read-only-light')
+      await shell.useTheme('dark')
+      await screenshot(page, 'connection-card-read-only-dark')
+      await shell.switchWithShortcut(1)
+    } finally {
+      await cleanUp()
+      await admin.query(`DROP OWNED BY ${READER_ROLE}`).catch(() => undefined)
+      await admin.query(`DROP ROLE IF EXISTS ${READER_ROLE}`).catch(() => undefined)
+      await admin.end()
+    }
+  })
+
+  test('the SQL console allow-list: none by default, edited in the profile, validated as the user types', async ({ page }) => {
+    await saveViaApi(SECOND, 'staging')
+    const shell = new AppShell(page)
+    await shell.open(e2eUrl())
+    await shell.openConnections()
+    const connections = new ConnectionsPage(page)
+    await connections.waitLoaded()
+
+    const editor = await connections.edit(SECOND)
+    const section = editor.root.locator('section[aria-labelledby="sec-console"]')
+    await section.scrollIntoViewIfNeeded()
+    await expect(section).toContainText('User-defined and extension functions are refused in the console unless listed here.')
+    await expect(editor.root.getByTestId('allowed-functions-count')).toHaveText('none — the default')
+    await editor.allowFunction('public.my_func')
+    await editor.allowFunction('citext.*')
+    await editor.allowFunction('my_func')
+    await expect(editor.feedback().filter({ hasText: 'schema.function or schema.*' })).toBeVisible()
+    await editor.allowedFunctions.last().blur()
+    await section.scrollIntoViewIfNeeded()
+    await shell.useTheme('light')
+    await screenshot(page, 'profile-sql-console-light')
+    await shell.useTheme('dark')
+    await screenshot(page, 'profile-sql-console-dark')
+    await editor.saveRefused()
+    await editor.allowedFunctions.last().fill('"Audit Tools".row_hash')
+    await editor.save()
+
+    const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+    expect(profiles.find((p) => p.name === SECOND)!.sql_console.allowed_functions).toEqual(['public.my_func', 'citext.*', '"Audit Tools".row_hash'])
   })
 
   test('artifact store settings: S3 endpoint, key id and secret are kept; the secret only shows as set', async ({ page }) => {
