@@ -240,6 +240,30 @@ describe("the SQL console's function policy, from the server's catalog", () => {
       expect(policy.function(['pg_catalog', name], nargs), name).toMatch(/is not allowed in an audit query/)
       refused++
     }
-    expect(refused).toBeGreaterThan(200)
+    expect(refused).toBeGreaterThan(150)
+  })
+})
+
+describe("PostgreSQL's own views in the console", () => {
+  let store: StoreHandle
+  beforeAll(async () => {
+    store = await openStore(targetFor(await createDatabase('console_views', FIXTURES.small.template)))
+  })
+  afterAll(() => store?.close())
+
+  it('every system view a read-only role may select reads, except the few that call an administrator’s function (server files, memory)', async () => {
+    const views = await store.select<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'v' AND c.oid < 16384 ORDER BY 1, 2`,
+    )
+    const policy = await consolePolicy(store)
+    const refused = views.filter((v) => policy.relation([v.schema, v.name])).map((v) => v.name)
+    expect(views.length).toBeGreaterThan(100)
+    for (const name of refused) expect(name, name).toMatch(/^pg_(backend_memory_contexts|config|file_settings|hba_file_rules|ident_file_mappings|replication_origin_status|shmem_allocations)$/)
+    expect(refused).toContain('pg_hba_file_rules')
+    expect((await runQuery(store, { sql: 'SELECT count(*) FROM pg_stat_activity, pg_locks, pg_settings, pg_stat_xact_user_tables, pg_prepared_xacts', params: {}, max_rows: 1 })).rows).toHaveLength(1)
+    expect((await runQuery(store, { sql: 'SELECT * FROM pg_hba_file_rules', params: {}, max_rows: 1 }).catch((e) => e)).message).toMatch(
+      /^pg_catalog\.pg_hba_file_rules is not allowed in an audit query: reading it calls pg_catalog\.pg_hba_file_rules\(\), which is an administrator's function/,
+    )
   })
 })

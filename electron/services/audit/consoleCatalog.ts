@@ -28,7 +28,7 @@ interface CatalogType extends Named {
   functions: number[]
 }
 
-/** A relation of the store's whose reading runs functions: a view's query, row-level security policies, a foreign table's wrapper. */
+/** A relation whose reading runs functions: a view's query, row-level security policies, a foreign table's wrapper. */
 interface CatalogRelation extends Named {
   functions: number[]
   relations: number[]
@@ -63,7 +63,7 @@ const TYPES_SQL = `
            || COALESCE((SELECT array_agg(d.refobjid::int8) FROM pg_constraint c
                           JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass
                          WHERE c.contypid = t.oid), '{}')
-           || COALESCE((SELECT ARRAY[r.rngcanonical::oid::int8, r.rngsubdiff::oid::int8] FROM pg_range r WHERE r.rngtypid = t.oid), '{}'), 0) AS functions
+           || COALESCE((SELECT ARRAY[r.rngcanonical::oid::int8, r.rngsubdiff::oid::int8] FROM pg_range r WHERE r.rngtypid = t.oid), '{}'), 0::int8) AS functions
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
    WHERE t.oid >= 16384 AND t.typtype IN ('b', 'd', 'r', 'm')`
 
@@ -85,10 +85,33 @@ const RELATIONS_SQL = `
                        FROM deps x LEFT JOIN pg_operator o ON x.refclassid = 'pg_operator'::regclass AND o.oid = x.refobjid
                       WHERE x.relid = c.oid AND x.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)), '{}')
            || COALESCE((SELECT ARRAY[w.fdwhandler::oid::int8] FROM pg_foreign_table ft JOIN pg_foreign_server s ON s.oid = ft.ftserver
-                          JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE ft.ftrelid = c.oid), '{}'), 0) AS functions,
+                          JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE ft.ftrelid = c.oid), '{}'), 0::int8) AS functions,
          COALESCE((SELECT array_agg(DISTINCT x.refobjid::int8) FROM deps x WHERE x.relid = c.oid AND x.refclassid = 'pg_class'::regclass), '{}') AS relations
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`
+
+// PostgreSQL's own views: no dependencies are recorded for them (initdb's objects are pinned), so their functions
+// and the views they read are taken from their definitions, as pg_get_viewdef prints them.
+const SYSTEM_VIEWS_SQL = `
+  SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, pg_get_viewdef(c.oid) AS definition
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind = 'v' AND c.oid < 16384`
+
+/** A system view's functions and views, from its definition: every name called, every name that is one of the views. */
+function systemViews(rows: Array<{ oid: number; schema: string; name: string; definition: string }>, functions: Map<string, CatalogFunction[]>): CatalogRelation[] {
+  const viewOid = new Map(rows.map((v) => [v.name, v.oid]))
+  return rows.map((v) => {
+    const called = new Set([...v.definition.matchAll(/\b([a-z_][a-z0-9_]*)\s*\(/g)].map((m) => m[1]))
+    const words = new Set(v.definition.match(/\b[a-z_][a-z0-9_]*\b/g) ?? [])
+    return {
+      oid: v.oid,
+      schema: v.schema,
+      name: v.name,
+      functions: [...called].flatMap((f) => (functions.get(f) ?? []).filter((x) => x.schema === 'pg_catalog').map((x) => x.oid)),
+      relations: [...words].filter((w) => w !== v.name && viewOid.has(w)).map((w) => viewOid.get(w)!),
+    }
+  })
+}
 
 function byName<T extends Named>(rows: T[]): Map<string, T[]> {
   const m = new Map<string, T[]>()
@@ -111,15 +134,18 @@ export async function readConsoleCatalog(store: StoreHandle): Promise<ConsoleCat
     ).map((f): CatalogFunction => ({ oid: num(f.oid), schema: f.schema, name: f.name, nargs: f.nargs, ndefaults: f.ndefaults, variadic: f.variadic, volatility: f.volatility as CatalogFunction['volatility'], publicExecute: f.public_execute }))
     const operators = (await r.select<{ oid: string; schema: string; name: string; func: string }>(OPERATORS_SQL)).map((o) => ({ ...o, oid: num(o.oid), func: num(o.func) }))
     const types = (await r.select<{ oid: string; schema: string; name: string; functions: string[] }>(TYPES_SQL)).map((t) => ({ ...t, oid: num(t.oid), functions: t.functions.map(num) }))
-    const relations = (await r.select<{ oid: string; schema: string; name: string; functions: string[]; relations: string[] }>(RELATIONS_SQL)).map((x) => ({
+    const own = (await r.select<{ oid: string; schema: string; name: string; functions: string[]; relations: string[] }>(RELATIONS_SQL)).map((x) => ({
       ...x,
       oid: num(x.oid),
       functions: x.functions.map(num),
       relations: x.relations.map(num),
     }))
+    const functionsByName = byName(functions)
+    const system = systemViews((await r.select<{ oid: string; schema: string; name: string; definition: string }>(SYSTEM_VIEWS_SQL)).map((v) => ({ ...v, oid: num(v.oid) })), functionsByName)
+    const relations = [...own, ...system]
     return {
       path,
-      functions: byName(functions),
+      functions: functionsByName,
       functionsByOid: new Map(functions.map((f) => [f.oid, f])),
       operators: byName(operators),
       types: byName(types),

@@ -97,6 +97,24 @@ export const HARMLESS_VOLATILE: ReadonlySet<string> = new Set([
   'pg_collation_actual_version',
   'pg_database_collation_actual_version',
   'pg_sequence_last_value',
+  // Behind PostgreSQL's own statistics views (pg_prepared_xacts, pg_stat_io, pg_stat_recovery_prefetch, pg_wait_events, pg_stat_xact_*).
+  'pg_prepared_xact',
+  'pg_stat_get_io',
+  'pg_stat_get_recovery_prefetch',
+  'pg_get_wait_events',
+  'pg_stat_get_xact_numscans',
+  'pg_stat_get_xact_tuples_returned',
+  'pg_stat_get_xact_tuples_fetched',
+  'pg_stat_get_xact_tuples_inserted',
+  'pg_stat_get_xact_tuples_updated',
+  'pg_stat_get_xact_tuples_deleted',
+  'pg_stat_get_xact_tuples_hot_updated',
+  'pg_stat_get_xact_tuples_newpage_updated',
+  'pg_stat_get_xact_blocks_fetched',
+  'pg_stat_get_xact_blocks_hit',
+  'pg_stat_get_xact_function_calls',
+  'pg_stat_get_xact_function_total_time',
+  'pg_stat_get_xact_function_self_time',
 ])
 
 /** The first few harmless VOLATILE functions, for messages. */
