@@ -1,10 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ProfileService } from '../../electron/services/profiles/profileService'
+import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { consolePolicy, runQuery } from '../../electron/services/audit/queryRunner'
 import { FIRST_NORMAL_OBJECT_ID, HARMLESS_VOLATILE, SQL_RUNNING_BUILTINS } from '../../electron/services/audit/functionPolicy'
 import { guardSql } from '../../electron/services/audit/sqlGuard'
-import { adminClient, createDatabase, targetFor } from '../helpers/databases'
+import { adminClient, createDatabase, pgInfo, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 
 /**
@@ -265,5 +270,36 @@ describe("PostgreSQL's own views in the console", () => {
     expect((await runQuery(store, { sql: 'SELECT * FROM pg_hba_file_rules', params: {}, max_rows: 1 }).catch((e) => e)).message).toMatch(
       /^pg_catalog\.pg_hba_file_rules is not allowed in an audit query: reading it calls pg_catalog\.pg_hba_file_rules\(\), which is an administrator's function/,
     )
+  })
+})
+
+describe("a profile's SQL console → allowed functions", () => {
+  it('reach the console of that profile (quoted and unquoted names as SQL reads them); other profiles still refuse', async () => {
+    const db = await createDatabase('console_profile', FIXTURES.small.template)
+    const admin = adminClient(db)
+    await admin.connect()
+    await admin.query(`CREATE SCHEMA "Audit"; CREATE FUNCTION "Audit".helper() RETURNS int STABLE LANGUAGE sql AS $$ SELECT 7 $$; CREATE FUNCTION public.twice(int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT $1 * 2 $$`)
+    await admin.end()
+    const home = await mkdtemp(join(tmpdir(), 'desk-console-profile-'))
+    const profiles = new ProfileService(home, aesGcmCipher(Buffer.alloc(32, 3), 'a test key'))
+    const p = pgInfo()
+    const base = { host: p.host, port: p.port, database: db, user: p.user, ssl: { mode: 'disable' as const } }
+    const allowing = await profiles.save({ settings: { ...base, name: 'allowing', sql_console: { allowed_functions: ['"Audit".*', 'PUBLIC.Twice'] } }, secrets: { password: p.password } })
+    const plain = await profiles.save({ settings: { ...base, name: 'plain' }, secrets: { password: p.password } })
+    const open = async (id: string) => {
+      const source = await profiles.source(id)
+      return openStore(await source.resolve(), source.options)
+    }
+    const a = await open(allowing.id)
+    const b = await open(plain.id)
+    try {
+      const sql = 'SELECT "Audit".helper() + twice(1) AS n'
+      expect((await runQuery(a, { sql, params: {}, max_rows: 1 })).rows).toEqual([[9]])
+      await expect(runQuery(b, { sql, params: {}, max_rows: 1 })).rejects.toMatchObject({ code: 'QUERY_REFUSED', message: expect.stringContaining('Audit.helper() is not allowed') })
+    } finally {
+      await a.close()
+      await b.close()
+      await rm(home, { recursive: true, force: true })
+    }
   })
 })

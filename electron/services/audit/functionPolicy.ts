@@ -8,6 +8,8 @@
  * refused unless the profile allows it by name.
  */
 
+import { parseAllowedFunction } from '@shared/api/profileSchemas'
+
 /** PostgreSQL's FirstNormalObjectId: every oid below it was made by initdb (built in). */
 export const FIRST_NORMAL_OBJECT_ID = 16384
 
@@ -123,9 +125,12 @@ const HARMLESS_EXAMPLES = 'random, clock_timestamp, timeofday, gen_random_uuid, 
 /** `schema.name` as the profile's allow list writes it. */
 export const qualifiedName = (f: { schema: string; name: string }) => `${f.schema}.${f.name}`
 
-/** Does the profile's list (entries `schema.name` or `schema.*`) name this function? */
+/** Does the profile's list (entries `schema.name` or `schema.*`, identifiers as SQL writes them: unquoted ones fold to lower case) name this function? */
 export function allowedByProfile(f: { schema: string; name: string }, allowed: readonly string[]): boolean {
-  return allowed.some((a) => a === qualifiedName(f) || a === `${f.schema}.*`)
+  return allowed.some((entry) => {
+    const a = parseAllowedFunction(entry)
+    return !!a && a.schema === f.schema && (a.name === null || a.name === f.name)
+  })
 }
 
 /** How a refusal tells the user to allow a function for one profile. */
