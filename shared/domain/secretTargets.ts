@@ -26,7 +26,7 @@ export const SECRET_LABELS: Record<SecretName, string> = {
 }
 
 /** The settings a target is read from: a profile's, or a draft's. */
-type TargetSettings = Pick<ProfileSettings, 'host' | 'port' | 'database' | 'user' | 'ssh' | 'artifact_store' | 'password_source'>
+type TargetSettings = Pick<ProfileSettings, 'host' | 'port' | 'database' | 'user' | 'ssh' | 'artifact_store' | 'password_source'> & { ssl?: Pick<ProfileSettings['ssl'], 'mode'> }
 
 export interface SecretTarget {
   /** Canonical: equal keys, same target. Never shown. */
@@ -36,6 +36,17 @@ export interface SecretTarget {
 }
 
 const host = (h: string) => h.trim().toLowerCase()
+
+/**
+ * How sure the connection is of the server it gives the password to. A password saved
+ * with the certificate checked is not handed over once the check is turned off
+ * (an on-path server could then ask for it in clear); within a class, any change is free.
+ */
+function tlsClass(mode: ProfileSettings['ssl']['mode'] | undefined): { key: string; text: string } {
+  if (mode === 'verify-full' || mode === 'verify-ca') return { key: 'verified', text: "the server's certificate checked" }
+  if (mode === 'require') return { key: 'encrypted', text: 'TLS required' }
+  return { key: 'optional', text: '' }
+}
 
 function sshHop(s: TargetSettings): { key: unknown[]; text: string } | null {
   if (!s.ssh.enabled) return null
@@ -53,7 +64,8 @@ export function secretTarget(name: SecretName, s: TargetSettings): SecretTarget 
   switch (name) {
     case 'password': {
       const hop = sshHop(s)
-      return make([host(s.host), s.port, s.database, s.user, hop?.key ?? null], `${s.user}@${s.host}:${s.port}/${s.database}${hop ? ` via SSH ${hop.text}` : ''}`)
+      const tls = tlsClass(s.ssl?.mode)
+      return make([host(s.host), s.port, s.database, s.user, hop?.key ?? null, tls.key], `${s.user}@${s.host}:${s.port}/${s.database}${hop ? ` via SSH ${hop.text}` : ''}${tls.text ? ` (${tls.text})` : ''}`)
     }
     case 'ssh_password':
     case 'ssh_passphrase':

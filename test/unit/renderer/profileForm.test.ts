@@ -120,7 +120,18 @@ describe('secrets go only where they were saved for (the editor says so first)',
       const g = editProfileForm(saved)
       change(g)
       expect(Object.keys(secretsToRetype(g)), String(change)).toContain('password')
-      expect(secretsToRetype(g).password).toBe('Type the database password again: the stored one is only for reader@db.example.com:5433/mlflow via SSH me@bastion:22.')
+      expect(secretsToRetype(g).password).toBe("Type the database password again: the stored one is only for reader@db.example.com:5433/mlflow via SSH me@bastion:22 (the server's certificate checked).")
+    }
+  })
+
+  it("a password saved with the server's certificate checked must be typed again once TLS is weakened, not when it stays as sure", () => {
+    const keep = editProfileForm(saved)
+    keep.settings.ssl.mode = keep.settings.ssl.mode === 'verify-full' ? 'verify-ca' : 'verify-full'
+    expect(secretsToRetype(keep)).toEqual({})
+    for (const mode of ['require', 'prefer', 'disable'] as const) {
+      const g = editProfileForm(saved)
+      g.settings.ssl.mode = mode
+      expect(secretsToRetype(g).password, mode).toMatch(/certificate checked\)\.$/)
     }
   })
 

@@ -46,6 +46,18 @@ describe('a stored secret is bound to the target it was saved for', () => {
     expect((await svc.target(v.id)).target.password).toBe('typed-again-1')
   })
 
+  it("a password saved with the server's certificate checked is not sent once TLS is weakened to 'prefer'", async () => {
+    const { svc } = await service()
+    const verified = { ...base, ssl: { mode: 'verify-full' as const, root_cert: '/etc/ca.pem' } }
+    const v = await svc.save({ settings: verified, secrets: { password: PW } })
+    // As sure as before: kept.
+    await svc.save({ id: v.id, settings: { ...verified, ssl: { mode: 'verify-ca' as const, root_cert: '/etc/ca.pem' } } })
+    expect((await svc.target(v.id)).target.password).toBe(PW)
+    const refused = svc.save({ id: v.id, settings: { ...base, ssl: { mode: 'prefer' as const } } })
+    await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
+    await expect(refused).rejects.toThrow(/saved for analyst@db\.example\.com:5432\/mlflow \(the server's certificate checked\), and this profile would now send it to analyst@db\.example\.com:5432\/mlflow\. /)
+  })
+
   it('the same target keeps its secrets: other settings, host case, environment, timeout, allow-list', async () => {
     const { svc } = await service()
     const v = await svc.save({ settings: base, secrets: { password: PW } })
