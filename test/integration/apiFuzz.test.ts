@@ -1,18 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { startApiOverStore, type ApiOverStore } from '../helpers/apiOverStore'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppContext } from '../../electron/services/appContext'
-import { startHttpTransport, type HttpTransport } from '../../electron/services/http/httpServer'
-import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
-import type { Workspace } from '../../electron/services/workspace'
+import { type HttpTransport } from '../../electron/services/http/httpServer'
 import { CHANNELS, contract, type Channel } from '../../shared/api/contract'
 import { APP_ERROR_CODES } from '../../shared/api/errors'
 import { decodeWire } from '../../shared/api/wireJson'
-import { adminClient, createDatabase, urlFor } from '../helpers/databases'
-import { FIXTURES } from '../helpers/fixtures'
 
 /**
  * Fuzz regression tests of the local HTTP transport on a real store (the
@@ -74,36 +68,23 @@ function report(name: string, runs: number, started: number, extra = ''): void {
 }
 
 describe('fuzz: the HTTP API on a real store', () => {
+  let server: ApiOverStore
   let http: HttpTransport
-  let workspace: Workspace
   let headers: Record<string, string>
   let history: { run_id: string; key: string }
   const crashes: unknown[] = []
   const onCrash = (e: unknown) => crashes.push(e)
 
   beforeAll(async () => {
-    const home = await mkdtemp(join(tmpdir(), 'desk-api-fuzz-'))
-    await writeFile(join(home, 'index.html'), '<!doctype html><title>MLflow Desk</title>')
-    const db = await createDatabase('api_fuzz', FIXTURES.small.template)
-    const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 7), 'a test key'), choice: { url: urlFor(db) + '?sslmode=disable' }, transport: 'http' })
-    workspace = app.workspace
-    http = await startHttpTransport({ handlers: app.handlers, workspace, rendererDir: home })
-    headers = { Host: `127.0.0.1:${http.port}`, Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' }
-    const c = adminClient(db)
-    await c.connect()
-    try {
-      history = (await c.query<{ run_id: string; key: string }>('SELECT run_uuid AS run_id, key FROM metrics GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY 1, 2 LIMIT 1')).rows[0]
-    } finally {
-      await c.end()
-    }
+    server = await startApiOverStore('api-fuzz')
+    ;({ http, headers, history } = server)
     process.on('uncaughtException', onCrash)
     process.on('unhandledRejection', onCrash)
   })
   afterAll(async () => {
     process.off('uncaughtException', onCrash)
     process.off('unhandledRejection', onCrash)
-    await http?.close()
-    await workspace?.dispose()
+    await server?.close()
   })
 
   const api = (channel: string, body: unknown) => send(http.port, 'POST', `/api/${channel}`, headers, JSON.stringify(body))

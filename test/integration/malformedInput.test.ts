@@ -1,17 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { startApiOverStore, type ApiOverStore } from '../helpers/apiOverStore'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppContext } from '../../electron/services/appContext'
-import { startHttpTransport, type HttpTransport } from '../../electron/services/http/httpServer'
-import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
+import { type HttpTransport } from '../../electron/services/http/httpServer'
 import { MAX_FILTER_NESTING } from '../../electron/services/tracking/search/filterParser'
-import type { Workspace } from '../../electron/services/workspace'
 import { cli } from '../helpers/cliRunner'
-import { adminClient, createDatabase, urlFor } from '../helpers/databases'
-import { FIXTURES } from '../helpers/fixtures'
 
 /** Raw HTTP, so the path can be anything http.request lets through. */
 function post(port: number, path: string, headers: Record<string, string>, body = '{}') {
@@ -49,33 +42,18 @@ function tampered(token: string, k: unknown[]): string {
  * real transport and a real store (the MLflow-written small fixture).
  */
 describe('malformed input: a 400 with a code, exit 2 on the command line', () => {
+  let server: ApiOverStore
   let http: HttpTransport
-  let workspace: Workspace
   let auth: Record<string, string>
   let url: string
   let history: { run_id: string; key: string }
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'desk-malformed-'))
-    await writeFile(join(dir, 'index.html'), '<!doctype html><title>MLflow Desk</title>')
-    const db = await createDatabase('malformed', FIXTURES.small.template)
-    url = urlFor(db) + '?sslmode=disable'
-    const app = await createAppContext({ home: dir, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 1), 'a test key'), choice: { url }, transport: 'http' })
-    workspace = app.workspace
-    http = await startHttpTransport({ handlers: app.handlers, workspace, rendererDir: dir })
-    auth = { Host: `127.0.0.1:${http.port}`, Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' }
-    const c = adminClient(db)
-    await c.connect()
-    try {
-      history = (await c.query<{ run_id: string; key: string }>('SELECT run_uuid AS run_id, key FROM metrics GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY 1, 2 LIMIT 1')).rows[0]
-    } finally {
-      await c.end()
-    }
+    server = await startApiOverStore('malformed')
+    ;({ http, url, history } = server)
+    auth = server.headers
   })
-  afterAll(async () => {
-    await http?.close()
-    await workspace?.dispose()
-  })
+  afterAll(() => server?.close())
 
   const api = async (channel: string, body: unknown) => {
     const res = await post(http.port, `/api/${channel}`, auth, JSON.stringify(body))
