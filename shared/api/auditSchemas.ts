@@ -1,5 +1,14 @@
 import { z } from 'zod'
-import { DEFAULT_QUERY_ROWS, MAX_EXPORT_TIMEOUT_S, MAX_QUERY_ROWS, MAX_SQL_LENGTH, PARAM_NAME } from './auditLimits'
+import {
+  DEFAULT_QUERY_ROWS,
+  MAX_EXPORT_TIMEOUT_S,
+  MAX_QUERY_ROWS,
+  MAX_RESULT_BYTES,
+  MAX_SQL_LENGTH,
+  MAX_VALUE_BYTES,
+  MIN_VALUE_BYTES,
+  PARAM_NAME,
+} from './auditLimits'
 
 /**
  * Request schemas of the raw audit query channels (query:*). The channels and
@@ -7,6 +16,9 @@ import { DEFAULT_QUERY_ROWS, MAX_EXPORT_TIMEOUT_S, MAX_QUERY_ROWS, MAX_SQL_LENGT
  */
 
 export { DEFAULT_QUERY_ROWS, MAX_EXPORT_TIMEOUT_S, MAX_QUERY_ROWS, MAX_SQL_LENGTH, PARAM_NAME }
+
+/** A per-value cap in bytes: values larger than this arrive cut (their first bytes and their size). */
+const valueBytes = z.number().int().min(MIN_VALUE_BYTES).max(MAX_VALUE_BYTES)
 
 const sql = z.string().min(1, 'give the SQL text').max(MAX_SQL_LENGTH, `SQL text longer than ${MAX_SQL_LENGTH} characters`)
 
@@ -33,6 +45,26 @@ export const queryRunRequest = z
     params,
     /** Rows to fetch for the grid (a cursor reads max_rows + 1 to know whether more exist; nothing more is held). */
     max_rows: z.number().int().min(1).max(MAX_QUERY_ROWS).default(DEFAULT_QUERY_ROWS),
+    /** Values larger than this (bytes of their text) arrive cut, with their size; default the profile's, else 1 MiB. */
+    max_value_bytes: valueBytes.optional(),
+    /** The rows stop once their values hold this many bytes (stopped_by "bytes"); default 32 MiB. */
+    max_result_bytes: z.number().int().min(MIN_VALUE_BYTES).max(MAX_RESULT_BYTES).optional(),
+  })
+  .strict()
+
+/** A cell of a result, 0-based, as query:run numbered its rows and columns. */
+const cell = z.object({ row: z.number().int().min(0).max(MAX_QUERY_ROWS), column: z.number().int().min(0).max(1663) }).strict()
+
+export const queryValueRequest = z
+  .object({
+    /** The tab whose result it is: query:cancel { tab_id } cancels the fetch, and a new run in the tab does too. */
+    tab_id: jobId,
+    sql,
+    params,
+    row: cell.shape.row,
+    column: cell.shape.column,
+    /** At most this much of the value comes back (bytes of its text). */
+    max_bytes: valueBytes.default(MAX_VALUE_BYTES),
   })
   .strict()
 
@@ -70,6 +102,11 @@ export const queryExportRequest = z
     file_name: z.string().min(1).max(200),
     /** Exports run as one statement; a big one may need longer than the profile's statement timeout. Seconds. */
     statement_timeout_s: z.number().positive().max(MAX_EXPORT_TIMEOUT_S).optional(),
+    /**
+     * Only this cell of the result (0-based, as query:run numbered it), whole whatever its size: its column
+     * name and value as a one-row CSV or JSON Lines file. The statement runs again to find it.
+     */
+    value: cell.optional(),
   })
   .strict()
 

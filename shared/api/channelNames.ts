@@ -37,6 +37,7 @@ export const CHANNELS = [
   'query:run',
   'query:cancel',
   'query:explain',
+  'query:value',
   'query:export',
   'query:schema',
   'query:history',

@@ -5,7 +5,7 @@ import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView, RoleAccess } from '../domain/profiles'
-import type { LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
+import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import {
   jobId,
@@ -18,6 +18,7 @@ import {
   querySavedDeleteRequest,
   querySavedSaveRequest,
   queryTabsSaveRequest,
+  queryValueRequest,
 } from './auditSchemas'
 
 export { CHANNELS, EVENTS, isChannel } from './channelNames'
@@ -188,17 +189,37 @@ export interface QueryCheckResponse {
   params: string[]
 }
 
-/** query:run — the first max_rows rows of one read statement. */
+/** query:run — the first max_rows rows of one read statement, within max_result_bytes. */
 export interface QueryRunResponse {
   columns: QueryColumn[]
   /** Arrays in column order (column names may repeat, as in SQL). */
   rows: QueryCell[][]
   row_count_shown: number
-  /** More rows exist than max_rows; the export writes them all. */
+  /** More rows exist than are shown (see stopped_by); the export writes them all. */
   truncated: boolean
+  /** Why the rows shown end before the result does: max_rows reached, or max_result_bytes; null when every row is here. */
+  stopped_by: 'rows' | 'bytes' | null
+  /** Values larger than max_value_bytes, which arrived cut (their cell holds the first bytes), in row order. */
+  cut_values: CutValue[]
+  /** About how many bytes of values the rows hold (their text). */
+  result_bytes: number
+  /** The caps this result was read with. */
+  max_value_bytes: number
+  max_result_bytes: number
   /** From sending the statement to the rows being in hand, in ms. */
   duration_ms: number
   statement_kind: StatementKind
+}
+
+/** query:value — one value of a result, whole up to max_bytes (the statement runs again to fetch it). */
+export interface QueryValueResponse {
+  /** As query:run gives it (null for NULL); the first max_bytes when complete is false. */
+  value: QueryCell
+  /** The whole value's size in bytes (of its text, or for bytea of the binary value); null for NULL. */
+  bytes: number | null
+  /** The whole value is here. False: it is bigger than max_bytes (export that cell to have all of it). */
+  complete: boolean
+  duration_ms: number
 }
 
 /** query:explain — the plan as a tree. */
@@ -219,6 +240,13 @@ export interface QueryExportResponse {
   rows: number
   bytes: number
   duration_ms: number
+  /**
+   * Values cut to 16 MiB on the way (an export through a cursor: JSON Lines, or CSV of a statement
+   * with parameters; CSV without parameters goes through COPY and writes every value whole):
+   * how many, and the first few. Export such a cell alone (`value`) to have it whole.
+   */
+  cut_values: number
+  cut_examples: Array<CutValue & { name: string }>
 }
 
 /** query:schema — the store's tables and views in the current schema, for autocomplete. */
@@ -441,6 +469,13 @@ export const contract = {
   'query:cancel': def<typeof queryCancelRequest, { cancelled: boolean }>(queryCancelRequest),
   /** EXPLAIN (FORMAT JSON) of a read, as a tree; with analyze, EXPLAIN (ANALYZE, BUFFERS) inside the read-only transaction. */
   'query:explain': def<typeof queryExplainRequest, QueryExplainResponse>(queryExplainRequest),
+  /**
+   * One value of the tab's last result, whole up to max_bytes (64 MiB at most): the statement runs again
+   * (same rules as query:run) and the value at row/column (0-based, as query:run numbered them) comes back
+   * in chunks the server cuts, so no size can overwhelm the app. Without an ORDER BY the row may differ
+   * from the first run: compare `bytes` with the cut value's. Cancel it with query:cancel { tab_id }.
+   */
+  'query:value': def<typeof queryValueRequest, QueryValueResponse>(queryValueRequest),
   /**
    * Stream the FULL result to a file (CSV with a header row, byte for byte what PostgreSQL's COPY ... CSV
    * writes — it does the formatting when the statement has no parameters; or JSON Lines, one object per

@@ -32,6 +32,20 @@ export interface QueryColumn {
  */
 export type QueryCell = string | number | boolean | null
 
+/**
+ * A value that arrived cut: it was larger than the cap asked for (the grid's
+ * default is 1 MiB). Its cell holds the value's first bytes, cut at a character
+ * boundary (bytea: the hex of its first bytes); the whole value is one
+ * query:value call away (up to 64 MiB), or an export of that cell.
+ */
+export interface CutValue {
+  /** 0-based row and column of the cell. */
+  row: number
+  column: number
+  /** The whole value's size in bytes: of its text (UTF-8), or for bytea of the binary value. */
+  bytes: number
+}
+
 /** A refusal of the SQL guard, or a server error, pointing into the text the user typed. */
 export interface SqlProblem {
   message: string

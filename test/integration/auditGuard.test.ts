@@ -119,15 +119,15 @@ describe('raw SQL that would change the store is refused, and the store is uncha
 
   it('the read-only transaction alone refuses writes, even a statement the guard would refuse, and always rolls back', async () => {
     for (const sql of ["UPDATE runs SET status = 'FAILED'", 'DELETE FROM params', 'CREATE TEMP TABLE t (x int)', "SELECT nextval('experiments_experiment_id_seq')"]) {
-      const err = await withReadTransaction(store, { timeoutMs: 5000 }, async (tx) => tx.cursor(sql, [], 'json').read(1)).catch((e) => e)
+      const err = await withReadTransaction(store, { timeoutMs: 5000 }, async (tx) => tx.cursor(sql, []).read(1)).catch((e) => e)
       expect(err, sql).toMatchObject({ code: 'READ_ONLY' })
     }
     // Lifting read-only inside the transaction is refused by PostgreSQL too.
     const lift = await withReadTransaction(store, { timeoutMs: 5000 }, async (tx) => {
-      const first = tx.cursor('SELECT 1', [], 'json')
+      const first = tx.cursor('SELECT 1', [])
       await first.read(1)
       await first.close()
-      return tx.cursor('SET transaction_read_only = off', [], 'json').read(1)
+      return tx.cursor('SET transaction_read_only = off', []).read(1)
     }).catch((e) => e)
     expect(lift.code).toMatch(/QUERY_FAILED|READ_ONLY/)
     await unchanged()

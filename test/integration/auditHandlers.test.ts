@@ -152,7 +152,7 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     expect(asked).toEqual(['result.csv'])
     expect(r.data).toMatchObject({ path: target, rows: 1 })
     expect(readFileSync(target, 'utf8')).toBe('one\n1\n')
-    expect((await api('query:export', { export_id: 'd2', sql: 'SELECT 1', format: 'csv', file_name: 'again' }, desktop)).data).toEqual({ path: null, rows: 0, bytes: 0, duration_ms: 0 })
+    expect((await api('query:export', { export_id: 'd2', sql: 'SELECT 1', format: 'csv', file_name: 'again' }, desktop)).data).toEqual({ path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] })
   })
 
   it('query:history lists this profile’s runs newest first, searchable, with ok/error', async () => {

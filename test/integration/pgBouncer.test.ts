@@ -88,7 +88,7 @@ describe('through PgBouncer in transaction mode (one shared server connection)',
       const started = Date.now()
       setTimeout(() => abort.abort(), 300)
       const err = await withReadTransaction(store, { timeoutMs: 30_000, signal: abort.signal }, async (tx) => {
-        await tx.cursor('SELECT pg_sleep(20)', [], 'json').read(1)
+        await tx.cursor('SELECT pg_sleep(20)', []).read(1)
       }).catch((e) => e)
       expect(err).toMatchObject({ code: 'CANCELLED' })
       expect(Date.now() - started).toBeLessThan(10_000)

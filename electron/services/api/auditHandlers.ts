@@ -8,6 +8,7 @@ import { QueryHistory } from '../audit/queryHistory'
 import { checkQuery, runQuery } from '../audit/queryRunner'
 import { QueryTabs } from '../audit/queryTabs'
 import { exportResult } from '../audit/resultExport'
+import { loadValue } from '../audit/wholeValue'
 import { RunningQueries } from '../audit/runningQueries'
 import { SavedQueries } from '../audit/savedQueries'
 import { describeSchema } from '../audit/schemaCatalog'
@@ -19,6 +20,7 @@ type AuditChannels =
   | 'query:run'
   | 'query:cancel'
   | 'query:explain'
+  | 'query:value'
   | 'query:export'
   | 'query:schema'
   | 'query:history'
@@ -89,11 +91,17 @@ export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
         return job(call, `tab:${req.tab_id}`, (signal) => explainQuery(store, req, signal))
       }),
 
+    // The statement runs again to fetch one value: a job of the tab (a new run there, or query:cancel, stops it), not a history entry.
+    'query:value': async (req, call) => {
+      const store = await call.window.store()
+      return job(call, `tab:${req.tab_id}`, (signal) => loadValue(store, req, signal))
+    },
+
     'query:export': async (req, call) => {
       // The desktop app asks where with a save dialog; over HTTP the file goes to the exports folder only.
       const name = safeExportName(req.file_name, req.format)
       const path = call.chooseExportPath ? await call.chooseExportPath(name, req.format) : await exportsFolderTarget(auditPaths(ctx.home).exports, name, req.format)
-      if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0 }
+      if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] }
       return recorded(call, { sql: req.sql, action: 'export' }, (r) => r.rows, async () => {
         const store = await call.window.store()
         return job(call, `export:${req.export_id}`, (signal) =>
@@ -103,6 +111,7 @@ export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
             format: req.format,
             path,
             timeoutMs: req.statement_timeout_s ? req.statement_timeout_s * 1000 : undefined,
+            value: req.value,
             signal,
             onProgress: (p) => ctx.events.emit('query:export-progress', { export_id: req.export_id, ...p }),
           }),

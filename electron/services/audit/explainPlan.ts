@@ -69,7 +69,7 @@ export async function explainQuery(
   const text = prefix + guarded.text
   const sent = { text, toOriginal: (i: number) => guarded.toOriginal(Math.max(0, i - prefix.length)) }
   return withReadTransaction(store, { timeoutMs: store.statementTimeoutMs, signal, sent }, async (tx) => {
-    const cursor = tx.cursor(text, values, 'text')
+    const cursor = tx.cursor(text, values)
     const { rows } = await cursor.read(1)
     await cursor.close()
     const rawJson = String(rows[0]?.[0] ?? '[]')

@@ -1,10 +1,11 @@
-import type { FieldDef } from 'pg'
 import type { QueryCheckResponse, QueryRunResponse } from '@shared/api/contract'
+import { DEFAULT_RESULT_BYTES } from '@shared/api/auditLimits'
 import { AppError } from '@shared/api/errors'
-import type { QueryCell, QueryColumn } from '@shared/domain/audit'
+import type { CutValue, QueryCell, QueryColumn } from '@shared/domain/audit'
 import type { StoreHandle } from '../connections/storeConnection'
-import { withReadTransaction, type ReadTransaction } from './readTransaction'
-import { columnCategory } from './resultValues'
+import { boundedStatement, rawSize, rowDecoder, type BoundedStatement, type ResultColumn } from './boundedValues'
+import type { SentText } from './queryErrors'
+import { withReadTransaction, type ReadTransaction, type StatementShape } from './readTransaction'
 import { callPolicy, consoleCatalog, type CallPolicy } from './consoleCatalog'
 import { guardSql, type GuardedSql } from './sqlGuard'
 
@@ -55,43 +56,105 @@ export async function checkStatement(sql: string, params: QueryParams): Promise<
   return guarded
 }
 
-/** Column names and PostgreSQL type names, asked in the same transaction (one round trip). */
-export async function describeColumns(tx: ReadTransaction, fields: FieldDef[]): Promise<QueryColumn[]> {
-  if (fields.length === 0) return []
-  const { rows } = await tx.connection.client.query<{ type: string; category: string }>({
-    text: `SELECT format_type(u.o, u.m) AS type, t.typcategory AS category
-             FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS u(o, m, i) JOIN pg_type t ON t.oid = u.o ORDER BY u.i`,
-    values: [fields.map((f) => f.dataTypeID), fields.map((f) => f.dataTypeModifier)],
-  })
-  return fields.map((f, i) => ({ name: f.name, type: rows[i]?.type ?? 'unknown', category: columnCategory(f.dataTypeID, rows[i]?.category ?? '') }))
+/** The statement's columns as the grid shows them. */
+export function queryColumns(columns: ResultColumn[]): QueryColumn[] {
+  return columns.map((c) => ({ name: c.name, type: c.type, category: c.category }))
+}
+
+/** What a bounded read of one guarded statement sends, and how its rows are read back. */
+export interface BoundedRead {
+  shape: StatementShape
+  stmt: BoundedStatement
+  /** The wrapper's way back to the text typed (a server error's position); undefined when nothing was wrapped. */
+  sent?: SentText
 }
 
 /**
- * query:run: the first max_rows rows of one read statement. The guard refuses
- * anything else before a byte is sent; the statement then runs through a
- * cursor (extended protocol) in a READ ONLY transaction that is rolled back,
- * reading max_rows + 1 rows to know whether more exist — never more.
+ * Describe the statement (nothing runs), then wrap it so the server cuts every
+ * value above `cap` bytes (see boundedValues.ts). SHOW and EXPLAIN cannot be a
+ * subquery; their values are short by nature and are still cut on arrival.
+ */
+export async function boundedRead(tx: ReadTransaction, guarded: GuardedSql, values: Array<string | null>, cap: number): Promise<BoundedRead> {
+  const shape = await tx.describe(guarded.text, values)
+  if (guarded.kind !== 'select' && guarded.kind !== 'values') {
+    return { shape, stmt: { text: guarded.text, offset: 0, wrapped: false, kinds: shape.columns.map(() => 'plain'), cap } }
+  }
+  const stmt = boundedStatement(guarded.text, shape.columns, cap)
+  const sent = stmt.wrapped ? { text: stmt.text, toOriginal: (i: number) => guarded.toOriginal(Math.max(0, i - stmt.offset)) } : undefined
+  return { shape, stmt, sent }
+}
+
+/**
+ * query:run: the first max_rows rows of one read statement, within
+ * max_result_bytes. The guard refuses anything else before a byte is sent; the
+ * statement is described (nothing runs), wrapped so the server cuts values above
+ * max_value_bytes (their size comes along), and read through a cursor
+ * (extended protocol) in a READ ONLY transaction that is rolled back: max_rows
+ * + 1 rows to know whether more exist, each decoded as it arrives. Once the
+ * rows hold max_result_bytes, the statement is cancelled on the server and the
+ * rows so far are the result (stopped_by "bytes"), so neither a value nor a
+ * result can outgrow the process.
  */
 export async function runQuery(
   store: StoreHandle,
-  req: { sql: string; params: QueryParams; max_rows: number },
+  req: { sql: string; params: QueryParams; max_rows: number; max_value_bytes?: number; max_result_bytes?: number },
   signal?: AbortSignal,
 ): Promise<QueryRunResponse> {
   const guarded = await guardOrRefuse(req.sql, store)
   const values = bindValues(guarded, req.params)
+  const cap = req.max_value_bytes ?? store.console.maxValueBytes
+  const budget = req.max_result_bytes ?? DEFAULT_RESULT_BYTES
   return withReadTransaction(store, { timeoutMs: store.statementTimeoutMs, signal, sent: guarded }, async (tx) => {
     const started = performance.now()
-    const cursor = tx.cursor(guarded.text, values, 'json')
-    const batch = await cursor.read(req.max_rows + 1)
+    const { shape, stmt, sent } = await boundedRead(tx, guarded, values, cap)
+    const decode = rowDecoder(shape.columns, stmt, 'json')
+    const rows: QueryCell[][] = []
+    const cuts: CutValue[] = []
+    let bytes = 0
+    let stoppedBy: 'rows' | 'bytes' | null = null
+    const cursor = tx.cursor(stmt.text, values, {
+      paramTypes: shape.paramTypes,
+      sent,
+      onRow: (raw) => {
+        if (stoppedBy) return false
+        if (rows.length >= req.max_rows) {
+          stoppedBy = 'rows'
+          return false
+        }
+        const size = rawSize(raw)
+        // The first row is always shown (it is bounded: its values are cut); after it, the budget decides.
+        if (rows.length > 0 && bytes + size > budget) {
+          stoppedBy = 'bytes'
+          // Enough: the server stops producing (and sending) the rest; the transaction still ends cleanly.
+          tx.cancelStatement()
+          return false
+        }
+        bytes += size
+        const d = decode(raw, rows.length)
+        rows.push(d.cells)
+        for (const c of d.cuts) cuts.push(c)
+        return false
+      },
+    })
+    try {
+      await cursor.read(req.max_rows + 1)
+      await cursor.close()
+    } catch (e) {
+      // Our own cancel, for the budget, ends the read: what came before it is the result.
+      if (stoppedBy !== 'bytes') throw e
+      tx.throwIfCancelled()
+    }
     const duration = performance.now() - started
-    await cursor.close()
-    const truncated = batch.rows.length > req.max_rows
-    const rows = (truncated ? batch.rows.slice(0, req.max_rows) : batch.rows) as QueryCell[][]
     return {
-      columns: await describeColumns(tx, batch.fields),
+      columns: queryColumns(shape.columns),
       rows,
       row_count_shown: rows.length,
-      truncated,
+      truncated: stoppedBy !== null,
+      stopped_by: stoppedBy,
+      cut_values: cuts,
+      result_bytes: bytes,
+      max_value_bytes: cap,
+      max_result_bytes: budget,
       duration_ms: Math.round(duration * 10) / 10,
       statement_kind: guarded.kind,
     }

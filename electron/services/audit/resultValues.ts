@@ -8,13 +8,17 @@ export const OID = {
   int8: 20,
   int2: 21,
   int4: 23,
+  text: 25,
   oid: 26,
   json: 114,
+  xml: 142,
   float4: 700,
   float8: 701,
   timestamp: 1114,
   timestamptz: 1184,
   numeric: 1700,
+  bpchar: 1042,
+  varchar: 1043,
   jsonb: 3802,
 } as const
 
@@ -66,6 +70,11 @@ export function resultTypes(mode: 'json' | 'text'): CustomTypesConfig {
   return {
     getTypeParser: ((oid: number) => (mode === 'json' ? (JSON_PARSERS[oid] ?? asText) : asText)) as CustomTypesConfig['getTypeParser'],
   }
+}
+
+/** The parser of one column by its type OID (the statement's own type, whatever the wrapper sent). */
+export function parserFor(oid: number, mode: 'json' | 'text'): (text: string) => QueryCell {
+  return mode === 'json' ? (JSON_PARSERS[oid] ?? asText) : asText
 }
 
 /** The grid's family for a type, from its OID and pg_type.typcategory. */

@@ -11,6 +11,7 @@ import { connectWithLibpqTls } from './tlsOptions'
 import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
 import { SERVER_SQL, checkServerVersion, readServer, type ServerInfo } from './serverVersion'
 import { beginSql, optionSettings, setLocalSql, transactionSettings, type Settings } from './transactionSettings'
+import { DEFAULT_CONSOLE_WORK_MEM, DEFAULT_VALUE_BYTES, MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from '@shared/api/auditLimits'
 
 export interface StoreOptions {
   /** Per-statement limit on the server, in ms (libpq's statement_timeout). */
@@ -19,7 +20,18 @@ export interface StoreOptions {
   poolMax?: number
   /** Functions of the store's own (or of an extension) the SQL console may call: the profile's list, `schema.name` or `schema.*`. */
   consoleAllowedFunctions?: readonly string[]
+  /**
+   * Connections the SQL console (queries, EXPLAIN, exports, `mlflow-desk query`) may hold at once, in a
+   * pool of its own: browsing never waits behind the console. More console work waits its turn. Default 2.
+   */
+  consolePoolMax?: number
+  /** work_mem of the console's transactions (SET LOCAL): the profile's sql_console.work_mem; default the URI options' -c work_mem, else 64MB. */
+  consoleWorkMem?: string
+  /** Values above this many bytes reach the console's grid cut (the profile's sql_console.max_value_bytes); default 1 MiB. */
+  consoleMaxValueBytes?: number
 }
+
+export const DEFAULT_CONSOLE_POOL_MAX = 2
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
@@ -53,6 +65,16 @@ export interface DedicatedConnection {
   release(broken?: boolean): Promise<void>
 }
 
+/** What the SQL console works with on this store. */
+export interface ConsoleSettings {
+  /** Its own connections, at most this many at once. */
+  poolMax: number
+  /** work_mem of its transactions (SET LOCAL). */
+  workMem: string
+  /** The grid's per-value cap unless a request says otherwise. */
+  maxValueBytes: number
+}
+
 /** An open, read-only connection pool to one MLflow store and what we know about it. */
 export interface StoreHandle {
   readonly target: ConnectionTarget
@@ -79,8 +101,14 @@ export interface StoreHandle {
   select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
   /** Several statements that must see one snapshot (REPEATABLE READ, read only). */
   read<T>(fn: (reader: Reader) => Promise<T>): Promise<T>
-  /** Check out one pooled connection for exclusive use; give it back with release(). */
-  checkout(): Promise<DedicatedConnection>
+  /** The SQL console's pool and settings. */
+  readonly console: ConsoleSettings
+  /**
+   * Check out one of the SQL console's connections for exclusive use (a pool apart from the one
+   * browsing reads through); give it back with release(). When the console's connections are all
+   * in use this waits its turn; aborting `signal` stops the wait (CANCELLED).
+   */
+  checkout(signal?: AbortSignal): Promise<DedicatedConnection>
   /** Cancel every running statement on the server (PostgreSQL's cancel request). */
   cancelAll(): Promise<number>
   /** Cancel what runs, close the pool and the tunnel. */
@@ -129,7 +157,7 @@ class ClientTracker {
  * theirs to us). Every statement runs in a transaction that sets what it needs
  * with SET LOCAL. No startup `options` either: PgBouncer refuses them.
  */
-function poolFor(target: ConnectionTarget, endpoint: Endpoint, ssl: false | ConnectionOptions, opts: StoreOptions, tracker: ClientTracker): pg.Pool {
+function poolFor(target: ConnectionTarget, endpoint: Endpoint, ssl: false | ConnectionOptions, opts: StoreOptions, tracker: ClientTracker, applicationName = 'mlflow-desk'): pg.Pool {
   const pool = new pg.Pool({
     host: endpoint.host,
     port: endpoint.port,
@@ -137,15 +165,79 @@ function poolFor(target: ConnectionTarget, endpoint: Endpoint, ssl: false | Conn
     user: target.user,
     password: passwordFor(target),
     ssl,
-    application_name: 'mlflow-desk',
+    application_name: applicationName,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     max: opts.poolMax ?? 4,
     idleTimeoutMillis: 10_000,
   })
-  pool.on('connect', (c) => tracker.add(c))
+  pool.on('connect', (c) => {
+    tracker.add(c)
+    // A checked-out client whose session the server ends (pg_terminate_backend, a shutdown) emits 'error' with no
+    // query to take it: unheard, that ends the process. The running query gets its own error; the pool drops the client.
+    c.on('error', () => undefined)
+  })
   // An idle connection the server (or the pooler, or a standby's replay) closed: the pool drops it; the next read opens another.
   pool.on('error', () => undefined)
   return pool
+}
+
+/**
+ * At most `n` holders at once, the rest waiting in turn. The console's pool is
+ * sized to the same n, so pg.Pool never queues: its connect timeout then means
+ * the server did not answer, never that the console was busy (a wait for a
+ * turn may last as long as an export does).
+ */
+class Turns {
+  private free: number
+  private readonly waiting: Array<{ grant(): void }> = []
+
+  constructor(n: number) {
+    this.free = n
+  }
+
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) throw new AppError('CANCELLED', 'The query was cancelled.')
+    if (this.free > 0) {
+      this.free--
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        const waiter = {
+          grant: () => {
+            signal?.removeEventListener('abort', onAbort)
+            resolve()
+          },
+        }
+        const onAbort = () => {
+          const i = this.waiting.indexOf(waiter)
+          if (i >= 0) this.waiting.splice(i, 1)
+          reject(new AppError('CANCELLED', 'The query was cancelled.'))
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        this.waiting.push(waiter)
+      })
+    }
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = this.waiting.shift()
+      if (next) next.grant()
+      else this.free++
+    }
+  }
+}
+
+/** The console's settings from the store's options; a work_mem PostgreSQL would refuse is said now, naming the field. */
+function consoleSettings(opts: StoreOptions, fromOptions: Settings): ConsoleSettings {
+  const workMem = opts.consoleWorkMem?.trim() || fromOptions.work_mem || DEFAULT_CONSOLE_WORK_MEM
+  const problem = workMemProblem(workMem)
+  if (problem) throw new AppError('INVALID_CONNECTION', `sql_console.work_mem: ${problem}.`, { field: 'sql_console.work_mem' })
+  const poolMax = Math.max(1, Math.floor(opts.consolePoolMax ?? DEFAULT_CONSOLE_POOL_MAX))
+  const cap = opts.consoleMaxValueBytes ?? DEFAULT_VALUE_BYTES
+  if (!Number.isInteger(cap) || cap < MIN_VALUE_BYTES || cap > MAX_VALUE_BYTES) {
+    throw new AppError('INVALID_CONNECTION', `sql_console.max_value_bytes: between ${MIN_VALUE_BYTES} and ${MAX_VALUE_BYTES} bytes.`, { field: 'sql_console.max_value_bytes' })
+  }
+  return { poolMax, workMem, maxValueBytes: cap }
 }
 
 /** Is this client's socket encrypted? (Seen from here; pg_stat_ssl would describe a pooler's own server connection.) */
@@ -167,6 +259,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
   const where = describeTarget(target)
   const timeout = Math.max(1, Math.floor(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS))
   const settings = transactionSettings(target, timeout)
+  const sqlConsole = consoleSettings(opts, optionSettings(target.options))
   const tunnel: SshTunnel | null = target.ssh ? await openTunnel(target.ssh, target.host, target.port) : null
   const endpoint = tunnel ? { host: '127.0.0.1', port: tunnel.localPort } : { host: target.host, port: target.port }
   const tracker = new ClientTracker()
@@ -174,6 +267,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
   // A dropped SSH connection reaches the driver as "Connection terminated": say what happened.
   const translate = (e: unknown) => tunnel?.lost() ?? toStoreError(e, where)
   let pool: pg.Pool | null = null
+  let consolePool: pg.Pool | null = null
   try {
     const opened = await connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
       const p = poolFor(target, endpoint, tls, opts, tracker)
@@ -184,7 +278,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
           await client.query('BEGIN READ ONLY')
           const server = await readServer(client)
           await client.query('COMMIT')
-          return { pool: p, server, tls: encrypted(client) }
+          return { pool: p, server, tls: encrypted(client), tlsOptions: tls }
         } finally {
           client.release()
         }
@@ -229,6 +323,15 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       }
     }
     const schema = await retried(() => transaction('read committed', (r) => probeSchema(r)))
+    const turns = new Turns(sqlConsole.poolMax)
+    /**
+     * The console's own pool, opened on its first use (browsing alone never opens it), with the
+     * same TLS as the first and a name of its own in pg_stat_activity. Its transactions add
+     * work_mem to the store's settings, as SET LOCAL like the rest.
+     */
+    const consoleConnections = () =>
+      (consolePool ??= poolFor(target, endpoint, opened.tlsOptions, { ...opts, poolMax: sqlConsole.poolMax }, tracker, 'mlflow-desk console'))
+    const consoleTxSettings: Settings = { ...settings, work_mem: sqlConsole.workMem }
     return {
       target,
       where,
@@ -243,12 +346,19 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       consoleAllowedFunctions: opts.consoleAllowedFunctions ?? [],
       select: <T extends object>(sql: string, bind?: unknown[]) => retried(() => transaction('read committed', (r) => r.select<T>(sql, bind))),
       read: <T>(fn: (reader: Reader) => Promise<T>) => retried(() => transaction('repeatable read', fn)),
-      async checkout() {
+      console: sqlConsole,
+      async checkout(signal?: AbortSignal) {
         if (closing.signal.aborted) throw new AppError('CANCELLED', `The connection to ${where} was closed.`)
+        const giveBack = await turns.acquire(signal)
+        if (closing.signal.aborted) {
+          giveBack()
+          throw new AppError('CANCELLED', `The connection to ${where} was closed.`)
+        }
         let client: pg.PoolClient
         try {
-          client = await thePool.connect()
+          client = await consoleConnections().connect()
         } catch (e) {
+          giveBack()
           throw translate(e)
         }
         const backend = client as unknown as BackendKey
@@ -258,7 +368,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
           pid: backend.processID,
           closing: closing.signal,
           begin: async (o = {}) => {
-            await client.query(beginSql(o.timeoutMs ? { ...settings, statement_timeout: String(Math.max(1, Math.floor(o.timeoutMs))) } : settings, 'read committed', o.extra))
+            await client.query(beginSql(o.timeoutMs ? { ...consoleTxSettings, statement_timeout: String(Math.max(1, Math.floor(o.timeoutMs))) } : consoleTxSettings, 'read committed', o.extra))
           },
           cancel: () => sendCancelRequest(endpoint, backend.processID, backend.secretKey),
           toError: translate,
@@ -266,6 +376,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
             if (released) return
             released = true
             client.release(broken)
+            giveBack()
           },
         }
       },
@@ -273,7 +384,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       async close() {
         closing.abort()
         await tracker.cancelAll(endpoint).catch(() => 0)
-        await thePool.end().catch(() => undefined)
+        await Promise.all([thePool.end().catch(() => undefined), consolePool?.end().catch(() => undefined)])
         await tunnel?.close()
       },
     }
