@@ -123,6 +123,57 @@ describe('mlflow-desk query', () => {
     expect((await query('--sql', 'SELECT 1', '--param', 'not a name=1')).code).toBe(2)
   })
 
+  /** Run the CLI as its own process (as a user does), with its peak RSS sampled from /proc. */
+  async function cliProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; peakMb: number }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../electron/cli/index.ts'), ...args], {
+      cwd: resolve(__dirname, '../..'),
+      env: { ...process.env, MLFLOW_DESK_HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    let peak = 0
+    child.stdout.on('data', (d: Buffer) => (stdout += d))
+    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    const sampler = setInterval(() => {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0)
+        peak = Math.max(peak, kb / 1024)
+      } catch {
+        // exited
+      }
+    }, 25)
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+    clearInterval(sampler)
+    return { code, stdout, stderr, peakMb: peak }
+  }
+
+  it('a 600 MB value: the table shows its start and says its size, JSON gives the first MiB; the process stays small and exits 0', async () => {
+    const huge = "SELECT 1 AS n, repeat('x', 600000000) AS big, 'after' AS s"
+    const table = await cliProcess(['query', '--url', url, '--sql', huge, '--statement-timeout', '600'])
+    console.log(`mlflow-desk query of a 600 MB value (table): peak RSS ${table.peakMb.toFixed(0)} MB`)
+    expect(table.code, table.stderr).toBe(0)
+    const lines = table.stdout.trimEnd().split('\n')
+    expect(lines[0].split(/\s+/)).toEqual(['n', 'big', 's'])
+    expect(lines[1]).toBe(`1  ${'x'.repeat(200)}…  after`)
+    expect(table.stderr).toContain('1 row(s) in')
+    expect(table.stderr).toContain('1 value(s) larger than 1 MiB arrived cut to their first 1 MiB (first: row 1, column big: 600,000,000 bytes); raise --max-value-bytes')
+    expect(table.peakMb).toBeLessThan(300)
+
+    const json = await query('--sql', huge, '--statement-timeout', '600', '--format', 'json', '--max-value-bytes', '2048')
+    expect(json.code).toBe(0)
+    const r = JSON.parse(json.stdout)
+    expect(r.rows).toEqual([[1, 'x'.repeat(2048), 'after']])
+    expect(r.cut_values).toEqual([{ row: 0, column: 1, bytes: 600_000_000 }])
+    expect((await query('--sql', 'SELECT 1', '--max-value-bytes', '10')).code).toBe(2)
+
+    const out = join(dir, 'huge.jsonl')
+    const jsonl = await query('--sql', huge, '--statement-timeout', '600', '--out', out)
+    expect(jsonl.code).toBe(0)
+    expect(jsonl.stderr).toContain('1 value(s) larger than 16 MiB arrived cut to their first 16 MiB (first: row 1, column big: 600,000,000 bytes); a CSV of a statement without parameters writes every value whole.')
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ n: 1, big: 'x'.repeat(16 * 1024 * 1024), s: 'after' })
+  }, 240_000)
+
   it('Ctrl-C cancels the statement on the server (not just the client) and exits 130', async () => {
     const marker = 'generate_series(1, 400000003)'
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../electron/cli/index.ts'), 'query', '--url', url, '--sql', `SELECT count(*) FROM ${marker}`], {

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { DEFAULT_QUERY_ROWS, MAX_QUERY_ROWS, PARAM_NAME } from '@shared/api/auditLimits'
+import { DEFAULT_QUERY_ROWS, EXPORT_VALUE_BYTES, MAX_QUERY_ROWS, MAX_VALUE_BYTES, MIN_VALUE_BYTES, PARAM_NAME, formatByteLimit } from '@shared/api/auditLimits'
 import { AppError, isAppError } from '@shared/api/errors'
+import type { CutValue } from '@shared/domain/audit'
 import { checkStatement, runQuery, type QueryParams } from '../../services/audit/queryRunner'
 import { exportResult, streamResult, type ExportFormat } from '../../services/audit/resultExport'
 import type { CliIO } from '../io'
@@ -17,6 +18,7 @@ export interface QueryOptions {
   format?: 'table' | 'csv' | 'json' | 'jsonl'
   maxRows?: string
   out?: string
+  maxValueBytes?: string
 }
 
 /** "line 2, column 7" of a 0-based index in the text. */
@@ -58,12 +60,31 @@ function outFormat(opts: QueryOptions): ExportFormat {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
+/** A table cell: a long value shows its start (the rest is in --format csv/json or --out). */
+const TABLE_CELL_CHARS = 200
+function tableCell(v: unknown): string | null {
+  if (v === null) return null
+  const s = String(v)
+  return s.length > TABLE_CELL_CHARS ? `${s.slice(0, TABLE_CELL_CHARS)}…` : s
+}
+
+/** One line on stderr about values that arrived cut: how many, the first, and how to have them whole. */
+function cutLine(count: number, first: (CutValue & { name: string }) | undefined, cap: number, whole: string): string {
+  if (!count || !first) return ''
+  const where = `row ${first.row + 1}, column ${first.name}: ${first.bytes.toLocaleString('en-US')} bytes`
+  return `${count.toLocaleString('en-US')} value(s) larger than ${formatByteLimit(cap)} arrived cut to their first ${formatByteLimit(cap)} (first: ${where}); ${whole}.`
+}
+
 export async function query(io: CliIO, opts: QueryOptions, cmd: Command): Promise<void> {
   const sql = await readSql(opts, io)
   const params = parseParams(opts.param)
   const maxRows = parseIntOption('--max-rows', opts.maxRows) ?? DEFAULT_QUERY_ROWS
   if (maxRows < 1 || maxRows > MAX_QUERY_ROWS) throw new AppError('BAD_REQUEST', `--max-rows: between 1 and ${MAX_QUERY_ROWS}.`, { field: 'max-rows' })
   const format = opts.out ? outFormat(opts) : (opts.format ?? 'table')
+  const maxValueBytes = parseIntOption('--max-value-bytes', opts.maxValueBytes)
+  if (maxValueBytes !== undefined && (maxValueBytes < MIN_VALUE_BYTES || maxValueBytes > MAX_VALUE_BYTES)) {
+    throw new AppError('BAD_REQUEST', `--max-value-bytes: between ${MIN_VALUE_BYTES} and ${MAX_VALUE_BYTES} (${formatByteLimit(MAX_VALUE_BYTES)}).`, { field: 'max-value-bytes' })
+  }
   // Ctrl-C sends PostgreSQL's cancel request; the command then fails with CANCELLED.
   const controller = new AbortController()
   const unsubscribe = io.onInterrupt?.(() => controller.abort())
@@ -76,7 +97,7 @@ export async function query(io: CliIO, opts: QueryOptions, cmd: Command): Promis
         const path = resolve(opts.out)
         let lastLine = performance.now()
         const r = await exportResult(store, {
-          sql, params, format: format as ExportFormat, path, signal,
+          sql, params, format: format as ExportFormat, path, signal, maxValueBytes,
           onProgress: (p) => {
             if (p.done || performance.now() - lastLine < 5000) return
             lastLine = performance.now()
@@ -84,17 +105,27 @@ export async function query(io: CliIO, opts: QueryOptions, cmd: Command): Promis
           },
         })
         io.err(`Wrote ${r.rows.toLocaleString('en-US')} row(s), ${mb(r.bytes)}, to ${r.path} in ${(r.duration_ms / 1000).toFixed(1)} s.`)
+        const cut = cutLine(r.cut_values, r.cut_examples[0], maxValueBytes ?? EXPORT_VALUE_BYTES, 'a CSV of a statement without parameters writes every value whole')
+        if (cut) io.err(cut)
       } else if (format === 'csv' || format === 'jsonl') {
-        const r = await streamResult(store, { sql, params, format, maxRows, signal }, async (chunk) => {
+        const r = await streamResult(store, { sql, params, format, maxRows, signal, maxValueBytes }, async (chunk) => {
           io.out(chunk.toString())
           return Buffer.byteLength(chunk)
         })
         if (r.truncated) io.err(`First ${r.rows} rows shown; more exist (raise --max-rows, or --out FILE for all of them).`)
+        const cut = cutLine(r.cut_values, r.cut_examples[0], maxValueBytes ?? EXPORT_VALUE_BYTES, '--out FILE.csv of a statement without parameters writes every value whole')
+        if (cut) io.err(cut)
       } else {
-        const r = await runQuery(store, { sql, params, max_rows: maxRows }, signal)
+        const r = await runQuery(store, { sql, params, max_rows: maxRows, max_value_bytes: maxValueBytes }, signal)
         if (format === 'json') io.out(JSON.stringify(r, null, 2))
-        else printTable(io, r.columns.map((c) => c.name), r.rows.map((row) => row.map((v) => (v === null ? null : String(v)))))
-        io.err(`${r.row_count_shown} row(s) in ${r.duration_ms} ms${r.truncated ? '; more exist (raise --max-rows, or --out FILE for all of them)' : ''}.`)
+        else printTable(io, r.columns.map((c) => c.name), r.rows.map((row) => row.map(tableCell)))
+        const more = r.stopped_by === 'bytes'
+          ? `; the rows stopped at ${formatByteLimit(r.max_result_bytes)} of values, more exist (--out FILE for all of them)`
+          : r.truncated ? '; more exist (raise --max-rows, or --out FILE for all of them)' : ''
+        io.err(`${r.row_count_shown} row(s) in ${r.duration_ms} ms${more}.`)
+        const first = r.cut_values[0]
+        const cut = cutLine(r.cut_values.length, first && { ...first, name: r.columns[first.column].name }, r.max_value_bytes, `raise --max-value-bytes (up to ${formatByteLimit(MAX_VALUE_BYTES)}), or --out FILE.csv to have them whole`)
+        if (cut) io.err(cut)
       }
     })
   } catch (e) {

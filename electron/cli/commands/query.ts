@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander'
-import { DEFAULT_QUERY_ROWS, MAX_QUERY_ROWS } from '@shared/api/auditLimits'
+import { DEFAULT_QUERY_ROWS, DEFAULT_RESULT_BYTES, DEFAULT_VALUE_BYTES, EXPORT_VALUE_BYTES, MAX_QUERY_ROWS, MAX_VALUE_BYTES, MIN_VALUE_BYTES, formatByteLimit } from '@shared/api/auditLimits'
 import type { QueryOptions } from '../actions/query'
 import type { CliIO } from '../io'
 
@@ -10,6 +10,9 @@ Only one read statement runs: SELECT, WITH (without INSERT/UPDATE/DELETE), VALUE
 EXPLAIN (ANALYZE only of a read). It is parsed with PostgreSQL's own parser first; a refused
 statement exits 2, one that fails on the server exits 1, Ctrl-C cancels it on the server (130).
 It runs in a READ ONLY transaction with the statement timeout, always rolled back.
+A value bigger than --max-value-bytes arrives cut (the server cuts it) and is said on stderr;
+the table stops at ${formatByteLimit(DEFAULT_RESULT_BYTES)} of values as it stops at --max-rows. --out FILE.csv of a
+statement without parameters goes through COPY and writes every value whole.
 
 Examples:
   mlflow-desk query --sql "SELECT status, count(*) FROM runs GROUP BY status"
@@ -26,6 +29,10 @@ export function queryCommand(io: CliIO): Command {
     .addOption(new Option('--format <format>', 'output: an aligned table, CSV, JSON ({columns, rows, ...}) or JSON Lines').choices(['table', 'csv', 'json', 'jsonl']))
     .option('--max-rows <n>', `rows to print (default ${DEFAULT_QUERY_ROWS}, at most ${MAX_QUERY_ROWS}); --out writes every row`)
     .option('--out <file>', 'stream the FULL result to FILE (CSV, or JSON Lines for .jsonl/.ndjson or --format jsonl)')
+    .option(
+      '--max-value-bytes <n>',
+      `values bigger than this arrive cut, their size said on stderr (${formatByteLimit(MIN_VALUE_BYTES)} to ${formatByteLimit(MAX_VALUE_BYTES)}; default ${formatByteLimit(DEFAULT_VALUE_BYTES)} for table/json, ${formatByteLimit(EXPORT_VALUE_BYTES)} for csv/jsonl and --out)`,
+    )
     .addHelpText('after', HELP)
     .action(async (opts: QueryOptions, cmd: Command) => (await actions()).query(io, opts, cmd))
 }
