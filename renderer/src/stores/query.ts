@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import type { QueryExplainResponse, QueryRunResponse } from '@shared/api/contract'
+import type { QueryExplainResponse, QueryExportResponse, QueryRunResponse, QueryValueResponse } from '@shared/api/contract'
 import type { LibraryQuery, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable } from '@shared/domain/audit'
 import { api } from '@/api'
 
@@ -12,6 +12,8 @@ export interface TabOutcome {
   startedAt: number
   /** The statement that ran, for export and for the error's position. */
   sql: string
+  /** Its parameter values: fetching one value whole runs it again. */
+  params: Record<string, string>
   result: QueryRunResponse | null
   explain: QueryExplainResponse | null
   error: unknown
@@ -28,6 +30,11 @@ export interface ExportState {
   path: string | null
   error: unknown
   cancelled: boolean
+  /** One cell alone, whole (its column's name): the "export this value" of the value viewer. */
+  value: { row: number; column: number; name: string } | null
+  /** Values the export cut (through a cursor, above 16 MiB), and the first of them. */
+  cutValues: number
+  cutExamples: QueryExportResponse['cut_examples']
 }
 
 /** Ids the server accepts for tabs and exports ([\w-]{1,64}). */
@@ -119,13 +126,13 @@ export const useQueryStore = defineStore('query', () => {
 
   function outcome(id: string): TabOutcome {
     // Read back through the reactive map: the object assigned is not the proxy the views track.
-    if (!outcomes[id]) outcomes[id] = { busy: null, startedAt: 0, sql: '', result: null, explain: null, error: null }
+    if (!outcomes[id]) outcomes[id] = { busy: null, startedAt: 0, sql: '', params: {}, result: null, explain: null, error: null }
     return outcomes[id]
   }
 
   async function run(id: string, sql: string, params: Record<string, string>) {
     const o = outcome(id)
-    Object.assign(o, { busy: 'run', startedAt: Date.now(), sql, error: null, explain: null })
+    Object.assign(o, { busy: 'run', startedAt: Date.now(), sql, params: { ...params }, error: null, explain: null })
     try {
       o.result = await api.call('query:run', { tab_id: id, sql, params })
     } catch (e) {
@@ -139,7 +146,7 @@ export const useQueryStore = defineStore('query', () => {
 
   async function explain(id: string, sql: string, params: Record<string, string>, analyze: boolean) {
     const o = outcome(id)
-    Object.assign(o, { busy: 'explain', startedAt: Date.now(), sql, error: null, result: null })
+    Object.assign(o, { busy: 'explain', startedAt: Date.now(), sql, params: { ...params }, error: null, result: null })
     try {
       o.explain = await api.call('query:explain', { tab_id: id, sql, params, analyze })
     } catch (e) {
@@ -155,9 +162,21 @@ export const useQueryStore = defineStore('query', () => {
     return (await api.call('query:cancel', { tab_id: id })).cancelled
   }
 
+  /**
+   * One value of the tab's last result, whole (up to 64 MiB): the statement runs again on the server
+   * and the value comes in chunks. Cancelled with the tab's Cancel, or by a new run in the tab.
+   */
+  async function loadValue(id: string, row: number, column: number): Promise<QueryValueResponse> {
+    const o = outcome(id)
+    return api.call('query:value', { tab_id: id, sql: o.sql, params: o.params, row, column })
+  }
+
   let stopProgress: (() => void) | null = null
-  async function exportResult(sql: string, params: Record<string, string>, format: 'csv' | 'jsonl', fileName: string) {
-    const job: ExportState = { id: newJobId('export'), format, fileName, rows: 0, bytes: 0, elapsedMs: 0, running: true, path: null, error: null, cancelled: false }
+  async function exportResult(sql: string, params: Record<string, string>, format: 'csv' | 'jsonl', fileName: string, value?: ExportState['value']) {
+    const job: ExportState = {
+      id: newJobId('export'), format, fileName, rows: 0, bytes: 0, elapsedMs: 0, running: true, path: null, error: null, cancelled: false,
+      value: value ?? null, cutValues: 0, cutExamples: [],
+    }
     exportJob.value = job
     stopProgress?.()
     stopProgress = api.on('query:export-progress', (p) => {
@@ -165,8 +184,12 @@ export const useQueryStore = defineStore('query', () => {
       Object.assign(exportJob.value, { rows: p.rows, bytes: p.bytes, elapsedMs: p.elapsed_ms })
     })
     try {
-      const done = await api.call('query:export', { export_id: job.id, sql, params, format, file_name: fileName })
-      if (exportJob.value?.id === job.id) Object.assign(exportJob.value, { path: done.path, rows: done.rows, bytes: done.bytes, elapsedMs: done.duration_ms, cancelled: done.path === null })
+      const done = await api.call('query:export', { export_id: job.id, sql, params, format, file_name: fileName, ...(value ? { value: { row: value.row, column: value.column } } : {}) })
+      if (exportJob.value?.id === job.id) {
+        Object.assign(exportJob.value, {
+          path: done.path, rows: done.rows, bytes: done.bytes, elapsedMs: done.duration_ms, cancelled: done.path === null, cutValues: done.cut_values, cutExamples: done.cut_examples,
+        })
+      }
     } catch (e) {
       if (exportJob.value?.id === job.id) {
         exportJob.value.error = e
@@ -257,6 +280,7 @@ export const useQueryStore = defineStore('query', () => {
     cancel,
     exportResult,
     cancelExport,
+    loadValue,
     loadSchema,
     loadHistory,
     clearHistory,

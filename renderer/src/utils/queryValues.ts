@@ -15,6 +15,13 @@ export function columnText(column: QueryColumn, rows: QueryCell[][], index: numb
   return [column.name, ...rows.map((r) => cellText(r[index]).replace(/\n/g, ' '))].join('\n')
 }
 
+/** What a grid cell renders of a value: its start (the DOM need not hold a MiB per cell; copying takes all of it). */
+export const CELL_DISPLAY_CHARS = 500
+export function displayText(cell: QueryCell): string {
+  const s = String(cell)
+  return s.length > CELL_DISPLAY_CHARS ? `${s.slice(0, CELL_DISPLAY_CHARS)}…` : s
+}
+
 /** "1.2 MB", "340 B". */
 export function formatBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB']

@@ -18,6 +18,11 @@ export class QueryPage {
   readonly tabs: Locator
   readonly libraryItems: Locator
   readonly running: Locator
+  readonly cutValues: Locator
+  readonly valueViewer: Locator
+  readonly valueStatus: Locator
+  readonly valueText: Locator
+  readonly valueLoad: Locator
 
   constructor(readonly page: Page) {
     this.navLink = page.getByTestId('nav-query')
@@ -36,6 +41,11 @@ export class QueryPage {
     this.tabs = page.locator('[data-testid="query-tab"]')
     this.libraryItems = page.getByTestId('library-item')
     this.running = page.getByTestId('query-running')
+    this.cutValues = page.getByTestId('cut-value')
+    this.valueViewer = page.getByTestId('value-viewer')
+    this.valueStatus = page.getByTestId('value-status')
+    this.valueText = page.getByTestId('value-text')
+    this.valueLoad = page.getByTestId('value-load')
   }
 
   async open(): Promise<void> {

@@ -87,6 +87,39 @@ test.describe('SQL console', () => {
     await expect(page.locator(`[data-testid="query-tab"][data-title="${withParam.title}"]`)).toBeVisible()
   })
 
+  test('a value larger than the grid’s cap shows its start and its size; the viewer loads it whole', async ({ page }) => {
+    await new AppShell(page).open(e2eUrl())
+    const q = new QueryPage(page)
+    await q.open()
+    // About 2.8 MB of history per run: above the 1 MiB the grid holds of a value.
+    await q.type(`SELECT run_uuid, status, repeat('{"step": 1, "loss": 0.125}, ', 100000) AS history FROM runs ORDER BY run_uuid LIMIT 5`)
+    await q.runWithShortcut()
+    await expect(q.rowCount).toHaveText(/\d+ rows?/)
+    const shown = Number((await q.rowCount.textContent())?.split(' ')[0])
+    await expect(q.cutValues).toHaveCount(shown)
+    await expect(q.cutValues.first()).toHaveText('⋯ 2.80 MB')
+    await expect(page.getByTestId('query-cut-count')).toHaveText(`${shown} value${shown === 1 ? '' : 's'} cut at 1 MiB`)
+    await bothThemes(page, 'query-cut-values')
+
+    await q.cutValues.first().click()
+    await expect(q.valueViewer).toBeVisible()
+    await expect(q.valueStatus).toHaveAttribute('data-complete', 'false')
+    await expect(q.valueStatus).toContainText('2,800,000 bytes (2.80 MB) — showing the first 1 MiB')
+    await expect(q.valueText).toContainText('{"step": 1, "loss": 0.125}, {"step": 1')
+    await screenshotBothThemes(page, 'query-value-cut')
+    await new AppShell(page).useTheme('light')
+
+    await q.valueLoad.click()
+    await expect(q.valueStatus).toHaveAttribute('data-complete', 'true')
+    await expect(q.valueStatus).toContainText('2,800,000 bytes — the whole value')
+    expect(await q.valueText.evaluate((el) => (el.textContent ?? '').length)).toBe(2_000_000)
+    await expect(page.getByTestId('value-changed')).toHaveCount(0)
+    await screenshotBothThemes(page, 'query-value-whole')
+    await new AppShell(page).useTheme('light')
+    await page.keyboard.press('Escape')
+    await expect(q.valueViewer).toHaveCount(0)
+  })
+
   test('a long statement shows its elapsed time and Esc cancels it on the server', async ({ page }) => {
     await new AppShell(page).open(e2eUrl())
     const q = new QueryPage(page)

@@ -67,6 +67,23 @@ describe('query store', () => {
     expect(store.outcomes.t1.result).toEqual(result)
   })
 
+  it('fetches one value of the tab’s last result with the statement and values it ran with; exports that cell alone', async () => {
+    const fake = fakeTransport({
+      'query:run': () => ({ columns: [{ name: 'doc', type: 'text', category: 'string' }], rows: [['xx']], row_count_shown: 1, truncated: false, stopped_by: null, cut_values: [{ row: 0, column: 0, bytes: 9 }], result_bytes: 2, max_value_bytes: 2, max_result_bytes: 1024, duration_ms: 1, statement_kind: 'select' }),
+      'query:value': () => ({ value: 'xxxxxxxxx', bytes: 9, complete: true, duration_ms: 1 }),
+      'query:export': () => ({ path: '/exports/doc.csv', rows: 1, bytes: 14, duration_ms: 2, cut_values: 0, cut_examples: [] }),
+      'query:history': () => ({ entries: [] }),
+    })
+    useTransport(fake.transport)
+    const store = useQueryStore()
+    await store.run('t1', 'SELECT :d AS doc', { d: 'x' })
+    expect(await store.loadValue('t1', 0, 0)).toMatchObject({ value: 'xxxxxxxxx', complete: true })
+    expect(fake.calls.find((c) => c.channel === 'query:value')?.request).toEqual({ tab_id: 't1', sql: 'SELECT :d AS doc', params: { d: 'x' }, row: 0, column: 0 })
+    await store.exportResult('SELECT :d AS doc', { d: 'x' }, 'csv', 'doc.csv', { row: 0, column: 0, name: 'doc' })
+    expect(fake.calls.find((c) => c.channel === 'query:export')?.request).toMatchObject({ format: 'csv', value: { row: 0, column: 0 } })
+    expect(store.exportJob).toMatchObject({ path: '/exports/doc.csv', value: { name: 'doc' }, cutValues: 0 })
+  })
+
   it('opens a library query in a new tab with its parameters’ defaults', () => {
     useTransport(fakeTransport({ 'query:tabs-save': () => ({}) }).transport)
     const store = useQueryStore()
