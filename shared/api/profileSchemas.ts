@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from './auditLimits'
 import { ARTIFACT_SECRET_NAMES, artifactStoreSchema } from './artifactSchemas'
 import { ENVIRONMENTS, SSL_MODES } from './profileChoices'
 
@@ -87,6 +88,16 @@ export const sqlConsoleSettingsSchema = z.object({
    * (built-in functions are decided by the console's own policy). Empty by default: none.
    */
   allowed_functions: z.array(allowedFunctionSchema).max(200, 'at most 200 allowed functions').default([]),
+  /** work_mem of the console's transactions (SET LOCAL), e.g. "256MB"; null: the connection's -c work_mem, else 64MB. */
+  work_mem: z
+    .string()
+    .trim()
+    .max(32)
+    .refine((v) => workMemProblem(v) === null, { message: 'a size PostgreSQL takes for work_mem: a number with kB, MB or GB (case matters), from 64kB' })
+    .nullable()
+    .default(null),
+  /** Values above this many bytes reach the console's grid cut (load the whole value on demand); null: 1 MiB. */
+  max_value_bytes: z.number().int().min(MIN_VALUE_BYTES).max(MAX_VALUE_BYTES).nullable().default(null),
 })
 
 export const profileSettingsSchema = z.object({
@@ -107,7 +118,7 @@ export const profileSettingsSchema = z.object({
   /** How to read the artifact stores (S3, Azure, GCS, MLflow's proxy, SFTP); null: MLflow's environment variables only. */
   artifact_store: artifactStoreSchema.nullable().default(null),
   /** The SQL console's per-profile settings. */
-  sql_console: sqlConsoleSettingsSchema.default({ allowed_functions: [] }),
+  sql_console: sqlConsoleSettingsSchema.default({ allowed_functions: [], work_mem: null, max_value_bytes: null }),
 })
 
 /** Every secret a profile can hold: sealed at rest, opened only in main, never sent to the renderer. */

@@ -274,7 +274,7 @@ describe("PostgreSQL's own views in the console", () => {
 })
 
 describe("a profile's SQL console → allowed functions", () => {
-  it('reach the console of that profile (quoted and unquoted names as SQL reads them); other profiles still refuse', async () => {
+  it('reach the console of that profile (quoted and unquoted names as SQL reads them), with its work_mem; other profiles still refuse', async () => {
     const db = await createDatabase('console_profile', FIXTURES.small.template)
     const admin = adminClient(db)
     await admin.connect()
@@ -284,7 +284,10 @@ describe("a profile's SQL console → allowed functions", () => {
     const profiles = new ProfileService(home, aesGcmCipher(Buffer.alloc(32, 3), 'a test key'))
     const p = pgInfo()
     const base = { host: p.host, port: p.port, database: db, user: p.user, ssl: { mode: 'disable' as const } }
-    const allowing = await profiles.save({ settings: { ...base, name: 'allowing', sql_console: { allowed_functions: ['"Audit".*', 'PUBLIC.Twice'] } }, secrets: { password: p.password } })
+    const allowing = await profiles.save({
+      settings: { ...base, name: 'allowing', sql_console: { allowed_functions: ['"Audit".*', 'PUBLIC.Twice'], work_mem: '96MB', max_value_bytes: null } },
+      secrets: { password: p.password },
+    })
     const plain = await profiles.save({ settings: { ...base, name: 'plain' }, secrets: { password: p.password } })
     const open = async (id: string) => {
       const source = await profiles.source(id)
@@ -295,6 +298,8 @@ describe("a profile's SQL console → allowed functions", () => {
     try {
       const sql = 'SELECT "Audit".helper() + twice(1) AS n'
       expect((await runQuery(a, { sql, params: {}, max_rows: 1 })).rows).toEqual([[9]])
+      // The profile's work_mem, in the console's transactions only.
+      expect((await runQuery(a, { sql: "SELECT current_setting('work_mem')", params: {}, max_rows: 1 })).rows).toEqual([['96MB']])
       await expect(runQuery(b, { sql, params: {}, max_rows: 1 })).rejects.toMatchObject({ code: 'QUERY_REFUSED', message: expect.stringContaining('Audit.helper() is not allowed') })
     } finally {
       await a.close()

@@ -31,6 +31,7 @@ export interface AddOptions {
   sshPassphraseStdin?: boolean
   sshFingerprint?: string
   allowFunction?: string[]
+  consoleWorkMem?: string
   update?: boolean
 }
 
@@ -119,7 +120,11 @@ export async function add(io: CliIO, name: string, opts: AddOptions, cmd: Comman
     // The CLI has no flags for artifact store settings: an update keeps the profile's.
     artifact_store: existing?.artifact_store ?? null,
     // Updating without --allow-function keeps the list; giving it replaces the list.
-    sql_console: { allowed_functions: opts.allowFunction ?? existing?.sql_console.allowed_functions ?? [] },
+    sql_console: {
+      allowed_functions: opts.allowFunction ?? existing?.sql_console.allowed_functions ?? [],
+      work_mem: opts.consoleWorkMem ?? existing?.sql_console.work_mem ?? null,
+      max_value_bytes: existing?.sql_console.max_value_bytes ?? null,
+    },
   }
   const secrets = { ...(password ? { password } : {}), ...(await stdinSecrets(io, opts)) }
   const saved = await store.save({ id: existing?.id, settings: full, secrets }).catch((e: unknown) => {

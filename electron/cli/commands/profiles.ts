@@ -29,6 +29,7 @@ export function profilesCommand(io: CliIO): Command {
       'let the SQL console call this user-defined or extension function (schema.name, or schema.* for a whole schema; repeatable; none by default)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option('--console-work-mem <size>', "work_mem of the SQL console's transactions, e.g. 256MB (default: 64MB)")
     .option('--update', 'replace the settings of an existing profile of that name (its secrets are kept unless given, and only for the same target)')
     .action(async (name: string, opts: AddOptions, cmd: Command) => (await actions()).add(io, name, opts, cmd))
 

@@ -226,7 +226,12 @@ export class ProfileService {
       id: p.id,
       summary: { id: p.id, name: p.name, environment: p.environment, display: describeTarget({ ...p, ssh: p.ssh.enabled ? p.ssh : null }) },
       resolve: async () => (await this.target(p.id)).target,
-      options: { statementTimeoutMs: p.statement_timeout_s * 1000, consoleAllowedFunctions: p.sql_console.allowed_functions },
+      options: {
+        statementTimeoutMs: p.statement_timeout_s * 1000,
+        consoleAllowedFunctions: p.sql_console.allowed_functions,
+        consoleWorkMem: p.sql_console.work_mem ?? undefined,
+        consoleMaxValueBytes: p.sql_console.max_value_bytes ?? undefined,
+      },
       artifactMappings: p.artifact_mappings,
       artifactSettings: p.artifact_store,
       artifactSecrets: async () => this.openSecrets(p, ARTIFACT_SECRETS),

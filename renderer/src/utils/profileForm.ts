@@ -26,7 +26,13 @@ export interface FormSettings {
   /** Per store kind (S3, Azure, GCS, MLflow server, SFTP); null on save when nothing is set. */
   artifact_store: ArtifactStoreForm
   /** The functions the SQL console lets through for this profile (schema.name or schema.*). */
-  sql_console: { allowed_functions: string[] }
+  sql_console: {
+    allowed_functions: string[]
+    /** Empty: the default (the connection's -c work_mem, else 64MB). */
+    work_mem: string
+    /** In MiB as typed; null: the default (1 MiB). */
+    max_value_mib: number | null
+  }
 }
 
 export type SecretName = keyof SecretStatus
@@ -83,7 +89,11 @@ export function completeSettings(s: ProfileSettingsInput): ProfileSettings {
     statement_timeout_s: s.statement_timeout_s ?? 30,
     artifact_mappings: (s.artifact_mappings ?? []).map((m) => ({ prefix: m.prefix, path: m.path })),
     artifact_store: s.artifact_store ? artifactStoreSchema.parse(s.artifact_store) : null,
-    sql_console: { allowed_functions: [...(s.sql_console?.allowed_functions ?? [])] },
+    sql_console: {
+      allowed_functions: [...(s.sql_console?.allowed_functions ?? [])],
+      work_mem: s.sql_console?.work_mem ?? null,
+      max_value_bytes: s.sql_console?.max_value_bytes ?? null,
+    },
   }
 }
 
@@ -95,9 +105,15 @@ export function toFormSettings(s: ProfileSettings): FormSettings {
     ssh: { ...s.ssh, key_path: s.ssh.key_path ?? '', host_fingerprint: s.ssh.host_fingerprint ?? '' },
     artifact_mappings: s.artifact_mappings.map((m) => ({ ...m })),
     artifact_store: toArtifactStoreForm(s.artifact_store),
-    sql_console: { allowed_functions: [...s.sql_console.allowed_functions] },
+    sql_console: {
+      allowed_functions: [...s.sql_console.allowed_functions],
+      work_mem: s.sql_console.work_mem ?? '',
+      max_value_mib: s.sql_console.max_value_bytes === null ? null : s.sql_console.max_value_bytes / MIB,
+    },
   }
 }
+
+const MIB = 1024 * 1024
 
 const orNull = (v: string) => (v.trim() === '' ? null : v.trim())
 
@@ -125,7 +141,11 @@ export function fromFormSettings(f: FormSettings): ProfileSettings {
     statement_timeout_s: f.statement_timeout_s ?? 30,
     artifact_mappings: f.artifact_mappings.map((m) => ({ prefix: m.prefix.trim(), path: m.path.trim() })).filter((m) => m.prefix || m.path),
     artifact_store: fromArtifactStoreForm(f.artifact_store),
-    sql_console: { allowed_functions: f.sql_console.allowed_functions.map((x) => x.trim()).filter((x) => x !== '') },
+    sql_console: {
+      allowed_functions: f.sql_console.allowed_functions.map((x) => x.trim()).filter((x) => x !== ''),
+      work_mem: orNull(f.sql_console.work_mem),
+      max_value_bytes: f.sql_console.max_value_mib === null ? null : Math.round(f.sql_console.max_value_mib * MIB),
+    },
   }
 }
 

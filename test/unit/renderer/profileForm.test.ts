@@ -23,7 +23,7 @@ const saved: ProfileView = {
   statement_timeout_s: 60,
   artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }],
   artifact_store: null,
-  sql_console: { allowed_functions: [] },
+  sql_console: { allowed_functions: [], work_mem: null, max_value_bytes: null },
   secrets: { ...noSecrets(), password: true, ssh_passphrase: true },
   created_at: 1,
   updated_at: 2,
@@ -53,7 +53,7 @@ describe('the profile form', () => {
         statement_timeout_s: 60,
         artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }],
         artifact_store: null,
-        sql_console: { allowed_functions: [] },
+        sql_console: { allowed_functions: [], work_mem: null, max_value_bytes: null },
       },
     })
   })
@@ -155,11 +155,19 @@ describe('secrets go only where they were saved for (the editor says so first)',
 
 describe('the SQL console allow-list in the form', () => {
   it('round-trips, trimmed, empty rows dropped; a new profile allows nothing', () => {
-    expect(saveRequest(newProfileForm()).settings.sql_console).toEqual({ allowed_functions: [] })
-    const f = editProfileForm({ ...saved, sql_console: { allowed_functions: ['public.f'] } })
+    expect(saveRequest(newProfileForm()).settings.sql_console).toEqual({ allowed_functions: [], work_mem: null, max_value_bytes: null })
+    const f = editProfileForm({ ...saved, sql_console: { allowed_functions: ['public.f'], work_mem: null, max_value_bytes: null } })
     expect(f.settings.sql_console.allowed_functions).toEqual(['public.f'])
     f.settings.sql_console.allowed_functions.push('  citext.*  ', '')
-    expect(saveRequest(f).settings.sql_console).toEqual({ allowed_functions: ['public.f', 'citext.*'] })
+    expect(saveRequest(f).settings.sql_console).toEqual({ allowed_functions: ['public.f', 'citext.*'], work_mem: null, max_value_bytes: null })
+  })
+
+  it("work_mem and the value cap: blank is the default, a cap in MiB is saved in bytes", () => {
+    const f = editProfileForm({ ...saved, sql_console: { allowed_functions: [], work_mem: '256MB', max_value_bytes: 4 * 1024 * 1024 } })
+    expect(f.settings.sql_console).toMatchObject({ work_mem: '256MB', max_value_mib: 4 })
+    f.settings.sql_console.work_mem = '  '
+    f.settings.sql_console.max_value_mib = 0.5
+    expect(saveRequest(f).settings.sql_console).toMatchObject({ work_mem: null, max_value_bytes: 512 * 1024 })
   })
 })
 

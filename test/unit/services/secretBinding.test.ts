@@ -164,8 +164,19 @@ describe('a stored secret is bound to the target it was saved for', () => {
 describe('the SQL console allow-list setting', () => {
   const parse = (allowed_functions: unknown) => profileSettingsSchema.safeParse({ ...base, sql_console: { allowed_functions } })
 
-  it('is empty by default', () => {
-    expect(profileSettingsSchema.parse(base).sql_console).toEqual({ allowed_functions: [] })
+  it('is empty by default, as are work_mem and the value cap', () => {
+    expect(profileSettingsSchema.parse(base).sql_console).toEqual({ allowed_functions: [], work_mem: null, max_value_bytes: null })
+  })
+
+  it.each([
+    ['256MB', true],
+    ['1GB', true],
+    ['64kB', true],
+    ['64mb', false],
+    ['1 gigabyte', false],
+    ['32kB', false],
+  ])('work_mem %s is accepted: %s', (work_mem, ok) => {
+    expect(profileSettingsSchema.safeParse({ ...base, sql_console: { work_mem } }).success).toBe(ok)
   })
 
   it.each(['public.my_func', 'citext.*', '"My Schema"."Odd ""name"""', 'mlflow_ext.f$2', 'ünï.cödé', '  public.trimmed  '])('accepts %s', (entry) => {

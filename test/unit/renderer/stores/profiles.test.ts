@@ -29,7 +29,7 @@ function view(id: string, over: Partial<ProfileView> = {}): ProfileView {
     statement_timeout_s: 30,
     artifact_mappings: [],
     artifact_store: null,
-    sql_console: { allowed_functions: [] },
+    sql_console: { allowed_functions: [], work_mem: null, max_value_bytes: null },
     secrets: { ...noSecrets(), password: true },
     created_at: 1,
     updated_at: 1,

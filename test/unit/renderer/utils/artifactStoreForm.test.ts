@@ -21,7 +21,7 @@ const view = (artifact_store: ProfileView['artifact_store']): ProfileView => ({
   statement_timeout_s: 30,
   artifact_mappings: [],
   artifact_store,
-  sql_console: { allowed_functions: [] },
+  sql_console: { allowed_functions: [], work_mem: null, max_value_bytes: null },
   secrets: { ...noSecrets(), s3_secret_access_key: true },
   created_at: 1,
   updated_at: 2,
