@@ -103,7 +103,8 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     expect(whole.result).toMatchObject({ rows: 1, cut_values: 0 })
     expect(statSync(cell).size).toBe('{"big":"'.length + 600_000_000 + '"}\n'.length)
     expect(ends(cell)).toEqual({ head: `{"big":"${'x'.repeat(32)}`, tail: `${'x'.repeat(37)}"}\n` })
-    expect(whole.mb).toBeLessThan(100)
+    // Bounded by the chunks in flight, never the value (600 MB): 21–113 MB seen across PostgreSQL 12–18 on a busy machine.
+    expect(whole.mb).toBeLessThan(150)
     expect(readdirSync(dir).sort()).toEqual(['cell.jsonl', 'huge.csv', 'huge.jsonl'])
   }, 300_000)
 
