@@ -5,7 +5,7 @@ import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, ProfileView, RoleAccess } from '../domain/profiles'
-import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/audit'
+import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/query'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import {
   jobId,
@@ -19,7 +19,7 @@ import {
   querySavedSaveRequest,
   queryTabsSaveRequest,
   queryValueRequest,
-} from './auditSchemas'
+} from './querySchemas'
 
 export { CHANNELS, EVENTS, isChannel } from './channelNames'
 export type { Channel, EventName } from './channelNames'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from './auditLimits'
+import { MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from './queryLimits'
 import { ARTIFACT_SECRET_NAMES, artifactStoreSchema } from './artifactSchemas'
 import { ENVIRONMENTS, SSL_MODES } from './profileChoices'
 

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConnectionTarget } from '../../electron/services/connections/connectionUrl'
 import type { StoreHandle } from '../../electron/services/connections/storeConnection'
-import { runQuery } from '../../electron/services/audit/queryRunner'
-import { exportResult } from '../../electron/services/audit/resultExport'
+import { runQuery } from '../../electron/services/query/queryRunner'
+import { exportResult } from '../../electron/services/query/resultExport'
 import { formatFigure, measure, type Figure } from './measure'
 
 const log = (m: string) => console.error(m)

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
-import { runQuery } from '../../electron/services/audit/queryRunner'
+import { runQuery } from '../../electron/services/query/queryRunner'
 import { pgInfo } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 import { loadPlainDump } from '../helpers/pgDump'

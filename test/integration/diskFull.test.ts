@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../electron/services/api/dispatch'
 import type { CallContext } from '../../electron/services/api/handlers'
 import { createAppContext, type AppSetup } from '../../electron/services/appContext'
-import { auditPaths } from '../../electron/services/audit/jsonStore'
-import { QueryHistory } from '../../electron/services/audit/queryHistory'
-import { QueryTabs } from '../../electron/services/audit/queryTabs'
-import { SavedQueries } from '../../electron/services/audit/savedQueries'
+import { queryPaths } from '../../electron/services/query/jsonStore'
+import { QueryHistory } from '../../electron/services/query/queryHistory'
+import { QueryTabs } from '../../electron/services/query/queryTabs'
+import { SavedQueries } from '../../electron/services/query/savedQueries'
 import { ProfileService } from '../../electron/services/profiles/profileService'
 import { profilesFilePath } from '../../electron/services/profiles/profileFile'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
@@ -64,7 +64,7 @@ describe('a full disk under the app’s own files', () => {
     const history = new QueryHistory(home)
     const entry = (sql: string) => ({ sql, at: Date.now(), duration_ms: 1, rows: 1, ok: true, error: null, action: 'run' as const })
     await history.append('p1', entry('SELECT 1'))
-    const file = auditPaths(home).history('p1')
+    const file = queryPaths(home).history('p1')
     const before = readFileSync(file, 'utf8')
 
     fill(disk)

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../electron/services/api/dispatch'
 import type { CallContext } from '../../electron/services/api/handlers'
 import { createAppContext, type AppSetup } from '../../electron/services/appContext'
-import { auditPaths } from '../../electron/services/audit/jsonStore'
+import { exportsDir } from '../../electron/services/config/appPaths'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import type { ExportProgress, ExportReport } from '../../shared/domain/exports'
 import { createDatabase, urlFor } from '../helpers/databases'
@@ -63,7 +63,7 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
   afterAll(() => app?.workspace.dispose())
 
   it('downloads a file and a folder into the exports folder, verified, never over an earlier download', async () => {
-    const exports = auditPaths(home).exports
+    const exports = exportsDir(home)
     const file = await dispatch(app.handlers, 'artifacts:download', { job_id: 'dl-1', run_id: runId, path: 'model/MLmodel' }, call)
     expect(file).toMatchObject({ ok: true, data: { saved_to: join(exports, 'MLmodel'), files: 1 } })
     expect(await readFile(join(exports, 'MLmodel'))).toEqual(await readFile(join(localRoot, 'model', 'MLmodel')))
@@ -83,7 +83,7 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
     const r = await dispatch(app.handlers, 'export:run', { job_id: 'ex-1', selection: { kind: 'runs', run_ids: [runId] }, name: 'one-run' }, call)
     expect(r.ok, JSON.stringify(r)).toBe(true)
     const report = (r as { data: { report: ExportReport } }).data.report
-    expect(report.out).toBe(join(auditPaths(home).exports, 'one-run'))
+    expect(report.out).toBe(join(exportsDir(home), 'one-run'))
     expect(report.layout).toBe('run')
     // Python's json writes NaN as a bare literal, which JSON.parse does not take.
     const run = JSON.parse((await readFile(join(report.out, 'run.json'), 'utf8')).replace(/\bNaN\b/g, 'null'))
@@ -115,7 +115,7 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
     })
     expect(await dispatch(app.handlers, 'export:cancel', { job_id: 'ex-c' }, call)).toEqual({ ok: true, data: { cancelled: true } })
     const cancelled = await running
-    const out = join(auditPaths(home).exports, 'whole-experiment')
+    const out = join(exportsDir(home), 'whole-experiment')
     // The folder it was writing comes back, so the renderer resumes that one (over HTTP a taken name gets " (2)").
     expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED', details: { out } } })
     await expect(stat(join(out, 'manifest.json'))).rejects.toThrow()

@@ -83,7 +83,7 @@ describe('through PgBouncer in transaction mode (one shared server connection)',
   it('cancels a console statement through the pooler, and the shared session stays usable', async () => {
     const store = await openStore(parseConnectionUrl(bouncer.url(database)))
     try {
-      const { withReadTransaction } = await import('../../electron/services/audit/readTransaction')
+      const { withReadTransaction } = await import('../../electron/services/query/readTransaction')
       const abort = new AbortController()
       const started = Date.now()
       setTimeout(() => abort.abort(), 300)

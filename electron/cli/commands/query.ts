@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander'
-import { DEFAULT_QUERY_ROWS, DEFAULT_RESULT_BYTES, DEFAULT_VALUE_BYTES, EXPORT_VALUE_BYTES, MAX_QUERY_ROWS, MAX_VALUE_BYTES, MIN_VALUE_BYTES, formatByteLimit } from '@shared/api/auditLimits'
+import { DEFAULT_QUERY_ROWS, DEFAULT_RESULT_BYTES, DEFAULT_VALUE_BYTES, EXPORT_VALUE_BYTES, MAX_QUERY_ROWS, MAX_VALUE_BYTES, MIN_VALUE_BYTES, formatByteLimit } from '@shared/api/queryLimits'
 import type { QueryOptions } from '../actions/query'
 import type { CliIO } from '../io'
 

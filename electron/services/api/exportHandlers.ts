@@ -2,8 +2,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { AppError, isAppError } from '@shared/api/errors'
 import type { ExportProgress } from '@shared/domain/exports'
-import { auditPaths } from '../audit/jsonStore'
-import { RunningQueries } from '../audit/runningQueries'
+import { exportsDir } from '../config/appPaths'
+import { RunningJobs } from '../query/runningJobs'
 import { artifactPath, joinArtifactPath } from '../artifacts/artifactRepository'
 import { downloadArtifacts } from '../export/artifactDownload'
 import { plainName, uniquePath } from '../export/destination'
@@ -21,13 +21,13 @@ type ExportChannels = 'artifacts:download' | 'export:run' | 'export:cancel'
 /** Where a download or export goes: the user's choice in the desktop app, else <app data>/exports (never over anything). */
 async function destination(ctx: AppContext, call: CallContext, name: string, kind: 'file' | 'folder', resume = false): Promise<string | null> {
   if (call.chooseDestination) return call.chooseDestination(name, kind)
-  const dir = auditPaths(ctx.home).exports
+  const dir = exportsDir(ctx.home)
   return resume ? join(dir, name) : uniquePath(dir, name)
 }
 
 /** Downloads and offline exports of the calling window, with progress events and cancel. */
 export function exportHandlers(ctx: AppContext): HandlerGroup<ExportChannels> {
-  const jobs = new RunningQueries()
+  const jobs = new RunningJobs()
   const progress = (jobId: string) => (p: ExportProgress) => ctx.events.emit('export:progress', { job_id: jobId, progress: p })
 
   return {

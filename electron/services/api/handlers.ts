@@ -2,7 +2,7 @@ import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/a
 import type { Workspace, WindowSession } from '../workspace'
 import { artifactHandlers } from './artifactHandlers'
 import { exportHandlers } from './exportHandlers'
-import { auditHandlers } from './auditHandlers'
+import { queryHandlers } from './queryHandlers'
 import type { EventHub } from './events'
 import { profileHandlers } from './profileHandlers'
 import { registryHandlers } from './registryHandlers'
@@ -51,6 +51,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...artifactHandlers(),
     ...exportHandlers(ctx),
     ...profileHandlers(ctx),
-    ...auditHandlers(ctx),
+    ...queryHandlers(ctx),
   }
 }

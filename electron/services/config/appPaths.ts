@@ -27,3 +27,8 @@ export function demoPaths(home: string) {
 export function expandHome(path: string): string {
   return path === '~' ? homedir() : path.startsWith('~/') || path.startsWith('~\\') ? join(homedir(), path.slice(2)) : path
 }
+
+/** Where exports and downloads over the local HTTP transport go (the desktop app asks with a save dialog). */
+export function exportsDir(home: string): string {
+  return join(home, 'exports')
+}

@@ -11,7 +11,7 @@ import { connectWithLibpqTls } from './tlsOptions'
 import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
 import { SERVER_SQL, checkServerVersion, readServer, type ServerInfo } from './serverVersion'
 import { beginSql, optionSettings, setLocalSql, transactionSettings, type Settings } from './transactionSettings'
-import { DEFAULT_CONSOLE_WORK_MEM, DEFAULT_VALUE_BYTES, MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from '@shared/api/auditLimits'
+import { DEFAULT_CONSOLE_WORK_MEM, DEFAULT_VALUE_BYTES, MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from '@shared/api/queryLimits'
 
 export interface StoreOptions {
   /** Per-statement limit on the server, in ms (libpq's statement_timeout). */

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { QueryExplainResponse, QueryExportResponse, QueryRunResponse, QueryValueResponse } from '@shared/api/contract'
-import type { LibraryQuery, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable } from '@shared/domain/audit'
+import type { LibraryQuery, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable } from '@shared/domain/query'
 import { api } from '@/api'
 
 const SAVE_DELAY_MS = 600

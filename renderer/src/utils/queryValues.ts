@@ -1,4 +1,4 @@
-import type { PlanNode, QueryCell, QueryColumn } from '@shared/domain/audit'
+import type { PlanNode, QueryCell, QueryColumn } from '@shared/domain/query'
 
 /** A cell as copied to the clipboard: NULL as an empty string, like psql's CSV. */
 export function cellText(cell: QueryCell): string {

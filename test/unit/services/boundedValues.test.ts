@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { workMemProblem } from '../../../shared/api/auditLimits'
-import { boundedStatement, cutUtf8, rowDecoder, valueKind, type ResultColumn } from '../../../electron/services/audit/boundedValues'
+import { workMemProblem } from '../../../shared/api/queryLimits'
+import { boundedStatement, cutUtf8, rowDecoder, valueKind, type ResultColumn } from '../../../electron/services/query/boundedValues'
 
 const col = (name: string, oid: number, typlen: number, typmod = -1, typcategory = 'S'): ResultColumn => ({ name, oid, typmod, type: name, category: 'string', typlen, typcategory })
 const INT4 = col('i', 23, 4, -1, 'N')

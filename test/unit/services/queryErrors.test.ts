@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DedicatedConnection } from '../../../electron/services/connections/storeConnection'
 import { toStoreError } from '../../../electron/services/connections/pgErrors'
-import { connectionLoss, toQueryError } from '../../../electron/services/audit/queryErrors'
+import { connectionLoss, toQueryError } from '../../../electron/services/query/queryErrors'
 
 /** Only toError is used: the store's translation of driver errors. */
 const conn = { toError: (e: unknown) => toStoreError(e, 'u@h:5432/db') } as unknown as DedicatedConnection

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CallPolicy } from '../../../electron/services/audit/consoleCatalog'
-import { guardSql, type GuardedSql } from '../../../electron/services/audit/sqlGuard'
+import type { CallPolicy } from '../../../electron/services/query/consoleCatalog'
+import { guardSql, type GuardedSql } from '../../../electron/services/query/sqlGuard'
 
 /**
  * What the store's catalog would say of pg_sleep (VOLATILE): enough to check where the guard points.

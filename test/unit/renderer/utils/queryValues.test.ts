@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PlanNode } from '@shared/domain/audit'
+import type { PlanNode } from '@shared/domain/query'
 import { cellText, columnText, exportFileName, exportRate, flattenPlan, formatBytes, planTitle, rowText, splitHint } from '@/utils/queryValues'
 
 const node = (over: Partial<PlanNode>): PlanNode => ({

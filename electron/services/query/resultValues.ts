@@ -1,4 +1,4 @@
-import type { ColumnCategory, QueryCell } from '@shared/domain/audit'
+import type { ColumnCategory, QueryCell } from '@shared/domain/query'
 import type { CustomTypesConfig } from 'pg'
 
 /** Type OIDs of PostgreSQL's built-in types that need more than their text form. */

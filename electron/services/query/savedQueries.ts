@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '@shared/api/errors'
-import type { SavedQuery } from '@shared/domain/audit'
-import { auditPaths, JsonStore } from './jsonStore'
+import type { SavedQuery } from '@shared/domain/query'
+import { queryPaths, JsonStore } from './jsonStore'
 import { queryParamNames } from './paramNames'
 
 const savedSchema = z.object({
@@ -22,7 +22,7 @@ export class SavedQueries {
   private readonly store: JsonStore<SavedFile>
 
   constructor(home: string) {
-    this.store = new JsonStore(auditPaths(home).saved, fileSchema, () => ({ version: 1, queries: [] }), 'the saved queries')
+    this.store = new JsonStore(queryPaths(home).saved, fileSchema, () => ({ version: 1, queries: [] }), 'the saved queries')
   }
 
   private static view(q: Stored): Promise<SavedQuery> {

@@ -8,7 +8,7 @@ interface Running {
  * "export:<id>"), the abort controller that cancels it. A new run on a busy tab
  * cancels the old one and waits for it to let go of its connection.
  */
-export class RunningQueries {
+export class RunningJobs {
   private readonly jobs = new WeakMap<object, Map<string, Running>>()
 
   private of(owner: object): Map<string, Running> {

@@ -1,4 +1,4 @@
-import type { ColumnCategory, CutValue, QueryCell } from '@shared/domain/audit'
+import type { ColumnCategory, CutValue, QueryCell } from '@shared/domain/query'
 import { OID, columnCategory, parserFor } from './resultValues'
 
 /**

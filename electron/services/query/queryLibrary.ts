@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { LibraryQuery, QueryParameter } from '@shared/domain/audit'
+import type { LibraryQuery, QueryParameter } from '@shared/domain/query'
 
 /**
  * The ready audit queries: one .sql file each under ./library, opening with a
@@ -54,7 +54,7 @@ export function parseLibraryFile(id: string, text: string): LibraryQuery {
 let cache: LibraryQuery[] | null = null
 
 /** Every library query, by title. */
-export function auditLibrary(): LibraryQuery[] {
+export function queryLibrary(): LibraryQuery[] {
   cache ??= Object.entries(libraryFiles())
     .map(([id, text]) => parseLibraryFile(id, text))
     .sort((a, b) => a.title.localeCompare(b.title))

@@ -1,6 +1,6 @@
 import type { QueryExplainResponse } from '@shared/api/contract'
 import { AppError } from '@shared/api/errors'
-import type { PlanNode } from '@shared/domain/audit'
+import type { PlanNode } from '@shared/domain/query'
 import type { StoreHandle } from '../connections/storeConnection'
 import { bindValues, guardOrRefuse, type QueryParams } from './queryRunner'
 import { withReadTransaction } from './readTransaction'

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
-import { explainQuery } from '../../electron/services/audit/explainPlan'
-import { runQuery } from '../../electron/services/audit/queryRunner'
-import { describeSchema } from '../../electron/services/audit/schemaCatalog'
-import type { PlanNode } from '../../shared/domain/audit'
+import { explainQuery } from '../../electron/services/query/explainPlan'
+import { runQuery } from '../../electron/services/query/queryRunner'
+import { describeSchema } from '../../electron/services/query/schemaCatalog'
+import type { PlanNode } from '../../shared/domain/query'
 import { createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES, readManifest } from '../helpers/fixtures'
 

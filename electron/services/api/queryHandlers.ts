@@ -1,21 +1,21 @@
 import { isAppError } from '@shared/api/errors'
-import type { QueryHistoryEntry } from '@shared/domain/audit'
-import { auditLibrary } from '../audit/auditLibrary'
-import { explainQuery } from '../audit/explainPlan'
-import { exportsFolderTarget, safeExportName } from '../audit/exportTarget'
-import { auditPaths } from '../audit/jsonStore'
-import { QueryHistory } from '../audit/queryHistory'
-import { checkQuery, runQuery } from '../audit/queryRunner'
-import { QueryTabs } from '../audit/queryTabs'
-import { exportResult } from '../audit/resultExport'
-import { loadValue } from '../audit/wholeValue'
-import { RunningQueries } from '../audit/runningQueries'
-import { SavedQueries } from '../audit/savedQueries'
-import { describeSchema } from '../audit/schemaCatalog'
+import type { QueryHistoryEntry } from '@shared/domain/query'
+import { queryLibrary } from '../query/queryLibrary'
+import { explainQuery } from '../query/explainPlan'
+import { exportsFolderTarget, safeExportName } from '../query/exportTarget'
+import { exportsDir } from '../config/appPaths'
+import { QueryHistory } from '../query/queryHistory'
+import { checkQuery, runQuery } from '../query/queryRunner'
+import { QueryTabs } from '../query/queryTabs'
+import { exportResult } from '../query/resultExport'
+import { loadValue } from '../query/wholeValue'
+import { RunningJobs } from '../query/runningJobs'
+import { SavedQueries } from '../query/savedQueries'
+import { describeSchema } from '../query/schemaCatalog'
 import type { WindowSession } from '../workspace'
 import type { AppContext, CallContext, HandlerGroup } from './handlers'
 
-type AuditChannels =
+type QueryChannels =
   | 'query:check'
   | 'query:run'
   | 'query:cancel'
@@ -33,8 +33,8 @@ type AuditChannels =
   | 'query:tabs-save'
 
 /** Raw audit queries in the calling window's store; history and tabs are the window's profile's. */
-export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
-  const running = new RunningQueries()
+export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
+  const running = new RunningJobs()
   const history = new QueryHistory(ctx.home)
   const saved = new SavedQueries(ctx.home)
   const tabs = new QueryTabs(ctx.home)
@@ -100,7 +100,7 @@ export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
     'query:export': async (req, call) => {
       // The desktop app asks where with a save dialog; over HTTP the file goes to the exports folder only.
       const name = safeExportName(req.file_name, req.format)
-      const path = call.chooseExportPath ? await call.chooseExportPath(name, req.format) : await exportsFolderTarget(auditPaths(ctx.home).exports, name, req.format)
+      const path = call.chooseExportPath ? await call.chooseExportPath(name, req.format) : await exportsFolderTarget(exportsDir(ctx.home), name, req.format)
       if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] }
       return recorded(call, { sql: req.sql, action: 'export' }, (r) => r.rows, async () => {
         const store = await call.window.store()
@@ -137,7 +137,7 @@ export function auditHandlers(ctx: AppContext): HandlerGroup<AuditChannels> {
       return {}
     },
 
-    'query:library': async () => ({ queries: auditLibrary() }),
+    'query:library': async () => ({ queries: queryLibrary() }),
 
     'query:tabs-get': async (_req, call) => tabs.get(call.window.profileId),
 

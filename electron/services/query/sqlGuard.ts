@@ -1,4 +1,4 @@
-import type { SqlProblem, StatementKind } from '@shared/domain/audit'
+import type { SqlProblem, StatementKind } from '@shared/domain/query'
 import type { CallPolicy } from './consoleCatalog'
 import { bindNamedParams } from './namedParams'
 import { pgParser, PgSyntaxError, type PgNode, type ScanToken } from './pgParser'

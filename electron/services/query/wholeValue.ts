@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder'
 import type { QueryValueResponse } from '@shared/api/contract'
-import { MAX_VALUE_BYTES } from '@shared/api/auditLimits'
+import { MAX_VALUE_BYTES } from '@shared/api/queryLimits'
 import { AppError } from '@shared/api/errors'
 import type { StoreHandle } from '../connections/storeConnection'
 import { VALUE_CHUNK_BYTES, cutUtf8, valueChunksStatement, type ResultColumn } from './boundedValues'

@@ -5,8 +5,8 @@ import type { z } from 'zod'
 import { writeFileAtomic } from '../config/atomicFile'
 import { saveFailed } from '../config/saveErrors'
 
-/** Where the console keeps its files under the app's data folder. */
-export function auditPaths(home: string) {
+/** Where the SQL console keeps its files under the app's data folder (the folder keeps its first name, audit/, so nothing is lost). */
+export function queryPaths(home: string) {
   const root = join(home, 'audit')
   // Profile ids are UUIDs or "demo"/"env"/"url"; anything else is made file-name safe.
   const safe = (profileId: string) => profileId.replace(/[^\w-]/g, '_')
@@ -14,8 +14,6 @@ export function auditPaths(home: string) {
     history: (profileId: string) => join(root, 'history', `${safe(profileId)}.json`),
     tabs: (profileId: string) => join(root, 'tabs', `${safe(profileId)}.json`),
     saved: join(root, 'saved-queries.json'),
-    /** Where exports over the local HTTP transport go (the desktop app asks with a save dialog). */
-    exports: join(home, 'exports'),
   }
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { auditLibrary, parseLibraryFile } from '../../../electron/services/audit/auditLibrary'
-import { safeExportName } from '../../../electron/services/audit/exportTarget'
-import { writeError } from '../../../electron/services/audit/resultExport'
-import { OID, resultTypes } from '../../../electron/services/audit/resultValues'
-import { RunningQueries } from '../../../electron/services/audit/runningQueries'
+import { queryLibrary, parseLibraryFile } from '../../../electron/services/query/queryLibrary'
+import { safeExportName } from '../../../electron/services/query/exportTarget'
+import { writeError } from '../../../electron/services/query/resultExport'
+import { OID, resultTypes } from '../../../electron/services/query/resultValues'
+import { RunningJobs } from '../../../electron/services/query/runningJobs'
 
 const parse = (oid: number, text: string) => (resultTypes('json').getTypeParser as (oid: number) => (v: string) => unknown)(oid)(text)
 
@@ -70,14 +70,14 @@ describe('the audit library', () => {
   })
 
   it('ships at least the eight queries the issue asks for', () => {
-    const ids = auditLibrary().map((q) => q.id)
+    const ids = queryLibrary().map((q) => q.id)
     expect(ids).toEqual(expect.arrayContaining(['deleted-runs', 'runs-per-user-week', 'zombie-runs', 'param-drift', 'model-versions-aliases', 'artifacts-outside-experiment', 'nan-inf-metrics', 'inactive-experiments']))
   })
 })
 
 describe('running jobs per window', () => {
   it('a new job on the same key cancels the old one first; cancelAll stops a window’s jobs only', async () => {
-    const running = new RunningQueries()
+    const running = new RunningJobs()
     const win = {}
     const other = {}
     const until = (signal: AbortSignal) => new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('aborted')))

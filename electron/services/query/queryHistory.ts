@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { isAppError } from '@shared/api/errors'
-import type { QueryHistoryEntry } from '@shared/domain/audit'
-import { auditPaths, perProfileStores, type JsonStore } from './jsonStore'
+import type { QueryHistoryEntry } from '@shared/domain/query'
+import { queryPaths, perProfileStores, type JsonStore } from './jsonStore'
 
 /** Newest entries kept per profile, and the size the file is kept under. */
 const MAX_ENTRIES = 1000
@@ -49,7 +49,7 @@ export class QueryHistory {
   private readonly chains = new Map<string, Promise<unknown>>()
 
   constructor(home: string) {
-    this.store = perProfileStores((id) => auditPaths(home).history(id), fileSchema, () => ({ version: 1, entries: [] }), 'the console history')
+    this.store = perProfileStores((id) => queryPaths(home).history(id), fileSchema, () => ({ version: 1, entries: [] }), 'the console history')
   }
 
   private serial<T>(profileId: string, work: () => Promise<T>): Promise<T> {

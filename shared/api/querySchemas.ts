@@ -8,7 +8,7 @@ import {
   MAX_VALUE_BYTES,
   MIN_VALUE_BYTES,
   PARAM_NAME,
-} from './auditLimits'
+} from './queryLimits'
 
 /**
  * Request schemas of the raw audit query channels (query:*). The channels and

@@ -1,5 +1,5 @@
 import type { QuerySchemaResponse } from '@shared/api/contract'
-import type { SchemaTable } from '@shared/domain/audit'
+import type { SchemaTable } from '@shared/domain/query'
 import type { StoreHandle } from '../connections/storeConnection'
 
 const KINDS: Record<string, SchemaTable['kind']> = { r: 'table', v: 'view', m: 'materialized view', f: 'foreign table', p: 'partitioned table' }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
-import { exportResult, type ExportProgress } from '../../electron/services/audit/resultExport'
+import { exportResult, type ExportProgress } from '../../electron/services/query/resultExport'
 import { createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import type { QueryTab } from '@shared/domain/audit'
-import { auditPaths, perProfileStores, type JsonStore } from './jsonStore'
+import type { QueryTab } from '@shared/domain/query'
+import { queryPaths, perProfileStores, type JsonStore } from './jsonStore'
 
 const fileSchema = z.object({
   version: z.literal(1),
@@ -14,7 +14,7 @@ export class QueryTabs {
   private readonly store: (profileId: string) => JsonStore<TabsFile>
 
   constructor(home: string) {
-    this.store = perProfileStores((id) => auditPaths(home).tabs(id), fileSchema, () => ({ version: 1, tabs: [], active_tab_id: null }), 'the console tabs')
+    this.store = perProfileStores((id) => queryPaths(home).tabs(id), fileSchema, () => ({ version: 1, tabs: [], active_tab_id: null }), 'the console tabs')
   }
 
   async get(profileId: string): Promise<{ tabs: QueryTab[]; active_tab_id: string | null }> {
