@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { AppError } from '@shared/api/errors'
 import type { ArtifactAccess } from '../services/artifacts/artifactAccess'
-import { resolveCliSource, type ResolvedStoreSource, type StoreChoice } from '../services/connections/storeSource'
+import { resolveCliSource, type ResolvedStoreSource, type StoreChoice } from '../services/builtInSources'
 import { openStore, type StoreHandle } from '../services/connections/storeConnection'
 import { ProfileService } from '../services/profiles/profileService'
 import { announceSecretStorage, cliSecretStorage, type SecretStorage } from '../services/profiles/secretStorage'

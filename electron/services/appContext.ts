@@ -1,10 +1,12 @@
 import { createHandlers, type Handlers } from './api/handlers'
+import { RunningJobs } from './api/runningJobs'
 import { APP_INFO } from './appInfo'
 import { EventHub } from './api/events'
-import { createWorkspace, type StoreChoice } from './connections/storeSource'
+import { DEMO_PROFILE, ENV_PROFILE, URL_PROFILE, demoProfile, uriProfile, withChoice, type StoreChoice } from './builtInSources'
+import type { ExtraProfile } from './storeSource'
 import { ProfileService } from './profiles/profileService'
 import type { SecretCipher } from './profiles/secretCipher'
-import type { Workspace } from './workspace'
+import { Workspace } from './workspace'
 
 export interface AppSetup {
   workspace: Workspace
@@ -29,12 +31,41 @@ export async function createAppContext(opts: {
   const events = new EventHub()
   const handlers = createHandlers({
     workspace,
+    profiles,
     home: opts.home,
     app: APP_INFO,
     transport: opts.transport,
     secretStorage: { description: opts.cipher.description, warning: opts.secretStorageWarning ?? null },
     env: opts.env,
     events,
+    jobs: new RunningJobs(),
   })
   return { workspace, handlers, events }
+}
+
+/**
+ * The app's workspace (Electron, serve): every saved profile plus the demo,
+ * MLFLOW_TRACKING_URI when it is a PostgreSQL URI, and --url when given. A new
+ * window opens on --url, --profile, MLFLOW_TRACKING_URI, the last used profile,
+ * or the demo — the first that applies.
+ */
+export async function createWorkspace(
+  choice: StoreChoice,
+  ctx: { env: NodeJS.ProcessEnv; home: string; profiles: ProfileService; onProgress?: (msg: string) => void },
+): Promise<Workspace> {
+  const extras: ExtraProfile[] = [demoProfile(ctx.home, ctx.onProgress)]
+  const envUri = ctx.env.MLFLOW_TRACKING_URI
+  if (envUri && /^postgres/i.test(envUri)) extras.push(uriProfile(ENV_PROFILE, 'env', envUri, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI'))
+  if (choice.url) extras.push(uriProfile(URL_PROFILE, 'url', choice.url, '--url'))
+  for (const x of extras) x.source = withChoice(x.source, choice)
+  let fixed: string | null = choice.url ? URL_PROFILE : null
+  if (!fixed && choice.profile) fixed = choice.profile === DEMO_PROFILE ? DEMO_PROFILE : (await ctx.profiles.get(choice.profile)).id
+  if (!fixed && extras.some((x) => x.view.id === ENV_PROFILE)) fixed = ENV_PROFILE
+  const initial = async () => {
+    if (fixed) return fixed
+    const last = await ctx.profiles.lastUsed().catch(() => null)
+    if (last && (last === DEMO_PROFILE || (await ctx.profiles.find(last)))) return last
+    return DEMO_PROFILE
+  }
+  return new Workspace(ctx.profiles, extras, initial)
 }

@@ -1,56 +1,34 @@
-import type { AppInfo, Channel, ChannelResponse, ParsedRequest } from '@shared/api/contract'
-import type { Workspace, WindowSession } from '../workspace'
-import { artifactHandlers } from './artifactHandlers'
+import { appHandlers } from './appHandlers'
+import type { AppContext, Handlers } from './handlerTypes'
+import { artifactsHandlers } from './artifactsHandlers'
+import { experimentsHandlers } from './experimentsHandlers'
 import { exportHandlers } from './exportHandlers'
+import { metricsHandlers } from './metricsHandlers'
+import { modelsHandlers } from './modelsHandlers'
+import { profilesHandlers } from './profilesHandlers'
 import { queryHandlers } from './queryHandlers'
-import type { EventHub } from './events'
-import { profileHandlers } from './profileHandlers'
-import { registryHandlers } from './registryHandlers'
-import { trackingHandlers } from './trackingHandlers'
+import { runsHandlers } from './runsHandlers'
+import { sessionHandlers } from './sessionHandlers'
+import { windowsHandlers } from './windowsHandlers'
 
-/** Who is calling: the window (Electron webContents, browser tab) whose session the call uses. */
-export interface CallContext {
-  window: WindowSession
-  /** Open another window on a profile: Electron opens one and returns null; HTTP returns the URL for a new tab. */
-  openWindow(profileId: string): Promise<string | null>
-  /**
-   * Ask the user where to save an export (Electron: a save dialog suggesting `fileName`; null when
-   * dismissed). Transports without one (HTTP) leave it out: exports then go to <app data>/exports only.
-   */
-  chooseExportPath?(fileName: string, format: 'csv' | 'jsonl'): Promise<string | null>
-  /**
-   * Ask where a download or an offline export goes (Electron: a save dialog for a file, a folder
-   * dialog for a folder, suggesting `name`; null when dismissed). HTTP leaves it out: <app data>/exports.
-   */
-  chooseDestination?(name: string, kind: 'file' | 'folder'): Promise<string | null>
-}
-
-export interface AppContext {
-  workspace: Workspace
-  /** The app's data folder (profiles, query history, exports). */
-  home: string
-  app: Omit<AppInfo, 'transport'>
-  transport: AppInfo['transport']
-  /** Where secrets are sealed, and a warning when that is weak (Linux without a keyring). */
-  secretStorage: { description: string; warning: string | null }
-  env: NodeJS.ProcessEnv
-  events: EventHub
-}
-
-/** One async function per channel, typed from the contract. */
-export type Handlers = { [C in Channel]: (req: ParsedRequest<C>, call: CallContext) => Promise<ChannelResponse<C>> }
-
-export type HandlerGroup<K extends Channel> = { [C in K]: Handlers[C] }
-
-/** Plain functions over Electron-free services; every transport serves these. */
+/**
+ * Plain functions over Electron-free services; every transport serves these.
+ * One file per channel family, named for its prefix: `runs:*` in runsHandlers.ts.
+ */
 export function createHandlers(ctx: AppContext): Handlers {
   return {
-    'app:info': async () => ({ ...ctx.app, transport: ctx.transport }),
-    ...trackingHandlers(),
-    ...registryHandlers(),
-    ...artifactHandlers(),
+    ...appHandlers(ctx),
+    ...sessionHandlers(),
+    ...experimentsHandlers(),
+    ...runsHandlers(),
+    ...metricsHandlers(),
+    ...modelsHandlers(),
+    ...artifactsHandlers(ctx),
     ...exportHandlers(ctx),
-    ...profileHandlers(ctx),
     ...queryHandlers(ctx),
+    ...profilesHandlers(ctx),
+    ...windowsHandlers(ctx),
   }
 }
+
+export type { AppContext, CallContext, HandlerGroup, Handlers } from './handlerTypes'

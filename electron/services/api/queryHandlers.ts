@@ -9,11 +9,11 @@ import { checkQuery, runQuery } from '../query/queryRunner'
 import { QueryTabs } from '../query/queryTabs'
 import { exportResult } from '../query/resultExport'
 import { loadValue } from '../query/wholeValue'
-import { RunningJobs } from '../query/runningJobs'
+import { RunningJobs } from './runningJobs'
 import { SavedQueries } from '../query/savedQueries'
 import { describeSchema } from '../query/schemaCatalog'
 import type { WindowSession } from '../workspace'
-import type { AppContext, CallContext, HandlerGroup } from './handlers'
+import type { AppContext, CallContext, HandlerGroup } from './handlerTypes'
 
 type QueryChannels =
   | 'query:check'

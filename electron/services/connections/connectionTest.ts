@@ -1,6 +1,6 @@
-import { isAppError } from '@shared/api/errors'
+import { isAppError, toErrorEnvelope } from '@shared/api/errors'
 import type { ConnectionTestResult } from '@shared/domain/profiles'
-import { toErrorEnvelope } from '../api/dispatch'
+import { redact } from '../security/redact'
 import type { ConnectionTarget } from './connectionUrl'
 import { readGrantFacts, readOnlyRoleSql, readRoleAccess } from './roleAccess'
 import { openStore, type StoreHandle } from './storeConnection'
@@ -70,7 +70,7 @@ export async function testConnection(target: ConnectionTarget, statementTimeoutM
   } catch (e) {
     if (isAppError(e) && e.code === 'NOT_MLFLOW_STORE') result.mlflow = { is_store: false, revision: null, mlflow_versions: null, known_revision: false, experiments: null, runs: null, runs_estimated: false }
     if (isAppError(e) && e.details?.fingerprint) result.ssh_host_fingerprint = e.details.fingerprint
-    const env = toErrorEnvelope(e)
+    const env = toErrorEnvelope(e, redact)
     result.error = env.ok ? null : { code: env.error.code, message: env.error.message }
   } finally {
     await store?.close()

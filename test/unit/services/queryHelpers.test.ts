@@ -3,7 +3,7 @@ import { queryLibrary, parseLibraryFile } from '../../../electron/services/query
 import { safeExportName } from '../../../electron/services/query/exportTarget'
 import { writeError } from '../../../electron/services/query/resultExport'
 import { OID, resultTypes } from '../../../electron/services/query/resultValues'
-import { RunningJobs } from '../../../electron/services/query/runningJobs'
+import { RunningJobs } from '../../../electron/services/api/runningJobs'
 
 const parse = (oid: number, text: string) => (resultTypes('json').getTypeParser as (oid: number) => (v: string) => unknown)(oid)(text)
 

@@ -1,16 +1,16 @@
-import { AppError } from '@shared/api/errors'
 import { profileSettingsSchema, type ProfileSecretsInput } from '@shared/api/profileSchemas'
 import type { ConnectionTarget } from '../connections/connectionUrl'
 import { testConnection } from '../connections/connectionTest'
 import { parseConnectionUrl } from '../connections/connectionUrl'
-import { DEMO_PROFILE } from '../connections/storeSource'
+import { DEMO_PROFILE } from '../builtInSources'
 import { readPgServices } from '../profiles/pgServiceFile'
 import { carriedFrom, reenterError, settingsFromUrl, targetFromSettings, type CarriedSecrets } from '../profiles/profileService'
 import type { SecretName } from '../profiles/profileFile'
 import { bindingFor, type Mismatch } from '../profiles/secretBinding'
 import { secretInUse } from '@shared/domain/secretTargets'
-import type { AppContext, HandlerGroup } from './handlers'
-import { toErrorEnvelope } from './dispatch'
+import type { AppContext, HandlerGroup } from './handlerTypes'
+import { toErrorEnvelope } from '@shared/api/errors'
+import { redact } from '../security/redact'
 
 type SecretRequest = { id?: string; secrets?: ProfileSecretsInput; password_from_url?: string; copy_secrets_from?: string }
 
@@ -26,12 +26,11 @@ type ProfileChannels =
   | 'profiles:export'
   | 'profiles:import'
   | 'profiles:trust-host-key'
-  | 'windows:open'
 
-/** Connection profiles. Secrets arrive here and go no further back than "set / not set". */
-export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> {
+/** profiles:* — connection profiles. Secrets arrive here and go no further back than "set / not set". */
+export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> {
   const { workspace } = ctx
-  const profiles = workspace.profiles
+  const { profiles } = ctx
 
   /**
    * The secrets another profile holds, opened here in main, each with the target it
@@ -138,7 +137,7 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
         if (req.id === DEMO_PROFILE || (await profiles.find(req.id))) await profiles.setLastUsed(req.id)
         return { active_id: req.id, description, error: null }
       } catch (e) {
-        const env = toErrorEnvelope(e)
+        const env = toErrorEnvelope(e, redact)
         return { active_id: req.id, description: null, error: env.ok ? null : env.error }
       }
     },
@@ -172,13 +171,6 @@ export function profileHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> 
       await workspace.invalidate(profile.id)
       ctx.events.emit('profiles:changed', { reason: 'saved' })
       return { profile }
-    },
-
-    'windows:open': async (req, call) => {
-      await workspace.source(req.profile_id).catch(() => {
-        throw new AppError('NOT_FOUND', `No profile "${req.profile_id}" to open.`)
-      })
-      return { url: await call.openWindow(req.profile_id) }
     },
   }
 }

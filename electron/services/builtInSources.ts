@@ -1,10 +1,14 @@
+/**
+ * The stores that are not in the profiles file — the built-in demo, a URI given
+ * with --url or MLFLOW_TRACKING_URI — and how one CLI command picks its store.
+ */
 import { AppError } from '@shared/api/errors'
 import { artifactMappingSchema, noSecrets, profileSettingsSchema } from '@shared/api/profileSchemas'
 import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
-import { ensureDemoStore, demoSummary, type DemoStore } from '../demo/demoStore'
-import { ProfileService, settingsFromUrl } from '../profiles/profileService'
-import { Workspace, type ExtraProfile, type StoreSource } from '../workspace'
-import { describeTarget } from './connectionUrl'
+import { describeTarget } from './connections/connectionUrl'
+import { ensureDemoStore, demoSummary, type DemoStore } from './demo/demoStore'
+import { settingsFromUrl, type ProfileService } from './profiles/profileService'
+import type { ExtraProfile, StoreSource } from './storeSource'
 
 export interface StoreChoice {
   url?: string
@@ -76,7 +80,7 @@ export function uriProfile(id: string, kind: 'env' | 'url', url: string, origin:
   }
 }
 
-function withChoice(source: StoreSource, choice: StoreChoice): StoreSource {
+export function withChoice(source: StoreSource, choice: StoreChoice): StoreSource {
   const maps = parseArtifactMaps(choice.artifactMaps)
   return {
     ...source,
@@ -106,31 +110,4 @@ export async function resolveCliSource(
     'NO_STORE',
     'No store given: pass --url postgresql://USER@HOST:PORT/DB, --profile NAME (e.g. --profile demo), or set MLFLOW_TRACKING_URI.',
   )
-}
-
-/**
- * The app's workspace (Electron, serve): every saved profile plus the demo,
- * MLFLOW_TRACKING_URI when it is a PostgreSQL URI, and --url when given. A new
- * window opens on --url, --profile, MLFLOW_TRACKING_URI, the last used profile,
- * or the demo — the first that applies.
- */
-export async function createWorkspace(
-  choice: StoreChoice,
-  ctx: { env: NodeJS.ProcessEnv; home: string; profiles: ProfileService; onProgress?: (msg: string) => void },
-): Promise<Workspace> {
-  const extras: ExtraProfile[] = [demoProfile(ctx.home, ctx.onProgress)]
-  const envUri = ctx.env.MLFLOW_TRACKING_URI
-  if (envUri && /^postgres/i.test(envUri)) extras.push(uriProfile(ENV_PROFILE, 'env', envUri, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI'))
-  if (choice.url) extras.push(uriProfile(URL_PROFILE, 'url', choice.url, '--url'))
-  for (const x of extras) x.source = withChoice(x.source, choice)
-  let fixed: string | null = choice.url ? URL_PROFILE : null
-  if (!fixed && choice.profile) fixed = choice.profile === DEMO_PROFILE ? DEMO_PROFILE : (await ctx.profiles.get(choice.profile)).id
-  if (!fixed && extras.some((x) => x.view.id === ENV_PROFILE)) fixed = ENV_PROFILE
-  const initial = async () => {
-    if (fixed) return fixed
-    const last = await ctx.profiles.lastUsed().catch(() => null)
-    if (last && (last === DEMO_PROFILE || (await ctx.profiles.find(last)))) return last
-    return DEMO_PROFILE
-  }
-  return new Workspace(ctx.profiles, extras, initial)
 }
