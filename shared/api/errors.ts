@@ -1,3 +1,5 @@
+import type { ZodError } from 'zod'
+
 /**
  * Errors as data. Every failure that crosses a transport (IPC, HTTP, CLI) is an
  * AppError with a stable code and a human message that names what and where.
@@ -135,3 +137,21 @@ export function isAppErrorPayload(v: unknown): v is AppErrorPayload {
 
 /** The envelope every handler result travels in (IPC keeps only `message` of thrown errors). */
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: AppErrorPayload }
+
+/** "experiment_ids.0: must be a numeric experiment id" — the first problem of a request, named by its field. */
+export function describeZodError(channel: string, err: ZodError): AppError {
+  const issue = err.issues[0]
+  const field = issue?.path.join('.') || undefined
+  const what = issue?.code === 'unrecognized_keys' ? `unknown field ${(issue as { keys?: string[] }).keys?.map((k) => `"${k}"`).join(', ')}` : issue?.message
+  return new AppError('BAD_REQUEST', `${channel}: ${field ? `${field}: ` : ''}${what ?? 'invalid request'}`, field ? { field } : undefined)
+}
+
+/**
+ * Any thrown value as a payload that is safe to show: typed errors pass, others become INTERNAL.
+ * `clean` takes secrets out of the text (the main process passes its redaction).
+ */
+export function toErrorEnvelope(e: unknown, clean: (text: string) => string = (t) => t): Envelope<never> {
+  if (isAppError(e)) return { ok: false, error: { ...e.toPayload(), message: clean(e.message) } }
+  const message = e instanceof Error ? e.message : String(e)
+  return { ok: false, error: { code: 'INTERNAL', message: clean(`Unexpected error: ${message}`) } }
+}
