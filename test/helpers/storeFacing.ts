@@ -75,7 +75,7 @@ export function storeFacingSuite(store: () => Promise<StoreUnderTest>): void {
       choice: { url: target.url, artifactMaps: [`${manifest.artifact_root_uri}=${FIXTURES.small.artifacts}`] },
       transport: 'http',
     })
-    call = { window: await app.workspace.window('store-facing'), openWindow: async () => null }
+    call = { window: await app.workspace.window('store-facing'), signal: new AbortController().signal, openWindow: async () => null }
     reference = new pg.Client({ connectionString: (target.referenceUrl ?? target.url).replace(/\?.*$/, '') })
     await reference.connect()
   })

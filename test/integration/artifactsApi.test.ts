@@ -35,7 +35,7 @@ describe('artifacts:list and artifacts:preview, through dispatch, over the fixtu
       choice: { url, artifactMaps: [`${manifest.artifact_root_uri}=${FIXTURE_ARTIFACTS}`] },
       transport: 'http',
     })
-    call = { window: await app.workspace.window('artifacts'), openWindow: async () => null }
+    call = { window: await app.workspace.window('artifacts'), signal: new AbortController().signal, openWindow: async () => null }
     // A run whose artifacts hold a model folder (MLmodel), files at its root, plots.
     const store = await call.window.store()
     const rows = await store.select<{ run_uuid: string; artifact_uri: string }>('SELECT run_uuid, artifact_uri FROM runs ORDER BY run_uuid')

@@ -30,7 +30,7 @@ async function backendRunning(admin: pg.Client, marker: string): Promise<number>
 
 async function console_(home: string, url: string): Promise<{ app: AppSetup; api: (channel: string, body: unknown) => Promise<Env> }> {
   const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url, statementTimeoutSeconds: 120 }, transport: 'http' })
-  const call: CallContext = { window: await app.workspace.window('lost-tab'), openWindow: async () => null }
+  const call: CallContext = { window: await app.workspace.window('lost-tab'), signal: new AbortController().signal, openWindow: async () => null }
   return { app, api: async (channel, body) => (await dispatch(app.handlers, channel, body, call)) as Env }
 }
 

@@ -36,7 +36,7 @@ describe('the SQL console does not starve browsing', () => {
     await locker.connect()
     const home = await mkdtemp(join(tmpdir(), 'desk-console-pool-'))
     app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url: `${urlFor(db)}?sslmode=disable`, statementTimeoutSeconds: 60 }, transport: 'http' })
-    call = { window: await app.workspace.window('console-pool'), openWindow: async () => null }
+    call = { window: await app.workspace.window('console-pool'), signal: new AbortController().signal, openWindow: async () => null }
   })
   afterAll(async () => {
     await app?.workspace.dispose()

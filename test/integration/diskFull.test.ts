@@ -156,7 +156,7 @@ describe('a full disk under the app’s own files', () => {
       home = join(disk, 'app-home')
       const db = await createDatabase('disk_full', FIXTURES.small.template)
       app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 6), 'a test key'), choice: { url: `${urlFor(db)}?sslmode=disable` }, transport: 'http' })
-      call = { window: await app.workspace.window('full-tab'), openWindow: async () => null }
+      call = { window: await app.workspace.window('full-tab'), signal: new AbortController().signal, openWindow: async () => null }
     })
     afterAll(async () => {
       await app?.workspace.dispose()

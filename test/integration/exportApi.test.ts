@@ -46,7 +46,7 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
       transport: 'http',
     })
     app.events.subscribe((event, payload) => event === 'export:progress' && events.push(payload as (typeof events)[number]))
-    call = { window: await app.workspace.window('export'), openWindow: async () => null }
+    call = { window: await app.workspace.window('export'), signal: new AbortController().signal, openWindow: async () => null }
     const store = await call.window.store()
     const rows = await store.select<{ run_uuid: string; artifact_uri: string }>('SELECT run_uuid, artifact_uri FROM runs ORDER BY run_uuid')
     const found = rows.find((r) => {

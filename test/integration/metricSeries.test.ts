@@ -201,7 +201,7 @@ describe('metrics:history with max_points, served through dispatch as every tran
     const url = urlFor(await createDatabase('series_api', FIXTURES.small.template))
     const home = await mkdtemp(join(tmpdir(), 'desk-series-'))
     app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url }, transport: 'http' })
-    call = { window: await app.workspace.window('series'), openWindow: async () => null }
+    call = { window: await app.workspace.window('series'), signal: new AbortController().signal, openWindow: async () => null }
   })
   afterAll(() => app?.workspace.dispose())
 

@@ -35,7 +35,7 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
       if (event === 'query:export-progress') progress.push(payload as EventPayloads['query:export-progress'])
     })
     // No save dialog: the HTTP transport's call context.
-    call = { window: await app.workspace.window('audit-tab'), openWindow: async () => null }
+    call = { window: await app.workspace.window('audit-tab'), signal: new AbortController().signal, openWindow: async () => null }
   })
   afterAll(async () => {
     await app?.workspace.dispose()
@@ -105,7 +105,7 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     const otherDb = await createDatabase('audit_api_other', FIXTURES.small.template)
     const p = pgInfo()
     const saved = await api('profiles:save', { settings: { name: 'other', host: p.host, port: p.port, database: otherDb, user: p.user, ssl: { mode: 'disable' } }, secrets: { password: p.password } })
-    const w = { window: await app.workspace.window('audit-switch'), openWindow: async () => null }
+    const w = { window: await app.workspace.window('audit-switch'), signal: new AbortController().signal, openWindow: async () => null }
     const running = api('query:run', { tab_id: 'tab-s', sql: LONG.replace('400000000', '400000002') }, w)
     await backendRunning('400000002)')
     await api('profiles:switch', { id: saved.data.profile.id }, w)
@@ -166,7 +166,7 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     const found = (await api('query:history', { search: 'NOPE FROM' })).data.entries
     expect(found.map((e: { sql: string }) => e.sql)).toEqual(['SELECT nope FROM runs'])
     // Another profile has its own history.
-    const other = { window: await app.workspace.window('audit-switch'), openWindow: async () => null }
+    const other = { window: await app.workspace.window('audit-switch'), signal: new AbortController().signal, openWindow: async () => null }
     expect((await api('query:history', {}, other)).data.entries.every((e: { sql: string }) => e.sql === 'SELECT current_database()')).toBe(true)
     await api('query:history-clear', {}, other)
     expect((await api('query:history', {}, other)).data.entries).toEqual([])
@@ -191,7 +191,7 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     const tabs = [{ id: 'one', title: 'Deleted runs', sql: 'SELECT 1', params: { days: '30' } }, { id: 'two', title: 'Scratch', sql: '', params: {} }]
     await api('query:tabs-save', { tabs, active_tab_id: 'two' })
     expect((await api('query:tabs-get', {})).data).toEqual({ tabs, active_tab_id: 'two' })
-    const other = { window: await app.workspace.window('audit-switch'), openWindow: async () => null }
+    const other = { window: await app.workspace.window('audit-switch'), signal: new AbortController().signal, openWindow: async () => null }
     expect((await api('query:tabs-get', {}, other)).data).toEqual({ tabs: [], active_tab_id: null })
   })
 

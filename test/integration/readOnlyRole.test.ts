@@ -106,7 +106,7 @@ describe('a dedicated read-only role, from the SQL the app recommends', () => {
     const home = await mkdtemp(join(tmpdir(), 'desk-ro-session-'))
     const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 2), 'k'), choice: { url: url('mlflow_desk_reader', READER_PW) }, transport: 'http' })
     try {
-      const call = { window: await app.workspace.window('w'), openWindow: async () => null }
+      const call = { window: await app.workspace.window('w'), signal: new AbortController().signal, openWindow: async () => null }
       const d = await dispatch(app.handlers, 'session:describe', {}, call)
       expect(d).toMatchObject({ ok: true, data: { role_access: { level: 'read-only', role: 'mlflow_desk_reader' } } })
     } finally {

@@ -203,7 +203,7 @@ describe('the registry channels, served through dispatch as every transport serv
     const url = urlFor(await createDatabase('registry_api', FIXTURES.small.template))
     const home = await mkdtemp(join(tmpdir(), 'desk-registry-'))
     app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 3), 'a test key'), choice: { url }, transport: 'http' })
-    call = { window: await app.workspace.window('registry'), openWindow: async () => null }
+    call = { window: await app.workspace.window('registry'), signal: new AbortController().signal, openWindow: async () => null }
   })
   afterAll(() => app?.workspace.dispose())
 

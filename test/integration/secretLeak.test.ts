@@ -45,7 +45,7 @@ describe('no secret leaves the main process', () => {
       spies.push(vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void outputs.push(args.map(String).join(' '))))
     }
     app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 2), 'a test key'), choice: {}, transport: 'http' })
-    call = { window: await app.workspace.window('leak'), openWindow: async () => 'http://127.0.0.1/x' }
+    call = { window: await app.workspace.window('leak'), signal: new AbortController().signal, openWindow: async () => 'http://127.0.0.1/x' }
   })
   afterAll(async () => {
     spies.forEach((s) => s.mockRestore())

@@ -59,7 +59,7 @@ describe('a stored secret never goes to a changed target', () => {
       choice: { url: `postgresql://${p.user}:${encodeURIComponent(p.password)}@${p.host}:${p.port}/${db}?sslmode=disable` },
       transport: 'http',
     })
-    call = { window: await app.workspace.window('secret-targets'), openWindow: async () => null }
+    call = { window: await app.workspace.window('secret-targets'), signal: new AbortController().signal, openWindow: async () => null }
   })
   afterAll(async () => {
     await app?.workspace.dispose()

@@ -7,6 +7,12 @@ import type { RunningJobs } from './runningJobs'
 /** Who is calling: the window (Electron webContents, browser tab) whose session the call uses. */
 export interface CallContext {
   window: WindowSession
+  /**
+   * Aborted when the caller gives up (the renderer aborts, the HTTP request closes, Ctrl-C in the
+   * CLI): handlers pass it to the store (`call.window.store(call.signal)`, which sends PostgreSQL a
+   * cancel request for the running statement) and to artifact streams; the call then ends CANCELLED.
+   */
+  signal: AbortSignal
   /** Open another window on a profile: Electron opens one and returns null; HTTP returns the URL for a new tab. */
   openWindow(profileId: string): Promise<string | null>
   /**

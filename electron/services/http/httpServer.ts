@@ -64,6 +64,21 @@ export function channelFromPath(pathname: string): string {
   }
 }
 
+/**
+ * Aborted when the client goes away (fetch aborted, tab closed, connection lost) before the answer
+ * is written. The response's 'close', not the request's: since Node 16 a request closes once its
+ * body is read, which is not the client leaving.
+ */
+function closedBeforeAnswer(res: ServerResponse): AbortSignal {
+  const controller = new AbortController()
+  const onClose = (): void => {
+    if (!res.writableEnded) controller.abort(new AppError('CANCELLED', 'The HTTP client closed the request before it was answered.'))
+  }
+  if (res.destroyed) onClose()
+  else res.once('close', onClose)
+  return controller.signal
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0
   const chunks: Buffer[] = []
@@ -150,16 +165,18 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
     } catch (e) {
       return e instanceof AppError ? send(res, 400, { ok: false, error: e.toPayload() }) : fail(res, 'BAD_REQUEST', 'The API path cannot be read.')
     }
-    const envelope = await dispatch(opts.handlers, channel, body, await callContext(req))
-    send(res, envelope.ok ? 200 : statusForError(envelope.error.code), envelope)
+    const envelope = await dispatch(opts.handlers, channel, body, await callContext(req, res))
+    // The client that gave up gets nothing (its socket is gone); the work it started has been cancelled.
+    if (!res.destroyed) send(res, envelope.ok ? 200 : statusForError(envelope.error.code), envelope)
   }
 
   /** Each browser tab is a window with its own profile: it names itself in X-Desk-Window. */
-  async function callContext(req: IncomingMessage): Promise<CallContext> {
+  async function callContext(req: IncomingMessage, res: ServerResponse): Promise<CallContext> {
     const raw = req.headers['x-desk-window']
     const key = typeof raw === 'string' && /^[\w-]{8,64}$/.test(raw) ? raw : 'default'
     return {
       window: await opts.workspace.window(`http:${key}`),
+      signal: closedBeforeAnswer(res),
       openWindow: async (profileId) => `http://127.0.0.1:${port}/?token=${token}#/experiments?profile=${encodeURIComponent(profileId)}`,
     }
   }

@@ -16,7 +16,7 @@ function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
   } as Handlers
 }
 
-const call: CallContext = { window: {} as WindowSession, openWindow: async () => null }
+const call: CallContext = { window: {} as WindowSession, signal: new AbortController().signal, openWindow: async () => null }
 
 describe('dispatch: the boundary every transport goes through', () => {
   it('refuses an unknown channel with a typed error', async () => {
