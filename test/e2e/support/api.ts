@@ -1,18 +1,42 @@
-import type { ChannelRequest, ChannelResponse, Channel } from '../../../shared/api/contract'
+import type { Channel, ChannelRequest, ChannelResponse } from '../../../shared/api/contract'
+import { AppError, type AppErrorPayload } from '../../../shared/api/errors'
 import { decodeWire, encodeWire } from '../../../shared/api/wireJson'
 
-/** Ask the running server directly, to know what the UI should show. */
-export async function apiCall<C extends Channel>(openUrl: string, channel: C, request: ChannelRequest<C>): Promise<ChannelResponse<C>> {
+/**
+ * Ask the running server directly, to know what the UI should show: typed by the app's contract
+ * (a wrong channel or request is a compile error), the envelope unwrapped as the renderer's
+ * `api.call` does. A failure throws the server's AppError (code, message and details), so a spec
+ * can compare its message with what the page shows. `openUrl` is the served app's URL with its
+ * token (the one globalSetup started, by default).
+ */
+export async function api<C extends Channel>(channel: C, request: ChannelRequest<C>, openUrl: string = e2eUrl()): Promise<ChannelResponse<C>> {
   const url = new URL(openUrl)
-  const token = url.searchParams.get('token')!
+  const token = url.searchParams.get('token')
+  if (!token) throw new Error(`${openUrl} carries no ?token=: pass the URL serve printed`)
   const res = await fetch(`${url.origin}/api/${channel}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: encodeWire(request),
   })
-  const env = decodeWire(await res.text()) as { ok: boolean; data: ChannelResponse<C>; error?: { message: string } }
-  if (!env.ok) throw new Error(env.error?.message)
+  const body = await res.text()
+  let env: { ok: true; data: ChannelResponse<C> } | { ok: false; error: AppErrorPayload }
+  try {
+    env = decodeWire(body) as typeof env
+  } catch {
+    throw new Error(`${channel}: HTTP ${res.status} answered no envelope: ${body.slice(0, 200)}`)
+  }
+  if (!env.ok) throw AppError.fromPayload(env.error)
   return env.data
+}
+
+/** The AppError the server refuses a request with; fails when the request succeeds. */
+export async function apiFailure<C extends Channel>(channel: C, request: ChannelRequest<C>, openUrl?: string): Promise<AppError> {
+  const outcome = await api(channel, request, openUrl).then(
+    () => null,
+    (e: unknown) => e,
+  )
+  if (!(outcome instanceof AppError)) throw new Error(`${channel} was expected to fail with an AppError, got ${outcome === null ? 'success' : String(outcome)}`)
+  return outcome
 }
 
 export function e2eUrl(): string {

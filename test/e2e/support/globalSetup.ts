@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
 import { loadPlainDump } from '../../helpers/pgDump'
 import { FIXTURES } from '../../helpers/fixtures'
-import { apiCall } from './api'
+import { api } from './api'
 import { makeHome, startServe } from './serve'
 
 export const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.json')
@@ -30,7 +30,7 @@ export default async function globalSetup(): Promise<void> {
  */
 async function createSecondStore(url: string, home: string): Promise<string> {
   // Asking the server for its session starts the demo cluster and says where it listens.
-  const { connection } = await apiCall(url, 'session:describe', {})
+  const { connection } = await api('session:describe', {}, url)
   const m = /^([^@]+)@([^:]+):(\d+)\//.exec(connection.display)
   if (!m) throw new Error(`Cannot read the demo's address from "${connection.display}"`)
   const [, user, host, port] = m

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import type { Run } from '../../../shared/domain/mlflow'
 import { ArtifactsPage } from '../pages/ArtifactsPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, e2eUrl } from '../support/api'
 import { screenshotBothThemes } from '../support/screenshots'
 
 const CSV = 'eval/predictions.csv'
@@ -12,11 +12,11 @@ const LOG = 'training.log'
 
 /** A demo run whose artifacts hold a CSV, an image and a log (as the demo's training scripts leave them). */
 async function runWithArtifacts(): Promise<Run> {
-  const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+  const { experiments } = await api('experiments:list', { view: 'active' })
   for (const e of experiments.filter((x) => x.run_count > 0)) {
-    const { runs } = await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [e.experiment_id], max_results: 50 })
+    const { runs } = await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 50 })
     for (const run of runs) {
-      const root = await apiCall(e2eUrl(), 'artifacts:list', { run_id: run.info.run_id, path: '' })
+      const root = await api('artifacts:list', { run_id: run.info.run_id, path: '' })
       const names = root.files.map((f) => f.path)
       if ([LOG, 'eval', 'plots'].every((n) => names.includes(n))) return run
     }
@@ -28,11 +28,11 @@ test.describe('artifact browser', () => {
   test('browse, preview a log, a CSV and an image, and come back to the selection after a reload', async ({ page }) => {
     const run = await runWithArtifacts()
     const id = run.info.run_id
-    const root = await apiCall(e2eUrl(), 'artifacts:list', { run_id: id, path: '' })
-    const csv = await apiCall(e2eUrl(), 'artifacts:preview', { run_id: id, path: CSV })
+    const root = await api('artifacts:list', { run_id: id, path: '' })
+    const csv = await api('artifacts:preview', { run_id: id, path: CSV })
     const csvRows = csv.text!.trim().split('\n').length - 1
     const csvColumns = csv.text!.split('\n')[0].split(',').length
-    const log = await apiCall(e2eUrl(), 'artifacts:preview', { run_id: id, path: LOG })
+    const log = await api('artifacts:preview', { run_id: id, path: LOG })
 
     const artifacts = new ArtifactsPage(page)
     await artifacts.open(e2eUrl(), id)
@@ -90,7 +90,7 @@ test.describe('artifact browser', () => {
     await expect(artifacts.node('eval')).toBeVisible()
     await artifacts.filter.blur()
     // Root entries: folders first (eval, model?, plots), then files; walk down to the log and open it.
-    const root = await apiCall(e2eUrl(), 'artifacts:list', { run_id: run.info.run_id, path: '' })
+    const root = await api('artifacts:list', { run_id: run.info.run_id, path: '' })
     const index = root.files.findIndex((f) => f.path === LOG)
     await page.keyboard.press('ArrowDown')
     await expect(artifacts.tree.locator('.n-tree')).toBeFocused()
@@ -102,7 +102,7 @@ test.describe('artifact browser', () => {
   test('download a file and a folder: progress to done, the saved path, the files on disk', async ({ page }) => {
     const run = await runWithArtifacts()
     const id = run.info.run_id
-    const csvSize = (await apiCall(e2eUrl(), 'artifacts:list', { run_id: id, path: 'eval' })).files.find((f) => f.path === CSV)!.file_size!
+    const csvSize = (await api('artifacts:list', { run_id: id, path: 'eval' })).files.find((f) => f.path === CSV)!.file_size!
     const artifacts = new ArtifactsPage(page)
     await artifacts.open(e2eUrl(), id, CSV)
     await artifacts.expectPreview(CSV, 'table')

@@ -1,11 +1,9 @@
 import { expect, test, type Page } from '@playwright/test'
 import type { Run } from '../../../shared/domain/mlflow'
-import type { AppErrorPayload } from '../../../shared/api/errors'
-import { decodeWire, encodeWire } from '../../../shared/api/wireJson'
 import { AppShell } from '../pages/AppShell'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { RunsPage } from '../pages/RunsPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, apiFailure, e2eUrl } from '../support/api'
 import { screenshot } from '../support/screenshots'
 
 /** The first page the table asks for (renderer/src/stores/runs.ts PAGE_SIZE). */
@@ -13,10 +11,10 @@ const PAGE_SIZE = 250
 
 /** The experiment with the most runs, and that has nested runs: the richest table. */
 async function richestExperiment() {
-  const list = (await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })).experiments
+  const list = (await api('experiments:list', { view: 'active' })).experiments
   const withRuns = list.filter((e) => e.run_count > 0).sort((a, b) => b.run_count - a.run_count)
   for (const e of withRuns) {
-    const { runs } = await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [e.experiment_id], max_results: PAGE_SIZE })
+    const { runs } = await api('runs:search', { experiment_ids: [e.experiment_id], max_results: PAGE_SIZE })
     if (runs.some((r) => parentOf(r))) return { experiment: e, runs }
   }
   throw new Error('The demo store has no experiment with nested runs')
@@ -35,18 +33,6 @@ function isBelow(runs: Run[], run: Run, ancestor: string): boolean {
   const byId = new Map(runs.map((r) => [r.info.run_id, r]))
   for (let p = parentOf(run); p; p = byId.get(p) ? parentOf(byId.get(p)!) : undefined) if (p === ancestor) return true
   return false
-}
-
-/** What the server answers, error details included (apiCall keeps only the message). */
-async function apiError(channel: string, request: unknown): Promise<AppErrorPayload | null> {
-  const url = new URL(e2eUrl())
-  const res = await fetch(`${url.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: encodeWire(request),
-  })
-  const env = decodeWire(await res.text()) as { ok: boolean; error?: AppErrorPayload }
-  return env.ok ? null : env.error!
 }
 
 /** The query of the app's hash route (`#/experiments/1/runs?filter=…`). */
@@ -69,7 +55,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await shell.open(e2eUrl())
     const experiments = new ExperimentsPage(page)
     await experiments.waitLoaded()
-    const expected = (await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })).experiments
+    const expected = (await api('experiments:list', { view: 'active' })).experiments
     expect(expected.length).toBeGreaterThan(2)
     expect((await experiments.names()).sort()).toEqual(expected.map((e) => e.name).sort())
     await expect(shell.connectionCard).toContainText('PostgreSQL')
@@ -112,7 +98,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     const { experiment } = await richestExperiment()
     const runs = await openRuns(page, experiment.experiment_id)
     await runs.setNested(false)
-    const { params, metrics } = await apiCall(e2eUrl(), 'runs:columns', { experiment_ids: [experiment.experiment_id] })
+    const { params, metrics } = await api('runs:columns', { experiment_ids: [experiment.experiment_id] })
     expect(params).toContain('lr')
     const filter = `params.lr = '0.01' and metrics.${metrics[0]} > 0`
 
@@ -129,8 +115,8 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await runs.filter.fill('')
 
     await runs.search(filter)
-    const expected = await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [experiment.experiment_id], filter, max_results: PAGE_SIZE })
-    const { count } = await apiCall(e2eUrl(), 'runs:count', { experiment_ids: [experiment.experiment_id], filter })
+    const expected = await api('runs:search', { experiment_ids: [experiment.experiment_id], filter, max_results: PAGE_SIZE })
+    const { count } = await api('runs:count', { experiment_ids: [experiment.experiment_id], filter })
     expect(expected.runs.length).toBeGreaterThan(0)
     expect(await runs.loadedCount()).toBe(expected.runs.length)
     await expect(runs.count).toHaveText(`${count} run${count === 1 ? '' : 's'}`)
@@ -157,12 +143,12 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     const { experiment } = await richestExperiment()
     const runs = await openRuns(page, experiment.experiment_id)
     const filter = "metrics.acc > 0.5 and params.lr === '0.01'"
-    const refused = await apiError('runs:search', { experiment_ids: [experiment.experiment_id], filter })
-    expect(refused?.code).toBe('INVALID_FILTER')
-    const { position, length } = refused!.details as { position: number; length: number }
+    const refused = await apiFailure('runs:search', { experiment_ids: [experiment.experiment_id], filter })
+    expect(refused.code).toBe('INVALID_FILTER')
+    const { position, length } = refused.details as { position: number; length: number }
 
     await runs.search(filter)
-    await expect(runs.filterError).toContainText(refused!.message)
+    await expect(runs.filterError).toContainText(refused.message)
     await expect(runs.filterErrorMark).toHaveText(filter.slice(position, position + length))
     await expect(runs.inputErrorMark).toHaveText(filter.slice(position, position + length))
     await expect(runs.empty).toContainText('Fix the filter')
@@ -199,7 +185,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     const orderBy = [`metrics.\`${key}\` DESC`]
     expect(routeQuery(page).getAll('order')).toEqual(orderBy)
     await expect(runs.header(metric!)).toHaveClass(/n-data-table-th--sorting/)
-    const expected = await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [experiment.experiment_id], order_by: orderBy, max_results: PAGE_SIZE })
+    const expected = await api('runs:search', { experiment_ids: [experiment.experiment_id], order_by: orderBy, max_results: PAGE_SIZE })
     const shown = await runs.shownRunIds()
     expect(shown).toEqual(expected.runs.slice(0, shown.length).map((r) => r.info.run_id))
 
@@ -207,7 +193,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await runs.waitLoaded()
     await expect(runs.sortChips).toHaveCount(2)
     await expect(runs.header('attributes.run_name').locator('.sort-rank')).toHaveText('2')
-    const twoKeys = await apiCall(e2eUrl(), 'runs:search', {
+    const twoKeys = await api('runs:search', {
       experiment_ids: [experiment.experiment_id],
       order_by: [...orderBy, 'attributes.run_name ASC'],
       max_results: PAGE_SIZE,
@@ -256,10 +242,10 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
   test('a sort key the server refuses is named, and the sort can be reset', async ({ page }) => {
     const { experiment } = await richestExperiment()
     const order = 'metrics.`acc` SIDEWAYS'
-    const refused = await apiError('runs:search', { experiment_ids: [experiment.experiment_id], order_by: [order] })
-    expect(refused?.details?.field).toBe('order_by.0')
+    const refused = await apiFailure('runs:search', { experiment_ids: [experiment.experiment_id], order_by: [order] })
+    expect(refused.details?.field).toBe('order_by.0')
     const runs = await openRuns(page, experiment.experiment_id, `?order=${encodeURIComponent(order)}`)
-    await expect(runs.filterError).toContainText(`Sort key 1: ${refused!.message}`)
+    await expect(runs.filterError).toContainText(`Sort key 1: ${refused.message}`)
     await page.getByRole('button', { name: 'Reset the sort' }).click()
     await runs.waitLoaded()
     await expect(runs.filterError).toHaveCount(0)
@@ -323,7 +309,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await new AppShell(page).open(e2eUrl())
     const experiments = new ExperimentsPage(page)
     await experiments.waitLoaded()
-    const list = (await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })).experiments.filter((e) => e.run_count > 0)
+    const list = (await api('experiments:list', { view: 'active' })).experiments.filter((e) => e.run_count > 0)
     const ids = list.map((e) => e.experiment_id)
     await experiments.tick(...ids)
     await page.keyboard.press('Enter')
@@ -332,7 +318,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await expect(runs.title).toHaveText(`${ids.length} experiments`)
     await runs.waitLoaded()
     await expect(runs.header('attributes.experiment_id')).toBeVisible()
-    const { count } = await apiCall(e2eUrl(), 'runs:count', { experiment_ids: ids })
+    const { count } = await api('runs:count', { experiment_ids: ids })
     expect(count).toBe(list.reduce((n, e) => n + e.run_count, 0))
     // More runs than a page: the count comes beside what is loaded, the rest follows the scroll.
     expect(count).toBeGreaterThan(PAGE_SIZE)
@@ -353,7 +339,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await expect(page.getByText('No experiment matches')).toBeVisible()
     await experiments.filter.fill('')
     await experiments.showView('Deleted')
-    const deleted = (await apiCall(e2eUrl(), 'experiments:list', { view: 'deleted' })).experiments
+    const deleted = (await api('experiments:list', { view: 'deleted' })).experiments
     await expect(experiments.rows).toHaveCount(deleted.length)
     await expect(experiments.rows.first()).toContainText('deleted')
   })

@@ -5,7 +5,7 @@ import { MAX_COMPARE_RUNS } from '../../../shared/api/contract'
 import { AppShell } from '../pages/AppShell'
 import { ComparePage } from '../pages/ComparePage'
 import { RunsPage } from '../pages/RunsPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 interface Pick {
@@ -20,9 +20,9 @@ interface Pick {
  * flat table) include four sharing a metric, and a param that differs among them.
  */
 async function pickComparison(): Promise<Pick> {
-  const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+  const { experiments } = await api('experiments:list', { view: 'active' })
   for (const e of experiments.filter((x) => x.run_count >= 4)) {
-    const { runs } = await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [e.experiment_id], max_results: 8 })
+    const { runs } = await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 8 })
     for (const metric of new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))) {
       const some = runs.filter((r) => r.data.metrics.some((m) => m.key === metric)).slice(0, 4)
       if (some.length < 4) continue
@@ -72,7 +72,7 @@ test.describe('compare runs', () => {
     const chart = compare.chart(pick.metric)
     await expect(chart).toBeVisible()
     // One line per run, holding exactly the points the server sends for the default budget.
-    const expected = await apiCall(e2eUrl(), 'metrics:compare', { run_ids: ids, metric_keys: [pick.metric], max_points: 1000 })
+    const expected = await api('metrics:compare', { run_ids: ids, metric_keys: [pick.metric], max_points: 1000 })
     const points = expected.series.reduce((n, s) => n + s.metrics.length, 0)
     await expect(chart).toHaveAttribute('data-series-count', String(ids.length))
     await expect(chart).toHaveAttribute('data-point-count', String(points))
@@ -163,7 +163,7 @@ test.describe('compare runs', () => {
     await expect(compare.empty).toContainText('Tick two or more runs')
     await screenshotBothThemes(page, 'compare-empty')
 
-    const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+    const { experiments } = await api('experiments:list', { view: 'active' })
     const biggest = [...experiments].sort((a, b) => b.run_count - a.run_count)[0]
     const runsPage = await openRuns(page, biggest.experiment_id)
     await runsPage.setNested(false)
@@ -177,15 +177,15 @@ test.describe('compare runs', () => {
   })
 
   test('a link shows NaN/±inf as marked gaps, sampling and missing metrics in the chart header; unknown runs show an error', async ({ page }) => {
-    const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+    const { experiments } = await api('experiments:list', { view: 'active' })
     const all: Run[] = []
-    for (const e of experiments.filter((x) => x.run_count > 0)) all.push(...(await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [e.experiment_id], max_results: 5000 })).runs)
+    for (const e of experiments.filter((x) => x.run_count > 0)) all.push(...(await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 5000 })).runs)
     const has = (r: Run, key: string) => r.data.metrics.some((m) => m.key === key)
     const unstable = all.find((r) => has(r, 'unstable'))
     const long = all.filter((r) => has(r, 'loss') && !has(r, 'unstable'))
     if (!unstable || long.length < 2) throw new Error('the demo store has no run with the unstable metric, or too few with loss')
     const ids = [unstable.info.run_id, long[0].info.run_id, long[1].info.run_id]
-    const full = await apiCall(e2eUrl(), 'metrics:compare', { run_ids: ids, metric_keys: ['unstable', 'loss'], max_points: 100_000 })
+    const full = await api('metrics:compare', { run_ids: ids, metric_keys: ['unstable', 'loss'], max_points: 100_000 })
     const unstablePoints = full.series.find((s) => s.key === 'unstable' && s.run_id === ids[0])!.metrics
     const nan = unstablePoints.filter((m) => Number.isNaN(m.value)).length
     expect(nan).toBeGreaterThan(0)

@@ -2,11 +2,10 @@ import { expect, test } from '@playwright/test'
 import type { CompareSeries } from '../../../shared/api/contract'
 import type { Run } from '../../../shared/domain/mlflow'
 import { CompareAnalysisPage } from '../pages/CompareAnalysisPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
-const MAX_DOUBLE = 1.7976931348623157e308
-const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && Math.abs(v) < MAX_DOUBLE
+const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && Math.abs(v) < Number.MAX_VALUE
 const param = (r: Run, k: string) => r.data.params.find((p) => p.key === k)?.value
 const latest = (r: Run, k: string) => r.data.metrics.find((m) => m.key === k)?.value
 const parentOf = (r: Run) => r.data.tags.find((t) => t.key === 'mlflow.parentRunId')?.value
@@ -20,9 +19,9 @@ function differingParams(runs: Run[]): string[] {
 
 /** Runs of one experiment that share metrics and differ in some params: what an analyst compares. */
 async function comparison(count: number): Promise<{ runs: Run[]; metrics: string[] }> {
-  const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+  const { experiments } = await api('experiments:list', { view: 'active' })
   for (const e of experiments.filter((x) => x.run_count >= count).sort((a, b) => b.run_count - a.run_count)) {
-    const all = (await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [e.experiment_id], max_results: 1000 })).runs
+    const all = (await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 1000 })).runs
     const runs = all.filter((r) => !parentOf(r) && r.data.params.length > 0 && r.data.metrics.length > 0).slice(0, count)
     if (runs.length < count) continue
     const shared = runs[0].data.metrics.map((m) => m.key).filter((k) => runs.every((r) => latest(r, k) !== undefined))
@@ -82,7 +81,7 @@ test.describe('compare: analysis panels', () => {
   test('the summary tab marks the best run per metric and flips with the direction', async ({ page }) => {
     const { runs, metrics } = await comparison(6)
     const ids = runs.map((r) => r.info.run_id)
-    const { series } = await apiCall(e2eUrl(), 'metrics:compare', { run_ids: ids, metric_keys: metrics, max_points: 1000 })
+    const { series } = await api('metrics:compare', { run_ids: ids, metric_keys: metrics, max_points: 1000 })
     const compare = new CompareAnalysisPage(page)
     await compare.open(e2eUrl(), ids, metrics, 'summary')
 
@@ -110,8 +109,8 @@ test.describe('compare: analysis panels', () => {
     const ids = runs.map((r) => r.info.run_id)
     const key = metrics[0]
     // Full series to know the truth; the page asks for 10 points per series.
-    const { series: full } = await apiCall(e2eUrl(), 'metrics:compare', { run_ids: ids, metric_keys: [key], max_points: 100_000 })
-    const { series: sampled } = await apiCall(e2eUrl(), 'metrics:compare', { run_ids: ids, metric_keys: [key], max_points: 10 })
+    const { series: full } = await api('metrics:compare', { run_ids: ids, metric_keys: [key], max_points: 100_000 })
+    const { series: sampled } = await api('metrics:compare', { run_ids: ids, metric_keys: [key], max_points: 10 })
     const s0 = sampled.find((s) => s.run_id === ids[0])!
     expect(s0.sampled, 'the demo histories are longer than 10 points').toBe(true)
     const compare = new CompareAnalysisPage(page)
@@ -183,9 +182,9 @@ test.describe('compare: analysis panels', () => {
   })
 
   test('a hundred runs side by side scroll sideways with the param names kept in view', async ({ page }) => {
-    const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+    const { experiments } = await api('experiments:list', { view: 'active' })
     const biggest = [...experiments].sort((a, b) => b.run_count - a.run_count)[0]
-    const runs = (await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [biggest.experiment_id], max_results: 120 })).runs.filter((r) => r.data.params.length)
+    const runs = (await api('runs:search', { experiment_ids: [biggest.experiment_id], max_results: 120 })).runs.filter((r) => r.data.params.length)
     expect(runs.length, 'the demo store has an experiment with 100 runs').toBeGreaterThanOrEqual(100)
     const compare = new CompareAnalysisPage(page)
     await compare.open(e2eUrl(), runs.map((r) => r.info.run_id), [], 'params')

@@ -5,14 +5,14 @@ import type { ExperimentWithStats } from '../../../shared/api/contract'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { ExportDialog } from '../pages/ExportDialog'
 import { RunsPage } from '../pages/RunsPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 const unique = (what: string) => `e2e-${what}-${Date.now().toString(36)}`
 
 /** The demo experiment with the most runs (so its export has artifacts to download). */
 async function biggestExperiment(): Promise<ExperimentWithStats> {
-  const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+  const { experiments } = await api('experiments:list', { view: 'active' })
   return [...experiments].sort((a, b) => b.run_count - a.run_count)[0]
 }
 
@@ -24,7 +24,7 @@ function manifestOf(out: string): { files: Array<{ path: string; size: number; s
 test.describe('offline export', () => {
   test('tick runs, Export (N): progress, then a report whose counts are the export’s own', async ({ page }) => {
     const exp = await biggestExperiment()
-    const { runs } = await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [exp.experiment_id], max_results: 3 })
+    const { runs } = await api('runs:search', { experiment_ids: [exp.experiment_id], max_results: 3 })
     const ids = runs.map((r) => r.info.run_id)
     expect(ids.length).toBeGreaterThan(1)
 

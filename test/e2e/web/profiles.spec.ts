@@ -4,7 +4,7 @@ import { AppShell } from '../pages/AppShell'
 import { ConnectionsPage } from '../pages/ConnectionsPage'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { RunsPage } from '../pages/RunsPage'
-import { apiCall, e2eUrl, secondStoreUrl } from '../support/api'
+import { api, e2eUrl, secondStoreUrl } from '../support/api'
 import { screenshot } from '../support/screenshots'
 import { readManifest } from '../../helpers/fixtures'
 
@@ -36,14 +36,14 @@ function recordApiResponses(page: Page): () => Promise<string[]> {
 
 /** Profiles left by an earlier attempt would collide by name; the default window goes back to the demo. */
 async function cleanUp(): Promise<void> {
-  const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
-  for (const p of profiles) if (p.kind === 'saved' && [SECOND, PROD].includes(p.name)) await apiCall(e2eUrl(), 'profiles:remove', { id: p.id })
-  await apiCall(e2eUrl(), 'profiles:switch', { id: 'demo' })
+  const { profiles } = await api('profiles:list', {})
+  for (const p of profiles) if (p.kind === 'saved' && [SECOND, PROD].includes(p.name)) await api('profiles:remove', { id: p.id })
+  await api('profiles:switch', { id: 'demo' })
 }
 
 async function saveViaApi(name: string, environment: 'dev' | 'staging' | 'prod'): Promise<string> {
-  const { settings } = await apiCall(e2eUrl(), 'profiles:parse-url', { url: secondStoreUrl() })
-  const { profile } = await apiCall(e2eUrl(), 'profiles:save', { settings: { ...settings, name, environment }, password_from_url: secondStoreUrl() })
+  const { settings } = await api('profiles:parse-url', { url: secondStoreUrl() })
+  const { profile } = await api('profiles:save', { settings: { ...settings, name, environment }, password_from_url: secondStoreUrl() })
   return profile.id
 }
 
@@ -136,7 +136,7 @@ test.describe('connection profiles', () => {
     expect((await experiments.names()).sort()).toEqual([...demoNames].sort())
 
     // Returning to the fixture store brings its last experiment back.
-    const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+    const { profiles } = await api('profiles:list', {})
     await shell.switchWithShortcut(profiles.findIndex((p) => p.name === SECOND) + 1)
     await expect(shell.connectionCard).toContainText(SECOND)
     await expect(runs.title).toHaveText(fixtureNames[0])
@@ -245,8 +245,8 @@ test.describe('connection profiles', () => {
 
   test('a role made from the recommended SQL tests as a read-only role, and the sidebar says so', async ({ page }) => {
     // The SQL the app recommends for the fixture store, run by its superuser.
-    const { settings } = await apiCall(e2eUrl(), 'profiles:parse-url', { url: secondStoreUrl() })
-    const tested = await apiCall(e2eUrl(), 'profiles:test', { settings: { ...settings, name: 'probe' }, password_from_url: secondStoreUrl() })
+    const { settings } = await api('profiles:parse-url', { url: secondStoreUrl() })
+    const tested = await api('profiles:test', { settings: { ...settings, name: 'probe' }, password_from_url: secondStoreUrl() })
     const sql = tested.write_access!.read_only_role_sql.replaceAll('mlflow_desk_reader', READER_ROLE).replace("'choose-a-password'", `'${READER_PW}'`)
     const admin = new pg.Client({ connectionString: secondStoreUrl() })
     await admin.connect()
@@ -321,7 +321,7 @@ test.describe('connection profiles', () => {
     await editor.allowedFunctions.last().fill('"Audit Tools".row_hash')
     await editor.save()
 
-    const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+    const { profiles } = await api('profiles:list', {})
     expect(profiles.find((p) => p.name === SECOND)!.sql_console.allowed_functions).toEqual(['public.my_func', 'citext.*', '"Audit Tools".row_hash'])
   })
 
@@ -351,7 +351,7 @@ test.describe('connection profiles', () => {
     await screenshot(page, 'profile-artifact-stores-dark')
     await editor.save()
 
-    const { profiles } = await apiCall(e2eUrl(), 'profiles:list', {})
+    const { profiles } = await api('profiles:list', {})
     const saved = profiles.find((p) => p.name === SECOND)!
     expect(saved.artifact_store?.s3).toMatchObject({ endpoint_url: 'http://127.0.0.1:9000', access_key_id: 'AKIAE2E' })
     expect(saved.secrets.s3_secret_access_key).toBe(true)

@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test'
+import { DEFAULT_VALUE_BYTES, formatByteLimit } from '../../../shared/api/queryLimits'
 import { AppShell } from '../pages/AppShell'
 import { QueryPage } from '../pages/QueryPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 async function bothThemes(page: Page, name: string): Promise<void> {
@@ -18,7 +19,7 @@ test.describe('SQL console', () => {
     await q.open()
     await q.type('SELECT experiment_id, name FROM experiments ORDER BY experiment_id')
     await q.runWithShortcut()
-    const all = (await apiCall(e2eUrl(), 'experiments:list', { view: 'all' })).experiments
+    const all = (await api('experiments:list', { view: 'all' })).experiments
     const expected = all.map((e) => [e.experiment_id, e.name]).sort((a, b) => Number(a[0]) - Number(b[0]))
     await expect(q.rowCount).toHaveText(`${expected.length} row${expected.length === 1 ? '' : 's'}`)
     expect(await q.columnNames()).toEqual(['experiment_id', 'name'])
@@ -47,7 +48,7 @@ test.describe('SQL console', () => {
     await expect(q.error).toContainText('Refused before it was sent')
     await bothThemes(page, 'query-refused')
     // Nothing was deleted.
-    const count = await apiCall(e2eUrl(), 'query:run', { tab_id: 'e2e-check', sql: 'SELECT count(*) AS n FROM runs' })
+    const count = await api('query:run', { tab_id: 'e2e-check', sql: 'SELECT count(*) AS n FROM runs' })
     expect(Number(count.rows[0][0])).toBeGreaterThan(0)
   })
 
@@ -56,7 +57,7 @@ test.describe('SQL console', () => {
     const q = new QueryPage(page)
     await q.open()
     await q.type('SELECT run_uuid, name, status FROM runs ORDER BY run_uuid')
-    const total = (await apiCall(e2eUrl(), 'query:run', { tab_id: 'e2e-count', sql: 'SELECT count(*) FROM runs' })).rows[0][0]
+    const total = (await api('query:run', { tab_id: 'e2e-count', sql: 'SELECT count(*) FROM runs' })).rows[0][0]
     await q.exportAs('CSV')
     await expect(q.exportStatus).toHaveAttribute('data-state', 'done')
     await expect(q.exportPath).toContainText(/\.csv$/)
@@ -68,7 +69,7 @@ test.describe('SQL console', () => {
     await new AppShell(page).open(e2eUrl())
     const q = new QueryPage(page)
     await q.open()
-    const { queries } = await apiCall(e2eUrl(), 'query:library', {})
+    const { queries } = await api('query:library', {})
     const withParam = queries.find((x) => x.params.length > 0 && x.params[0].default) ?? queries[0]
     const tabsBefore = await q.tabs.count()
     await q.openSide('Library')
@@ -82,7 +83,7 @@ test.describe('SQL console', () => {
     await expect(q.error).toHaveCount(0)
     await bothThemes(page, 'query-library')
     // Tabs are kept per profile: saved a moment after the change, there again after a reload.
-    await expect.poll(async () => (await apiCall(e2eUrl(), 'query:tabs-get', {})).tabs.map((t) => t.title)).toContain(withParam.title)
+    await expect.poll(async () => (await api('query:tabs-get', {})).tabs.map((t) => t.title)).toContain(withParam.title)
     await page.reload()
     await expect(page.locator(`[data-testid="query-tab"][data-title="${withParam.title}"]`)).toBeVisible()
   })
@@ -91,20 +92,20 @@ test.describe('SQL console', () => {
     await new AppShell(page).open(e2eUrl())
     const q = new QueryPage(page)
     await q.open()
-    // About 2.8 MB of history per run: above the 1 MiB the grid holds of a value.
+    // About 2.8 MB of history per run: above DEFAULT_VALUE_BYTES (1 MiB), what the grid holds of a value.
     await q.type(`SELECT run_uuid, status, repeat('{"step": 1, "loss": 0.125}, ', 100000) AS history FROM runs ORDER BY run_uuid LIMIT 5`)
     await q.runWithShortcut()
     await expect(q.rowCount).toHaveText(/\d+ rows?/)
     const shown = Number((await q.rowCount.textContent())?.split(' ')[0])
     await expect(q.cutValues).toHaveCount(shown)
     await expect(q.cutValues.first()).toHaveText('⋯ 2.80 MB')
-    await expect(page.getByTestId('query-cut-count')).toHaveText(`${shown} value${shown === 1 ? '' : 's'} cut at 1 MiB`)
+    await expect(page.getByTestId('query-cut-count')).toHaveText(`${shown} value${shown === 1 ? '' : 's'} cut at ${formatByteLimit(DEFAULT_VALUE_BYTES)}`)
     await bothThemes(page, 'query-cut-values')
 
     await q.cutValues.first().click()
     await expect(q.valueViewer).toBeVisible()
     await expect(q.valueStatus).toHaveAttribute('data-complete', 'false')
-    await expect(q.valueStatus).toContainText('2,800,000 bytes (2.80 MB) — showing the first 1 MiB')
+    await expect(q.valueStatus).toContainText(`2,800,000 bytes (2.80 MB) — showing the first ${formatByteLimit(DEFAULT_VALUE_BYTES)}`)
     await expect(q.valueText).toContainText('{"step": 1, "loss": 0.125}, {"step": 1')
     await screenshotBothThemes(page, 'query-value-cut')
     await new AppShell(page).useTheme('light')

@@ -1,15 +1,15 @@
 import { expect, test } from '@playwright/test'
 import type { Metric, Run } from '../../../shared/domain/mlflow'
 import { RunDetailPage } from '../pages/RunDetailPage'
-import { apiCall, e2eUrl } from '../support/api'
+import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 /** Every active run of the demo store, as the API returns them. */
 async function allRuns(): Promise<Run[]> {
-  const { experiments } = await apiCall(e2eUrl(), 'experiments:list', { view: 'active' })
+  const { experiments } = await api('experiments:list', { view: 'active' })
   const runs: Run[] = []
   for (const e of experiments.filter((x) => x.run_count > 0)) {
-    runs.push(...(await apiCall(e2eUrl(), 'runs:search', { experiment_ids: [e.experiment_id], max_results: 5000 })).runs)
+    runs.push(...(await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 5000 })).runs)
   }
   return runs
 }
@@ -18,7 +18,7 @@ async function history(runId: string, key: string): Promise<Metric[]> {
   const out: Metric[] = []
   let token: string | null = null
   do {
-    const page: { metrics: Metric[]; next_page_token: string | null } = await apiCall(e2eUrl(), 'metrics:history', { run_id: runId, metric_key: key, page_token: token })
+    const page: { metrics: Metric[]; next_page_token: string | null } = await api('metrics:history', { run_id: runId, metric_key: key, page_token: token })
     out.push(...page.metrics)
     token = page.next_page_token
   } while (token)
@@ -127,7 +127,7 @@ test.describe('run detail', () => {
     await expect(detail.parentLink).toHaveAttribute('data-run-id', parent.info.run_id)
     await detail.parentLink.click()
     await detail.waitFor(parent.info.run_id)
-    const related = await apiCall(e2eUrl(), 'runs:related', { run_id: parent.info.run_id })
+    const related = await api('runs:related', { run_id: parent.info.run_id })
     await expect(detail.childLinks).toHaveCount(Math.min(related.children.length, 12))
     await page.locator(`[data-testid="child-link"][data-run-id="${child.info.run_id}"]`).click()
     await detail.waitFor(child.info.run_id)
