@@ -43,6 +43,8 @@ export class Workspace {
     private readonly extras: ExtraProfile[],
     /** The profile a new window starts on. */
     private readonly initialId: () => Promise<string>,
+    /** MLflow's environment variables for artifact stores (the CLI's own, in its tests). */
+    readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   async views(): Promise<ProfileView[]> {
@@ -145,7 +147,7 @@ export class WindowSession {
 
   /** How this window's profile reads its artifact stores (secrets opened here, in main). */
   async artifactAccess(): Promise<ArtifactAccess> {
-    return sourceArtifactAccess(await this.workspace.source(this.profileId))
+    return sourceArtifactAccess(await this.workspace.source(this.profileId), this.workspace.env)
   }
 
   async describe(): Promise<SessionDescription> {

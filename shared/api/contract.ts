@@ -51,8 +51,8 @@ const def = <Req extends z.ZodType, Res>(request: Req) => ({ request, response: 
 export interface AppInfo {
   name: string
   version: string
-  /** How this renderer is served: inside Electron, or through the local HTTP transport. */
-  transport: 'ipc' | 'http'
+  /** How this renderer is served: inside Electron, or through the local HTTP transport (the CLI calls the same handlers: 'cli'). */
+  transport: 'ipc' | 'http' | 'cli'
 }
 
 export interface ConnectionSummary {
@@ -424,9 +424,9 @@ export const contract = {
    * Copy a run's artifact file or folder to this machine: the desktop app asks where (a save or
    * folder dialog); over HTTP it goes into <app data>/exports. Files verified (size, sha256) and
    * renamed only when whole. Progress: export:progress events for job_id; cancel: export:cancel.
-   * saved_to null: the user dismissed the dialog.
+   * saved_to null: the user dismissed the dialog. sha256: the file's, when one file was copied.
    */
-  'artifacts:download': def<typeof artifactsDownloadRequest, { saved_to: string | null; files: number; bytes: number }>(artifactsDownloadRequest),
+  'artifacts:download': def<typeof artifactsDownloadRequest, { saved_to: string | null; files: number; bytes: number; sha256: string | null }>(artifactsDownloadRequest),
   /**
    * Export runs, an experiment or a registered model with every artifact, in mlflow-export-import's
    * layout plus a manifest of sha256s (see the CLI's export). Answers when done with the report;

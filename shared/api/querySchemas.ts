@@ -107,6 +107,8 @@ export const queryExportRequest = z
      * name and value as a one-row CSV or JSON Lines file. The statement runs again to find it.
      */
     value: cell.optional(),
+    /** Values larger than this (bytes of their text) are written cut, with their size reported; default 16 MiB. A CSV of a statement without parameters goes through COPY and writes every value whole. */
+    max_value_bytes: valueBytes.optional(),
   })
   .strict()
 

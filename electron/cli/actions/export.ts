@@ -1,14 +1,16 @@
+import { basename, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { AppError } from '@shared/api/errors'
-import { hasMissingFiles, runExport, type ExportReport } from '../../services/export/exportRunner'
-import type { ExportSelection } from '../../services/export/exportPlan'
-import type { ExportProgress } from '../../services/export/exportProgress'
+import type { ExportProgress, ExportReport, ExportSelection } from '@shared/domain/exports'
 import { stringifyPythonJson } from '../../services/format/pythonJson'
+import { withApi } from '../api'
 import { CommandExit } from '../exitCode'
 import type { CliIO } from '../io'
 import { formatBytes } from '../output'
-import { withStoreAndArtifacts } from '../storeOptions'
 import { splitList } from '../validate'
+
+/** The command's one job: export:progress names it, export:cancel stops it. */
+const JOB_ID = 'cli-export'
 
 export interface ExportOptions {
   runIds?: string
@@ -38,11 +40,11 @@ function selectionOf(opts: ExportOptions): ExportSelection {
     const ids = splitList(opts.runIds)
     const bad = ids.find((id) => !/^[0-9a-zA-Z_-]{1,64}$/.test(id))
     if (ids.length === 0 || bad !== undefined) throw new AppError('BAD_REQUEST', `--run-ids: ${bad === undefined ? 'no run id given' : `"${bad}" is not a run id`}.`, { field: 'run-ids' })
-    return { kind: 'runs', runIds: ids }
+    return { kind: 'runs', run_ids: ids }
   }
   if (opts.experimentId !== undefined) {
     if (!/^\d+$/.test(opts.experimentId)) throw new AppError('BAD_REQUEST', `--experiment-id: "${opts.experimentId}" is not an experiment id (a whole number).`, { field: 'experiment-id' })
-    return { kind: 'experiment', experimentId: opts.experimentId }
+    return { kind: 'experiment', experiment_id: opts.experimentId }
   }
   if (!opts.model?.trim()) throw new AppError('BAD_REQUEST', '--model: give a registered model name, or NAME/VERSION.', { field: 'model' })
   return { kind: 'model', model: opts.model.trim() }
@@ -63,10 +65,12 @@ function printReport(io: CliIO, r: ExportReport): void {
   io.out(`  took ${(r.duration_ms / 1000).toFixed(1)}s; report: export-report.json, manifest: manifest.json`)
 }
 
+/** export: the API's export:run into --out (the desktop app asks for the folder with a dialog). */
 export async function exportSelection(io: CliIO, opts: ExportOptions, cmd: Command): Promise<void> {
   const selection = selectionOf(opts)
-  const ctrl = new AbortController()
-  const stopListening = io.onInterrupt?.(() => ctrl.abort())
+  const out = resolve(opts.out)
+  // The name only labels the job (a dialog would suggest it); --out says where.
+  const name = basename(out).replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/^\.+|\.{2,}/g, '') || 'export'
   // The first line after a second of work, then at most one a second.
   let lastLine = Date.now()
   const onProgress = (p: ExportProgress) => {
@@ -75,17 +79,26 @@ export async function exportSelection(io: CliIO, opts: ExportOptions, cmd: Comma
     lastLine = now
     io.err(progressLine(p))
   }
-  try {
-    const report = await withStoreAndArtifacts(cmd, io, (store, access, source) =>
-      runExport(store, { selection, out: opts.out, zip: opts.zip, resume: opts.resume, signal: ctrl.signal, onProgress, access, profileName: source.source.summary.name }),
-    )
-    if (opts.json) io.out(stringifyPythonJson(report, 2))
-    else printReport(io, report)
-    if (hasMissingFiles(report)) {
-      io.err('mlflow-desk: export done, but some artifact files were missing on the store (see "missing" in the report).')
-      throw new CommandExit(3)
-    }
-  } finally {
-    stopListening?.()
+  const { report } = await withApi(
+    cmd,
+    io,
+    async (api) => {
+      const stop = api.events.subscribe((event, payload) => {
+        if (event === 'export:progress' && (payload as { job_id: string }).job_id === JOB_ID) onProgress((payload as { progress: ExportProgress }).progress)
+      })
+      try {
+        return await api.cancellable((a) => a.call('export:cancel', { job_id: JOB_ID }), () => api.call('export:run', { job_id: JOB_ID, selection, name, zip: opts.zip, resume: opts.resume }))
+      } finally {
+        stop()
+      }
+    },
+    { chooseDestination: async () => out },
+  )
+  if (!report) throw new AppError('INTERNAL', 'The export gave no report.')
+  if (opts.json) io.out(stringifyPythonJson(report, 2))
+  else printReport(io, report)
+  if (report.missing.some((m) => m.reason === 'not_found')) {
+    io.err('mlflow-desk: export done, but some artifact files were missing on the store (see "missing" in the report).')
+    throw new CommandExit(3)
   }
 }

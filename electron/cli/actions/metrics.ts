@@ -3,11 +3,9 @@ import { AppError } from '@shared/api/errors'
 import { metricPointsCsv } from '@shared/format/metricPointsCsv'
 import type { MetricsCompareResponse } from '@shared/api/contract'
 import { stringifyPythonJson } from '../../services/format/pythonJson'
-import { compareMetrics } from '../../services/tracking/metricCompare'
-import { answerMetricHistory } from '../../services/tracking/metricHistoryRequest'
+import { withApi } from '../api'
 import type { CliIO } from '../io'
 import { formatTime, printMlflowJson, printTable } from '../output'
-import { withStore } from '../storeOptions'
 import { parseIntOption, splitList, validateRequest } from '../validate'
 
 export interface HistoryOptions {
@@ -45,7 +43,7 @@ export async function history(io: CliIO, opts: HistoryOptions, cmd: Command): Pr
     },
     { run_id: '--run-id', metric_key: '--key', max_results: '--max-results', page_token: '--page-token', max_points: '--max-points', from_step: '--from-step', to_step: '--to-step' },
   )
-  const page = await withStore(cmd, io, (store) => answerMetricHistory(store, req))
+  const page = await withApi(cmd, io, (api) => api.call('metrics:history', req))
   if (opts.json) return printMlflowJson(io, page)
   // String() keeps NaN and the +-max double MLflow stores for +-inf exactly as they are.
   printTable(io, ['STEP', 'VALUE', 'TIMESTAMP (UTC)'], page.metrics.map((m) => [m.step, String(m.value), formatTime(m.timestamp)]))
@@ -66,7 +64,7 @@ export async function compare(io: CliIO, opts: CompareOptions, cmd: Command): Pr
     { run_ids: '--run-ids', metric_keys: '--keys', max_points: '--max-points', from_step: '--from-step', to_step: '--to-step' },
   )
   if (!req.metric_keys.length) throw new AppError('BAD_REQUEST', '--keys: give at least one metric key, e.g. --keys loss,val_loss.', { field: '--keys' })
-  const answer = await withStore(cmd, io, (store) => compareMetrics(store, req))
+  const answer = await withApi(cmd, io, (api) => api.call('metrics:compare', req))
   // Plain JSON (NaN as Python writes it): unlike MLflow's REST shape, an empty series keeps its "metrics": [].
   if (opts.json) return io.out(stringifyPythonJson(answer, 2))
   if (opts.csv) return io.out(metricPointsCsv(comparePoints(answer)).trimEnd())

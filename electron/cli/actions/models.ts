@@ -1,9 +1,8 @@
 import type { Command } from 'commander'
 import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
-import { getRegisteredModel, listRegisteredModels } from '../../services/tracking/registry'
+import { withApi } from '../api'
 import type { CliIO } from '../io'
 import { formatTime, printMlflowJson, printTable } from '../output'
-import { withStore } from '../storeOptions'
 import { parseIntOption, validateRequest } from '../validate'
 
 export interface ListOptions {
@@ -36,7 +35,7 @@ export async function list(io: CliIO, opts: ListOptions, cmd: Command): Promise<
     { filter: opts.filter, max_results: parseIntOption('--max-results', opts.maxResults), page_token: opts.pageToken },
     { filter: '--filter', max_results: '--max-results', page_token: '--page-token' },
   )
-  const page = await withStore(cmd, io, (store) => listRegisteredModels(store, req))
+  const page = await withApi(cmd, io, (api) => api.call('models:list', req))
   if (opts.json) return printMlflowJson(io, page)
   printTable(
     io,
@@ -48,7 +47,7 @@ export async function list(io: CliIO, opts: ListOptions, cmd: Command): Promise<
 
 export async function get(io: CliIO, name: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
   const req = validateRequest('models:get', { name }, { name: 'NAME' })
-  const got = await withStore(cmd, io, (store) => getRegisteredModel(store, req.name))
+  const got = await withApi(cmd, io, (api) => api.call('models:get', req))
   if (opts.json) return printMlflowJson(io, got)
   const m = got.registered_model
   printTable(io, ['FIELD', 'VALUE'], [

@@ -3,11 +3,9 @@ import { stringify } from 'csv-stringify/sync'
 import { isAppError } from '@shared/api/errors'
 import type { RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
-import { getRun, parseSearch, searchRuns } from '../../services/tracking/runs'
-import type { StoreHandle } from '../../services/connections/storeConnection'
+import { withApi, type CliApi } from '../api'
 import type { CliIO } from '../io'
 import { formatDuration, formatTime, printMlflowJson, printTable } from '../output'
-import { withStore } from '../storeOptions'
 import { parseIntOption, splitList, validateRequest } from '../validate'
 
 export interface SearchOptions {
@@ -36,11 +34,8 @@ export async function search(io: CliIO, opts: SearchOptions, cmd: Command): Prom
     },
     { experiment_ids: '--experiment-ids', view: '--view', max_results: '--max-results', page_token: '--page-token', filter: '--filter', order_by: '--order-by' },
   )
-  const page = await showWhereFilterFails(io, opts, async () => {
-    // A malformed filter or order is answered before any store is opened (or a demo server started).
-    parseSearch(req)
-    return withStore(cmd, io, (store) => (opts.all ? searchAll(store, req) : searchRuns(store, req)))
-  })
+  // The handler answers a malformed filter or order before it opens the store (or starts a demo server).
+  const page = await showWhereFilterFails(io, opts, () => withApi(cmd, io, (api) => (opts.all ? searchAll(api, req) : api.call('runs:search', req))))
   if (opts.json) return printMlflowJson(io, page)
   if (opts.csv) return io.out(runsCsv(page.runs).trimEnd())
   printTable(
@@ -61,7 +56,7 @@ export async function search(io: CliIO, opts: SearchOptions, cmd: Command): Prom
 
 export async function get(io: CliIO, runId: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
   const req = validateRequest('runs:get', { run_id: runId }, { run_id: 'RUN_ID' })
-  const run = await withStore(cmd, io, (store) => getRun(store, req.run_id))
+  const { run } = await withApi(cmd, io, (api) => api.call('runs:get', req))
   if (opts.json) return printMlflowJson(io, { run })
   printTable(io, ['FIELD', 'VALUE'], [
     ['run_id', run.info.run_id],
@@ -78,11 +73,11 @@ export async function get(io: CliIO, runId: string, opts: { json?: boolean }, cm
 }
 
 /** Every page of a search, concatenated (--all). */
-async function searchAll(store: StoreHandle, req: RunsSearchRequest): Promise<RunsSearchResponse> {
+async function searchAll(api: CliApi, req: RunsSearchRequest): Promise<RunsSearchResponse> {
   const runs: Run[] = []
   let token = req.page_token
   do {
-    const page = await searchRuns(store, { ...req, page_token: token })
+    const page = await api.call('runs:search', { ...req, page_token: token })
     runs.push(...page.runs)
     token = page.next_page_token
   } while (token)

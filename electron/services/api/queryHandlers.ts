@@ -5,7 +5,7 @@ import { explainQuery } from '../query/explainPlan'
 import { exportsFolderTarget, safeExportName } from '../query/exportTarget'
 import { exportsDir } from '../config/appPaths'
 import { QueryHistory } from '../query/queryHistory'
-import { checkQuery, runQuery } from '../query/queryRunner'
+import { checkQuery, checkStatement, runQuery } from '../query/queryRunner'
 import { QueryTabs } from '../query/queryTabs'
 import { exportResult } from '../query/resultExport'
 import { loadValue } from '../query/wholeValue'
@@ -77,6 +77,8 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
 
     'query:run': async (req, call) =>
       recorded(call, { sql: req.sql, action: 'run' }, (r) => r.row_count_shown, async () => {
+        // A refused statement or a missing parameter is answered before the store is opened (or a demo server started).
+        await checkStatement(req.sql, req.params)
         const store = await call.window.store()
         return job(call, `tab:${req.tab_id}`, (signal) => runQuery(store, req, signal))
       }),
@@ -103,6 +105,7 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
       const path = call.chooseExportPath ? await call.chooseExportPath(name, req.format) : await exportsFolderTarget(exportsDir(ctx.home), name, req.format)
       if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] }
       return recorded(call, { sql: req.sql, action: 'export' }, (r) => r.rows, async () => {
+        await checkStatement(req.sql, req.params)
         const store = await call.window.store()
         return job(call, `export:${req.export_id}`, (signal) =>
           exportResult(store, {
@@ -112,6 +115,7 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
             path,
             timeoutMs: req.statement_timeout_s ? req.statement_timeout_s * 1000 : undefined,
             value: req.value,
+            maxValueBytes: req.max_value_bytes,
             signal,
             onProgress: (p) => ctx.events.emit('query:export-progress', { export_id: req.export_id, ...p }),
           }),

@@ -1,0 +1,83 @@
+import type { Command } from 'commander'
+import type { Channel, ChannelRequest, ChannelResponse } from '@shared/api/contract'
+import { AppError, isAppError, type AppErrorPayload } from '@shared/api/errors'
+import { dispatch } from '../services/api/dispatch'
+import type { EventHub } from '../services/api/events'
+import type { CallContext } from '../services/api/handlerTypes'
+import { createCliAppContext } from '../services/appContext'
+import { CommandExit } from './exitCode'
+import type { CliIO } from './io'
+import { cliProfiles, storeChoice } from './storeOptions'
+
+/** One command's road to the API: the same dispatch as IPC and HTTP, in the command's session. */
+export interface CliApi {
+  /** Dispatch one request; a failed call throws the error its envelope carries. */
+  call<C extends Channel>(channel: C, body: ChannelRequest<C>): Promise<ChannelResponse<C>>
+  /** The pushes handlers emit (export progress), as a window would receive them. */
+  events: EventHub
+  /**
+   * Run a job and, on Ctrl-C, send its cancel call (export:cancel, query:cancel) as the app's Cancel
+   * buttons do: the job's own controller stops its streams, whatever the call's signal reaches.
+   */
+  cancellable<T>(cancel: (api: CliApi) => Promise<unknown>, work: () => Promise<T>): Promise<T>
+}
+
+/** What the desktop app asks with a dialog, the command line says with options (--out). */
+export interface CliDestinations {
+  chooseDestination?: CallContext['chooseDestination']
+  chooseExportPath?: CallContext['chooseExportPath']
+}
+
+/** An error envelope as the error the command ends with (the same message and exit code as before the CLI went through dispatch). */
+function envelopeError(e: AppErrorPayload): AppError {
+  // dispatch says "Unexpected error: ..." for what no service named; a terminal has always shown the cause alone.
+  const message = e.code === 'INTERNAL' ? e.message.replace(/^Unexpected error: /, '') : e.message
+  return new AppError(e.code, message, e.details)
+}
+
+/**
+ * Run a command's calls with a CLI CallContext: its session's store is the command's --url,
+ * --profile or MLFLOW_TRACKING_URI (opened on the first call that needs it, closed at the end).
+ * The first Ctrl-C aborts the call's signal, so the server work stops (PostgreSQL gets a cancel
+ * request); the command then exits 130 ("Cancelled."). A second Ctrl-C exits at once (io.ts).
+ */
+export async function withApi<T>(cmd: Command, io: CliIO, fn: (api: CliApi) => Promise<T>, where: CliDestinations = {}): Promise<T> {
+  const setup = await createCliAppContext({ home: io.home, env: io.env, choice: storeChoice(cmd), savedProfiles: () => cliProfiles(io), onProgress: (m) => io.err(m) })
+  const controller = new AbortController()
+  const stopListening = io.onInterrupt?.(() => controller.abort())
+  const call: CallContext = {
+    window: setup.window,
+    signal: controller.signal,
+    openWindow: async () => {
+      throw new AppError('BAD_REQUEST', 'The command line opens no windows: run mlflow-desk start --profile NAME for the app.')
+    },
+    ...where,
+  }
+  const api: CliApi = {
+    events: setup.events,
+    async call(channel, body) {
+      const answer = await dispatch(setup.handlers, channel, body, call)
+      if (!answer.ok) throw envelopeError(answer.error)
+      return answer.data as ChannelResponse<typeof channel>
+    },
+    async cancellable(send, work) {
+      const cancel = () => void send(api).catch(() => undefined)
+      controller.signal.addEventListener('abort', cancel, { once: true })
+      try {
+        return await work()
+      } finally {
+        controller.signal.removeEventListener('abort', cancel)
+      }
+    },
+  }
+  try {
+    return await fn(api)
+  } catch (e) {
+    if (!controller.signal.aborted || (isAppError(e) && e.code === 'CANCELLED')) throw e
+    io.err('Cancelled.')
+    throw new CommandExit(130)
+  } finally {
+    stopListening?.()
+    await setup.dispose()
+  }
+}
