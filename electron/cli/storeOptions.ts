@@ -1,11 +1,9 @@
 import type { Command } from 'commander'
 import { AppError } from '@shared/api/errors'
-import type { ArtifactAccess } from '../services/artifacts/artifactAccess'
 import { resolveCliSource, type ResolvedStoreSource, type StoreChoice } from '../services/builtInSources'
 import { openStore, type StoreHandle } from '../services/connections/storeConnection'
 import { ProfileService } from '../services/profiles/profileService'
 import { announceSecretStorage, cliSecretStorage, type SecretStorage } from '../services/profiles/secretStorage'
-import { sourceArtifactAccess } from '../services/workspace'
 import type { CliIO } from './io'
 
 export interface GlobalOptions {
@@ -61,26 +59,6 @@ export async function withStore<T>(cmd: Command, io: CliIO, fn: (store: StoreHan
     const store = await openStore(await resolved.source.resolve(), resolved.source.options)
     try {
       return await fn(store)
-    } finally {
-      await store.close()
-    }
-  } finally {
-    await resolved.dispose()
-  }
-}
-
-/** withStore, plus how the source reads its artifact stores (profile settings and secrets, --artifact-map, MLflow's env) and its name. */
-export async function withStoreAndArtifacts<T>(
-  cmd: Command,
-  io: CliIO,
-  fn: (store: StoreHandle, access: ArtifactAccess, source: ResolvedStoreSource) => Promise<T>,
-): Promise<T> {
-  const resolved = await storeSourceFor(cmd, io)
-  try {
-    const access = await sourceArtifactAccess(resolved.source, io.env)
-    const store = await openStore(await resolved.source.resolve(), resolved.source.options)
-    try {
-      return await fn(store, access, resolved)
     } finally {
       await store.close()
     }
