@@ -9,14 +9,15 @@ import type { CallContext, Handlers } from '../services/api/handlers'
  * from the main frame of our own page (file:// build or the dev server), so an
  * iframe or a navigated-away page cannot reach the API.
  */
-export function registerIpc(handlers: Handlers, isTrustedUrl: (url: string) => boolean, callContext: (sender: WebContents) => Promise<CallContext>): () => void {
+export function registerIpc(handlers: Handlers, isTrustedUrl: (url: string) => boolean, callContext: (sender: WebContents) => Promise<Omit<CallContext, 'signal'>>): () => void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, request: unknown) => {
       const frame = event.senderFrame
       if (!frame || frame !== event.sender.mainFrame || !isTrustedUrl(frame.url)) {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'This frame may not call the API.' } }
       }
-      return dispatch(handlers, channel, request, await callContext(event.sender))
+      // renderer abort: see ipc cancel (a never-aborted signal until the renderer's cancel is wired)
+      return dispatch(handlers, channel, request, { ...(await callContext(event.sender)), signal: new AbortController().signal })
     })
   }
   return () => CHANNELS.forEach((c) => ipcMain.removeHandler(c))

@@ -1,4 +1,5 @@
 import type { ConnectionSummary, SessionDescription } from '@shared/api/contract'
+import { AppError } from '@shared/api/errors'
 import type { ProfileView } from '@shared/domain/profiles'
 import type { ArtifactAccess } from './artifacts/artifactAccess'
 import { RepositoryCache } from './artifacts/repositoryCache'
@@ -129,7 +130,12 @@ export class WindowSession {
     public profileId: string,
   ) {}
 
-  async store(): Promise<StoreHandle> {
+  /**
+   * The window's store. With a signal (a call's: `call.window.store(call.signal)`), a light view of
+   * the shared handle whose reads that signal cancels, on the server too; the pool stays shared.
+   */
+  async store(signal?: AbortSignal): Promise<StoreHandle> {
+    if (signal?.aborted) throw new AppError('CANCELLED', 'The call was cancelled before it reached the store.')
     if (!this.lease || !this.workspace.isCurrent(this.lease)) {
       const old = this.lease
       this.lease = null
@@ -138,7 +144,8 @@ export class WindowSession {
     }
     const lease = this.lease
     try {
-      return await lease.handle
+      const handle = await lease.handle
+      return signal ? handle.withSignal(signal) : handle
     } catch (e) {
       if (this.lease === lease) this.lease = null
       throw e
@@ -150,8 +157,8 @@ export class WindowSession {
     return sourceArtifactAccess(await this.workspace.source(this.profileId), this.workspace.env)
   }
 
-  async describe(): Promise<SessionDescription> {
-    const store = await this.store()
+  async describe(signal?: AbortSignal): Promise<SessionDescription> {
+    const store = await this.store(signal)
     return { connection: this.lease!.summary, server_version: store.serverVersion, standby: store.standby, store: store.schema.describe(), role_access: await sessionRoleAccess(store) }
   }
 

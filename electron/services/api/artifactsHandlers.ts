@@ -15,8 +15,8 @@ import type { AppContext, HandlerGroup } from './handlerTypes'
 import { destination, jobProgress } from './jobOutput'
 
 /** The run's artifact root as recorded, and the window's (cached) repository for it. */
-async function runRepository(window: WindowSession, runId: string): Promise<{ root: string; repo: ArtifactRepository }> {
-  const root = await runArtifactRoot(await window.store(), runId)
+async function runRepository(window: WindowSession, runId: string, signal: AbortSignal): Promise<{ root: string; repo: ArtifactRepository }> {
+  const root = await runArtifactRoot(await window.store(signal), runId)
   return { root, repo: await window.artifactRepositories.get(root, () => window.artifactAccess()) }
 }
 
@@ -27,17 +27,17 @@ export function artifactsHandlers(ctx: AppContext): HandlerGroup<'artifacts:list
   return {
     'artifacts:list': async (req, call) => {
       const path = artifactPath(req.path)
-      const { root, repo } = await runRepository(call.window, req.run_id)
-      return { root_uri: root, location: repo.describe, files: await repo.list(path) }
+      const { root, repo } = await runRepository(call.window, req.run_id, call.signal)
+      return { root_uri: root, location: repo.describe, files: await repo.list(path, call.signal) }
     },
     'artifacts:preview': async (req, call) => {
-      const { repo } = await runRepository(call.window, req.run_id)
-      return previewArtifact(repo, req.path, req.max_bytes)
+      const { repo } = await runRepository(call.window, req.run_id, call.signal)
+      return previewArtifact(repo, req.path, req.max_bytes, call.signal)
     },
     'artifacts:download': async (req, call) => {
       const path = artifactPath(req.path)
-      const { root, repo } = await runRepository(call.window, req.run_id)
-      const entry = path ? await repo.stat(path) : { path: '', is_dir: true, file_size: null }
+      const { root, repo } = await runRepository(call.window, req.run_id, call.signal)
+      const entry = path ? await repo.stat(path, call.signal) : { path: '', is_dir: true, file_size: null }
       if (!entry) throw new AppError('NOT_FOUND', `No artifact "${path}" in ${repo.describe}.`, { path })
       const name = plainName(path ? basename(path) : `${req.run_id}-artifacts`, 'path')
       const out = await destination(ctx, call, name, entry.is_dir ? 'folder' : 'file')
@@ -50,7 +50,10 @@ export function artifactsHandlers(ctx: AppContext): HandlerGroup<'artifacts:list
           tracker.listed()
           const part = `${out}.part`
           await writing(dirname(out), () => mkdir(dirname(out), { recursive: true }))
-          const saved = await saveStream(await repo.read(path, { signal }), part, `"${path}" in ${repo.describe}`, { signal, onBytes: (n) => tracker.bytes(n) })
+          // Aborted (export:cancel, or the call went away), the stream stops and saveStream removes the part: no file at `out`.
+          const saved = await saveStream(await repo.read(path, { signal }), part, `"${path}" in ${repo.describe}`, { signal, onBytes: (n) => tracker.bytes(n) }).catch((e: unknown) => {
+            throw signal.aborted ? new AppError('CANCELLED', `The download of "${path}" was cancelled; nothing was saved.`, { path }) : e
+          })
           // A stream that ends early (a dropped connection some stores report as a clean end) is not a whole file.
           if (entry.file_size !== null && saved.size !== entry.file_size) {
             await rm(part, { force: true })
@@ -70,7 +73,7 @@ export function artifactsHandlers(ctx: AppContext): HandlerGroup<'artifacts:list
         await rm(join(out, JOURNAL_FILE), { force: true })
         tracker.phase('done')
         return { saved_to: out, files: result.files.length, bytes: result.files.reduce((n, f) => n + f.size, 0), sha256: null }
-      })
+      }, call.signal)
     },
   }
 }

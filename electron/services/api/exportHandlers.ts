@@ -23,11 +23,12 @@ export function exportHandlers(ctx: AppContext): HandlerGroup<'export:run' | 'ex
           : req.selection.kind === 'experiment'
             ? { kind: 'experiment', experimentId: req.selection.experiment_id }
             : { kind: 'model', model: req.selection.model }
-      const store = await call.window.store()
-      const [access, session] = await Promise.all([call.window.artifactAccess(), call.window.describe()])
+      const store = await call.window.store(call.signal)
+      const [access, session] = await Promise.all([call.window.artifactAccess(), call.window.describe(call.signal)])
       try {
         const report = await jobs.run(call.window, req.job_id, (signal) =>
           runExport(store, { selection, out, zip: req.zip, resume: req.resume, signal, onProgress: progress(req.job_id), access, profileName: session.connection.name }),
+          call.signal,
         )
         return { report }
       } catch (e) {

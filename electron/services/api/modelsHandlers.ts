@@ -4,7 +4,7 @@ import type { HandlerGroup } from './handlerTypes'
 /** models:* — the model registry, in the calling window's store. */
 export function modelsHandlers(): HandlerGroup<'models:list' | 'models:get'> {
   return {
-    'models:list': async (req, call) => listRegisteredModels(await call.window.store(), req),
-    'models:get': async (req, call) => getRegisteredModel(await call.window.store(), req.name),
+    'models:list': async (req, call) => listRegisteredModels(await call.window.store(call.signal), req),
+    'models:get': async (req, call) => getRegisteredModel(await call.window.store(call.signal), req.name),
   }
 }

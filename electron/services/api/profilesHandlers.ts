@@ -133,7 +133,7 @@ export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels>
       // profile that does not exist is an error. Start-up remembers only stores that answered.
       await call.window.switchTo(req.id)
       try {
-        const description = await call.window.describe()
+        const description = await call.window.describe(call.signal)
         if (req.id === DEMO_PROFILE || (await profiles.find(req.id))) await profiles.setLastUsed(req.id)
         return { active_id: req.id, description, error: null }
       } catch (e) {

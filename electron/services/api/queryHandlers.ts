@@ -47,7 +47,7 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
       watched.add(w)
       w.onLeave(() => running.cancelAll(w))
     }
-    return running.run(w, key, work)
+    return running.run(w, key, work, call.signal)
   }
 
   /**
@@ -73,13 +73,13 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
 
   return {
     // As the user types: the function policy needs the store's catalog; without a store (it cannot connect) the shape is still checked.
-    'query:check': async (req, call) => checkQuery(req.sql, await call.window.store().catch(() => undefined)),
+    'query:check': async (req, call) => checkQuery(req.sql, await call.window.store(call.signal).catch(() => undefined)),
 
     'query:run': async (req, call) =>
       recorded(call, { sql: req.sql, action: 'run' }, (r) => r.row_count_shown, async () => {
         // A refused statement or a missing parameter is answered before the store is opened (or a demo server started).
         await checkStatement(req.sql, req.params)
-        const store = await call.window.store()
+        const store = await call.window.store(call.signal)
         return job(call, `tab:${req.tab_id}`, (signal) => runQuery(store, req, signal))
       }),
 
@@ -89,13 +89,13 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
 
     'query:explain': async (req, call) =>
       recorded(call, { sql: req.sql, action: 'explain' }, () => null, async () => {
-        const store = await call.window.store()
+        const store = await call.window.store(call.signal)
         return job(call, `tab:${req.tab_id}`, (signal) => explainQuery(store, req, signal))
       }),
 
     // The statement runs again to fetch one value: a job of the tab (a new run there, or query:cancel, stops it), not a history entry.
     'query:value': async (req, call) => {
-      const store = await call.window.store()
+      const store = await call.window.store(call.signal)
       return job(call, `tab:${req.tab_id}`, (signal) => loadValue(store, req, signal))
     },
 
@@ -106,7 +106,7 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
       if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] }
       return recorded(call, { sql: req.sql, action: 'export' }, (r) => r.rows, async () => {
         await checkStatement(req.sql, req.params)
-        const store = await call.window.store()
+        const store = await call.window.store(call.signal)
         return job(call, `export:${req.export_id}`, (signal) =>
           exportResult(store, {
             sql: req.sql,
@@ -123,7 +123,7 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
       })
     },
 
-    'query:schema': async (_req, call) => describeSchema(await call.window.store()),
+    'query:schema': async (_req, call) => describeSchema(await call.window.store(call.signal)),
 
     'query:history': async (req, call) => ({ entries: await history.list(call.window.profileId, req), unsaved: history.unsavedWarning(call.window.profileId) }),
 

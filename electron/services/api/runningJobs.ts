@@ -17,7 +17,12 @@ export class RunningJobs {
     return m
   }
 
-  async run<T>(owner: object, job: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Run `work` as `job` of `owner`. Its signal aborts on cancel(job), cancelAll(owner), a new run of
+   * the same job, and when `call` aborts (the call that started it went away: the renderer aborted
+   * it, the HTTP request closed).
+   */
+  async run<T>(owner: object, job: string, work: (signal: AbortSignal) => Promise<T>, call?: AbortSignal): Promise<T> {
     const jobs = this.of(owner)
     const previous = jobs.get(job)
     if (previous) {
@@ -25,12 +30,16 @@ export class RunningJobs {
       await previous.settled.catch(() => undefined)
     }
     const controller = new AbortController()
+    const onCallAbort = () => controller.abort()
+    if (call?.aborted) controller.abort()
+    else call?.addEventListener('abort', onCallAbort, { once: true })
     const settled = work(controller.signal)
     const entry = { controller, settled }
     jobs.set(job, entry)
     try {
       return await settled
     } finally {
+      call?.removeEventListener('abort', onCallAbort)
       if (jobs.get(job) === entry) jobs.delete(job)
     }
   }

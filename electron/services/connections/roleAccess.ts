@@ -90,10 +90,11 @@ const cache = new WeakMap<object, Promise<RoleAccess | null>>()
 
 /** The role's access for a session's card: read once per open store (a failure is "unknown", never an error of the session). */
 export function sessionRoleAccess(store: StoreHandle): Promise<RoleAccess | null> {
-  let p = cache.get(store)
+  // Read through the shared handle: one call's abort must not leave "unknown" cached for the others.
+  let p = cache.get(store.shared)
   if (!p) {
-    p = readRoleAccess(store).catch(() => null)
-    cache.set(store, p)
+    p = readRoleAccess(store.shared).catch(() => null)
+    cache.set(store.shared, p)
   }
   return p
 }

@@ -109,6 +109,18 @@ export interface StoreHandle {
    * in use this waits its turn; aborting `signal` stops the wait (CANCELLED).
    */
   checkout(signal?: AbortSignal): Promise<DedicatedConnection>
+  /**
+   * This handle with its reads (select, read, checkout) bound to a caller's signal; the pool is the
+   * same. Aborted before a read starts, the read is refused (CANCELLED) without taking a connection;
+   * aborted while a statement runs, PostgreSQL gets a cancel request for exactly that backend and
+   * the read ends CANCELLED, the connection back in the pool.
+   */
+  withSignal(signal: AbortSignal): StoreHandle
+  /**
+   * The handle the views of withSignal are of (itself when not a view): what a cache of the store
+   * keys on, and what a read shared by several calls goes through (one caller's abort must not fail the others).
+   */
+  readonly shared: StoreHandle
   /** Cancel every running statement on the server (PostgreSQL's cancel request). */
   cancelAll(): Promise<number>
   /** Cancel what runs, close the pool and the tunnel. */
@@ -248,6 +260,72 @@ function encrypted(client: pg.PoolClient): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** After an abort, a cancel request is sent again this often while the statement still runs (it may have reached the server after the first). */
+const CANCEL_RESEND_MS = 250
+/** How long an aborted read may take to stop on the server before the caller is answered CANCELLED anyway (the connection is given back when the server lets go). */
+const CANCEL_GRACE_MS = 3000
+
+const readCancelled = (where: string) => new AppError('CANCELLED', `The read from ${where} was cancelled.`)
+
+/** A pooled connection, unless `signal` aborts first: then CANCELLED, and the connection, when it comes, goes straight back. */
+function connectUnlessAborted(pool: pg.Pool, where: string, signal?: AbortSignal): Promise<pg.PoolClient> {
+  if (!signal) return pool.connect()
+  if (signal.aborted) return Promise.reject(readCancelled(where))
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(readCancelled(where))
+    signal.addEventListener('abort', onAbort, { once: true })
+    pool.connect().then(
+      (client) => {
+        signal.removeEventListener('abort', onAbort)
+        if (signal.aborted) client.release()
+        else resolve(client)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+/**
+ * While `client` is checked out: when `signal` aborts, PostgreSQL's cancel request for exactly
+ * its backend, sent again while a statement is still running (a cancel that reaches an idle
+ * backend is dropped by the server, so one sent just before the statement arrived would be lost).
+ * Returns the function that stops watching.
+ */
+function cancelOnAbort(client: pg.PoolClient, endpoint: Endpoint, signal: AbortSignal): () => void {
+  const backend = client as unknown as BackendKey & { _activeQuery?: unknown }
+  let timer: NodeJS.Timeout | null = null
+  let stopped = false
+  const send = (): void => {
+    if (stopped) return
+    if (backend._activeQuery) void sendCancelRequest(endpoint, backend.processID, backend.secretKey)
+    timer = setTimeout(send, CANCEL_RESEND_MS)
+  }
+  signal.addEventListener('abort', send, { once: true })
+  return () => {
+    stopped = true
+    signal.removeEventListener('abort', send)
+    if (timer) clearTimeout(timer)
+  }
+}
+
+/** `work`, or CANCELLED once `signal` has been aborted for `graceMs` and the work still has not ended (a server that does not answer). */
+function boundedAfterAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, where: string, graceMs = CANCEL_GRACE_MS): Promise<T> {
+  if (!signal) return work
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | null = null
+    const onAbort = () => (timer = setTimeout(() => reject(readCancelled(where)), graceMs))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort)
+      if (timer) clearTimeout(timer)
+    })
+  })
+}
+
 /**
  * Open a store for reading. Every statement runs in a READ ONLY transaction
  * (the server refuses writes even if our code tried one) with the statement
@@ -292,29 +370,40 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
     checkServerVersion(server, where)
     const thePool = pool
 
-    /** One transaction on a pooled connection: BEGIN READ ONLY + SET LOCAL, the work, COMMIT. */
-    const transaction = async <T>(isolation: 'read committed' | 'repeatable read', fn: (reader: Reader) => Promise<T>): Promise<T> => {
-      const client = await thePool.connect()
+    /**
+     * One transaction on a pooled connection: BEGIN READ ONLY + SET LOCAL, the work, COMMIT. With a
+     * signal: no connection is taken once it has aborted, no statement is sent after it, and one
+     * running when it aborts is cancelled on the server (see cancelOnAbort).
+     */
+    const transaction = async <T>(isolation: 'read committed' | 'repeatable read', fn: (reader: Reader) => Promise<T>, signal?: AbortSignal): Promise<T> => {
+      const client = await connectUnlessAborted(thePool, where, signal)
+      const stopWatching = signal ? cancelOnAbort(client, endpoint, signal) : () => undefined
+      const query = async <R extends object>(sql: string, bind?: unknown[]) => {
+        if (signal?.aborted) throw readCancelled(where)
+        return (await client.query<R>(sql, bind)).rows
+      }
       let broken = false
       try {
-        await client.query(beginSql(settings, isolation))
-        const result = await fn({ select: async <R extends object>(sql: string, bind?: unknown[]) => (await client.query<R>(sql, bind)).rows })
-        await client.query('COMMIT')
+        await query(beginSql(settings, isolation))
+        const result = await fn({ select: query })
+        await query('COMMIT')
         return result
       } catch (e) {
         // Back to a clean state for the next borrower, or not back at all.
         await client.query('ROLLBACK').catch(() => (broken = true))
         throw e
       } finally {
+        stopWatching()
         client.release(broken)
       }
     }
-    /** A standby cancels reads that are in the way of its replay: those are run again, a few times. */
-    const retried = async <T>(fn: () => Promise<T>): Promise<T> => {
+    /** A standby cancels reads that are in the way of its replay: those are run again, a few times. An aborted read is CANCELLED, whatever the server said. */
+    const retried = async <T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
         try {
           return await fn()
         } catch (e) {
+          if (signal?.aborted) throw readCancelled(where)
           if (!isRecoveryConflict(e) || attempt >= RECOVERY_CONFLICT_RETRIES_MS.length || closing.signal.aborted) {
             throw isRecoveryConflict(e) ? recoveryConflictError(where, attempt + 1) : translate(e)
           }
@@ -332,7 +421,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
     const consoleConnections = () =>
       (consolePool ??= poolFor(target, endpoint, opened.tlsOptions, { ...opts, poolMax: sqlConsole.poolMax }, tracker, 'mlflow-desk console'))
     const consoleTxSettings: Settings = { ...settings, work_mem: sqlConsole.workMem }
-    return {
+    const handle: StoreHandle = {
       target,
       where,
       endpoint,
@@ -347,6 +436,20 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       select: <T extends object>(sql: string, bind?: unknown[]) => retried(() => transaction('read committed', (r) => r.select<T>(sql, bind))),
       read: <T>(fn: (reader: Reader) => Promise<T>) => retried(() => transaction('repeatable read', fn)),
       console: sqlConsole,
+      get shared(): StoreHandle {
+        return handle
+      },
+      withSignal(signal: AbortSignal): StoreHandle {
+        const base = handle
+        return {
+          ...base,
+          select: <T extends object>(sql: string, bind?: unknown[]) => boundedAfterAbort(retried(() => transaction('read committed', (r) => r.select<T>(sql, bind), signal), signal), signal, where),
+          read: <T>(fn: (reader: Reader) => Promise<T>) => boundedAfterAbort(retried(() => transaction('repeatable read', fn, signal), signal), signal, where),
+          // The console's statements are cancelled by their own job's signal (withReadTransaction); this one stops the wait for a turn.
+          checkout: (own?: AbortSignal) => base.checkout(own ? AbortSignal.any([own, signal]) : signal),
+          withSignal: (other: AbortSignal) => base.withSignal(AbortSignal.any([signal, other])),
+        }
+      },
       async checkout(signal?: AbortSignal) {
         if (closing.signal.aborted) throw new AppError('CANCELLED', `The connection to ${where} was closed.`)
         const giveBack = await turns.acquire(signal)
@@ -388,6 +491,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
         await tunnel?.close()
       },
     }
+    return handle
   } catch (e) {
     await pool?.end().catch(() => undefined)
     await tunnel?.close()

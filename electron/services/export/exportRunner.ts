@@ -69,7 +69,9 @@ async function openRepo(uri: string | null, access: ArtifactAccess, open = openA
  * every artifact, a manifest (path, size, sha256 of every file) written last, and a report.
  * Rerun with `resume` after a cancel, crash or write failure: verified files are kept.
  */
-export async function runExport(store: StoreHandle, req: ExportRequest): Promise<ExportReport> {
+export async function runExport(given: StoreHandle, req: ExportRequest): Promise<ExportReport> {
+  // Cancelling the export cancels its metadata reads on the server too, not only the downloads.
+  const store = req.signal ? given.withSignal(req.signal) : given
   const started = Date.now()
   const out = resolve(req.out)
   const progress = new ProgressTracker(req.onProgress)

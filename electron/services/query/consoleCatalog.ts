@@ -161,11 +161,13 @@ const cache = new WeakMap<StoreHandle, { at: number; catalog: Promise<ConsoleCat
 
 /** The store's catalog, read once and kept for a few minutes. */
 export function consoleCatalog(store: StoreHandle): Promise<ConsoleCatalog> {
-  const hit = cache.get(store)
+  // Kept per open store, not per call's view of it, and read through the shared handle: callers waiting on one read are not failed by another's abort.
+  const shared = store.shared
+  const hit = cache.get(shared)
   if (hit && Date.now() - hit.at < CATALOG_TTL_MS) return hit.catalog
-  const catalog = readConsoleCatalog(store)
-  cache.set(store, { at: Date.now(), catalog })
-  catalog.catch(() => cache.delete(store))
+  const catalog = readConsoleCatalog(shared)
+  cache.set(shared, { at: Date.now(), catalog })
+  catalog.catch(() => cache.delete(shared))
   return catalog
 }
 
