@@ -58,6 +58,19 @@ describe('dispatch: the boundary every transport goes through', () => {
     expect(raw).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.not.stringContaining('pw123456') } })
   })
 
+  it('a call whose caller went away ends CANCELLED when its work stops with a bare error (a stream\'s AbortError), typed errors kept', async () => {
+    const gone = new AbortController()
+    gone.abort()
+    const aborted = { ...call, signal: gone.signal }
+    const abortError = Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })
+    const bare = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(abortError) }), 'runs:search', { experiment_ids: ['1'] }, aborted)
+    expect(bare).toEqual({ ok: false, error: { code: 'CANCELLED', message: expect.any(String) } })
+    const typed = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }), 'runs:search', { experiment_ids: ['1'] }, aborted)
+    expect(typed).toEqual({ ok: false, error: { code: 'TIMEOUT', message: 'too slow' } })
+    // Not aborted: the same bare error is an INTERNAL one, as before.
+    expect(await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(abortError) }), 'runs:search', { experiment_ids: ['1'] }, call)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+  })
+
   it('a schema a handler checks further (a ZodError thrown inside it) is BAD_REQUEST naming the field, not a 500', async () => {
     const inner = z.object({ settings: z.object({ port: z.number() }) })
     const res = await dispatch(fakeHandlers({ 'runs:search': async () => inner.parse({ settings: { port: 'x' } }) as never }), 'runs:search', { experiment_ids: ['1'] }, call)
