@@ -270,4 +270,39 @@ describe('artifacts:download aborted mid-stream', () => {
       await new Promise((r) => artifacts.server.close(r))
     }
   })
+  it('over HTTP: the fetch aborted mid-download stops the artifact request, and no file is left', async () => {
+    const db = await createDatabase('call_cancel_art_http', FIXTURES.small.template)
+    const artifacts = await stallingArtifactServer()
+    const admin = adminClient(db)
+    await admin.connect()
+    const { app, home } = await newApp('call-cancel-art-http', db)
+    await writeFile(join(home, 'index.html'), '<!doctype html><title>MLflow Desk</title>')
+    const http = await startHttpTransport({ handlers: app.handlers, workspace: app.workspace, rendererDir: home })
+    try {
+      const runId = (await admin.query<{ run_uuid: string }>('SELECT run_uuid FROM runs ORDER BY run_uuid LIMIT 1')).rows[0]!.run_uuid
+      await admin.query('UPDATE runs SET artifact_uri = $1 WHERE run_uuid = $2', [artifacts.uri, runId])
+      const controller = new AbortController()
+      const answer = fetch(`${http.url}/api/artifacts:download`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ job_id: 'dl-http-cancel', run_id: runId, path: 'big.bin' }),
+        signal: controller.signal,
+      })
+      await artifacts.firstChunkSent
+      await sleep(100)
+      controller.abort()
+      await expect(answer).rejects.toThrow(/abort/i)
+      // The server side let go of the artifact store's response and removed the part file.
+      await artifacts.clientLeft
+      const deadline = Date.now() + 2000
+      while ((await readdir(exportsDir(home)).catch(() => [])).length > 0 && Date.now() < deadline) await sleep(20)
+      expect(await readdir(exportsDir(home)).catch(() => [])).toEqual([])
+    } finally {
+      await http.close()
+      await admin.end()
+      await app.workspace.dispose()
+      artifacts.server.closeAllConnections()
+      await new Promise((r) => artifacts.server.close(r))
+    }
+  })
 })
