@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type pg from 'pg'
@@ -11,7 +11,7 @@ import { createAppContext, type AppSetup } from '../../electron/services/appCont
 import { exportsDir } from '../../electron/services/config/appPaths'
 import { startHttpTransport, type HttpTransport } from '../../electron/services/http/httpServer'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
-import { adminClient, createDatabase, urlFor } from '../helpers/databases'
+import { adminClient, createDatabase, pgInfo, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 
 /**
@@ -167,6 +167,78 @@ describe('a call whose signal aborts cancels its statement on the server (dispat
       expect(await backends(admin, fresh)).toEqual([])
     } finally {
       await other.workspace.dispose()
+    }
+  })
+})
+
+/** A TCP proxy to the test server that passes every connection but drops PostgreSQL's cancel requests (a pooler or firewall that loses them). */
+async function cancelDroppingProxy(): Promise<{ port: number; dropped: () => number; close(): Promise<void> }> {
+  const { host, port } = pgInfo()
+  let dropped = 0
+  const sockets = new Set<Socket>()
+  const server = createTcpServer((client) => {
+    sockets.add(client)
+    client.on('close', () => sockets.delete(client))
+    client.once('data', (first: Buffer) => {
+      if (first.length >= 8 && first.readInt32BE(4) === 80877102) {
+        dropped++
+        return void client.destroy()
+      }
+      const upstream = connect(port, host)
+      sockets.add(upstream)
+      upstream.on('close', () => (sockets.delete(upstream), client.destroy()))
+      client.on('close', () => upstream.destroy())
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+      upstream.write(first)
+      client.pipe(upstream)
+      upstream.pipe(client)
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    port: (server.address() as AddressInfo).port,
+    dropped: () => dropped,
+    close: () => new Promise<void>((r) => (sockets.forEach((x) => x.destroy()), server.close(() => r()))),
+  }
+}
+
+describe('a server that never receives the cancel', () => {
+  it('the aborted call is still answered CANCELLED within the grace bound, and the pool recovers once the statement ends', async () => {
+    const db = await createDatabase('call_cancel_lost', FIXTURES.small.template)
+    const proxy = await cancelDroppingProxy()
+    const p = pgInfo()
+    const home = await mkdtemp(join(tmpdir(), 'desk-call-cancel-lost-'))
+    const url = `postgresql://${p.user}:${encodeURIComponent(p.password)}@127.0.0.1:${proxy.port}/${db}?sslmode=disable`
+    const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url }, transport: 'http' })
+    const admin = adminClient(db)
+    await admin.connect()
+    try {
+      await (await app.workspace.window('lost')).store()
+      const lock = await lockTable(db, 'runs')
+      const controller = new AbortController()
+      const call: CallContext = { window: await app.workspace.window('lost'), signal: controller.signal, openWindow: async () => null }
+      const answer = dispatch(app.handlers, 'runs:search', { experiment_ids: ['0'] }, call)
+      await until(admin, db, (b) => waitingOnLock(b).length === 1, 5000, 'the read waits on the lock')
+      const t0 = performance.now()
+      controller.abort()
+      const r = await answer
+      const took = performance.now() - t0
+      expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+      // Not before the grace period (the cancel never arrived), and not much after it.
+      expect(took).toBeGreaterThan(2500)
+      expect(took).toBeLessThan(4500)
+      expect(proxy.dropped()).toBeGreaterThan(1)
+      // The statement still waits on the server: nothing reached it.
+      expect(waitingOnLock(await backends(admin, db))).toHaveLength(1)
+      await lock.release()
+      await until(admin, db, (b) => active(b).length === 0, 3000, 'the statement ends once the lock goes')
+      const ok = await dispatch(app.handlers, 'runs:search', { experiment_ids: ['0'] }, { ...call, signal: new AbortController().signal })
+      expect(ok.ok, JSON.stringify(ok).slice(0, 300)).toBe(true)
+    } finally {
+      await admin.end()
+      await app.workspace.dispose()
+      await proxy.close()
     }
   })
 })

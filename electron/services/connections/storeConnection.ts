@@ -298,10 +298,12 @@ function cancelOnAbort(client: pg.PoolClient, endpoint: Endpoint, signal: AbortS
   const backend = client as unknown as BackendKey & { _activeQuery?: unknown }
   let timer: NodeJS.Timeout | null = null
   let stopped = false
+  let sent = 0
   const send = (): void => {
     if (stopped) return
     if (backend._activeQuery) void sendCancelRequest(endpoint, backend.processID, backend.secretKey)
-    timer = setTimeout(send, CANCEL_RESEND_MS)
+    // Until the caller is answered anyway (CANCEL_GRACE_MS); after that the statement ends by its own timeouts.
+    if (++sent * CANCEL_RESEND_MS < CANCEL_GRACE_MS) timer = setTimeout(send, CANCEL_RESEND_MS)
   }
   signal.addEventListener('abort', send, { once: true })
   return () => {
