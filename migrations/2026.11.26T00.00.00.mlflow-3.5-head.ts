@@ -1,4 +1,4 @@
-import { MLFLOW_HEAD_REVISION } from '@services/tracking/alembicRevisions'
+import { MLFLOW_HEAD_REVISION } from '@services/mlflowSchema/revisions'
 import { createTables, dropAlembicVersion, dropTables, stampRevision } from './mlflowSchema/apply'
 import { MLFLOW_TABLES } from './mlflowSchema/index'
 import type { Migration } from './migration'

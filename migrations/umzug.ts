@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import { Umzug, type UmzugStorage } from 'umzug'
 import { AppError } from '@shared/api/errors'
-import { mlflowVersionsFor } from '@services/tracking/alembicRevisions'
+import { mlflowVersionsFor } from '@services/mlflowSchema/revisions'
 import * as mlflow35Head from './2026.11.26T00.00.00.mlflow-3.5-head'
 import type { MigrationContext, MigrationModule, MlflowMigration } from './migration'
 

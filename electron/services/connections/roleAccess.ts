@@ -49,7 +49,7 @@ const ACCESS_SQL = `
 
 /** The role's access to this store, as the app shows it. */
 export async function readRoleAccess(store: Pick<StoreHandle, 'select' | 'schema'>): Promise<RoleAccess> {
-  const schema = store.schema.schema
+  const schema = store.schema.name
   const [row] = await store.select<Row>(ACCESS_SQL, [pg.escapeIdentifier(schema), [...SERVER_ROLES]])
   return roleAccessOf(row!, schema)
 }
@@ -110,7 +110,7 @@ export interface GrantFacts {
 }
 
 export async function readGrantFacts(store: Pick<StoreHandle, 'select' | 'schema'>): Promise<GrantFacts> {
-  const schema = store.schema.schema
+  const schema = store.schema.name
   const [row] = await store.select<{ database: string; owners: string[]; public_create: boolean }>(
     `SELECT current_database()::text AS database,
             ARRAY(SELECT DISTINCT pg_get_userbyid(c.relowner)::text FROM pg_class c

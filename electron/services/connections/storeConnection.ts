@@ -8,7 +8,8 @@ import { isRecoveryConflict, recoveryConflictError, toStoreError } from './pgErr
 import { passwordFor } from './pgpassPassword'
 import { openTunnel, type SshTunnel } from './sshTunnel'
 import { connectWithLibpqTls } from './tlsOptions'
-import { probeSchema, type StoreSchema } from '../tracking/schemaProbe'
+import { probeStore, type StoreSchema } from './storeCapabilities'
+import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 import { SERVER_SQL, checkServerVersion, readServer, type ServerInfo } from './serverVersion'
 import { beginSql, optionSettings, setLocalSql, transactionSettings, type Settings } from './transactionSettings'
 import { DEFAULT_CONSOLE_WORK_MEM, DEFAULT_VALUE_BYTES, MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from '@shared/api/queryLimits'
@@ -82,7 +83,10 @@ export interface StoreHandle {
   readonly where: string
   /** Where the sockets go: the server, or the local end of the SSH tunnel. */
   readonly endpoint: Endpoint
+  /** Its schema's name, alembic revision and description (what `session:describe` sends). */
   readonly schema: StoreSchema
+  /** What this store's schema lets the app do: `capabilities.metricNaN`, `.datasets`, ... (read once, at open). */
+  readonly capabilities: StoreCapabilities
   /** server_version as the server reports it, e.g. "15.18 (Debian 15.18-0+deb12u1)". */
   readonly serverVersion: string
   /** server_version_num, e.g. 150018: what version-dependent SQL is chosen by. */
@@ -413,7 +417,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
         }
       }
     }
-    const schema = await retried(() => transaction('read committed', (r) => probeSchema(r)))
+    const schema = await retried(() => transaction('read committed', (r) => probeStore(r)))
     const turns = new Turns(sqlConsole.poolMax)
     /**
      * The console's own pool, opened on its first use (browsing alone never opens it), with the
@@ -428,6 +432,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       where,
       endpoint,
       schema,
+      capabilities: schema.capabilities,
       serverVersion: server.version,
       serverVersionNum: server.versionNum,
       standby: server.standby,

@@ -6,7 +6,7 @@ import type { ConnectionSummary } from '@shared/api/contract'
 import { AppError, isAppError } from '@shared/api/errors'
 import { demoPaths } from '../config/appPaths'
 import { describeTarget, type ConnectionTarget } from '../connections/connectionUrl'
-import { MLFLOW_HEAD_REVISION } from '../tracking/alembicRevisions'
+import { MLFLOW_HEAD_REVISION } from '../mlflowSchema/revisions'
 import { openWritableClient } from '../connections/storeConnection'
 import { startCluster, type EmbeddedCluster } from './embeddedCluster'
 

@@ -33,8 +33,9 @@ function toExperiment(row: ExperimentRow): Experiment {
  * Stores older than MLflow 2.2 have no creation or update times.
  */
 export async function listExperiments(store: StoreHandle, view: ViewType): Promise<Experiment[]> {
-  const col = (c: string) => (store.schema.has('experiments', c) ? `e.${c}` : 'NULL::bigint')
-  const tags = store.schema.has('experiment_tags')
+  const times = store.capabilities.experimentTimes
+  const col = (c: string) => (times ? `e.${c}` : 'NULL::bigint')
+  const tags = store.capabilities.experimentTags
     ? `COALESCE((SELECT json_agg(json_build_object('key', t.key, 'value', t.value)) FROM experiment_tags t WHERE t.experiment_id = e.experiment_id), '[]')`
     : `'[]'::json`
   const rows = await store.select<ExperimentRow>(
@@ -42,7 +43,7 @@ export async function listExperiments(store: StoreHandle, view: ViewType): Promi
             ${col('creation_time')} AS creation_time, ${col('last_update_time')} AS last_update_time, ${tags} AS tags
        FROM experiments e
       WHERE e.lifecycle_stage = ANY($1::text[])
-      ORDER BY ${store.schema.has('experiments', 'creation_time') ? 'e.creation_time DESC NULLS FIRST, ' : ''}e.experiment_id`,
+      ORDER BY ${times ? 'e.creation_time DESC NULLS FIRST, ' : ''}e.experiment_id`,
     [lifecycleStages(view)],
   )
   return rows.map(toExperiment)

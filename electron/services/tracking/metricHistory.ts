@@ -23,9 +23,9 @@ function historyOrder(store: StoreHandle): OrderKey[] {
   const key = (sql: string, cast: string): OrderKey => ({ sql, direction: 'ASC', nulls: 'LAST', cast, nullable: false })
   return [
     key('m.timestamp', 'bigint'),
-    key(store.schema.has('metrics', 'step') ? 'm.step' : '0::bigint', 'bigint'),
+    key(store.capabilities.metricSteps ? 'm.step' : '0::bigint', 'bigint'),
     key('m.value', 'float8'),
-    key(store.schema.has('metrics', 'is_nan') ? 'm.is_nan' : 'false', 'boolean'),
+    key(store.capabilities.metricNaN ? 'm.is_nan' : 'false', 'boolean'),
   ]
 }
 

@@ -22,7 +22,7 @@ export interface PreviewRequest {
  * create` adds: only then can a preview seek to a step instead of reading the history.
  */
 export async function hasStepIndex(store: StoreHandle): Promise<boolean> {
-  if (!store.schema.has('metrics', 'step')) return false
+  if (!store.capabilities.metricSteps) return false
   const [row] = await store.select<{ ok: boolean }>(
     `SELECT EXISTS (
        SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
@@ -42,7 +42,7 @@ export async function hasStepIndex(store: StoreHandle): Promise<boolean> {
  * Needs the step index (hasStepIndex); without it every probe would read the history.
  */
 export async function previewHistories(store: StoreHandle, req: PreviewRequest): Promise<PreviewSeries[]> {
-  const isNan = store.schema.has('metrics', 'is_nan') ? 'm.is_nan' : 'false AS is_nan'
+  const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false AS is_nan'
   const bind: unknown[] = [req.pairs.map((p) => p.run_id), req.pairs.map((p) => p.key), req.probes]
   let window = ''
   if (req.from_step !== null && req.from_step !== undefined) window += ` AND m.step >= $${bind.push(req.from_step)}`

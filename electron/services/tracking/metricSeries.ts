@@ -62,8 +62,8 @@ interface SeriesSql {
 }
 
 function seriesSql(store: StoreHandle, req: SeriesRequest): SeriesSql {
-  const step = store.schema.has('metrics', 'step') ? 'm.step' : '0::bigint'
-  const isNan = store.schema.has('metrics', 'is_nan') ? 'm.is_nan' : 'false'
+  const step = store.capabilities.metricSteps ? 'm.step' : '0::bigint'
+  const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false'
   const bind: unknown[] = [req.run_id, req.metric_key]
   let from = 'FROM metrics m WHERE m.run_uuid = $1 AND m.key = $2'
   if (req.from_step !== null && req.from_step !== undefined) from += ` AND ${step} >= $${bind.push(req.from_step)}`

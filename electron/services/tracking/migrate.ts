@@ -6,7 +6,7 @@ import { describeTarget, type ConnectionTarget } from '../connections/connection
 import { openWritable, writeSettingsSql } from '../connections/storeConnection'
 import { checkWritable } from '../connections/serverVersion'
 import { toStoreError } from '../connections/pgErrors'
-import { MLFLOW_HEAD_REVISION, mlflowVersionsFor } from './alembicRevisions'
+import { MLFLOW_HEAD_REVISION, mlflowVersionsFor } from '../mlflowSchema/revisions'
 
 /** What `migrateStore` did. */
 export interface MigrateResult {

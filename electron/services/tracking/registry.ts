@@ -2,7 +2,7 @@ import { AppError } from '@shared/api/errors'
 import type { ModelGetResponse, ModelsListRequest, ModelsListResponse } from '@shared/api/contract'
 import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
-import type { StoreSchema } from './schemaProbe'
+import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 import { keysetCondition, type OrderKey } from './keyset'
 import { modelNameConditions } from './modelNameFilter'
 import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken'
@@ -10,8 +10,8 @@ import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken
 /**
  * The model registry in MLflow's REST shapes. Each entity is built as JSON by
  * PostgreSQL (tags, aliases and versions aggregated), so a page is one statement.
- * Tables an older store lacks read as MLflow reads them: no tags before 1.10,
- * no aliases before 2.3, no registry at all before 1.4.
+ * What an older store lacks (its capabilities say) reads as MLflow reads it: no tags
+ * before 1.10, no run link before 1.11, no aliases before 2.3, no registry at all before 1.4.
  */
 
 /** MLflow marks a deleted model version by this stage instead of removing the row. */
@@ -20,30 +20,25 @@ const STAGE_DELETED_INTERNAL = 'Deleted_Internal'
 /** search_registered_models' default order, name ASC; names are unique, so it is a total order. */
 const MODEL_ORDER: readonly OrderKey[] = [{ sql: 'rm.name', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false }]
 
-export function hasRegistry(schema: StoreSchema): boolean {
-  return schema.has('registered_models') && schema.has('model_versions')
-}
-
 const emptyJsonArray = `'[]'::json`
 
-function tagsJson(schema: StoreSchema, table: string, where: string): string {
-  if (!schema.has(table)) return emptyJsonArray
+function tagsJson(present: boolean, table: string, where: string): string {
+  if (!present) return emptyJsonArray
   return `COALESCE((SELECT json_agg(json_build_object('key', t.key, 'value', COALESCE(t.value, '')) ORDER BY t.key) FROM ${table} t WHERE ${where}), ${emptyJsonArray})`
 }
 
 /** SQL building one ModelVersion as JSON from model_versions alias `v`, keys in MLflow's REST (protobuf) order. */
-export function modelVersionJson(schema: StoreSchema, v = 'v'): string {
-  const aliases = schema.has('registered_model_aliases')
+export function modelVersionJson(can: StoreCapabilities, v = 'v'): string {
+  const aliases = can.modelAliases
     ? `COALESCE((SELECT json_agg(a.alias ORDER BY a.alias) FROM registered_model_aliases a WHERE a.name = ${v}.name AND a.version = ${v}.version), ${emptyJsonArray})`
     : emptyJsonArray
-  const col = (c: string) => (schema.has('model_versions', c) ? `${v}.${c}` : 'NULL')
   return `json_build_object(
     'name', ${v}.name, 'version', ${v}.version::text,
-    'creation_timestamp', ${col('creation_time')}, 'last_updated_timestamp', ${col('last_updated_time')},
-    'user_id', ${col('user_id')}, 'current_stage', ${col('current_stage')}, 'description', ${col('description')},
-    'source', ${col('source')}, 'run_id', ${col('run_id')}, 'status', ${col('status')}, 'status_message', ${col('status_message')},
-    'tags', ${tagsJson(schema, 'model_version_tags', `t.name = ${v}.name AND t.version = ${v}.version`)},
-    'run_link', ${col('run_link')}, 'aliases', ${aliases})`
+    'creation_timestamp', ${v}.creation_time, 'last_updated_timestamp', ${v}.last_updated_time,
+    'user_id', ${v}.user_id, 'current_stage', ${v}.current_stage, 'description', ${v}.description,
+    'source', ${v}.source, 'run_id', ${v}.run_id, 'status', ${v}.status, 'status_message', ${v}.status_message,
+    'tags', ${tagsJson(can.modelVersionTags, 'model_version_tags', `t.name = ${v}.name AND t.version = ${v}.version`)},
+    'run_link', ${can.modelVersionRunLink ? `${v}.run_link` : 'NULL'}, 'aliases', ${aliases})`
 }
 
 /** Versions that are not deleted (MLflow's stage test, NULL stages kept as MLflow keeps them). */
@@ -56,16 +51,16 @@ export function liveVersion(v = 'v'): string {
  * is MLflow's: per stage, the highest version (deleted ones never count), listed
  * by version.
  */
-function registeredModelJson(schema: StoreSchema): string {
-  const aliases = schema.has('registered_model_aliases')
+function registeredModelJson(can: StoreCapabilities): string {
+  const aliases = can.modelAliases
     ? `COALESCE((SELECT json_agg(json_build_object('alias', a.alias, 'version', a.version::text) ORDER BY a.alias) FROM registered_model_aliases a WHERE a.name = m.name), ${emptyJsonArray})`
     : emptyJsonArray
   return `json_build_object(
     'name', m.name, 'creation_timestamp', m.creation_time, 'last_updated_timestamp', m.last_updated_time, 'description', m.description,
-    'latest_versions', COALESCE((SELECT json_agg(${modelVersionJson(schema)} ORDER BY v.version)
+    'latest_versions', COALESCE((SELECT json_agg(${modelVersionJson(can)} ORDER BY v.version)
          FROM (SELECT DISTINCT ON (x.current_stage) x.* FROM model_versions x
                 WHERE x.name = m.name AND ${liveVersion('x')} ORDER BY x.current_stage, x.version DESC) v), ${emptyJsonArray}),
-    'tags', ${tagsJson(schema, 'registered_model_tags', 't.name = m.name')},
+    'tags', ${tagsJson(can.registeredModelTags, 'registered_model_tags', 't.name = m.name')},
     'aliases', ${aliases})`
 }
 
@@ -76,7 +71,7 @@ export async function listRegisteredModels(store: StoreHandle, req: ModelsListRe
   const where = modelNameConditions(req.filter, 'rm.name', bind).map((c) => c.sql)
   const fingerprint = searchFingerprint({ models: req.filter ?? '' })
   const cursor = decodePageToken(req.page_token, fingerprint)
-  if (!hasRegistry(store.schema)) return { registered_models: [], next_page_token: null }
+  if (!store.capabilities.modelRegistry) return { registered_models: [], next_page_token: null }
   if (cursor?.kind === 'keyset') {
     if (cursor.values.length !== MODEL_ORDER.length) {
       throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this model search; start again without it.', { field: 'page_token' })
@@ -89,7 +84,7 @@ export async function listRegisteredModels(store: StoreHandle, req: ModelsListRe
        SELECT rm.name, rm.creation_time, rm.last_updated_time, rm.description FROM registered_models rm
         WHERE ${where.length ? where.join(' AND ') : 'TRUE'}
         ORDER BY rm.name ASC LIMIT ${req.max_results + 1}${offset})
-     SELECT m.name, ${registeredModelJson(store.schema)} AS model FROM m ORDER BY m.name ASC`,
+     SELECT m.name, ${registeredModelJson(store.capabilities)} AS model FROM m ORDER BY m.name ASC`,
     bind,
   )
   const page = rows.slice(0, req.max_results)
@@ -103,10 +98,10 @@ export async function listRegisteredModels(store: StoreHandle, req: ModelsListRe
 /** get_registered_model plus every live version, newest first. */
 export async function getRegisteredModel(store: StoreHandle, name: string): Promise<ModelGetResponse> {
   const notFound = (why = '') => new AppError('NOT_FOUND', `Registered model '${name}' not found in ${store.where}${why}.`)
-  if (!hasRegistry(store.schema)) throw notFound(' (this store has no model registry: it was written by MLflow before 1.4)')
+  if (!store.capabilities.modelRegistry) throw notFound(' (this store has no model registry: it was written by MLflow before 1.4)')
   const [row] = await store.select<{ model: RegisteredModel; versions: ModelVersion[] }>(
-    `SELECT ${registeredModelJson(store.schema)} AS model,
-            COALESCE((SELECT json_agg(${modelVersionJson(store.schema)} ORDER BY v.version DESC)
+    `SELECT ${registeredModelJson(store.capabilities)} AS model,
+            COALESCE((SELECT json_agg(${modelVersionJson(store.capabilities)} ORDER BY v.version DESC)
                         FROM model_versions v WHERE v.name = m.name AND ${liveVersion()}), ${emptyJsonArray}) AS versions
        FROM registered_models m WHERE m.name = $1`,
     [name],

@@ -16,7 +16,7 @@ const SAMPLE_RUNS = 1_000
  */
 export async function runColumns(store: StoreHandle, experimentIds: string[], view: ViewType, sampleRuns = SAMPLE_RUNS): Promise<RunColumns> {
   const bind = [experimentIds.map(Number), lifecycleStages(view), sampleRuns]
-  const metricsTable = store.schema.has('latest_metrics') ? 'latest_metrics' : 'metrics'
+  const metricsTable = store.capabilities.latestMetrics ? 'latest_metrics' : 'metrics'
   // One subquery per run keeps this to index probes (a join would be hashed over the whole table).
   const sql = (table: string) => `
     WITH sample AS (

@@ -1,4 +1,4 @@
-import type { StoreSchema } from './schemaProbe'
+import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 import { orderByClause, type OrderKey } from './keyset'
 
 /**
@@ -43,27 +43,23 @@ export interface RunPageRow {
   model_outputs: Array<[string, number]> | null
 }
 
-function col(schema: StoreSchema, table: string, alias: string, column: string, fallback: string): string {
-  return schema.has(table, column) ? `${alias}.${column}` : fallback
-}
-
-function metricsSubquery(schema: StoreSchema): string {
+function metricsSubquery(can: StoreCapabilities): string {
   const row = (a: string) =>
     `json_build_array(${a}.key, ${a}.value, ${a}.timestamp, ${a}.step, ${a}.is_nan)`
-  if (schema.has('latest_metrics')) {
+  if (can.latestMetrics) {
     return `(SELECT json_agg(${row('m')} ORDER BY m.key) FROM latest_metrics m WHERE m.run_uuid = p.run_uuid)`
   }
   // MLflow < 1.3 had no latest_metrics: the latest entry is the greatest (step, timestamp, value).
-  const step = col(schema, 'metrics', 'h', 'step', '0::bigint')
-  const isNan = col(schema, 'metrics', 'h', 'is_nan', 'false')
+  const step = can.metricSteps ? 'h.step' : '0::bigint'
+  const isNan = can.metricNaN ? 'h.is_nan' : 'false'
   return `(SELECT json_agg(${row('m')} ORDER BY m.key) FROM (
       SELECT DISTINCT ON (h.key) h.key, h.value, h.timestamp, ${step} AS step, ${isNan} AS is_nan
         FROM metrics h WHERE h.run_uuid = p.run_uuid
        ORDER BY h.key, ${step} DESC, h.timestamp DESC, h.value DESC) m)`
 }
 
-function datasetsSubquery(schema: StoreSchema): string {
-  if (!(schema.has('datasets') && schema.has('inputs') && schema.has('input_tags'))) return 'NULL::json'
+function datasetsSubquery(can: StoreCapabilities): string {
+  if (!can.datasets) return 'NULL::json'
   return `(SELECT json_agg(json_build_array(d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile,
             (SELECT json_agg(json_build_array(it.name, it.value) ORDER BY it.name) FROM input_tags it WHERE it.input_uuid = i.input_uuid))
             ORDER BY d.name, d.digest)
@@ -71,8 +67,8 @@ function datasetsSubquery(schema: StoreSchema): string {
       WHERE i.destination_type = 'RUN' AND i.destination_id = p.run_uuid AND i.source_type = 'DATASET')`
 }
 
-function modelIoSubqueries(schema: StoreSchema): [string, string] {
-  if (!schema.has('logged_models') || !schema.has('inputs', 'step')) return ['NULL::json', 'NULL::json']
+function modelIoSubqueries(can: StoreCapabilities): [string, string] {
+  if (!can.runModelIO) return ['NULL::json', 'NULL::json']
   return [
     `(SELECT json_agg(i.destination_id ORDER BY i.destination_id) FROM inputs i
        WHERE i.source_type = 'RUN_INPUT' AND i.source_id = p.run_uuid AND i.destination_type = 'MODEL_INPUT')`,
@@ -81,10 +77,10 @@ function modelIoSubqueries(schema: StoreSchema): [string, string] {
   ]
 }
 
-export function runPageSql(schema: StoreSchema, q: RunPageQuery): string {
+export function runPageSql(can: StoreCapabilities, q: RunPageQuery): string {
   const cursorCols = q.order.map((k, i) => `${k.sql} AS k${i}`).join(', ')
   const outerOrder = orderByClause(q.order.map((k, i) => ({ ...k, sql: `p.k${i}` })))
-  const [modelInputs, modelOutputs] = modelIoSubqueries(schema)
+  const [modelInputs, modelOutputs] = modelIoSubqueries(can)
   const limit = `LIMIT ${Math.floor(q.limit)}` + (q.offset ? ` OFFSET ${Math.floor(q.offset)}` : '')
   // The page is chosen on narrow rows (id and order keys: sorting or hashing
   // thousands of candidates stays cheap); only the chosen rows are widened.
@@ -96,12 +92,12 @@ export function runPageSql(schema: StoreSchema, q: RunPageQuery): string {
    ORDER BY ${orderByClause(q.order)}
    ${limit}
 )
-SELECT p.run_uuid, ${col(schema, 'runs', 'w', 'name', 'NULL::varchar')} AS name, w.user_id, w.status, w.start_time, w.end_time, w.lifecycle_stage, w.artifact_uri, w.experiment_id,
+SELECT p.run_uuid, ${can.runNameColumn ? 'w.name' : 'NULL::varchar'} AS name, w.user_id, w.status, w.start_time, w.end_time, w.lifecycle_stage, w.artifact_uri, w.experiment_id,
        json_build_array(${q.order.map((_, i) => `p.k${i}`).join(', ')}) AS cursor,
-       ${metricsSubquery(schema)} AS metrics,
+       ${metricsSubquery(can)} AS metrics,
        (SELECT json_agg(json_build_array(x.key, x.value) ORDER BY x.key) FROM params x WHERE x.run_uuid = p.run_uuid) AS params,
        (SELECT json_agg(json_build_array(t.key, t.value) ORDER BY t.key) FROM tags t WHERE t.run_uuid = p.run_uuid) AS tags,
-       ${datasetsSubquery(schema)} AS datasets,
+       ${datasetsSubquery(can)} AS datasets,
        ${modelInputs} AS model_inputs,
        ${modelOutputs} AS model_outputs
   FROM p JOIN runs w ON w.run_uuid = p.run_uuid

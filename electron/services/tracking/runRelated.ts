@@ -2,8 +2,8 @@ import { AppError } from '@shared/api/errors'
 import type { RunRelatedResponse } from '@shared/api/contract'
 import type { LoggedModel, ModelVersion, RunSummary } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
-import type { StoreSchema } from './schemaProbe'
-import { hasRegistry, liveVersion, modelVersionJson } from './registry'
+import type { StoreCapabilities } from '../mlflowSchema/capabilities'
+import { liveVersion, modelVersionJson } from './registry'
 
 /** MLflow's only nesting mechanism: the child carries its parent's id in this tag. */
 const PARENT_TAG = 'mlflow.parentRunId'
@@ -16,19 +16,17 @@ export function loggedModelStatus(n: number | null): string {
 }
 
 /** A run link as JSON from runs alias `r`; the name falls back to the mlflow.runName tag as for runs from MLflow <= 1.29. */
-function runSummaryJson(schema: StoreSchema): string {
+function runSummaryJson(can: StoreCapabilities): string {
   const nameTag = `(SELECT n.value FROM tags n WHERE n.run_uuid = r.run_uuid AND n.key = 'mlflow.runName')`
-  const name = schema.has('runs', 'name') ? `COALESCE(NULLIF(r.name, ''), ${nameTag})` : nameTag
+  const name = can.runNameColumn ? `COALESCE(NULLIF(r.name, ''), ${nameTag})` : nameTag
   return `json_build_object('run_id', r.run_uuid, 'run_name', ${name}, 'experiment_id', r.experiment_id::text,
     'status', r.status, 'start_time', r.start_time, 'lifecycle_stage', r.lifecycle_stage)`
 }
 
-function loggedModelsJson(schema: StoreSchema): string {
-  if (!schema.has('logged_models')) return `'[]'::json`
+function loggedModelsJson(can: StoreCapabilities): string {
+  if (!can.loggedModels) return `'[]'::json`
   const kv = (table: string, key: string, value: string) =>
-    schema.has(table)
-      ? `COALESCE((SELECT json_agg(json_build_object('key', x.${key}, 'value', COALESCE(x.${value}, '')) ORDER BY x.${key}) FROM ${table} x WHERE x.model_id = lm.model_id), '[]'::json)`
-      : `'[]'::json`
+    `COALESCE((SELECT json_agg(json_build_object('key', x.${key}, 'value', COALESCE(x.${value}, '')) ORDER BY x.${key}) FROM ${table} x WHERE x.model_id = lm.model_id), '[]'::json)`
   return `COALESCE((SELECT json_agg(json_build_object(
       'model_id', lm.model_id, 'name', lm.name, 'experiment_id', lm.experiment_id::text, 'source_run_id', lm.source_run_id,
       'artifact_location', lm.artifact_location, 'creation_timestamp_ms', lm.creation_timestamp_ms,
@@ -39,9 +37,9 @@ function loggedModelsJson(schema: StoreSchema): string {
     ORDER BY lm.creation_timestamp_ms DESC, lm.model_id) FROM logged_models lm WHERE lm.source_run_id = $1), '[]'::json)`
 }
 
-function modelVersionsJson(schema: StoreSchema): string {
-  if (!hasRegistry(schema)) return `'[]'::json`
-  return `COALESCE((SELECT json_agg(${modelVersionJson(schema)} ORDER BY v.name, v.version DESC)
+function modelVersionsJson(can: StoreCapabilities): string {
+  if (!can.modelRegistry) return `'[]'::json`
+  return `COALESCE((SELECT json_agg(${modelVersionJson(can)} ORDER BY v.name, v.version DESC)
       FROM model_versions v WHERE v.run_id = $1 AND ${liveVersion()}), '[]'::json)`
 }
 
@@ -59,7 +57,7 @@ interface RelatedRow {
  * logged models it produced, and the registered model versions made from it.
  */
 export async function getRunRelated(store: StoreHandle, runId: string): Promise<RunRelatedResponse> {
-  const summary = runSummaryJson(store.schema)
+  const summary = runSummaryJson(store.capabilities)
   const [row] = await store.select<RelatedRow>(
     `SELECT EXISTS (SELECT 1 FROM runs WHERE run_uuid = $1) AS found,
             (SELECT ${summary} FROM tags p JOIN runs r ON r.run_uuid = p.value
@@ -67,8 +65,8 @@ export async function getRunRelated(store: StoreHandle, runId: string): Promise<
             COALESCE((SELECT json_agg(${summary} ORDER BY r.start_time ASC NULLS LAST, r.run_uuid)
                         FROM tags c JOIN runs r ON r.run_uuid = c.run_uuid
                        WHERE c.key = '${PARENT_TAG}' AND c.value = $1), '[]'::json) AS children,
-            ${loggedModelsJson(store.schema)} AS logged_models,
-            ${modelVersionsJson(store.schema)} AS model_versions`,
+            ${loggedModelsJson(store.capabilities)} AS logged_models,
+            ${modelVersionsJson(store.capabilities)} AS model_versions`,
     [runId],
   )
   if (!row?.found) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)

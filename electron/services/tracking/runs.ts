@@ -57,7 +57,7 @@ export function parseSearch(req: Pick<RunsSearchRequest, 'filter' | 'order_by'>)
 
 /** search_runs over experiments: MLflow's filter syntax (plus OR and parentheses), results and order; keyset-paged. */
 export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Promise<RunsSearchResponse> {
-  const b = new SqlBuilder(store.schema, [])
+  const b = new SqlBuilder(store.capabilities, [])
   const { terms, filter } = parseSearch(req)
   const { joins, keys: order, applied } = orderSql(terms, b, requiredClauses(filter))
   const where = searchConditions(b, req, filter, applied)
@@ -77,7 +77,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     where.push(keysetCondition(order, cursor.values, b.bind))
   }
   // One row more than asked tells whether another page exists.
-  const sql = runPageSql(store.schema, {
+  const sql = runPageSql(store.capabilities, {
     where,
     joins,
     bind: b.bind,
@@ -96,7 +96,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
 
 /** How many runs the search matches (all pages). */
 export async function countRuns(store: StoreHandle, req: RunsCountRequest): Promise<number> {
-  const b = new SqlBuilder(store.schema, [])
+  const b = new SqlBuilder(store.capabilities, [])
   const where = searchConditions(b, req, parseFilter(req.filter))
   const [row] = await store.select<{ n: string }>(`SELECT count(*) AS n FROM runs r WHERE ${where.join(' AND ')}`, b.bind)
   return Number(row?.n ?? 0)
@@ -105,7 +105,7 @@ export async function countRuns(store: StoreHandle, req: RunsCountRequest): Prom
 /** get_run: one run, whatever its lifecycle stage. */
 export async function getRun(store: StoreHandle, runId: string): Promise<Run> {
   const bind: unknown[] = [runId]
-  const sql = runPageSql(store.schema, { where: ['r.run_uuid = $1'], bind, order: DEFAULT_RUN_ORDER, limit: 1 })
+  const sql = runPageSql(store.capabilities, { where: ['r.run_uuid = $1'], bind, order: DEFAULT_RUN_ORDER, limit: 1 })
   const [row] = await store.select<RunPageRow>(sql, bind)
   if (!row) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
   return toRun(row)

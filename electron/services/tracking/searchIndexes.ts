@@ -1,6 +1,8 @@
 import pg from 'pg'
 import type { StoreHandle } from '../connections/storeConnection'
 import { checkServerVersion, checkWritable, readServer } from '../connections/serverVersion'
+import { AppError } from '@shared/api/errors'
+import { REQUIRED_TABLES, capabilitiesOf, type Capability, type StoreCapabilities } from '../mlflowSchema/capabilities'
 
 /**
  * The optional migration "MLflow Desk search indexes": indexes (and planner
@@ -22,6 +24,8 @@ export interface SearchIndex {
   include?: string
   /** What it speeds up, for `indexes status`. */
   purpose: string
+  /** What an older store may lack for it (a table, a column): without it the index is not built ('no-table'). */
+  needs?: Capability
 }
 
 export const SEARCH_INDEXES: readonly SearchIndex[] = [
@@ -43,6 +47,7 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     kind: 'index',
     name: 'mlflow_desk_latest_metrics_asc',
     table: 'latest_metrics',
+    needs: 'latestMetrics',
     columns: 'key, is_nan, value, run_uuid',
     purpose: 'metric filters (metrics.acc > 0.9) read only the matching range; ordering by a metric ASC walks the index',
   },
@@ -50,6 +55,7 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     kind: 'index',
     name: 'mlflow_desk_latest_metrics_desc',
     table: 'latest_metrics',
+    needs: 'latestMetrics',
     columns: 'key, is_nan, (-value), run_uuid',
     purpose: 'ordering by a metric DESC (the usual "best first") walks the index instead of sorting every run',
   },
@@ -57,6 +63,7 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     kind: 'index',
     name: 'mlflow_desk_metrics_run_key_step',
     table: 'metrics',
+    needs: 'metricSteps',
     columns: 'run_uuid, key, step',
     include: 'timestamp, value, is_nan',
     purpose: "a metric's history by step without reading the run's other metrics: chart windows seek to their steps, previews probe, downsampling scans only the index",
@@ -102,18 +109,18 @@ const STATUS_SQL = `
 
 type Query = (sql: string, bind: unknown[]) => Promise<Array<Record<string, unknown>>>
 
-async function statusWith(query: Query, schema: string, hasTable: (t: string) => boolean): Promise<SearchIndexStatus[]> {
+async function statusWith(query: Query, schema: string, can: StoreCapabilities): Promise<SearchIndexStatus[]> {
   const rows = await query(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name), pg.escapeIdentifier(schema)])
   return SEARCH_INDEXES.map((index) => {
     const row = rows.find((r) => r.name === index.name)
-    const state = !hasTable(index.table) ? 'no-table' : !row ? 'absent' : row.valid ? 'present' : 'invalid'
+    const state = index.needs && !can[index.needs] ? 'no-table' : !row ? 'absent' : row.valid ? 'present' : 'invalid'
     return { ...index, state }
   })
 }
 
 /** Which of the optional indexes this store has (read-only). */
 export function searchIndexStatus(store: StoreHandle): Promise<SearchIndexStatus[]> {
-  return statusWith((sql, bind) => store.select(sql, bind), store.schema.schema, (t) => store.schema.has(t))
+  return statusWith((sql, bind) => store.select(sql, bind), store.schema.name, store.capabilities)
 }
 
 /** Where a write of indexes goes, on a writable connection outside any transaction. */
@@ -138,17 +145,24 @@ async function writeSchema(client: pg.Client, target: IndexTarget, what: string)
   return target.schema ?? (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s
 }
 
-async function tablesOf(client: pg.Client, schema: string): Promise<Set<string>> {
-  const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = $1`, [schema])
-  return new Set(rows.map((r) => r.t))
+/** The capabilities of the store in `schema`, from its catalog (a writable connection has no StoreHandle to ask). */
+async function capabilitiesIn(client: pg.Client, schema: string): Promise<StoreCapabilities> {
+  const { rows } = await client.query<{ t: string; c: string }>(
+    `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = $1`,
+    [schema],
+  )
+  const has = (table: string, column?: string) => rows.some((r) => r.t === table && (column === undefined || r.c === column))
+  const missing = REQUIRED_TABLES.filter((t) => !has(t))
+  if (missing.length > 0) throw new AppError('NOT_MLFLOW_STORE', `Schema "${schema}" is not an MLflow tracking store: it has no ${missing.join(', ')} table.`)
+  return capabilitiesOf(has)
 }
 
 /** Build the missing ones (and rebuild interrupted ones) on a writable connection; returns what was built. */
 export async function createSearchIndexes(client: pg.Client, target: IndexTarget, onProgress: (message: string) => void = () => {}): Promise<string[]> {
   const schema = await writeSchema(client, target, 'indexes create')
   const q = (name: string) => `${pg.escapeIdentifier(schema)}.${name}`
-  const tables = await tablesOf(client, schema)
-  const status = await statusWith(async (sql, bind) => (await client.query(sql, bind)).rows, schema, (t) => tables.has(t))
+  const can = await capabilitiesIn(client, schema)
+  const status = await statusWith(async (sql, bind) => (await client.query(sql, bind)).rows, schema, can)
   await dropRetired(client, schema)
   const built: string[] = []
   for (const index of status) {

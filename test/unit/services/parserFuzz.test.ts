@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { keysetCondition, type OrderKey } from '../../../electron/services/tracking/keyset'
 import { modelNameConditions } from '../../../electron/services/tracking/modelNameFilter'
 import { decodePageToken, encodePageToken, searchFingerprint } from '../../../electron/services/tracking/pageToken'
-import type { StoreSchema } from '../../../electron/services/tracking/schemaProbe'
+import { ALL_CAPABILITIES } from '../../../electron/services/mlflowSchema/capabilities'
 import { MAX_FILTER_NESTING, parseFilter } from '../../../electron/services/tracking/search/filterParser'
 import { parseOrderBy } from '../../../electron/services/tracking/search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from '../../../electron/services/tracking/search/searchSql'
@@ -20,7 +20,7 @@ const SEED = 1313
 const MAX_MS_PER_INPUT = 250
 
 /** A store that has every table and column, so every accepted filter compiles. */
-const everything: StoreSchema = { schema: 'public', revision: null, tables: new Map(), has: () => true, describe: () => ({}) as ReturnType<StoreSchema['describe']> }
+const everything = ALL_CAPABILITIES
 
 /** Pieces of MLflow's filter syntax (and of its mistakes), glued at random: reaches far deeper into the parser than random text. */
 const FRAGMENTS = [

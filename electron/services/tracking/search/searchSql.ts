@@ -1,5 +1,5 @@
 import { AppError } from '@shared/api/errors'
-import type { StoreSchema } from '../schemaProbe'
+import type { StoreCapabilities } from '../../mlflowSchema/capabilities'
 import type { OrderKey } from '../keyset'
 import { filterError } from './filterLexer'
 import type { Comparison, FilterNode } from './filterParser'
@@ -18,7 +18,8 @@ import type { OrderTerm } from './orderBy'
  */
 export class SqlBuilder {
   constructor(
-    readonly schema: StoreSchema,
+    /** What the store's schema has (older stores lack tables and columns). */
+    readonly can: StoreCapabilities,
     readonly bind: unknown[],
   ) {}
 
@@ -79,7 +80,7 @@ function tagSql(key: string, c: Comparison, b: SqlBuilder): string {
 }
 
 function datasetSql(c: Comparison, b: SqlBuilder): string {
-  if (!b.schema.has('datasets') || !b.schema.has('inputs')) {
+  if (!b.can.datasets) {
     throw filterError('This store has no datasets (they came with MLflow 2.4), so datasets.* cannot be searched here.', 'filter', c.position, c.length)
   }
   const base = 'FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id'
@@ -109,9 +110,9 @@ function compare(column: string, c: Comparison, b: SqlBuilder, cast: string): st
 
 /** latest_metrics, or for MLflow < 1.3 the latest row per key computed from metrics. */
 function latestMetricsSource(b: SqlBuilder, alias: string): string {
-  if (b.schema.has('latest_metrics')) return `latest_metrics ${alias}`
-  const step = b.schema.has('metrics', 'step') ? 'h.step' : '0'
-  const isNan = b.schema.has('metrics', 'is_nan') ? 'h.is_nan' : 'false'
+  if (b.can.latestMetrics) return `latest_metrics ${alias}`
+  const step = b.can.metricSteps ? 'h.step' : '0'
+  const isNan = b.can.metricNaN ? 'h.is_nan' : 'false'
   return `(SELECT DISTINCT ON (h.run_uuid, h.key) h.run_uuid, h.key, h.value, ${isNan} AS is_nan FROM metrics h
             ORDER BY h.run_uuid, h.key, ${step} DESC, h.timestamp DESC, h.value DESC) ${alias}`
 }
@@ -190,5 +191,5 @@ export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: r
 
 /** runs.name (MLflow >= 1.29); older stores keep the name only in the mlflow.runName tag. */
 function runNameColumn(b: SqlBuilder): string {
-  return b.schema.has('runs', 'name') ? 'r.name' : `(SELECT t.value FROM tags t WHERE t.run_uuid = r.run_uuid AND t.key = 'mlflow.runName')`
+  return b.can.runNameColumn ? 'r.name' : `(SELECT t.value FROM tags t WHERE t.run_uuid = r.run_uuid AND t.key = 'mlflow.runName')`
 }

@@ -2,7 +2,8 @@
  * MLflow's alembic chain, oldest first, with the first MLflow release that
  * shipped each revision (../shared/mlflow-schema.md; "~" = inferred from the
  * master version string). The one place this fact lives: migrations stamp
- * MLFLOW_HEAD_REVISION, the reader maps a store's revision to versions.
+ * MLFLOW_HEAD_REVISION, the reader maps a store's revision to versions, and
+ * each capability (./capabilities.ts) names the revision that brought it.
  */
 export const ALEMBIC_CHAIN: ReadonlyArray<{ revision: string; since: string; change: string }> = [
   { revision: '451aebb31d03', since: '1.1', change: 'metrics.step' },
@@ -46,6 +47,11 @@ export const ALEMBIC_CHAIN: ReadonlyArray<{ revision: string; since: string; cha
   { revision: '3da73c924c2f', since: '3.5', change: 'evaluation_dataset_records.outputs' },
   { revision: 'bf29a5ff90ea', since: '3.5', change: 'jobs' },
 ]
+
+/** Position of a revision in the chain (0 = the base), or -1 for one we do not know. */
+export function revisionIndex(revision: string): number {
+  return ALEMBIC_CHAIN.findIndex((r) => r.revision === revision)
+}
 
 /** The revision our migrations produce: MLflow 3.5's head. */
 export const MLFLOW_HEAD_REVISION = 'bf29a5ff90ea'
