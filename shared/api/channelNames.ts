@@ -56,6 +56,12 @@ export function isChannel(name: string): name is Channel {
   return (CHANNELS as readonly string[]).includes(name)
 }
 
+/**
+ * The IPC transport's one message outside the contract: the renderer gave up on
+ * a call (by the id it sent with it); main aborts that call's signal.
+ */
+export const CANCEL_CHANNEL = 'call:cancel'
+
 /** main -> renderer pushes. */
 export const EVENTS = ['profiles:changed', 'query:export-progress', 'export:progress'] as const
 

@@ -5,7 +5,8 @@ import { decodeWire, encodeWire } from '@shared/api/wireJson'
 /** How a call reaches the services. The rest of the renderer never knows which one it has. */
 export interface Transport {
   readonly kind: 'ipc' | 'http'
-  invoke(channel: Channel, request: unknown): Promise<Envelope<unknown>>
+  /** Aborting `signal` stops the call's server work too (HTTP closes the request; IPC sends a cancel). */
+  invoke(channel: Channel, request: unknown, signal?: AbortSignal): Promise<Envelope<unknown>>
   on(event: EventName, listener: (payload: unknown) => void): () => void
 }
 
@@ -49,18 +50,25 @@ function httpTransport(): Transport {
   const deskWindow = windowId()
   return {
     kind: 'http',
-    async invoke(channel, request) {
+    async invoke(channel, request, signal) {
       let res: Response
       try {
         res = await fetch(`/api/${encodeURIComponent(channel)}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'X-Desk-Window': deskWindow },
           body: encodeWire(request ?? {}),
+          signal,
         })
       } catch {
+        if (signal?.aborted) return CANCELLED
         return { ok: false, error: { code: 'CONNECTION_REFUSED', message: 'MLflow Desk’s local server is not answering. Is `mlflow-desk serve` still running?' } }
       }
-      const text = await res.text()
+      let text: string
+      try {
+        text = await res.text()
+      } catch {
+        return signal?.aborted ? CANCELLED : { ok: false, error: { code: 'CONNECTION_REFUSED', message: 'The local server’s answer was cut off.' } }
+      }
       try {
         return decodeWire(text) as Envelope<unknown>
       } catch {
@@ -76,8 +84,24 @@ function httpTransport(): Transport {
   }
 }
 
+/** How a call the renderer gave up on ends, on either transport. */
+export const CANCELLED = { ok: false, error: { code: 'CANCELLED', message: 'The call was cancelled.' } } as const satisfies Envelope<never>
+
 function ipcTransport(bridge: NonNullable<Window['mlflowDesk']>): Transport {
-  return { kind: 'ipc', invoke: (c, r) => bridge.invoke(c, r), on: (e, l) => bridge.on(e, l) }
+  /** Ids of this page's cancellable calls; main keeps them per window, so they need only be unique here. */
+  let lastCallId = 0
+  return {
+    kind: 'ipc',
+    invoke(channel, request, signal) {
+      if (!signal) return bridge.invoke(channel, request)
+      if (signal.aborted) return Promise.resolve(CANCELLED)
+      const id = ++lastCallId
+      const cancel = () => bridge.cancel(id)
+      signal.addEventListener('abort', cancel, { once: true })
+      return bridge.invoke(channel, request, id).finally(() => signal.removeEventListener('abort', cancel))
+    },
+    on: (e, l) => bridge.on(e, l),
+  }
 }
 
 export function detectTransport(): Transport {

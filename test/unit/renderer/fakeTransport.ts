@@ -6,11 +6,11 @@ type Handler = (request: any) => unknown
 
 /** A transport answering from plain functions; records every call. Throw an AppError to answer with an error. */
 export function fakeTransport(handlers: Partial<Record<Channel, Handler>>) {
-  const calls: Array<{ channel: Channel; request: any }> = []
+  const calls: Array<{ channel: Channel; request: any; signal?: AbortSignal }> = []
   const transport: Transport = {
     kind: 'http',
-    async invoke(channel, request): Promise<Envelope<unknown>> {
-      calls.push({ channel, request })
+    async invoke(channel, request, signal): Promise<Envelope<unknown>> {
+      calls.push({ channel, request, signal })
       const handler = handlers[channel]
       if (!handler) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `no fake for ${channel}` } }
       try {
@@ -21,7 +21,13 @@ export function fakeTransport(handlers: Partial<Record<Channel, Handler>>) {
     },
     on: () => () => undefined,
   }
-  return { transport, calls, channels: () => calls.map((c) => c.channel) }
+  return {
+    transport,
+    calls,
+    channels: () => calls.map((c) => c.channel),
+    /** The channels of the calls whose signal was aborted (the caller gave up on them). */
+    aborted: () => calls.filter((c) => c.signal?.aborted).map((c) => c.channel),
+  }
 }
 
 /** localStorage for the node environment the unit tests run in. */
