@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ArtifactFile } from '@shared/domain/artifacts'
 import { api } from '@/api'
+import { useLatestRequest } from '@/composables/useLatestRequest'
 
 /** A folder's listing as the tree shows it. */
 export interface FolderState {
@@ -17,7 +18,8 @@ export const useArtifactsStore = defineStore('artifacts', () => {
   const location = ref<string | null>(null)
   /** Folder path ('' = the root) -> its listing. */
   const folders = ref<Record<string, FolderState>>({})
-  let seq = 0
+  /** The run shown: its folder listings follow it (aborted when another run is shown). */
+  const shown = useLatestRequest()
 
   const root = computed(() => folders.value[''] ?? null)
 
@@ -31,7 +33,7 @@ export const useArtifactsStore = defineStore('artifacts', () => {
   /** Show a run's artifacts, from its root (again, when `force`). */
   async function open(id: string, force = false): Promise<void> {
     if (runId.value === id && !force && folders.value['']?.status !== 'error') return
-    seq++
+    shown.abort()
     runId.value = id
     rootUri.value = null
     location.value = null
@@ -43,20 +45,25 @@ export const useArtifactsStore = defineStore('artifacts', () => {
   async function loadFolder(path: string): Promise<void> {
     const id = runId.value
     if (!id) return
-    const mine = seq
     folders.value[path] = { status: 'loading', files: folders.value[path]?.files ?? [], error: null }
-    try {
-      const res = await api.call('artifacts:list', { run_id: id, path })
-      if (mine !== seq) return
-      rootUri.value = res.root_uri
-      location.value = res.location
-      folders.value[path] = { status: 'ready', files: res.files, error: null }
-    } catch (e) {
-      if (mine === seq) folders.value[path] = { status: 'error', files: [], error: e }
-    }
+    await shown.follow((signal) => api.call('artifacts:list', { run_id: id, path }, { signal }), {
+      apply: (res) => {
+        rootUri.value = res.root_uri
+        location.value = res.location
+        folders.value[path] = { status: 'ready', files: res.files, error: null }
+      },
+      fail: (e) => (folders.value[path] = { status: 'error', files: [], error: e }),
+    })
   }
 
-  return { runId, rootUri, location, folders, root, entries, open, loadFolder }
+  /** The run's artifacts are left: stop listing; folders still loading are listed again when shown. */
+  function abort() {
+    shown.abort()
+    for (const [path, f] of Object.entries(folders.value)) if (f.status === 'loading') delete folders.value[path]
+    if (!folders.value['']) runId.value = null
+  }
+
+  return { runId, rootUri, location, folders, root, entries, open, loadFolder, abort }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { CompareSeries } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
+import { useLatestRequest } from '@/composables/useLatestRequest'
 import { commonMetricKeys } from '@/utils/runValues'
 import { DEFAULT_METRIC_COUNT } from '@/utils/compareState'
 import { useRunsStore } from './runs'
@@ -35,15 +36,14 @@ export const useCompareStore = defineStore('compare', () => {
   // Shallow: thousands of points are replaced whole, never edited; deep proxies made drawing them seconds slower.
   const runs = shallowRef<Run[]>([])
   const series = shallowRef<CompareSeries[]>([])
-  const loading = ref(false)
+  const chart = useLatestRequest()
+  const { loading, error } = chart
   /** The series shown are a preview; the exact ones are on their way. */
   const refining = ref(false)
-  const error = ref<unknown>(null)
   /** Run ids (or `group:<value>`) hidden from every chart by a legend click. */
   const hidden = ref<string[]>([])
   /** The route query of the comparison last shown (the sidebar links back to it). */
   const lastQuery = ref<Record<string, string>>({})
-  let seq = 0
   let loadedFor = ''
 
   /** Every metric key the runs logged, for the picker. */
@@ -51,87 +51,86 @@ export const useCompareStore = defineStore('compare', () => {
   const runById = computed(() => new Map(runs.value.map((r) => [r.info.run_id, r])))
 
   /** The runs' latest metrics: from the runs table when it has them all, else from the server. */
-  async function knownRuns(ids: string[]): Promise<Run[]> {
+  async function knownRuns(ids: string[], signal: AbortSignal): Promise<Run[]> {
     const table = new Map(useRunsStore().runs.map((r) => [r.info.run_id, r]))
     if (ids.every((id) => table.has(id))) return ids.map((id) => table.get(id)!)
-    return (await api.call('metrics:compare', { run_ids: ids, metric_keys: [], max_points: 10 })).runs
+    return (await api.call('metrics:compare', { run_ids: ids, metric_keys: [], max_points: 10 }, { signal })).runs
   }
 
   /** The keys to chart when none were chosen. */
-  async function defaultKeys(ids: string[]): Promise<string[]> {
-    return commonMetricKeys(await knownRuns(ids)).slice(0, DEFAULT_METRIC_COUNT)
+  async function defaultKeys(ids: string[], signal: AbortSignal): Promise<string[]> {
+    return commonMetricKeys(await knownRuns(ids, signal)).slice(0, DEFAULT_METRIC_COUNT)
   }
 
   /**
    * Show this comparison. Without metric keys, picks the most common ones and
-   * returns them (the page writes them into its link). Answers of an older call are dropped.
+   * returns them (the page writes them into its link). Starting another aborts this one: only the
+   * latest comparison's answers are drawn. A step that draws before the end (the keys, the preview)
+   * first checks that its signal still stands.
    */
   async function load(req: CompareLoad, opts: { force?: boolean } = {}): Promise<string[]> {
     const key = JSON.stringify(req)
     if (!opts.force && key === loadedFor && !error.value) return metricKeys.value
-    const mine = ++seq
     loadedFor = key
     if (req.runIds.join(',') !== runIds.value.join(',')) hidden.value = []
     runIds.value = [...req.runIds]
     maxPoints.value = req.maxPoints
-    loading.value = true
-    error.value = null
-    try {
-      if (!req.runIds.length) {
-        runs.value = []
-        series.value = []
-        metricKeys.value = []
-        return []
-      }
-      const keys = req.metricKeys.length ? req.metricKeys : await defaultKeys(req.runIds)
-      if (mine !== seq) return keys
-      metricKeys.value = keys
-      // The page writes the defaults into its link; that load is this one.
-      loadedFor = JSON.stringify({ ...req, metricKeys: keys })
-      if (!keys.length) {
-        runs.value = await knownRuns(req.runIds)
-        series.value = []
-        return keys
-      }
-      const ask = { run_ids: req.runIds, metric_keys: keys, max_points: req.maxPoints }
-      // The runs' latest steps say how long their histories are (from the table, else one small call).
-      const known = req.runIds.every((id) => runById.value.has(id)) ? req.runIds.map((id) => runById.value.get(id)!) : await knownRuns(req.runIds)
-      if (mine !== seq) return keys
-      refining.value = false
-      if (estimatedPoints(known, keys) > PREVIEW_ABOVE_POINTS) {
-        const preview = await api.call('metrics:compare', { ...ask, precision: 'preview' })
-        if (mine !== seq) return keys
-        runs.value = preview.runs
-        series.value = preview.series
-        if (preview.precision === 'exact') return keys
-        refining.value = true
-        loading.value = false
-      }
-      const res = await api.call('metrics:compare', { ...ask, precision: 'exact' })
-      if (mine !== seq) return keys
-      runs.value = res.runs
-      series.value = res.series
-      refining.value = false
-      return keys
-    } catch (e) {
-      if (mine === seq) {
-        error.value = e
-        loadedFor = ''
-        refining.value = false
-      }
-      return req.metricKeys
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    refining.value = false
+    const drawn = await chart.run(
+      async (signal) => {
+        if (!req.runIds.length) return { keys: [], runs: [], series: [] }
+        const keys = req.metricKeys.length ? req.metricKeys : await defaultKeys(req.runIds, signal)
+        signal.throwIfAborted()
+        metricKeys.value = keys
+        // The page writes the defaults into its link; that load is this one.
+        loadedFor = JSON.stringify({ ...req, metricKeys: keys })
+        if (!keys.length) return { keys, runs: await knownRuns(req.runIds, signal), series: [] }
+        const ask = { run_ids: req.runIds, metric_keys: keys, max_points: req.maxPoints }
+        // The runs' latest steps say how long their histories are (from the table, else one small call).
+        const known = req.runIds.every((id) => runById.value.has(id)) ? req.runIds.map((id) => runById.value.get(id)!) : await knownRuns(req.runIds, signal)
+        if (estimatedPoints(known, keys) > PREVIEW_ABOVE_POINTS) {
+          const preview = await api.call('metrics:compare', { ...ask, precision: 'preview' }, { signal })
+          signal.throwIfAborted()
+          if (preview.precision === 'exact') return { keys, runs: preview.runs, series: preview.series }
+          runs.value = preview.runs
+          series.value = preview.series
+          refining.value = true
+          loading.value = false
+        }
+        const res = await api.call('metrics:compare', { ...ask, precision: 'exact' }, { signal })
+        return { keys, runs: res.runs, series: res.series }
+      },
+      {
+        apply: (r) => {
+          metricKeys.value = r.keys
+          runs.value = r.runs
+          series.value = r.series
+          refining.value = false
+        },
+        fail: (e) => {
+          error.value = e
+          loadedFor = ''
+          refining.value = false
+        },
+      },
+    )
+    return drawn?.keys ?? req.metricKeys
+  }
+
+  /** The comparison is left: stop its reads; an unfinished one is read again when shown. */
+  function abort() {
+    if (loading.value || refining.value) loadedFor = ''
+    chart.abort()
+    refining.value = false
   }
 
   function reload() {
     return load({ runIds: runIds.value, metricKeys: metricKeys.value, maxPoints: maxPoints.value }, { force: true })
   }
 
-  /** One metric's series of every run for a step window (a zoomed chart); the caller drops stale answers. */
-  async function loadWindow(metricKey: string, fromStep: number, toStep: number): Promise<CompareSeries[]> {
-    const res = await api.call('metrics:compare', { run_ids: runIds.value, metric_keys: [metricKey], max_points: maxPoints.value, from_step: fromStep, to_step: toStep })
+  /** One metric's series of every run for a step window (a zoomed chart); the caller aborts a window it no longer shows. */
+  async function loadWindow(metricKey: string, fromStep: number, toStep: number, signal?: AbortSignal): Promise<CompareSeries[]> {
+    const res = await api.call('metrics:compare', { run_ids: runIds.value, metric_keys: [metricKey], max_points: maxPoints.value, from_step: fromStep, to_step: toStep }, { signal })
     return res.series
   }
 
@@ -143,7 +142,7 @@ export const useCompareStore = defineStore('compare', () => {
     hidden.value = []
   }
 
-  return { lastQuery, runIds, metricKeys, maxPoints, runs, series, loading, refining, error, hidden, availableKeys, runById, load, reload, loadWindow, toggleHidden, showAll }
+  return { lastQuery, runIds, metricKeys, maxPoints, runs, series, loading, refining, error, hidden, availableKeys, runById, load, reload, abort, loadWindow, toggleHidden, showAll }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

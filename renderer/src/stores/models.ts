@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
 import { api } from '@/api'
+import { useLatestRequest } from '@/composables/useLatestRequest'
 
 const PAGE_SIZE = 100
 
@@ -10,97 +11,88 @@ export const useModelsStore = defineStore('models', () => {
   const filter = ref('')
   const items = ref<RegisteredModel[]>([])
   const nextToken = ref<string | null>(null)
-  const loading = ref(false)
+  /** The first page; the next pages follow it. */
+  const list = useLatestRequest()
+  const { loading, error } = list
   const loadingMore = ref(false)
   const loaded = ref(false)
-  const error = ref<unknown>(null)
-  let listSeq = 0
 
   const model = ref<RegisteredModel | null>(null)
   const versions = ref<ModelVersion[]>([])
-  const modelLoading = ref(false)
-  const modelError = ref<unknown>(null)
-  let modelSeq = 0
+  const modelRequest = useLatestRequest()
+  const { loading: modelLoading, error: modelError } = modelRequest
 
   /** First page of the models whose name contains `text` (all models when empty). */
   async function search(text: string = filter.value) {
-    const mine = ++listSeq
     filter.value = text
-    loading.value = true
-    error.value = null
-    try {
-      const q = text.trim()
-      const page = await api.call('models:list', { max_results: PAGE_SIZE, ...(q ? { filter: q } : {}) })
-      if (mine !== listSeq) return
-      items.value = page.registered_models
-      nextToken.value = page.next_page_token
-      loaded.value = true
-    } catch (e) {
-      if (mine === listSeq) error.value = e
-    } finally {
-      if (mine === listSeq) loading.value = false
-    }
+    loadingMore.value = false
+    const q = text.trim()
+    await list.run((signal) => api.call('models:list', { max_results: PAGE_SIZE, ...(q ? { filter: q } : {}) }, { signal }), {
+      apply: (page) => {
+        items.value = page.registered_models
+        nextToken.value = page.next_page_token
+        loaded.value = true
+      },
+    })
   }
 
   async function loadMore() {
     if (!nextToken.value || loadingMore.value) return
-    const mine = listSeq
     loadingMore.value = true
-    try {
-      const q = filter.value.trim()
-      const page = await api.call('models:list', { max_results: PAGE_SIZE, page_token: nextToken.value, ...(q ? { filter: q } : {}) })
-      if (mine !== listSeq) return
-      items.value = [...items.value, ...page.registered_models]
-      nextToken.value = page.next_page_token
-    } catch (e) {
-      if (mine === listSeq) error.value = e
-    } finally {
-      loadingMore.value = false
-    }
+    const q = filter.value.trim()
+    const token = nextToken.value
+    await list.follow((signal) => api.call('models:list', { max_results: PAGE_SIZE, page_token: token, ...(q ? { filter: q } : {}) }, { signal }), {
+      apply: (page) => {
+        items.value = [...items.value, ...page.registered_models]
+        nextToken.value = page.next_page_token
+      },
+      settle: () => (loadingMore.value = false),
+    })
   }
 
   async function loadModel(name: string) {
-    const mine = ++modelSeq
-    modelLoading.value = true
-    modelError.value = null
     if (model.value?.name !== name) {
       model.value = null
       versions.value = []
     }
-    try {
-      const res = await api.call('models:get', { name })
-      if (mine !== modelSeq) return
-      model.value = res.registered_model
-      versions.value = res.model_versions
-    } catch (e) {
-      if (mine === modelSeq) {
+    await modelRequest.run((signal) => api.call('models:get', { name }, { signal }), {
+      apply: (res) => {
+        model.value = res.registered_model
+        versions.value = res.model_versions
+      },
+      fail: (e) => {
         modelError.value = e
         model.value = null
         versions.value = []
-      }
-    } finally {
-      if (mine === modelSeq) modelLoading.value = false
-    }
+      },
+    })
   }
 
-  /** Another store is shown: drop this one's registry (and any answer still on its way). */
+  /** The models page is left: stop its reads (it reads again when shown). */
+  function abortList() {
+    list.abort()
+    loadingMore.value = false
+  }
+
+  /** A model's page is left: stop reading it. */
+  function abortModel() {
+    modelRequest.abort()
+  }
+
+  /** Another store is shown: drop this one's registry (and abort any answer still on its way). */
   function reset() {
-    listSeq++
-    modelSeq++
+    list.reset()
+    modelRequest.reset()
     filter.value = ''
     items.value = []
     nextToken.value = null
-    loading.value = false
     loadingMore.value = false
     loaded.value = false
-    error.value = null
     model.value = null
     versions.value = []
-    modelLoading.value = false
-    modelError.value = null
   }
 
-  return { filter, items, nextToken, loading, loadingMore, loaded, error, model, versions, modelLoading, modelError, search, loadMore, loadModel, reset }
+  return { filter, items, nextToken, loading, loadingMore, loaded, error, model, versions, modelLoading, modelError, search, loadMore, loadModel, abortList, abortModel, reset }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

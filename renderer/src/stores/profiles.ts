@@ -4,6 +4,7 @@ import type { ChannelRequest } from '@shared/api/contract'
 import type { ConnectionTestResult, ProfileView } from '@shared/domain/profiles'
 import { AppError } from '@shared/api/errors'
 import { api } from '@/api'
+import { useLatestRequest } from '@/composables/useLatestRequest'
 import { useSessionStore } from './session'
 import { useExperimentsStore } from './experiments'
 import { useRunsStore } from './runs'
@@ -21,14 +22,13 @@ export const useProfilesStore = defineStore('profiles', () => {
   const activeId = ref<string | null>(null)
   const secretStorage = ref<string | null>(null)
   const secretStorageWarning = ref<string | null>(null)
-  const loading = ref(false)
+  const list = useLatestRequest()
+  const { loading, error } = list
   const loaded = ref(false)
-  const error = ref<unknown>(null)
   /** The profile being switched to, while the switch runs. */
   const switching = ref<string | null>(null)
   /** Bumped at every switch: views keyed on it start afresh on the new store. */
   const generation = ref(0)
-  let seq = 0
 
   const active = computed(() => profiles.value.find((p) => p.id === activeId.value) ?? null)
   /** MLFLOW_TRACKING_URI, when the app was started with one. */
@@ -39,22 +39,15 @@ export const useProfilesStore = defineStore('profiles', () => {
   const activeName = computed(() => active.value?.name ?? useSessionStore().description?.connection.name ?? '')
 
   async function load() {
-    const mine = ++seq
-    loading.value = true
-    error.value = null
-    try {
-      const res = await api.call('profiles:list', {})
-      if (mine !== seq) return
-      profiles.value = res.profiles
-      activeId.value = res.active_id
-      secretStorage.value = res.secret_storage
-      secretStorageWarning.value = res.secret_storage_warning
-      loaded.value = true
-    } catch (e) {
-      if (mine === seq) error.value = e
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    await list.run((signal) => api.call('profiles:list', {}, { signal }), {
+      apply: (res) => {
+        profiles.value = res.profiles
+        activeId.value = res.active_id
+        secretStorage.value = res.secret_storage
+        secretStorageWarning.value = res.secret_storage_warning
+        loaded.value = true
+      },
+    })
   }
 
   /** Forget the previous store's data so nothing of it shows on the next one; bring back the new one's view. */

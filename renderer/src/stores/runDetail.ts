@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { MetricHistoryResponse, RunRelatedResponse } from '@shared/api/contract'
 import type { Metric, Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
+import { useLatestRequest } from '@/composables/useLatestRequest'
 
 /** Rows asked for per metrics:history page; a history is read to its end. */
 const HISTORY_PAGE = 25_000
@@ -19,47 +20,25 @@ export interface HistoryState {
 export const useRunDetailStore = defineStore('runDetail', () => {
   const runId = ref<string | null>(null)
   const run = ref<Run | null>(null)
-  const loading = ref(false)
-  const error = ref<unknown>(null)
+  /** The run; its metric histories follow it (aborted with it). */
+  const runRequest = useLatestRequest()
+  const { loading, error } = runRequest
   const related = ref<RunRelatedResponse | null>(null)
-  const relatedLoading = ref(false)
-  const relatedError = ref<unknown>(null)
+  const relatedRequest = useLatestRequest()
+  const { loading: relatedLoading, error: relatedError } = relatedRequest
   /** Metric key -> its full history, for the run shown. */
   const histories = ref<Record<string, HistoryState>>({})
-  let seq = 0
   let running = 0
   const waiting: Array<() => void> = []
 
   async function load(id: string) {
-    const mine = ++seq
     runId.value = id
     run.value = null
     related.value = null
     histories.value = {}
-    error.value = null
-    relatedError.value = null
-    loading.value = true
-    relatedLoading.value = true
     // The relations are a second, independent read: a failure there leaves the run readable.
-    const relations = api
-      .call('runs:related', { run_id: id })
-      .then((r) => {
-        if (mine === seq) related.value = r
-      })
-      .catch((e) => {
-        if (mine === seq) relatedError.value = e
-      })
-      .finally(() => {
-        if (mine === seq) relatedLoading.value = false
-      })
-    try {
-      const res = await api.call('runs:get', { run_id: id })
-      if (mine === seq) run.value = res.run
-    } catch (e) {
-      if (mine === seq) error.value = e
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    const relations = relatedRequest.run((signal) => api.call('runs:related', { run_id: id }, { signal }), { apply: (r) => (related.value = r) })
+    await runRequest.run((signal) => api.call('runs:get', { run_id: id }, { signal }), { apply: (res) => (run.value = res.run) })
     await relations
   }
 
@@ -77,40 +56,47 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     const id = runId.value
     const known = histories.value[key]
     if (!id || (known && known.status !== 'error')) return
-    const mine = seq
     histories.value[key] = { status: 'loading', points: [], error: null }
-    const release = await slot()
-    try {
-      const points: Metric[] = []
-      let token: string | null = null
-      do {
-        const page: MetricHistoryResponse = await api.call('metrics:history', { run_id: id, metric_key: key, max_results: HISTORY_PAGE, page_token: token })
-        if (mine !== seq) return
-        points.push(...page.metrics)
-        token = page.next_page_token
-      } while (token)
-      histories.value[key] = { status: 'ready', points, error: null }
-    } catch (e) {
-      if (mine === seq) histories.value[key] = { status: 'error', points: [], error: e }
-    } finally {
-      release()
-    }
+    await runRequest.follow(
+      async (signal) => {
+        const release = await slot()
+        try {
+          const points: Metric[] = []
+          let token: string | null = null
+          do {
+            const page: MetricHistoryResponse = await api.call('metrics:history', { run_id: id, metric_key: key, max_results: HISTORY_PAGE, page_token: token }, { signal })
+            points.push(...page.metrics)
+            token = page.next_page_token
+          } while (token)
+          return points
+        } finally {
+          release()
+        }
+      },
+      {
+        apply: (points) => (histories.value[key] = { status: 'ready', points, error: null }),
+        fail: (e) => (histories.value[key] = { status: 'error', points: [], error: e }),
+      },
+    )
   }
 
-  /** Another store is shown: forget this run (and any answer still on its way). */
+  /** The run's page is left: stop reading it (the page loads it again when shown). */
+  function abort() {
+    runRequest.abort()
+    relatedRequest.abort()
+  }
+
+  /** Another store is shown: forget this run (and abort any answer still on its way). */
   function reset() {
-    seq++
+    runRequest.reset()
+    relatedRequest.reset()
     runId.value = null
     run.value = null
     related.value = null
     histories.value = {}
-    loading.value = false
-    relatedLoading.value = false
-    error.value = null
-    relatedError.value = null
   }
 
-  return { runId, run, loading, error, related, relatedLoading, relatedError, histories, load, loadHistory, reset }
+  return { runId, run, loading, error, related, relatedLoading, relatedError, histories, load, loadHistory, abort, reset }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

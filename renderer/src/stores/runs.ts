@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { Run, RunColumns, ViewType } from '@shared/domain/mlflow'
 import { AppError } from '@shared/api/errors'
 import { api } from '@/api'
+import { useLatestRequest } from '@/composables/useLatestRequest'
 import { commonMetricKeys } from '@/utils/runValues'
 
 /** Runs per keyset page: big enough to fill a screen many times, small enough to come back at once. */
@@ -32,10 +33,11 @@ export const useRunsStore = defineStore('runs', () => {
   const query = ref<RunsQuery>({ experimentIds: [], view: 'active', filter: '', orderBy: [] })
   const runs = ref<Run[]>([])
   const nextToken = ref<string | null>(null)
-  const loading = ref(false)
-  const loadingMore = ref(false)
+  /** The first page of the search shown; its count and next pages follow it (and are aborted with it). */
+  const page = useLatestRequest()
   /** Anything but a refused filter: the page shows it in place of the table. */
-  const error = ref<unknown>(null)
+  const { loading, error } = page
+  const loadingMore = ref(false)
   /** The server refused the filter or order_by (INVALID_FILTER, with its position). */
   const queryError = ref<AppError | null>(null)
   /** Runs matching the search over all pages; null until counted. */
@@ -47,7 +49,8 @@ export const useRunsStore = defineStore('runs', () => {
   const leadingMetrics = ref<string[]>([])
   /** Run ids ticked in the table; kept across filters and sorts, dropped with the experiment set. */
   const checked = ref<string[]>([])
-  let seq = 0
+  /** The columns of the experiments shown, read only when those change. */
+  const columnsRequest = useLatestRequest()
   let columnsFor = ''
 
   const loadedCount = computed(() => runs.value.length)
@@ -64,73 +67,71 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Show this search: the first page, and in parallel its count (and the columns when the experiments changed). */
   async function search(q: RunsQuery, opts: { refreshColumns?: boolean } = {}) {
-    const mine = ++seq
     if (!sameSet(q.experimentIds, query.value.experimentIds)) checked.value = []
     query.value = { ...q, experimentIds: [...q.experimentIds], orderBy: [...q.orderBy] }
-    loading.value = true
     loadingMore.value = false
-    error.value = null
     queryError.value = null
     runs.value = []
     nextToken.value = null
     total.value = null
     const columnsKey = `${[...q.experimentIds].sort().join(',')}|${q.view}`
+    const first = page.run((signal) => api.call('runs:search', { ...request(q), max_results: PAGE_SIZE }, { signal }), {
+      apply: (res) => {
+        runs.value = res.runs
+        nextToken.value = res.next_page_token
+        leadingMetrics.value = commonMetricKeys(res.runs)
+      },
+      fail: (e) => {
+        if (isQueryError(e)) queryError.value = e
+        else error.value = e
+      },
+    })
     if (opts.refreshColumns || columnsKey !== columnsFor) void loadColumns(columnsKey)
-    void count(mine, q)
-    try {
-      const page = await api.call('runs:search', { ...request(q), max_results: PAGE_SIZE })
-      if (mine !== seq) return
-      runs.value = page.runs
-      nextToken.value = page.next_page_token
-      leadingMetrics.value = commonMetricKeys(page.runs)
-    } catch (e) {
-      if (mine !== seq) return
-      if (isQueryError(e)) queryError.value = e
-      else error.value = e
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    void count(q)
+    await first
   }
 
-  async function count(mine: number, q: RunsQuery) {
+  async function count(q: RunsQuery) {
     counting.value = true
-    try {
-      const res = await api.call('runs:count', { experiment_ids: q.experimentIds, view: q.view, filter: q.filter.trim() || null })
-      if (mine === seq) total.value = res.count
-    } catch {
+    await page.follow((signal) => api.call('runs:count', { experiment_ids: q.experimentIds, view: q.view, filter: q.filter.trim() || null }, { signal }), {
+      apply: (res) => (total.value = res.count),
       // The page search reports what is wrong; the count only goes missing.
-    } finally {
-      if (mine === seq) counting.value = false
-    }
+      fail: () => undefined,
+      settle: () => (counting.value = false),
+    })
   }
 
   async function loadColumns(key: string) {
     columnsFor = key
     columns.value = null
-    try {
-      const res = await api.call('runs:columns', { experiment_ids: query.value.experimentIds, view: query.value.view })
-      if (columnsFor === key) columns.value = res
-    } catch {
+    await columnsRequest.run((signal) => api.call('runs:columns', { experiment_ids: query.value.experimentIds, view: query.value.view }, { signal }), {
+      apply: (res) => (columns.value = res),
       // Without discovered keys the table still shows the keys of the loaded runs.
-      if (columnsFor === key) columnsFor = ''
-    }
+      fail: () => (columnsFor = ''),
+    })
   }
 
   /** The next keyset page, appended (the table calls this near its end). */
   async function loadMore() {
     if (!nextToken.value || loadingMore.value || loading.value) return
-    const mine = seq
     loadingMore.value = true
-    try {
-      const page = await api.call('runs:search', { ...request(query.value), max_results: PAGE_SIZE, page_token: nextToken.value })
-      if (mine !== seq) return
-      runs.value = runs.value.concat(page.runs)
-      nextToken.value = page.next_page_token
-    } catch (e) {
-      if (mine === seq) error.value = e
-    } finally {
-      if (mine === seq) loadingMore.value = false
-    }
+    const token = nextToken.value
+    await page.follow((signal) => api.call('runs:search', { ...request(query.value), max_results: PAGE_SIZE, page_token: token }, { signal }), {
+      apply: (res) => {
+        runs.value = runs.value.concat(res.runs)
+        nextToken.value = res.next_page_token
+      },
+      settle: () => (loadingMore.value = false),
+    })
+  }
+
+  /** The runs page is left: stop its reads. What was read stays (back from a run, the table is as it was left). */
+  function abort() {
+    if (columnsRequest.loading.value) columnsFor = ''
+    columnsRequest.abort()
+    page.abort()
+    loadingMore.value = false
+    counting.value = false
   }
 
   function reload() {
@@ -143,14 +144,13 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Another store is shown: drop this one's runs (and any page still on its way). */
   function reset() {
-    seq++
+    page.reset()
+    columnsRequest.reset()
     columnsFor = ''
     query.value = { experimentIds: [], view: 'active', filter: '', orderBy: [] }
     runs.value = []
     nextToken.value = null
-    loading.value = false
     loadingMore.value = false
-    error.value = null
     queryError.value = null
     total.value = null
     counting.value = false
@@ -178,6 +178,7 @@ export const useRunsStore = defineStore('runs', () => {
     loadMore,
     reload,
     setChecked,
+    abort,
     reset,
   }
 })

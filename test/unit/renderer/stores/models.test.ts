@@ -37,6 +37,24 @@ describe('models store', () => {
     answers.a({ registered_models: [model('a-model'), model('ab-model')], next_page_token: null })
     await slow
     expect(store.items.map((m) => m.name)).toEqual(['ab-model'])
+    expect(store.loading).toBe(false)
+    expect(store.error).toBeNull()
+  })
+
+  it('a new search aborts the one before on the server (its signal), and leaving the page aborts the latest', async () => {
+    const fake = fakeTransport({ 'models:list': () => new Promise(() => undefined) })
+    useTransport(fake.transport)
+    const store = useModelsStore()
+    void store.search('a')
+    void store.search('ab')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(fake.calls.map((c) => [c.request.filter, c.signal?.aborted])).toEqual([
+      ['a', true],
+      ['ab', false],
+    ])
+    store.abortList()
+    expect(fake.aborted()).toEqual(['models:list', 'models:list'])
+    expect(store.loading).toBe(false)
   })
 
   it('appends the next page with the same filter', async () => {

@@ -81,4 +81,41 @@ describe('runs store', () => {
     expect(store.checked).toEqual([])
     expect(fake.calls.filter((c) => c.channel === 'runs:columns')).toHaveLength(2)
   })
+
+  it('a new search aborts the count of the one before, whose answer never lands', async () => {
+    const store = useRunsStore()
+    await store.search({ ...Q, filter: 'metrics.acc > 0' })
+    const firstCount = fake.calls.find((c) => c.channel === 'runs:count')!
+    expect(firstCount.signal?.aborted).toBe(false)
+    await store.search(Q)
+    expect(firstCount.signal?.aborted).toBe(true)
+    const counts = fake.calls.filter((c) => c.channel === 'runs:count')
+    expect(counts[1].signal?.aborted).toBe(false)
+    releaseCount()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.total).toBe(3)
+    expect(store.counting).toBe(false)
+  })
+
+  it('leaving the page (abort) stops the search, its count and its next page on the server, and applies none of them', async () => {
+    const gates: Array<() => void> = []
+    const slow = fakeTransport({
+      'runs:search': (req) => new Promise((r) => gates.push(() => r(req.page_token ? { runs: [run('c')], next_page_token: null } : { runs: [run('a')], next_page_token: 'next' }))),
+      'runs:count': () => new Promise(() => undefined),
+      'runs:columns': () => new Promise(() => undefined),
+    })
+    useTransport(slow.transport)
+    const store = useRunsStore()
+    const searching = store.search(Q)
+    await new Promise((r) => setTimeout(r, 0))
+    store.abort()
+    await searching
+    expect(slow.aborted().sort()).toEqual(['runs:columns', 'runs:count', 'runs:search'])
+    expect(store.loading).toBe(false)
+    expect(store.counting).toBe(false)
+    gates.shift()!()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.runs).toEqual([])
+    expect(store.error).toBeNull()
+  })
 })
