@@ -10,9 +10,12 @@ import type { CallContext } from '../../electron/services/api/handlers'
 import { createAppContext, type AppSetup } from '../../electron/services/appContext'
 import { exportsDir } from '../../electron/services/config/appPaths'
 import { startHttpTransport, type HttpTransport } from '../../electron/services/http/httpServer'
+import { parseConnectionUrl } from '../../electron/services/connections/connectionUrl'
+import { openStore } from '../../electron/services/connections/storeConnection'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { adminClient, createDatabase, pgInfo, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import { startPgBouncer } from '../helpers/pgBouncer'
 
 /**
  * A call's signal reaches the server: a read blocked behind a lock another session holds (so it
@@ -202,6 +205,32 @@ async function cancelDroppingProxy(): Promise<{ port: number; dropped: () => num
     close: () => new Promise<void>((r) => (sockets.forEach((x) => x.destroy()), server.close(() => r()))),
   }
 }
+
+describe('through PgBouncer in transaction mode', () => {
+  it('a view\'s aborted read is cancelled on the server behind the pooler (well before the grace bound) and the shared session stays usable', async () => {
+    const bouncer = await startPgBouncer({ server: pgInfo(), poolMode: 'transaction', poolSize: 1 })
+    const db = await createDatabase('call_cancel_bouncer', FIXTURES.small.template)
+    const store = await openStore(parseConnectionUrl(bouncer.url(db)))
+    const admin = adminClient(db)
+    await admin.connect()
+    try {
+      const controller = new AbortController()
+      const answer = store.withSignal(controller.signal).select('SELECT pg_sleep(20)').catch((e: unknown) => e)
+      await until(admin, db, (b) => active(b).length === 1, 5000, 'the sleep runs behind the pooler')
+      const t0 = performance.now()
+      controller.abort()
+      expect(await answer).toMatchObject({ code: 'CANCELLED' })
+      // The grace bound is 3 s: an answer well before it came from the server's cancel.
+      expect(performance.now() - t0).toBeLessThan(2000)
+      expect(active(await backends(admin, db))).toEqual([])
+      expect(await store.select<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }])
+    } finally {
+      await admin.end()
+      await store.close()
+      await bouncer.stop()
+    }
+  })
+})
 
 describe('a server that never receives the cancel', () => {
   it('the aborted call is still answered CANCELLED within the grace bound, and the pool recovers once the statement ends', async () => {
