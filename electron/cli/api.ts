@@ -15,11 +15,6 @@ export interface CliApi {
   call<C extends Channel>(channel: C, body: ChannelRequest<C>): Promise<ChannelResponse<C>>
   /** The pushes handlers emit (export progress), as a window would receive them. */
   events: EventHub
-  /**
-   * Run a job and, on Ctrl-C, send its cancel call (export:cancel, query:cancel) as the app's Cancel
-   * buttons do: the job's own controller stops its streams, whatever the call's signal reaches.
-   */
-  cancellable<T>(cancel: (api: CliApi) => Promise<unknown>, work: () => Promise<T>): Promise<T>
 }
 
 /** What the desktop app asks with a dialog, the command line says with options (--out). */
@@ -48,6 +43,7 @@ export async function withApi<T>(cmd: Command, io: CliIO, fn: (api: CliApi) => P
   const call: CallContext = {
     window: setup.window,
     signal: controller.signal,
+    history: false,
     openWindow: async () => {
       throw new AppError('BAD_REQUEST', 'The command line opens no windows: run mlflow-desk start --profile NAME for the app.')
     },
@@ -59,15 +55,6 @@ export async function withApi<T>(cmd: Command, io: CliIO, fn: (api: CliApi) => P
       const answer = await dispatch(setup.handlers, channel, body, call)
       if (!answer.ok) throw envelopeError(answer.error)
       return answer.data as ChannelResponse<typeof channel>
-    },
-    async cancellable(send, work) {
-      const cancel = () => void send(api).catch(() => undefined)
-      controller.signal.addEventListener('abort', cancel, { once: true })
-      try {
-        return await work()
-      } finally {
-        controller.signal.removeEventListener('abort', cancel)
-      }
     },
   }
   try {

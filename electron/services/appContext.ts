@@ -71,7 +71,7 @@ export async function createWorkspace(
   return new Workspace(ctx.profiles, extras, initial)
 }
 
-/** The profile id and window key of a CLI command's one session (the console keeps its history under it, apart from the app's profiles). */
+/** The profile id and window key of a CLI command's one session (apart from the app's profiles; its console calls go into no history). */
 export const CLI_SESSION = 'cli'
 
 /** A command that reads no saved secrets has no cipher: nothing is sealed or opened (no keychain, no key file). */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -9,6 +9,7 @@ import type { CallContext } from '../../electron/services/api/handlers'
 import { createAppContext, type AppSetup } from '../../electron/services/appContext'
 import { freePort } from '../../electron/services/demo/embeddedCluster'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
+import { runCli } from '../../electron/cli/program'
 import { cli } from '../helpers/cliRunner'
 import { adminClient, createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
@@ -93,6 +94,58 @@ describe('the CLI and the API answer alike (the CLI goes through dispatch)', () 
       await writeFile(src, Buffer.alloc(SIZE, 7))
     }
   })
+})
+
+describe('Ctrl-C in the CLI aborts the call (the CallContext signal), so the server work stops', () => {
+  /** The CLI in-process, pressing Ctrl-C once `after` ms into the command. */
+  async function interrupted(args: string[], after: number) {
+    const err: string[] = []
+    let press: (() => void) | null = null
+    const started = Date.now()
+    const running = runCli(args, {
+      out: () => undefined,
+      err: (t) => err.push(t),
+      env: {},
+      home: await mkdtemp(join(tmpdir(), 'desk-cli-cancel-')),
+      untilStopped: async () => undefined,
+      readStdin: async () => '',
+      onInterrupt: (listener) => {
+        press = listener
+        return () => (press = null)
+      },
+    })
+    setTimeout(() => press?.(), after)
+    const code = await running
+    return { code, stderr: err.join('\n'), ms: Date.now() - started, listening: press !== null }
+  }
+
+  let url: string
+  beforeAll(async () => {
+    url = urlFor(await createDatabase('cli_cancel', FIXTURES.small.template))
+  })
+
+  it("the CLI's statements go into no console history: the app's data folder stays empty", async () => {
+    const home = await mkdtemp(join(tmpdir(), 'desk-cli-nohistory-'))
+    const out = join(tmpdir(), `cli-nohistory-${process.pid}.csv`)
+    expect((await cli(['query', '--url', url, '--sql', 'SELECT 1'], {}, home)).code).toBe(0)
+    expect((await cli(['query', '--url', url, '--sql', 'SELECT 1', '--out', out], {}, home)).code).toBe(0)
+    expect((await cli(['query', '--url', url, '--sql', 'DELETE FROM runs'], {}, home)).code).toBe(2)
+    // The history is written after the answer: give a write that was wrongly started the time to land.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await readdir(home)).toEqual([])
+    await rm(out, { force: true })
+  })
+
+  it.each([
+    ['query:run', [] as string[]],
+    ['query:export', ['--out', join(tmpdir(), `never-whole-${process.pid}.csv`)]],
+  ])('%s: exit 130 within seconds of Ctrl-C, not when the long count ends', async (_channel, extra) => {
+    const r = await interrupted(['query', '--url', url, '--sql', 'SELECT count(*) FROM generate_series(1, 400000007)', ...extra], 1500)
+    expect(r.code, r.stderr).toBe(130)
+    expect(r.stderr).toMatch(/cancel/i)
+    expect(r.ms).toBeLessThan(10_000)
+    expect(r.listening).toBe(false)
+  }, 30_000)
 })
 
 describe('handlers answer bad input before they open the store (every transport, not only the CLI)', () => {

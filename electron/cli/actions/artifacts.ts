@@ -42,7 +42,7 @@ export async function get(io: CliIO, opts: GetOptions, cmd: Command): Promise<vo
     if (kind === 'folder') throw new AppError('BAD_REQUEST', `--path: "${req.path}" is a folder; use export to fetch folders.`, { field: 'path' })
     return out
   }
-  const saved = await withApi(cmd, io, (api) => api.cancellable((a) => a.call('export:cancel', { job_id: req.job_id }), () => api.call('artifacts:download', req)), { chooseDestination })
+  const saved = await withApi(cmd, io, (api) => api.call('artifacts:download', req), { chooseDestination })
   io.out(`${saved.sha256}  ${out}`)
   io.err(`${formatBytes(saved.bytes)} written to ${out}`)
 }

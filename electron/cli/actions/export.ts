@@ -9,7 +9,7 @@ import type { CliIO } from '../io'
 import { formatBytes } from '../output'
 import { splitList } from '../validate'
 
-/** The command's one job: export:progress names it, export:cancel stops it. */
+/** The command's one job: export:progress names it. */
 const JOB_ID = 'cli-export'
 
 export interface ExportOptions {
@@ -87,7 +87,7 @@ export async function exportSelection(io: CliIO, opts: ExportOptions, cmd: Comma
         if (event === 'export:progress' && (payload as { job_id: string }).job_id === JOB_ID) onProgress((payload as { progress: ExportProgress }).progress)
       })
       try {
-        return await api.cancellable((a) => a.call('export:cancel', { job_id: JOB_ID }), () => api.call('export:run', { job_id: JOB_ID, selection, name, zip: opts.zip, resume: opts.resume }))
+        return await api.call('export:run', { job_id: JOB_ID, selection, name, zip: opts.zip, resume: opts.resume })
       } finally {
         stop()
       }

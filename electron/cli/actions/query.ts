@@ -69,7 +69,7 @@ function tableCell(v: unknown): string | null {
   return s.length > TABLE_CELL_CHARS ? `${s.slice(0, TABLE_CELL_CHARS)}…` : s
 }
 
-/** The command's console tab and export: query:cancel names them on Ctrl-C. */
+/** The command's console tab and export (the history and progress events name them). */
 const TAB_ID = 'cli'
 
 /** One line on stderr about values that arrived cut: how many, the first, and how to have them whole. */
@@ -110,10 +110,7 @@ interface Statement {
 
 /** The console's query:run: a table, or its answer as JSON. */
 async function runToTable(io: CliIO, api: CliApi, format: string, q: Statement & { maxRows: number }): Promise<void> {
-  const r = await api.cancellable(
-    (a) => a.call('query:cancel', { tab_id: TAB_ID }),
-    () => api.call('query:run', { tab_id: TAB_ID, sql: q.sql, params: q.params, max_rows: q.maxRows, max_value_bytes: q.maxValueBytes }),
-  )
+  const r = await api.call('query:run', { tab_id: TAB_ID, sql: q.sql, params: q.params, max_rows: q.maxRows, max_value_bytes: q.maxValueBytes })
   if (format === 'json') io.out(JSON.stringify(r, null, 2))
   else printTable(io, r.columns.map((c) => c.name), r.rows.map((row) => row.map(tableCell)))
   const more = r.stopped_by === 'bytes'
@@ -139,10 +136,7 @@ async function exportToFile(io: CliIO, api: CliApi, opts: QueryOptions, q: State
     io.err(`… ${p.rows.toLocaleString('en-US')} rows, ${mb(p.bytes)}`)
   })
   try {
-    const r = await api.cancellable(
-      (a) => a.call('query:cancel', { export_id: TAB_ID }),
-      () => api.call('query:export', { export_id: TAB_ID, sql: q.sql, params: q.params, format, file_name: fileName, max_value_bytes: q.maxValueBytes }),
-    )
+    const r = await api.call('query:export', { export_id: TAB_ID, sql: q.sql, params: q.params, format, file_name: fileName, max_value_bytes: q.maxValueBytes })
     io.err(`Wrote ${r.rows.toLocaleString('en-US')} row(s), ${mb(r.bytes)}, to ${r.path} in ${(r.duration_ms / 1000).toFixed(1)} s.`)
     const cut = cutLine(r.cut_values, r.cut_examples[0], q.maxValueBytes ?? EXPORT_VALUE_BYTES, 'a CSV of a statement without parameters writes every value whole')
     if (cut) io.err(cut)

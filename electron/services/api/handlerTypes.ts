@@ -25,6 +25,8 @@ export interface CallContext {
    * dialog for a folder, suggesting `name`; null when dismissed). HTTP leaves it out: <app data>/exports.
    */
   chooseDestination?(name: string, kind: 'file' | 'folder'): Promise<string | null>
+  /** false: the console's calls are not put in the profile's history (the CLI's: a script's statements are not the user's console). */
+  history?: boolean
 }
 
 export interface AppContext {
