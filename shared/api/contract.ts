@@ -4,9 +4,11 @@ import type { AppErrorPayload } from './errors'
 import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
-import type { ConnectionTestResult, ProfileView, RoleAccess } from '../domain/profiles'
+import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from '../domain/profiles'
 import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/query'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
+import { experimentId, runId, viewType } from './trackingSchemas'
+import { exportSelection } from './exportSchemas'
 import {
   jobId,
   queryCancelRequest,
@@ -30,19 +32,6 @@ export type { Channel, EventName } from './channelNames'
  * HTTP transport and the renderer's `api` are all typed from it.
  */
 
-const viewType = z.enum(['active', 'deleted', 'all'])
-
-/** MLflow's SQL store keeps experiment ids as integers; the API passes them as strings. */
-const experimentId = z
-  .union([z.string(), z.number().int().nonnegative()])
-  .transform(String)
-  .refine((s) => /^\d{1,10}$/.test(s), { message: 'must be a numeric experiment id such as "0" or "12"' })
-
-/** MLflow's own run id rule (mlflow/utils/validation.py). */
-const runId = z
-  .string()
-  .regex(/^[a-zA-Z0-9][\w-]{0,255}$/, 'must be a run id (32 hex characters for runs MLflow created)')
-
 /** MLflow's search_runs accepts at most 50,000 results per page. */
 export const MAX_RESULTS_LIMIT = 50_000
 
@@ -59,7 +48,7 @@ export interface ConnectionSummary {
   id: string
   name: string
   /** Environment label; `demo` is the built-in embedded store. */
-  environment: 'demo' | 'dev' | 'staging' | 'prod' | 'custom'
+  environment: Environment | 'demo'
   /** host:port/database and user, never a password. */
   display: string
 }
@@ -287,6 +276,15 @@ const runsColumnsRequest = z
   .object({ experiment_ids: z.array(experimentId).min(1).max(1000), view: viewType.default('active') })
   .strict()
 
+const given = (v: unknown): boolean => v !== null && v !== undefined
+
+/** A step window [from_step, to_step], inclusive: it may not end before it starts. The error names from_step. */
+function stepWindow(r: { from_step?: number | null; to_step?: number | null }, ctx: z.RefinementCtx): void {
+  if (given(r.from_step) && given(r.to_step) && r.from_step! > r.to_step!) {
+    ctx.addIssue({ code: 'custom', path: ['from_step'], message: `from_step (${r.from_step}) is after to_step (${r.to_step}).` })
+  }
+}
+
 /** MLflow's get_metric_history: every stored row, ordered by timestamp, step, value (or a chart's downsampled series with max_points). */
 const metricsHistoryRequest = z
   .object({
@@ -305,6 +303,19 @@ const metricsHistoryRequest = z
     to_step: z.number().int().nullish(),
   })
   .strict()
+  .superRefine((r, ctx) => {
+    // Paging is for the full history, a step window for a downsampled series: never both.
+    const wrong = given(r.max_points) ? (['max_results', 'page_token'] as const) : (['from_step', 'to_step'] as const)
+    for (const field of wrong) {
+      if (!given(r[field])) continue
+      const message = given(r.max_points)
+        ? `${field} pages the full history; a downsampled series (max_points) comes in one answer.`
+        : `${field} narrows a downsampled series: give max_points with it.`
+      ctx.addIssue({ code: 'custom', path: [field], message })
+      return
+    }
+    stepWindow(r, ctx)
+  })
 
 /** The most runs one comparison draws; beyond it a chart is unreadable and the answer unbounded. */
 export const MAX_COMPARE_RUNS = 200
@@ -324,6 +335,7 @@ const metricsCompareRequest = z
     precision: z.enum(['preview', 'exact']).default('exact'),
   })
   .strict()
+  .superRefine(stepWindow)
 
 /** The most of a text file a preview sends (MLflow's UI stops previewing at 50 MiB). */
 export const MAX_PREVIEW_BYTES = 50 * 1024 * 1024
@@ -345,13 +357,6 @@ const artifactsDownloadRequest = z
     path: artifactRelPath.default(''),
   })
   .strict()
-
-const exportSelection = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('runs'), run_ids: z.array(runId).min(1, 'give at least one run id').max(10_000) }).strict(),
-  z.object({ kind: z.literal('experiment'), experiment_id: experimentId }).strict(),
-  /** NAME (every version) or NAME/VERSION. */
-  z.object({ kind: z.literal('model'), model: z.string().min(1).max(300) }).strict(),
-])
 
 const exportRunRequest = z
   .object({

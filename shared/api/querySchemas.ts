@@ -132,7 +132,8 @@ export const querySavedSaveRequest = z
 
 export const querySavedDeleteRequest = z.object({ id: z.string().uuid() }).strict()
 
-const queryTab = z
+/** A console tab, kept per profile across restarts (shared/domain/query's QueryTab is its type). */
+export const queryTab = z
   .object({
     id: jobId,
     title: z.string().max(200),

@@ -1,3 +1,6 @@
+import type { z } from 'zod'
+import type { exportSelection } from '../api/exportSchemas'
+
 /** The offline export as the renderer, the CLI and the report file see it. */
 
 /** Where an export is: files and bytes (done / known so far), download rate and time left. */
@@ -48,3 +51,6 @@ export interface ExportReport {
 
 /** What was exported: how mlflow-export-import lays it out. */
 export type ExportLayout = 'run' | 'experiment' | 'model'
+
+/** What an export takes (runs, an experiment, a model), as the contract's schema gives it. */
+export type ExportSelection = z.output<typeof exportSelection>

@@ -1,3 +1,6 @@
+import type { z } from 'zod'
+import type { viewType } from '../api/trackingSchemas'
+
 /**
  * MLflow entities in the shapes of MLflow's REST API (snake_case, ids as strings,
  * times in ms since the epoch), so CLI JSON output and the renderer share one form.
@@ -5,7 +8,8 @@
  * the CLI drops them when it prints MLflow-style JSON.
  */
 
-export type ViewType = 'active' | 'deleted' | 'all'
+/** Which lifecycle stages a listing shows (MLflow's ACTIVE_ONLY, DELETED_ONLY, ALL). */
+export type ViewType = z.infer<typeof viewType>
 
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED'
 

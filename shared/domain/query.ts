@@ -1,3 +1,6 @@
+import type { z } from 'zod'
+import type { queryTab } from '../api/querySchemas'
+
 /**
  * Raw audit queries: what the SQL console, the EXPLAIN view, history, saved
  * queries and the audit library exchange with main. Values are JSON-safe so
@@ -129,14 +132,8 @@ export interface LibraryQuery {
   params: QueryParameter[]
 }
 
-/** A console tab, kept per profile across restarts. */
-export interface QueryTab {
-  id: string
-  title: string
-  sql: string
-  /** The last values given for its :named parameters. */
-  params: Record<string, string>
-}
+/** A console tab, kept per profile across restarts: its id, title, SQL and the last values of its :named parameters. */
+export type QueryTab = z.output<typeof queryTab>
 
 /** A table or view of the connected store, for autocomplete. */
 export interface SchemaTable {

@@ -181,14 +181,14 @@ describe('interruptions', () => {
 
   it('cancelled after some bytes, then resumed: verified files are kept and the tree equals a clean export', async () => {
     const clean = join(tmp, 'clean')
-    await runExport(store, { selection: { kind: 'runs', runIds: [big.run_uuid] }, out: clean, access: access(), profileName: 'test' })
+    await runExport(store, { selection: { kind: 'runs', run_ids: [big.run_uuid] }, out: clean, access: access(), profileName: 'test' })
     const out = join(tmp, 'cancelled')
     const ctrl = new AbortController()
     // Abort once 4 MB have been read (counted in the stream itself: progress events are throttled,
     // and a local copy of 48 MB can finish between two of them).
     let read = 0
     const first = runExport(store, {
-      selection: { kind: 'runs', runIds: [big.run_uuid] }, out, access: access(), profileName: 'test', concurrency: 1, signal: ctrl.signal,
+      selection: { kind: 'runs', run_ids: [big.run_uuid] }, out, access: access(), profileName: 'test', concurrency: 1, signal: ctrl.signal,
       openRepository: async (uri, a) => {
         const repo = await openArtifactRepository(uri, a)
         return {
@@ -211,7 +211,7 @@ describe('interruptions', () => {
     await expect(first).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(existsSync(join(out, 'manifest.json'))).toBe(false)
     expect(existsSync(join(out, 'artifacts', 'big.bin'))).toBe(false)
-    const report = await runExport(store, { selection: { kind: 'runs', runIds: [big.run_uuid] }, out, resume: true, access: access(), profileName: 'test', concurrency: 1 })
+    const report = await runExport(store, { selection: { kind: 'runs', run_ids: [big.run_uuid] }, out, resume: true, access: access(), profileName: 'test', concurrency: 1 })
     expect(report.skipped_verified.files).toBeGreaterThan(0)
     expect(report.downloaded.bytes + report.skipped_verified.bytes).toBe(report.bytes)
     expect(report.downloaded.bytes).toBeLessThan(report.bytes)
@@ -244,7 +244,7 @@ describe('interruptions', () => {
     const victim = join(big.dir, 'vanishing.txt')
     await writeFile(victim, 'here when listed')
     const report = await runExport(store, {
-      selection: { kind: 'runs', runIds: [big.run_uuid] }, out, access: access(), profileName: 'test',
+      selection: { kind: 'runs', run_ids: [big.run_uuid] }, out, access: access(), profileName: 'test',
       // The real local repository; the file disappears between its listing and its read, as on a live store.
       openRepository: async (uri, a) => {
         const repo = await openArtifactRepository(uri, a)

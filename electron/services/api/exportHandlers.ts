@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { AppError, isAppError } from '@shared/api/errors'
 import { plainName } from '../export/destination'
-import type { ExportSelection } from '../export/exportPlan'
 import { runExport } from '../export/exportRunner'
 import type { AppContext, HandlerGroup } from './handlerTypes'
 import { destination, jobProgress } from './jobOutput'
@@ -17,17 +16,11 @@ export function exportHandlers(ctx: AppContext): HandlerGroup<'export:run' | 'ex
       const out = await destination(ctx, call, name, 'folder', req.resume)
       if (out === null) return { report: null }
       if (req.resume && !(await stat(out).catch(() => null))) throw new AppError('NOT_FOUND', `There is no earlier export "${name}" to resume in ${out}.`, { field: 'name' })
-      const selection: ExportSelection =
-        req.selection.kind === 'runs'
-          ? { kind: 'runs', runIds: req.selection.run_ids }
-          : req.selection.kind === 'experiment'
-            ? { kind: 'experiment', experimentId: req.selection.experiment_id }
-            : { kind: 'model', model: req.selection.model }
       const store = await call.window.store(call.signal)
       const [access, session] = await Promise.all([call.window.artifactAccess(), call.window.describe(call.signal)])
       try {
         const report = await jobs.run(call.window, req.job_id, (signal) =>
-          runExport(store, { selection, out, zip: req.zip, resume: req.resume, signal, onProgress: progress(req.job_id), access, profileName: session.connection.name }),
+          runExport(store, { selection: req.selection, out, zip: req.zip, resume: req.resume, signal, onProgress: progress(req.job_id), access, profileName: session.connection.name }),
           call.signal,
         )
         return { report }

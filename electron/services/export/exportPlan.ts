@@ -6,12 +6,9 @@ import { getRegisteredModel } from '../tracking/registry'
 import { getRun, searchRuns } from '../tracking/runs'
 import { experimentDocument, modelDocument, runDocument, versionDocument } from './exportDocuments'
 
-/** What to export: runs by id, an experiment's active runs, or a registered model ("NAME" or "NAME/VERSION") with its versions' source runs. */
-export type ExportSelection = { kind: 'runs'; runIds: string[] } | { kind: 'experiment'; experimentId: string } | { kind: 'model'; model: string }
+import type { ExportLayout, ExportSelection } from '@shared/domain/exports'
 
-import type { ExportLayout } from '@shared/domain/exports'
-
-export type { ExportLayout }
+export type { ExportLayout, ExportSelection }
 
 /** One run to export and its folder inside the export ('' for a single-run export). */
 export interface PlannedRun {
@@ -120,9 +117,13 @@ async function modelPlan(store: StoreHandle, text: string): Promise<ExportPlan> 
   return { layout: 'model', runs: planned, documents: [{ path: 'model.json', ...doc }, ...(await runDocuments(store, planned))] }
 }
 
-/** Read everything the export writes as JSON, and which runs' artifacts it downloads where. */
+/**
+ * Read everything the export writes as JSON, and which runs' artifacts it downloads where. What to
+ * export: runs by id, an experiment's active runs, or a registered model ("NAME" or "NAME/VERSION")
+ * with its versions' source runs.
+ */
 export async function planExport(store: StoreHandle, selection: ExportSelection): Promise<ExportPlan> {
-  if (selection.kind === 'runs') return planRuns(store, selection.runIds)
-  if (selection.kind === 'experiment') return experimentPlan(store, selection.experimentId)
+  if (selection.kind === 'runs') return planRuns(store, selection.run_ids)
+  if (selection.kind === 'experiment') return experimentPlan(store, selection.experiment_id)
   return modelPlan(store, selection.model)
 }

@@ -1,5 +1,4 @@
 import pLimit from 'p-limit'
-import { AppError } from '@shared/api/errors'
 import type { CompareSeries, MetricsCompareRequest, MetricsCompareResponse } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
 import { hasStepIndex, previewHistories } from './metricPreview'
@@ -18,9 +17,6 @@ export const COMPARE_CONCURRENCY = 3
  * frame, which the exact answer then replaces.
  */
 export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequest): Promise<MetricsCompareResponse> {
-  if (req.from_step !== null && req.from_step !== undefined && req.to_step !== null && req.to_step !== undefined && req.from_step > req.to_step) {
-    throw new AppError('BAD_REQUEST', `from_step (${req.from_step}) is after to_step (${req.to_step}).`, { field: 'from_step' })
-  }
   const runIds = [...new Set(req.run_ids)]
   const keys = [...new Set(req.metric_keys)]
   const limit = pLimit(COMPARE_CONCURRENCY)

@@ -1,8 +1,4 @@
-import type { ChannelRequest } from '@shared/api/contract'
-import type { ExportProgress } from '@shared/domain/exports'
-
-/** What export:run exports, as the contract takes it. */
-export type ExportSelection = ChannelRequest<'export:run'>['selection']
+import type { ExportProgress, ExportSelection } from '@shared/domain/exports'
 
 /** An export as the dialog offers it: the selection, how to say it, and the word its default folder name carries. */
 export interface ExportTarget {
