@@ -143,13 +143,20 @@ export class WindowSession {
       this.lease = await this.workspace.acquire(this.profileId)
     }
     const lease = this.lease
-    try {
-      const handle = await lease.handle
-      return signal ? handle.withSignal(signal) : handle
-    } catch (e) {
+    const opened = lease.handle.catch((e: unknown) => {
       if (this.lease === lease) this.lease = null
       throw e
-    }
+    })
+    if (!signal) return opened
+    // A caller that gives up while the store opens stops waiting; the open goes on for the others.
+    return new Promise<StoreHandle>((resolve, reject) => {
+      const onAbort = () => reject(new AppError('CANCELLED', 'The call was cancelled while the store was opening.'))
+      signal.addEventListener('abort', onAbort, { once: true })
+      opened.then(
+        (handle) => resolve(handle.withSignal(signal)),
+        (e: unknown) => reject(e),
+      ).finally(() => signal.removeEventListener('abort', onAbort))
+    })
   }
 
   /** How this window's profile reads its artifact stores (secrets opened here, in main). */

@@ -158,6 +158,30 @@ describe('a call whose signal aborts cancels its statement on the server (dispat
     }
   })
 
+  it('a store still opening (a server that does not answer): the aborted call stops waiting at once', async () => {
+    const held: Socket[] = []
+    const silent = createTcpServer((socket) => void held.push(socket))
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const home = await mkdtemp(join(tmpdir(), 'desk-call-cancel-silent-'))
+    const url = `postgresql://u:p@127.0.0.1:${(silent.address() as AddressInfo).port}/db?sslmode=disable`
+    const other = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url }, transport: 'http' })
+    try {
+      const controller = new AbortController()
+      const call: CallContext = { window: await other.workspace.window('silent'), signal: controller.signal, openWindow: async () => null }
+      const answer = dispatch(other.handlers, 'runs:search', { experiment_ids: ['0'] }, call)
+      await sleep(300)
+      const t0 = performance.now()
+      controller.abort()
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+      expect(performance.now() - t0).toBeLessThan(500)
+    } finally {
+      // The open then fails at once (the connection drops), instead of at the 10 s connect timeout.
+      held.forEach((x) => x.destroy())
+      silent.close()
+      await other.workspace.dispose()
+    }
+  })
+
   it('a window whose store was never opened: an aborted call opens no connection at all', async () => {
     const fresh = await createDatabase('call_cancel_fresh', FIXTURES.small.template)
     const { app: other } = await newApp('call-cancel-fresh', fresh)
