@@ -8,7 +8,7 @@ import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from 
 import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/query'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import { experimentId, runId, viewType } from './trackingSchemas'
-import { exportSelection } from './exportSchemas'
+import { exportName, exportSelection } from './exportSchemas'
 import {
   jobId,
   queryCancelRequest,
@@ -363,7 +363,7 @@ const exportRunRequest = z
     job_id: exportJobId,
     selection: exportSelection,
     /** The export folder's name: the desktop app asks where it goes (a folder dialog); over HTTP it goes into <app data>/exports. */
-    name: z.string().min(1).max(200),
+    name: exportName,
     zip: z.boolean().default(false),
     /** Complete an earlier, interrupted export of that folder: verified files are kept. */
     resume: z.boolean().default(false),

@@ -8,3 +8,37 @@ export const exportSelection = z.discriminatedUnion('kind', [
   /** NAME (every version) or NAME/VERSION. */
   z.object({ kind: z.literal('model'), model: z.string().min(1).max(300) }).strict(),
 ])
+
+export const MAX_EXPORT_NAME = 200
+
+/**
+ * Why a name the renderer suggests for a file or folder is refused, or null when it is a plain
+ * name: no folder, no "..", no leading dot, no control or reserved characters. Main never lets the
+ * renderer choose where; the export dialog shows the same words before it asks.
+ */
+export function plainNameProblem(name: string): string | null {
+  const n = name.trim()
+  if (!n) return 'Give the export folder a name.'
+  if (/[/\\]/.test(n)) return 'A plain folder name: no “/” or “\\” (the folder is chosen when the export starts).'
+  if (/[:*?"<>|]/.test(n)) return 'Not allowed in a folder name: : * ? " < > |'
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(n)) return 'No control characters.'
+  if (n.startsWith('.')) return 'It may not start with a dot.'
+  if (n.includes('..')) return 'No “..” in the name.'
+  return null
+}
+
+/** An export folder's name: a plain name of at most MAX_EXPORT_NAME characters. */
+export function exportNameProblem(name: string): string | null {
+  if (name.trim().length > MAX_EXPORT_NAME) return `At most ${MAX_EXPORT_NAME} characters.`
+  return plainNameProblem(name)
+}
+
+/** export:run's folder name, trimmed. */
+export const exportName = z
+  .string()
+  .superRefine((n, ctx) => {
+    const problem = exportNameProblem(n)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+  .transform((n) => n.trim())

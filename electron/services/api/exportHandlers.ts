@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises'
 import { AppError, isAppError } from '@shared/api/errors'
-import { plainName } from '../export/destination'
 import { runExport } from '../export/exportRunner'
 import type { AppContext, HandlerGroup } from './handlerTypes'
 import { destination, jobProgress } from './jobOutput'
@@ -12,7 +11,7 @@ export function exportHandlers(ctx: AppContext): HandlerGroup<'export:run' | 'ex
 
   return {
     'export:run': async (req, call) => {
-      const name = plainName(req.name, 'name')
+      const name = req.name
       const out = await destination(ctx, call, name, 'folder', req.resume)
       if (out === null) return { report: null }
       if (req.resume && !(await stat(out).catch(() => null))) throw new AppError('NOT_FOUND', `There is no earlier export "${name}" to resume in ${out}.`, { field: 'name' })

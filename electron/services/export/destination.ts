@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { AppError } from '@shared/api/errors'
+import { plainNameProblem } from '@shared/api/exportSchemas'
 
 /**
  * A name the renderer suggests for a file or folder, made safe: a bare name (no folder, no
@@ -9,7 +10,7 @@ import { AppError } from '@shared/api/errors'
  */
 export function plainName(name: string, field: string): string {
   const n = name.trim()
-  if (!n || /[/\\:*?"<>|]/.test(n) || /[\u0000-\u001f\u007f]/.test(n) || n.startsWith('.') || n.includes('..')) {
+  if (plainNameProblem(n) !== null) {
     throw new AppError('BAD_REQUEST', `${field}: "${name.slice(0, 80)}" must be a plain name (no folders, "..", leading dot or any of / \\ : * ? " < > |).`, { field })
   }
   return n

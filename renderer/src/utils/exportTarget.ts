@@ -53,21 +53,8 @@ export function defaultExportName(target: Pick<ExportTarget, 'slug'>, at: Date =
   return `mlflow-export-${slugify(target.slug)}-${stamp}`
 }
 
-export const MAX_EXPORT_NAME = 200
-
-/** Why a folder name is refused (the rules main applies), or null when it is a plain name. */
-export function exportNameProblem(name: string): string | null {
-  const n = name.trim()
-  if (!n) return 'Give the export folder a name.'
-  if (n.length > MAX_EXPORT_NAME) return `At most ${MAX_EXPORT_NAME} characters.`
-  if (/[/\\]/.test(n)) return 'A plain folder name: no “/” or “\\” (the folder is chosen when the export starts).'
-  if (/[:*?"<>|]/.test(n)) return 'Not allowed in a folder name: : * ? " < > |'
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(n)) return 'No control characters.'
-  if (n.startsWith('.')) return 'It may not start with a dot.'
-  if (n.includes('..')) return 'No “..” in the name.'
-  return null
-}
+/** Why a folder name is refused (the rules main applies, from the contract), or null when it is a plain name. */
+export { MAX_EXPORT_NAME, exportNameProblem } from '@shared/api/exportSchemas'
 
 const PHASES: Record<ExportProgress['phase'], string> = {
   metadata: 'Writing run metadata',

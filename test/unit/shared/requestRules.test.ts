@@ -53,6 +53,16 @@ describe('request rules live in the contract', () => {
     expect(refusal('metrics:history', { run_id: RUN, metric_key: 'loss', max_results: 3, page_token: 'x' })).toBeNull()
   })
 
+  it("export:run's folder name is a plain name, trimmed, with the words the export dialog shows", () => {
+    const parse = (name: string) => contract['export:run'].request.safeParse({ job_id: 'j1', selection: { kind: 'runs', run_ids: [RUN] }, name })
+    const bad = parse('../escape')
+    expect(bad.success).toBe(false)
+    if (!bad.success) expect([bad.error.issues[0].path.join('.'), bad.error.issues[0].message]).toEqual(['name', 'A plain folder name: no “/” or “\\” (the folder is chosen when the export starts).'])
+    for (const name of ['.hidden', 'a..b', 'a:b', '  ', 'x'.repeat(201), 'tab\there']) expect(parse(name).success, name).toBe(false)
+    const ok = parse('  mlflow-export (2) ')
+    expect(ok.success && ok.data.name).toBe('mlflow-export (2)')
+  })
+
   it('an API call with from_step after to_step is a BAD_REQUEST naming from_step, and never reaches the service', async () => {
     const h = handlers()
     const res = await dispatch(h, 'metrics:compare', { run_ids: [RUN], metric_keys: ['loss'], from_step: 10, to_step: 2 }, call)
