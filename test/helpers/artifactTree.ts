@@ -22,12 +22,22 @@ export const ARTIFACT_TREE: Record<string, Buffer> = {
   [UNICODE_FILE]: Buffer.from('unicode name\n'),
 }
 
-/** The tree written under a local folder: the oracle the store's answers are compared with. */
+/** Every folder of ARTIFACT_TREE (each file's parents), without EMPTY_FOLDER. */
+export const ARTIFACT_FOLDERS: readonly string[] = [...new Set(Object.keys(ARTIFACT_TREE).flatMap((p) => p.split('/').slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join('/'))))].sort()
+
+/**
+ * A folder with nothing in it. A file system holds it as a folder; an object store as a marker
+ * object "empty-folder/" (as the S3 console and Azure tools write one): each store's setup makes it.
+ */
+export const EMPTY_FOLDER = 'empty-folder'
+
+/** The tree written under a local folder (with EMPTY_FOLDER): the oracle the store's answers are compared with. */
 export async function writeArtifactTree(dir: string): Promise<void> {
   for (const [path, data] of Object.entries(ARTIFACT_TREE)) {
     await mkdir(dirname(join(dir, path)), { recursive: true })
     await writeFile(join(dir, path), data)
   }
+  await mkdir(join(dir, EMPTY_FOLDER), { recursive: true })
 }
 
 export async function readAll(stream: Readable): Promise<Buffer> {

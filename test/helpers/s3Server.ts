@@ -101,6 +101,14 @@ export async function startS3Server(bucket = 'mlflow-artifacts'): Promise<S3Serv
       return
     }
     const upstream = request({ host: '127.0.0.1', port: backend, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      // s3rver 3.7 answers a Range on an empty object with "206, bytes 0-0/0, Content-Length: 1" and
+      // never sends that byte, so the client waits forever; S3 answers 416 InvalidRange.
+      if (up.statusCode === 206 && /\/0$/.test(String(up.headers['content-range'] ?? ''))) {
+        up.resume()
+        res.writeHead(416, { 'content-type': 'application/xml' })
+        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>')
+        return
+      }
       res.writeHead(up.statusCode ?? 502, up.headers)
       up.pipe(res)
     })

@@ -10,9 +10,10 @@ import type { ArtifactRepository } from '../../electron/services/artifacts/artif
 import { parseAzureUri } from '../../electron/services/artifacts/azureRepository'
 import { openLocalRepository } from '../../electron/services/artifacts/localRepository'
 import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
-import { appFailure, ARTIFACT_TREE, BIG_FILE, expectSameListing, readAll, UNICODE_FILE, writeArtifactTree } from '../helpers/artifactTree'
+import { appFailure, ARTIFACT_TREE, EMPTY_FOLDER, readAll, writeArtifactTree } from '../helpers/artifactTree'
 import { startAzurite, type AzuriteServer } from '../helpers/azuriteServer'
 import { readManifest } from '../helpers/fixtures'
+import { describeRepositoryContract } from '../helpers/repositoryContract'
 
 const CONTAINER = 'mlflow'
 const RUN_ID = (readManifest('small').runs as { run_id: string }[])[0]!.run_id
@@ -39,7 +40,8 @@ describe('Azure Blob artifact repository against azurite', () => {
     open.push(r)
     return r
   }
-  const byKey = () => repo({ auth: 'account_key' }, azurite.accountKey)
+  const byKey = (folder?: string) => repo({ auth: 'account_key' }, azurite.accountKey, {}, folder ? `${WASBS}/${folder}` : WASBS)
+  const outside = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
 
   beforeAll(async () => {
     azurite = await startAzurite()
@@ -50,6 +52,9 @@ describe('Azure Blob artifact repository against azurite', () => {
     const container = new BlobServiceClient(azurite.blobEndpoint, key).getContainerClient(CONTAINER)
     await container.create()
     for (const [path, data] of Object.entries(ARTIFACT_TREE)) await container.getBlockBlobClient(`${ROOT}/${path}`).uploadData(data)
+    // The empty folder as a marker blob (as Azure Storage Explorer makes one), and a file beside the root.
+    await container.getBlockBlobClient(`${ROOT}/${EMPTY_FOLDER}/`).uploadData(Buffer.alloc(0))
+    await container.getBlockBlobClient(`1/${RUN_ID}/${outside.name}`).uploadData(outside.bytes)
     // Another run beside it: nothing of it may show up under ROOT.
     await container.getBlockBlobClient(`1/${RUN_ID}x/artifacts/other.txt`).uploadData(Buffer.from('other run'))
     sas = generateBlobSASQueryParameters(
@@ -70,61 +75,13 @@ describe('Azure Blob artifact repository against azurite', () => {
     const e = await appFailure(openArtifactRepository('wasbs://no-account-here/x', artifactAccess({ env: {} })))
     expect(e.code).toBe('BAD_REQUEST')
     expect(e.message).toContain('wasbs://no-account-here/x')
+    expect((await byKey()).describe).toBe(WASBS)
   })
 
-  it('lists every folder as the local repository lists the same tree (folders first, sizes, unicode)', async () => {
-    const r = await byKey()
-    expect(r.describe).toBe(WASBS)
-    const entries = await expectSameListing(r, oracle)
-    expect(entries).toBe(Object.keys(ARTIFACT_TREE).length + 6) // 7 files + model, model/data, metrics, metrics/deep, metrics/deep/nested, données
-    expect((await r.list(''))[0]).toEqual({ path: 'données', is_dir: true, file_size: null })
-    expect(await r.list('no/such/folder')).toEqual([])
-  })
-
-  it('stats files, folders, the root and missing paths', async () => {
-    const r = await byKey()
-    expect(await r.stat(BIG_FILE)).toEqual({ path: BIG_FILE, is_dir: false, file_size: ARTIFACT_TREE[BIG_FILE]!.length })
-    expect(await r.stat('empty.txt')).toEqual({ path: 'empty.txt', is_dir: false, file_size: 0 })
-    expect(await r.stat(UNICODE_FILE)).toEqual(await oracle.stat(UNICODE_FILE))
-    expect(await r.stat('metrics/deep')).toEqual({ path: 'metrics/deep', is_dir: true, file_size: null })
-    expect(await r.stat('')).toEqual({ path: '', is_dir: true, file_size: null })
-    expect(await r.stat('metrics/dee')).toBeNull()
-    expect(await r.stat('nope.txt')).toBeNull()
-  })
-
-  it('reads whole files and byte ranges, byte-identical', async () => {
-    const r = await byKey()
-    const big = ARTIFACT_TREE[BIG_FILE]!
-    for (const path of Object.keys(ARTIFACT_TREE)) expect((await readAll(await r.read(path))).equals(ARTIFACT_TREE[path]!), path).toBe(true)
-    expect((await readAll(await r.read(BIG_FILE, { start: 1_000_000, end: 1_000_100 }))).equals(big.subarray(1_000_000, 1_000_100))).toBe(true)
-    expect((await readAll(await r.read(BIG_FILE, { start: big.length - 5 }))).equals(big.subarray(big.length - 5))).toBe(true)
-    expect((await readAll(await r.read(BIG_FILE, { end: 3 }))).equals(big.subarray(0, 3))).toBe(true)
-    expect((await readAll(await r.read(BIG_FILE, { start: big.length }))).length).toBe(0)
-    expect((await readAll(await r.read('empty.txt', { start: 0, end: 10 }))).length).toBe(0)
-  })
-
-  it('a missing file is NOT_FOUND naming it; a folder is not a file', async () => {
-    const r = await byKey()
-    const e = await appFailure(r.read('model/missing.bin'))
-    expect(e.code).toBe('NOT_FOUND')
-    expect(e.message).toContain('model/missing.bin')
-    expect(e.details?.path).toBe('model/missing.bin')
-    expect((await appFailure(r.read('model'))).code).toBe('BAD_REQUEST')
-  })
-
-  it('a cancelled read stops the stream with an abort', async () => {
-    const r = await byKey()
-    const ctl = new AbortController()
-    const stream = await r.read(BIG_FILE, { signal: ctl.signal })
-    let got = 0
-    const done = (async () => {
-      for await (const c of stream) {
-        got += (c as Buffer).length
-        ctl.abort()
-      }
-    })()
-    await expect(done).rejects.toMatchObject({ name: 'AbortError' })
-    expect(got).toBeLessThan(ARTIFACT_TREE[BIG_FILE]!.length)
+  describeRepositoryContract('Azure Blob (azurite)', () => ({ open: byKey, outside }), {
+    climbsOut: 'the blob name "<root>/../outside.txt" is sent as it is; only the handlers refuse ".." (artifactPath)',
+    emptyFolder: 'a folder held only by its marker blob lists as a folder, but stat() answers null, so its download is "root_not_found"',
+    readFolder: 'reading a folder held only by its marker blob is NOT_FOUND',
   })
 
   it('authenticates by connection string, SAS, and MLflow environment variables; abfss:// reads the same blobs', async () => {

@@ -2,14 +2,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '@shared/api/errors'
 import { artifactAccess } from '../../electron/services/artifacts/artifactAccess'
 import type { ArtifactFile, ArtifactRepository } from '../../electron/services/artifacts/artifactRepository'
 import { openLocalRepository } from '../../electron/services/artifacts/localRepository'
 import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
+import { writeArtifactTree } from '../helpers/artifactTree'
 import { FIXTURES } from '../helpers/fixtures'
+import { describeRepositoryContract } from '../helpers/repositoryContract'
 
 const manifest = JSON.parse(readFileSync(FIXTURES.small.manifest, 'utf8')) as {
   artifact_root_uri: string
@@ -21,11 +22,6 @@ const run = manifest.runs.find((r) => existsSync(join(ARTIFACTS, r.kind, r.run_i
 const RUN_DIR = join(ARTIFACTS, run.kind, run.run_id, 'artifacts')
 const RUN_URI = `${manifest.artifact_root_uri}/${run.kind}/${run.run_id}/artifacts`
 
-async function bytes(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of stream) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
-}
 /** What a folder holds, read independently with fs, in the repository's order. */
 function expected(rel: string): ArtifactFile[] {
   const abs = rel ? join(RUN_DIR, rel) : RUN_DIR
@@ -65,37 +61,22 @@ describe('local artifact repository over the MLflow-written fixture', () => {
     expect(await walk('')).toBeGreaterThan(5)
     expect(await repo.list('no/such/folder')).toEqual([])
   })
+})
 
-  it('stats files and folders; null for missing paths', async () => {
-    const blob = statSync(join(RUN_DIR, 'data', 'blob.bin'))
-    expect(await repo.stat('data/blob.bin')).toEqual({ path: 'data/blob.bin', is_dir: false, file_size: blob.size })
-    expect(await repo.stat('data')).toEqual({ path: 'data', is_dir: true, file_size: null })
-    expect(await repo.stat('')).toEqual({ path: '', is_dir: true, file_size: null })
-    expect(await repo.stat('data/none.bin')).toBeNull()
-    expect(await repo.stat('empty.txt/below')).toBeNull()
-  })
-
-  it('reads whole files and ranges byte for byte', async () => {
-    const blob = readFileSync(join(RUN_DIR, 'data', 'blob.bin'))
-    expect(blob.length).toBeGreaterThan(20)
-    expect((await bytes(await repo.read('data/blob.bin'))).equals(blob)).toBe(true)
-    expect((await bytes(await repo.read('data/blob.bin', { start: 3, end: 17 }))).equals(blob.subarray(3, 17))).toBe(true)
-    expect((await bytes(await repo.read('data/blob.bin', { start: blob.length - 4 }))).equals(blob.subarray(-4))).toBe(true)
-    expect((await bytes(await repo.read('data/blob.bin', { end: 5 }))).equals(blob.subarray(0, 5))).toBe(true)
-    expect((await bytes(await repo.read('data/blob.bin', { start: 9, end: 9 }))).length).toBe(0)
-    expect((await bytes(await repo.read('data/blob.bin', { start: blob.length + 1 }))).length).toBe(0)
-    expect((await bytes(await repo.read('empty.txt'))).length).toBe(0)
-  })
-
-  it('a missing file is NOT_FOUND naming it; a folder is not a file', async () => {
-    const e = await repo.read('data/none.bin').catch((err: unknown) => err)
-    expect(e).toBeInstanceOf(AppError)
-    expect((e as AppError).code).toBe('NOT_FOUND')
-    expect((e as AppError).message).toContain('"data/none.bin"')
-    expect((e as AppError).details?.path).toBe('data/none.bin')
-    const dir = await repo.read('data').catch((err: unknown) => err)
-    expect((dir as AppError).code).toBe('BAD_REQUEST')
-  })
+describeRepositoryContract('local folder', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'desk-local-contract-'))
+  const root = join(base, 'artifacts')
+  await writeArtifactTree(root)
+  const outside = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
+  await writeFile(join(base, outside.name), outside.bytes)
+  return {
+    open: async (folder) => openLocalRepository(folder ? join(root, ...folder.split('/')) : root),
+    outside,
+    cleanup: () => rm(base, { recursive: true, force: true }),
+  }
+}, {
+  climbsOut: 'read("../x") joins the path onto the folder as it is; only the handlers refuse ".." (artifactPath)',
+  earlyAbort: 'list() and stat() do not look at the signal',
 })
 
 describe('local artifact repository: permission denied', () => {

@@ -11,9 +11,13 @@ import { AppError } from '@shared/api/errors'
 import { artifactAccess } from '../../electron/services/artifacts/artifactAccess'
 import type { ArtifactRepository } from '../../electron/services/artifacts/artifactRepository'
 import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
+import { ARTIFACT_FOLDERS, ARTIFACT_TREE, EMPTY_FOLDER } from '../helpers/artifactTree'
+import { describeRepositoryContract } from '../helpers/repositoryContract'
 import { startS3Server, type S3Server } from '../helpers/s3Server'
 
 const ROOT = '1/0a1b2c3d/artifacts'
+const CONTRACT_ROOT = '2/contract/artifacts'
+const OUTSIDE = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
 const BIG = randomBytes(5 * 1024 * 1024)
 const MANY = 1_050
 const UNICODE = 'with space/naïve 文件 ü.txt'
@@ -77,6 +81,13 @@ beforeAll(async () => {
   for (const [path, body] of Object.entries(TREE)) await put(`${ROOT}/${path}`, body)
   // A sibling whose name starts like the root: must never show up under it.
   await put(`${ROOT}-other/x.txt`, 'not mine')
+  // The shared tree for the contract suite, its empty folder as a marker object, a file beside its root.
+  for (const [path, body] of Object.entries(ARTIFACT_TREE)) await put(`${CONTRACT_ROOT}/${path}`, body)
+  await put(`${CONTRACT_ROOT}/${EMPTY_FOLDER}/`, '')
+  // Folder markers too, as the S3 console writes them: s3rver 3.7 leaves a folder that holds only
+  // folders ("metrics", "metrics/deep") out of a delimited listing unless a marker sits in it.
+  for (const folder of ARTIFACT_FOLDERS) await put(`${CONTRACT_ROOT}/${folder}/`, '')
+  await put(`2/contract/${OUTSIDE.name}`, OUTSIDE.bytes)
   const names = Array.from({ length: MANY }, (_, i) => `${ROOT}/many/f${String(i).padStart(4, '0')}.txt`)
   for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((k) => put(k, 'x')))
   up.destroy()
@@ -115,60 +126,6 @@ describe('S3 artifact repository (s3rver)', () => {
     expect(many).toHaveLength(MANY)
     expect(many[MANY - 1]!.path).toBe(`many/f${MANY - 1}.txt`)
     expect(await repo.list('no-such-folder')).toEqual([])
-    await repo.close()
-  })
-
-  it('stats a file, a folder, the root, and answers null for a missing path', async () => {
-    const repo = await profileRepo()
-    expect(await repo.stat('big.bin')).toEqual({ path: 'big.bin', is_dir: false, file_size: BIG.length })
-    expect(await repo.stat('empty.txt')).toEqual({ path: 'empty.txt', is_dir: false, file_size: 0 })
-    expect(await repo.stat('model/data')).toEqual({ path: 'model/data', is_dir: true, file_size: null })
-    expect(await repo.stat('')).toEqual({ path: '', is_dir: true, file_size: null })
-    expect(await repo.stat('model/nope.txt')).toBeNull()
-    expect(await repo.stat('mod')).toBeNull()
-    await repo.close()
-  })
-
-  it('reads whole files and byte ranges', async () => {
-    const repo = await profileRepo()
-    expect(sha(await bytes(await repo.read('big.bin')))).toBe(sha(BIG))
-    expect(await text(await repo.read(UNICODE))).toBe('unicode name\n')
-    expect((await bytes(await repo.read('empty.txt'))).length).toBe(0)
-    const mid = 3 * 1024 * 1024 + 17
-    expect((await bytes(await repo.read('big.bin', { start: mid, end: mid + 1000 }))).equals(BIG.subarray(mid, mid + 1000))).toBe(true)
-    expect((await bytes(await repo.read('big.bin', { start: BIG.length - 5 }))).equals(BIG.subarray(-5))).toBe(true)
-    expect((await bytes(await repo.read('big.bin', { end: 10 }))).equals(BIG.subarray(0, 10))).toBe(true)
-    expect((await bytes(await repo.read('big.bin', { start: 10, end: 10 }))).length).toBe(0)
-    expect((await bytes(await repo.read('big.bin', { start: BIG.length + 10 }))).length).toBe(0)
-    await repo.close()
-  })
-
-  it('NOT_FOUND names a missing key; reading a folder is refused', async () => {
-    const repo = await profileRepo()
-    const e = await failure(repo.read('model/missing.bin'))
-    expect(e.code).toBe('NOT_FOUND')
-    expect(e.message).toContain('model/missing.bin')
-    expect(e.message).toContain(`s3://${s3.bucket}/${ROOT}`)
-    expect((await failure(repo.read('model'))).code).toBe('BAD_REQUEST')
-    await repo.close()
-  })
-
-  it('honours an AbortSignal before and during a read', async () => {
-    const repo = await profileRepo()
-    const early = new AbortController()
-    early.abort()
-    expect((await failure(repo.list('', early.signal))).code).toBe('CANCELLED')
-    const ctl = new AbortController()
-    const stream = await repo.read('big.bin', { signal: ctl.signal })
-    let got = 0
-    const done = (async () => {
-      for await (const c of stream) {
-        got += (c as Buffer).length
-        if (got > 0) ctl.abort()
-      }
-    })()
-    await expect(done).rejects.toMatchObject({ name: 'AbortError' })
-    expect(got).toBeLessThan(BIG.length)
     await repo.close()
   })
 
@@ -245,10 +202,19 @@ describe('S3 artifact repository (s3rver)', () => {
   })
 
   it('no error message carried a secret', () => {
-    expect(messages.length).toBeGreaterThan(10)
+    expect(messages.length).toBeGreaterThanOrEqual(10)
     for (const m of messages) {
       expect(m).not.toContain(s3.secretAccessKey)
       expect(m).not.toContain(WRONG_SECRET)
     }
   })
 })
+
+describeRepositoryContract(
+  'S3 (s3rver)',
+  () => ({
+    open: (folder) => profileRepo(`s3://${s3.bucket}/${CONTRACT_ROOT}${folder ? `/${folder}` : ''}`),
+    outside: OUTSIDE,
+  }),
+  { climbsOut: 'the key "<root>/../outside.txt" is sent as it is; only the handlers refuse ".." (artifactPath)' },
+)

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +10,8 @@ import { openLocalRepository } from '../../electron/services/artifacts/localRepo
 import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
 import { parseSftpUri } from '../../electron/services/artifacts/sftpRepository'
 import { freePort } from '../../electron/services/demo/embeddedCluster'
-import { appFailure, ARTIFACT_TREE, BIG_FILE, expectSameListing, readAll, UNICODE_FILE, writeArtifactTree } from '../helpers/artifactTree'
+import { appFailure, ARTIFACT_TREE, BIG_FILE, expectSameListing, readAll, writeArtifactTree } from '../helpers/artifactTree'
+import { describeRepositoryContract } from '../helpers/repositoryContract'
 import { startSshServer, type SshServer } from '../helpers/sshServer'
 
 /** Its own account: the SSH tunnel tests run in parallel with their own server and user. */
@@ -23,12 +24,15 @@ const SFTP_USER = 'mlflowdesk-sftp'
 describe('SFTP artifact repository against OpenSSH', () => {
   let sshd: SshServer
   let dir: string
+  /** The tree (the contract's root) in dir/artifacts; symlinks in dir/links; a file beside the root. */
+  let root: string
   let oracle: ArtifactRepository
+  const outside = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
   const open: ArtifactRepository[] = []
 
   const repo = async (sftp: Record<string, unknown> = {}, secrets: Partial<Record<SecretName, string>> = {}, uri?: string) => {
     const r = await openArtifactRepository(
-      uri ?? `sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${dir}`,
+      uri ?? `sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${root}`,
       artifactAccess({ settings: artifactStoreSchema.parse({ sftp: { auth: 'key', key_path: sshd.keyPath, host_fingerprint: sshd.fingerprint, ...sftp } }), secrets, env: {} }),
     )
     open.push(r)
@@ -40,10 +44,13 @@ describe('SFTP artifact repository against OpenSSH', () => {
     sshd = await startSshServer(SFTP_USER)
     dir = await mkdtemp(join(tmpdir(), 'desk-sftp-tree-'))
     await chmod(dir, 0o755) // the SSH user reads it
-    await writeArtifactTree(dir)
-    await symlink('model.txt', join(dir, 'link.txt'))
-    await symlink('no-such-target', join(dir, 'dangling.txt'))
-    oracle = openLocalRepository(dir)
+    root = join(dir, 'artifacts')
+    await writeArtifactTree(root)
+    await writeFile(join(dir, outside.name), outside.bytes)
+    await mkdir(join(dir, 'links'))
+    await symlink('../artifacts/model.txt', join(dir, 'links', 'link.txt'))
+    await symlink('no-such-target', join(dir, 'links', 'dangling.txt'))
+    oracle = openLocalRepository(root)
   })
   afterAll(async () => {
     for (const r of open) await r.close()
@@ -58,24 +65,19 @@ describe('SFTP artifact repository against OpenSSH', () => {
     expect(e.code).toBe('BAD_REQUEST')
   })
 
-  it('with key authentication lists every folder as the local repository does (symlinks followed, dangling left out)', async () => {
-    const r = await repo()
-    expect(r.describe).toBe(`sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${dir}`)
-    await expectSameListing(r, oracle)
-    const root = await r.list('')
-    expect(root.find((f) => f.path === 'link.txt')).toEqual({ path: 'link.txt', is_dir: false, file_size: ARTIFACT_TREE['model.txt']!.length })
-    expect(root.find((f) => f.path === 'dangling.txt')).toBeUndefined()
-    expect(await r.list('no/such/folder')).toEqual([])
-  })
+  describeRepositoryContract(
+    'SFTP (OpenSSH)',
+    () => ({ open: (folder) => repo({}, {}, `sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${root}${folder ? `/${folder}` : ''}`), outside }),
+    { climbsOut: 'the remote path "<root>/../outside.txt" is sent as it is; only the handlers refuse ".." (artifactPath)' },
+  )
 
-  it('stats files, folders, the root and missing paths', async () => {
-    const r = await repo()
-    expect(await r.stat(BIG_FILE)).toEqual({ path: BIG_FILE, is_dir: false, file_size: ARTIFACT_TREE[BIG_FILE]!.length })
-    expect(await r.stat('empty.txt')).toEqual({ path: 'empty.txt', is_dir: false, file_size: 0 })
-    expect(await r.stat(UNICODE_FILE)).toEqual(await oracle.stat(UNICODE_FILE))
-    expect(await r.stat('metrics/deep')).toEqual({ path: 'metrics/deep', is_dir: true, file_size: null })
-    expect(await r.stat('')).toEqual({ path: '', is_dir: true, file_size: null })
-    expect(await r.stat('nope.txt')).toBeNull()
+  it('with key authentication lists as the local repository does (symlinks followed, dangling left out)', async () => {
+    expect((await repo()).describe).toBe(`sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${root}`)
+    const links = await repo({}, {}, `sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${dir}/links`)
+    await expectSameListing(links, openLocalRepository(join(dir, 'links')))
+    const listed = await links.list('')
+    expect(listed.find((f) => f.path === 'link.txt')).toEqual({ path: 'link.txt', is_dir: false, file_size: ARTIFACT_TREE['model.txt']!.length })
+    expect(listed.find((f) => f.path === 'dangling.txt')).toBeUndefined()
   })
 
   it('reads whole files and byte ranges, byte-identical, over one reused SSH connection', async () => {
@@ -94,26 +96,6 @@ describe('SFTP artifact repository against OpenSSH', () => {
     await r.close()
     expect(await r.stat('MLmodel')).not.toBeNull()
     expect(accepted() - before).toBe(2)
-  })
-
-  it('a missing file is NOT_FOUND naming it; a folder is not a file; a cancelled read aborts', async () => {
-    const r = await repo()
-    const e = await appFailure(r.read('model/missing.bin'))
-    expect(e.code).toBe('NOT_FOUND')
-    expect(e.message).toContain('model/missing.bin')
-    expect(e.details?.path).toBe('model/missing.bin')
-    expect((await appFailure(r.read('model'))).code).toBe('BAD_REQUEST')
-    const ctl = new AbortController()
-    const stream = await r.read(BIG_FILE, { signal: ctl.signal })
-    let got = 0
-    const done = (async () => {
-      for await (const c of stream) {
-        got += (c as Buffer).length
-        ctl.abort()
-      }
-    })()
-    await expect(done).rejects.toMatchObject({ name: 'AbortError' })
-    expect(got).toBeLessThan(ARTIFACT_TREE[BIG_FILE]!.length)
   })
 
   it('with a password, and with a passphrase-protected key; wrong ones are ARTIFACT_AUTH_FAILED without the secret', async () => {
