@@ -5,7 +5,7 @@ import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from '../domain/profiles'
-import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/query'
+import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryExportProgress, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/query'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import { experimentId, runId, viewType } from './trackingSchemas'
 import { exportName, exportSelection } from './exportSchemas'
@@ -522,7 +522,7 @@ export interface EventPayloads {
   /** The profiles list changed (in any window): switchers reload it. */
   'profiles:changed': { reason: 'saved' | 'removed' | 'imported' }
   /** An export's progress, about four times a second and once at the end (done: true, also after a failure). */
-  'query:export-progress': { export_id: string; rows: number; bytes: number; elapsed_ms: number; done: boolean }
+  'query:export-progress': QueryExportProgress & { export_id: string }
   /** An export or artifact download's progress, a few times a second and at each phase change. */
   'export:progress': { job_id: string; progress: ExportProgress }
 }

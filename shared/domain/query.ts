@@ -132,6 +132,14 @@ export interface LibraryQuery {
   params: QueryParameter[]
 }
 
+/** How far an export of a console result is: rows and bytes written so far, time taken, finished or not. */
+export interface QueryExportProgress {
+  rows: number
+  bytes: number
+  elapsed_ms: number
+  done: boolean
+}
+
 /** A console tab, kept per profile across restarts: its id, title, SQL and the last values of its :named parameters. */
 export type QueryTab = z.output<typeof queryTab>
 

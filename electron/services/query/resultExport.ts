@@ -6,7 +6,7 @@ import { to as copyTo } from 'pg-copy-streams'
 import type { QueryExportResponse } from '@shared/api/contract'
 import { EXPORT_VALUE_BYTES } from '@shared/api/queryLimits'
 import { AppError } from '@shared/api/errors'
-import type { CutValue, QueryCell } from '@shared/domain/query'
+import type { CutValue, QueryCell, QueryExportProgress } from '@shared/domain/query'
 import type { StoreHandle } from '../connections/storeConnection'
 import { rawSize, rowDecoder, type ResultColumn } from './boundedValues'
 import { bindValues, boundedRead, guardOrRefuse, type QueryParams } from './queryRunner'
@@ -18,12 +18,8 @@ import { VALUE_CHUNK_BYTES, readValueChunks, type CellAddress } from './wholeVal
 
 export type ExportFormat = 'csv' | 'jsonl'
 
-export interface ExportProgress {
-  rows: number
-  bytes: number
-  elapsed_ms: number
-  done: boolean
-}
+/** How far a console export is (the query:export-progress event's shape). */
+export type ExportProgress = QueryExportProgress
 
 export interface ExportRequest extends Omit<StreamRequest, 'maxRows' | 'onBatch'> {
   /** The file to write (absolute). It appears only once complete. */

@@ -7,6 +7,7 @@ import { RunsPage } from '../pages/RunsPage'
 import { api, e2eUrl, secondStoreUrl } from '../support/api'
 import { screenshot } from '../support/screenshots'
 import { readManifest } from '../../helpers/fixtures'
+import type { Environment } from '../../../shared/domain/profiles'
 
 const SECOND = 'Fixture store'
 const PROD = 'Prod mirror'
@@ -41,7 +42,7 @@ async function cleanUp(): Promise<void> {
   await api('profiles:switch', { id: 'demo' })
 }
 
-async function saveViaApi(name: string, environment: 'dev' | 'staging' | 'prod'): Promise<string> {
+async function saveViaApi(name: string, environment: Exclude<Environment, 'custom'>): Promise<string> {
   const { settings } = await api('profiles:parse-url', { url: secondStoreUrl() })
   const { profile } = await api('profiles:save', { settings: { ...settings, name, environment }, password_from_url: secondStoreUrl() })
   return profile.id
