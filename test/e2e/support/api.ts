@@ -45,6 +45,13 @@ export function e2eUrl(): string {
   return url
 }
 
+/** The served app's MLFLOW_DESK_HOME (its profiles, demo cluster and logs), as globalSetup made it. */
+export function e2eHome(): string {
+  const home = process.env.E2E_HOME
+  if (!home) throw new Error('E2E_HOME is not set: globalSetup did not start the server')
+  return home
+}
+
 /** The second store globalSetup loaded (the MLflow fixture), as a URI with its password. */
 export function secondStoreUrl(): string {
   const url = process.env.E2E_SECOND_URL

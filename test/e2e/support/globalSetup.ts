@@ -17,6 +17,10 @@ export default async function globalSetup(): Promise<void> {
   const home = await makeHome('mlflow-desk-e2e-')
   const { url, child } = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: '' })
   process.env.E2E_URL = url
+  // Teardown (in this same runner process) stops this server by these, not by the shared state
+  // file: another Playwright run on the machine rewrites that file with its own server.
+  process.env.E2E_SERVE_PID = String(child.pid)
+  process.env.E2E_HOME = home
   mkdirSync(dirname(STATE_FILE), { recursive: true })
   writeFileSync(STATE_FILE, JSON.stringify({ pid: child.pid, home, url }))
   child.unref()
