@@ -1,6 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import { CANCEL_CHANNEL, CHANNELS, eventChannel, type EventName } from '../../shared/api/channelNames'
-import type { EventPayload } from '../../shared/api/contract'
+import { CANCEL_CHANNEL, CHANNELS, eventChannel, type EventName } from '@shared/api/channelNames'
+import type { EventPayload } from '@shared/api/contract'
 import { dispatch } from '../services/api/dispatch'
 import type { CallContext, Handlers } from '../services/api/handlers'
 import { IpcCalls } from '../services/api/ipcCalls'

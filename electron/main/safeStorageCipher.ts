@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron'
-import { AppError } from '../../shared/api/errors'
+import { AppError } from '@shared/api/errors'
 import { assertScheme, SAFESTORAGE_SCHEME, type SecretCipher } from '../services/profiles/secretCipher'
 import { registerSecret } from '../services/security/redact'
 

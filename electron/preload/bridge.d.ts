@@ -1,5 +1,5 @@
-import type { Channel, EventName } from '../../shared/api/channelNames'
-import type { Envelope } from '../../shared/api/errors'
+import type { Channel, EventName } from '@shared/api/channelNames'
+import type { Envelope } from '@shared/api/errors'
 
 /** What the preload exposes as `window.mlflowDesk` (absent when served over HTTP). */
 export interface DeskBridge {

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { CANCEL_CHANNEL, EVENTS, eventChannel, isChannel, type EventName } from '../../shared/api/channelNames'
+import { CANCEL_CHANNEL, EVENTS, eventChannel, isChannel, type EventName } from '@shared/api/channelNames'
 import type { DeskBridge } from './bridge'
 
 /**

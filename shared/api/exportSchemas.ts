@@ -21,7 +21,6 @@ export function plainNameProblem(name: string): string | null {
   if (!n) return 'Give the export folder a name.'
   if (/[/\\]/.test(n)) return 'A plain folder name: no “/” or “\\” (the folder is chosen when the export starts).'
   if (/[:*?"<>|]/.test(n)) return 'Not allowed in a folder name: : * ? " < > |'
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(n)) return 'No control characters.'
   if (n.startsWith('.')) return 'It may not start with a dot.'
   if (n.includes('..')) return 'No “..” in the name.'

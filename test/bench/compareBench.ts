@@ -7,7 +7,7 @@ import type { StoreHandle } from '../../electron/services/connections/storeConne
 import { compareMetrics } from '../../electron/services/tracking/metricCompare'
 import { hasStepIndex } from '../../electron/services/tracking/metricPreview'
 import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
-import { contract, type MetricsCompareRequest } from '../../shared/api/contract'
+import { contract, type MetricsCompareRequest } from '@shared/api/contract'
 import { measure, type Figure } from './measure'
 
 export const COMPARE_RUNS = 50

@@ -1,12 +1,11 @@
 import { startApiOverStore, type ApiOverStore } from '../helpers/apiOverStore'
 import { connect } from 'node:net'
-import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type HttpTransport } from '../../electron/services/http/httpServer'
-import { CHANNELS, contract, type Channel } from '../../shared/api/contract'
-import { APP_ERROR_CODES } from '../../shared/api/errors'
-import { decodeWire } from '../../shared/api/wireJson'
+import { CHANNELS, contract, type Channel } from '@shared/api/contract'
+import { APP_ERROR_CODES } from '@shared/api/errors'
+import { decodeWire } from '@shared/api/wireJson'
 
 /**
  * Fuzz regression tests of the local HTTP transport on a real store (the

@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable } from 'node:stream'
-import { text } from 'node:stream/consumers'
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifactStoreSchema } from '@shared/api/artifactSchemas'
@@ -38,12 +36,6 @@ let credsDir: string
 const messages: string[] = []
 const WRONG_SECRET = 'wrong-secret-' + randomBytes(9).toString('hex')
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-async function bytes(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of stream) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
-}
 /** The AppError a promise rejects with, recorded for the no-secret check. */
 async function failure(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(

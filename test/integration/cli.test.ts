@@ -3,11 +3,8 @@ import { cli } from '../helpers/cliRunner'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
+import { parsePythonJson } from '../helpers/pythonJson'
 
-/** Python's json reads bare NaN; JavaScript's does not. Tests read CLI JSON like Python would. */
-function parsePythonJson(text: string): any {
-  return JSON.parse(text.replace(/(?<=[:\[,]\s*)(NaN|-?Infinity)(?=\s*[,\]}])/g, '"$1"'))
-}
 
 describe('the mlflow-desk CLI', () => {
   let url: string

@@ -12,8 +12,8 @@ import { adminClient, createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 import { loadPlainDump } from '../helpers/pgDump'
 import { MAIN_MAJOR, binDirFor } from '../helpers/pgVersions'
+import type { Envelope } from '../helpers/envelope'
 
-type Env = { ok: boolean; data: any; error?: { code: string; message: string; details?: Record<string, unknown> } }
 
 /** Keeps a backend busy for many seconds with no function the console refuses. */
 const long = (marker: string) => `SELECT '${marker}' AS marker, count(*) FROM generate_series(1, 400000000) AS g`
@@ -28,10 +28,10 @@ async function backendRunning(admin: pg.Client, marker: string): Promise<number>
   throw new Error(`never saw "${marker}" running`)
 }
 
-async function console_(home: string, url: string): Promise<{ app: AppSetup; api: (channel: string, body: unknown) => Promise<Env> }> {
+async function console_(home: string, url: string): Promise<{ app: AppSetup; api: (channel: string, body: unknown) => Promise<Envelope> }> {
   const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url, statementTimeoutSeconds: 120 }, transport: 'http' })
   const call: CallContext = { window: await app.workspace.window('lost-tab'), signal: new AbortController().signal, openWindow: async () => null }
-  return { app, api: async (channel, body) => (await dispatch(app.handlers, channel, body, call)) as Env }
+  return { app, api: async (channel, body) => (await dispatch(app.handlers, channel, body, call)) as Envelope }
 }
 
 /**

@@ -11,8 +11,8 @@ import { openStore } from '../../electron/services/connections/storeConnection'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import type { Envelope } from '../helpers/envelope'
 
-type Env = { ok: boolean; data: any; error?: { code: string; message: string } }
 
 /** Settled yet? Without waiting for it. */
 function watch<T>(p: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
@@ -44,7 +44,7 @@ describe('the SQL console does not starve browsing', () => {
     await admin?.end()
   })
 
-  const api = async (channel: string, body: unknown) => (await dispatch(app.handlers, channel, body, call)) as Env
+  const api = async (channel: string, body: unknown) => (await dispatch(app.handlers, channel, body, call)) as Envelope
   const search = async () => {
     const started = performance.now()
     const r = await api('runs:search', { experiment_ids: [], max_results: 50 })

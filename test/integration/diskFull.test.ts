@@ -16,8 +16,8 @@ import { profilesFilePath } from '../../electron/services/profiles/profileFile'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import type { Envelope } from '../helpers/envelope'
 
-type Env = { ok: boolean; data: any; error?: { code: string; message: string; details?: Record<string, unknown> } }
 
 const FILLER = 'filler.bin'
 
@@ -150,7 +150,7 @@ describe('a full disk under the app’s own files', () => {
     let app: AppSetup
     let call: CallContext
     let home: string
-    const api = async (channel: string, body: unknown) => (await dispatch(app.handlers, channel, body, call)) as Env
+    const api = async (channel: string, body: unknown) => (await dispatch(app.handlers, channel, body, call)) as Envelope
 
     beforeAll(async () => {
       home = join(disk, 'app-home')

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import yauzl from 'yauzl'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parsePythonJson } from '../helpers/pythonJson'
 import { artifactAccess } from '../../electron/services/artifacts/artifactAccess'
 import { openArtifactRepository } from '../../electron/services/artifacts/openRepository'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
@@ -31,11 +32,8 @@ async function tree(dir: string, skip = new Set<string>()): Promise<Record<strin
   }
   return out
 }
-const META = new Set(['manifest.json', 'export-report.json'])
 const args = (...a: string[]) => ['--url', urlFor(db), '--artifact-map', `${ROOT_URI}=${artifacts}`, ...a]
 const access = () => artifactAccess({ mappings: [{ prefix: ROOT_URI, path: artifacts }], env: {} })
-/** Python's json.loads: the bare NaN / Infinity literals parse. */
-const pyJson = (t: string) => JSON.parse(t.replace(/(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/g, '"$1"'))
 
 /** Runs whose artifact folder exists in the fixture, biggest first. */
 async function runsWithArtifacts(): Promise<Array<{ run_uuid: string; experiment_id: number; dir: string }>> {
@@ -62,9 +60,9 @@ describe('export layouts', () => {
     const res = await cli(['export', ...args('--run-ids', r.run_uuid, '--out', out, '--json')])
     expect(res.stderr).toBe('')
     expect(res.code).toBe(0)
-    const report = pyJson(res.stdout) as ExportReport
+    const report = parsePythonJson(res.stdout) as ExportReport
     expect(report.layout).toBe('run')
-    const doc = pyJson(await readFile(join(out, 'run.json'), 'utf8'))
+    const doc = parsePythonJson(await readFile(join(out, 'run.json'), 'utf8'))
     expect(Object.keys(doc)).toEqual(['system', 'mlflow'])
     for (const k of ['user_id', 'lifecycle_stage', 'run_id', 'experiment_id', 'artifact_uri', '_start_time']) expect(doc.mlflow.info).toHaveProperty(k)
     for (const k of ['params', 'metrics', 'tags', 'inputs']) expect(doc.mlflow).toHaveProperty(k)
@@ -93,7 +91,7 @@ describe('export layouts', () => {
     const out = join(tmp, 'exp')
     const res = await cli(['export', ...args('--experiment-id', String(r.experiment_id), '--out', out)])
     expect(res.code).toBe(0)
-    const doc = pyJson(await readFile(join(out, 'experiment.json'), 'utf8'))
+    const doc = parsePythonJson(await readFile(join(out, 'experiment.json'), 'utf8'))
     expect(doc.info.failed_runs).toEqual([])
     expect(doc.mlflow.experiment.tags).toBeTypeOf('object')
     const active = await store.select<{ run_uuid: string }>(`SELECT run_uuid FROM runs WHERE experiment_id = $1 AND lifecycle_stage = 'active'`, [r.experiment_id])
@@ -141,7 +139,7 @@ describe('export layouts', () => {
     expect(text).toMatch(/"value": NaN,/)
     expect(text).not.toMatch(/"value": null/)
     expect(text.endsWith('}\n')).toBe(true)
-    const history = pyJson(text).mlflow.metrics[nan.key] as Array<{ value: unknown }>
+    const history = parsePythonJson(text).mlflow.metrics[nan.key] as Array<{ value: unknown }>
     expect(history.some((m) => m.value === 'NaN')).toBe(true)
   })
 
@@ -233,7 +231,7 @@ describe('interruptions', () => {
     expect(existsSync(join(out, 'manifest.json'))).toBe(false)
     const res = await cli(['export', ...args('--run-ids', big.run_uuid, '--out', out, '--resume', '--json')])
     expect(res.code).toBe(0)
-    const report = pyJson(res.stdout) as ExportReport
+    const report = parsePythonJson(res.stdout) as ExportReport
     expect(report.downloaded.bytes).toBeGreaterThanOrEqual(48 * 1024 * 1024)
     expect(await tree(join(out, 'artifacts'))).toEqual(await tree(big.dir))
     expect(existsSync(part)).toBe(false)

@@ -9,7 +9,7 @@ import type { CallContext } from '../../electron/services/api/handlers'
 import { createAppContext, type AppSetup } from '../../electron/services/appContext'
 import { exportsDir } from '../../electron/services/config/appPaths'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
-import type { ExportProgress, ExportReport } from '../../shared/domain/exports'
+import type { ExportProgress, ExportReport } from '@shared/domain/exports'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 

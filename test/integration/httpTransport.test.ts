@@ -7,7 +7,7 @@ import { createAppContext } from '../../electron/services/appContext'
 import { startHttpTransport, type HttpTransport } from '../../electron/services/http/httpServer'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import type { Workspace } from '../../electron/services/workspace'
-import { decodeWire } from '../../shared/api/wireJson'
+import { decodeWire } from '@shared/api/wireJson'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 

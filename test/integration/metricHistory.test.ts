@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
-import type { Metric } from '../../shared/domain/mlflow'
+import type { Metric } from '@shared/domain/mlflow'
 import { createDatabase, targetFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES, type FixtureName } from '../helpers/fixtures'

@@ -8,11 +8,11 @@ import { dispatch } from '../../electron/services/api/dispatch'
 import type { CallContext } from '../../electron/services/api/handlers'
 import { createAppContext, type AppSetup } from '../../electron/services/appContext'
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
-import type { EventPayloads } from '../../shared/api/contract'
+import type { EventPayloads } from '@shared/api/contract'
 import { adminClient, createDatabase, pgInfo, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import type { Envelope } from '../helpers/envelope'
 
-type Env = { ok: boolean; data: any; error?: { code: string; message: string; details?: Record<string, unknown> } }
 
 /** A statement that keeps a backend busy for many seconds without pg_sleep (which the guard refuses). */
 const LONG = 'SELECT count(*) FROM generate_series(1, 400000000) AS g'
@@ -42,7 +42,7 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     await admin?.end()
   })
 
-  const api = async (channel: string, body: unknown, c: CallContext = call) => (await dispatch(app.handlers, channel, body, c)) as Env
+  const api = async (channel: string, body: unknown, c: CallContext = call) => (await dispatch(app.handlers, channel, body, c)) as Envelope
 
   /** The backend running `text`, once it is running. */
   async function backendRunning(text: string): Promise<number> {

@@ -3,7 +3,7 @@ import { openStore, type StoreHandle } from '../../electron/services/connections
 import { explainQuery } from '../../electron/services/query/explainPlan'
 import { runQuery } from '../../electron/services/query/queryRunner'
 import { describeSchema } from '../../electron/services/query/schemaCatalog'
-import type { PlanNode } from '../../shared/domain/query'
+import type { PlanNode } from '@shared/domain/query'
 import { createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES, readManifest } from '../helpers/fixtures'
 

@@ -8,7 +8,7 @@ import { createAppContext, type AppSetup } from '../../electron/services/appCont
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { getRegisteredModel, listRegisteredModels } from '../../electron/services/tracking/registry'
-import type { ModelVersion } from '../../shared/domain/mlflow'
+import type { ModelVersion } from '@shared/domain/mlflow'
 import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES, readManifest, type FixtureName } from '../helpers/fixtures'

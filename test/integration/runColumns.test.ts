@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type pg from 'pg'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { runColumns } from '../../electron/services/tracking/runColumns'
-import type { ViewType } from '../../shared/domain/mlflow'
+import type { ViewType } from '@shared/domain/mlflow'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 

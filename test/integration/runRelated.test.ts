@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { getRunRelated, loggedModelStatus } from '../../electron/services/tracking/runRelated'
-import type { RunSummary } from '../../shared/domain/mlflow'
+import type { RunSummary } from '@shared/domain/mlflow'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES, readManifest, type FixtureName } from '../helpers/fixtures'

@@ -1,7 +1,6 @@
 import { profileSettingsSchema, type ProfileSecretsInput } from '@shared/api/profileSchemas'
 import type { ConnectionTarget } from '../connections/connectionUrl'
 import { testConnection } from '../connections/connectionTest'
-import { parseConnectionUrl } from '../connections/connectionUrl'
 import { DEMO_PROFILE } from '../builtInSources'
 import { readPgServices } from '../profiles/pgServiceFile'
 import { carriedFrom, reenterError, settingsFromUrl, targetFromSettings, type CarriedSecrets } from '../profiles/profileService'

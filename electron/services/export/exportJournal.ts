@@ -47,7 +47,7 @@ export class ExportJournal {
       const lines = await readFile(file, 'utf8').then((t) => t.split('\n')).catch(() => [] as string[])
       for (const line of lines) {
         // A crash can cut the last line short: a line that does not parse is ignored (its file is fetched again).
-        let entry: (Partial<ManifestFile> & { kind?: string; export_time_ms?: number }) | null = null
+        let entry: (Partial<ManifestFile> & { kind?: string; export_time_ms?: number }) | null
         try {
           entry = JSON.parse(line)
         } catch {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import type * as NapiKeyring from '@napi-rs/keyring'
 import { AppError } from '@shared/api/errors'
 import { aesGcmCipher, explicitKey, KEYCHAIN_SCHEME, KEYFILE_SCHEME, keyFileCipher, keyFilePath, type SecretCipher } from './secretCipher'
 
@@ -62,7 +63,7 @@ export async function keychainKey(home: string, env: NodeJS.ProcessEnv): Promise
     // libdbus reads the process environment; the CLI is handed its environment (tests hand their own).
     if (process.env.DBUS_SESSION_BUS_ADDRESS !== bus) process.env.DBUS_SESSION_BUS_ADDRESS = bus
   }
-  let keyring: typeof import('@napi-rs/keyring')
+  let keyring: typeof NapiKeyring
   try {
     keyring = await import('@napi-rs/keyring')
   } catch (e) {

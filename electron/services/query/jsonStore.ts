@@ -44,7 +44,7 @@ export class JsonStore<T> {
   private async readNow(): Promise<T> {
     if (!existsSync(this.file)) return this.empty()
     const text = await readFile(this.file, 'utf8')
-    let parsed: ReturnType<z.ZodType<T>['safeParse']> | null = null
+    let parsed: ReturnType<z.ZodType<T>['safeParse']> | null
     try {
       parsed = this.schema.safeParse(JSON.parse(text))
     } catch {

@@ -16,7 +16,7 @@ import type { LibraryQuery, QueryParameter } from '@shared/domain/query'
  * from disk.
  */
 function libraryFiles(): Record<string, string> {
-  let bundled: Record<string, string> | null = null
+  let bundled: Record<string, string> | null
   try {
     // Vite replaces this call with the files' contents at build time; elsewhere it does not exist.
     bundled = import.meta.glob('./library/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>

@@ -407,7 +407,7 @@ export async function exportResult(store: StoreHandle, req: ExportRequest): Prom
   }
   let lastProgress = 0
   let counts: Pick<StreamCounts, 'rows' | 'bytes'> = { rows: 0, bytes: 0 }
-  let cuts: Pick<StreamCounts, 'cut_values' | 'cut_examples'> = { cut_values: 0, cut_examples: [] }
+  let cuts: Pick<StreamCounts, 'cut_values' | 'cut_examples'>
   const progress = (done: boolean) => req.onProgress?.({ ...counts, elapsed_ms: Math.round(performance.now() - started), done })
   const write = async (chunk: string | Buffer) => {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk

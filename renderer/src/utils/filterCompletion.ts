@@ -109,7 +109,7 @@ function splitIdent(text: string): { alias: string; entity: Canonical | null; ke
 /** The end of the word under the cursor, so a completion replaces all of it. */
 function wordEnd(text: string, cursor: number): number {
   let i = cursor
-  while (i < text.length && /[\w.`\-]/.test(text[i])) i++
+  while (i < text.length && /[\w.`-]/.test(text[i])) i++
   return i
 }
 

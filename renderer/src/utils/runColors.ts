@@ -16,7 +16,7 @@ const UNKNOWN = '#888888'
 /** `colorOf(runIds)(runId)`: the colour of a run by its position in `runIds` (wrapping after 20). */
 export function colorOf(runIds: readonly string[]): (runId: string) => string {
   const index = new Map<string, number>()
-  runIds.forEach((id, i) => {
+  runIds.forEach((id) => {
     if (!index.has(id)) index.set(id, index.size)
   })
   return (runId) => {

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test'
-import type { Environment } from '../../../shared/domain/profiles'
+import type { Environment } from '@shared/domain/profiles'
 
 /** The profile editor (a modal): fields, Test connection and its result, Save. */
 export class ProfileEditor {

@@ -1,6 +1,6 @@
-import type { Channel, ChannelRequest, ChannelResponse } from '../../../shared/api/contract'
-import { AppError, type AppErrorPayload } from '../../../shared/api/errors'
-import { decodeWire, encodeWire } from '../../../shared/api/wireJson'
+import type { Channel, ChannelRequest, ChannelResponse } from '@shared/api/contract'
+import { AppError, type AppErrorPayload } from '@shared/api/errors'
+import { decodeWire, encodeWire } from '@shared/api/wireJson'
 
 /**
  * Ask the running server directly, to know what the UI should show: typed by the app's contract

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import type { Run } from '../../../shared/domain/mlflow'
+import type { Run } from '@shared/domain/mlflow'
 import { ArtifactsPage } from '../pages/ArtifactsPage'
 import { api, e2eUrl } from '../support/api'
 import { screenshotBothThemes } from '../support/screenshots'

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import type { Run } from '../../../shared/domain/mlflow'
+import type { Run } from '@shared/domain/mlflow'
 import { AppShell } from '../pages/AppShell'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { RunsPage } from '../pages/RunsPage'

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import type { CompareSeries } from '../../../shared/api/contract'
-import type { Run } from '../../../shared/domain/mlflow'
+import type { CompareSeries } from '@shared/api/contract'
+import type { Run } from '@shared/domain/mlflow'
 import { CompareAnalysisPage } from '../pages/CompareAnalysisPage'
 import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import type { ExperimentWithStats } from '../../../shared/api/contract'
+import type { ExperimentWithStats } from '@shared/api/contract'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { ExportDialog } from '../pages/ExportDialog'
 import { RunsPage } from '../pages/RunsPage'

@@ -7,7 +7,7 @@ import { RunsPage } from '../pages/RunsPage'
 import { api, e2eUrl, secondStoreUrl } from '../support/api'
 import { screenshot } from '../support/screenshots'
 import { readManifest } from '../../helpers/fixtures'
-import type { Environment } from '../../../shared/domain/profiles'
+import type { Environment } from '@shared/domain/profiles'
 
 const SECOND = 'Fixture store'
 const PROD = 'Prod mirror'

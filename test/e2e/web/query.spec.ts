@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { DEFAULT_VALUE_BYTES, formatByteLimit } from '../../../shared/api/queryLimits'
+import { DEFAULT_VALUE_BYTES, formatByteLimit } from '@shared/api/queryLimits'
 import { AppShell } from '../pages/AppShell'
 import { QueryPage } from '../pages/QueryPage'
 import { api, e2eUrl } from '../support/api'

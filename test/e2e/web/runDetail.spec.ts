@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import type { Metric, Run } from '../../../shared/domain/mlflow'
+import type { Metric, Run } from '@shared/domain/mlflow'
 import { RunDetailPage } from '../pages/RunDetailPage'
 import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'

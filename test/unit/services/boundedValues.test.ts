@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { workMemProblem } from '../../../shared/api/queryLimits'
+import { workMemProblem } from '@shared/api/queryLimits'
 import { boundedStatement, cutUtf8, rowDecoder, valueKind, type ResultColumn } from '../../../electron/services/query/boundedValues'
 
 const col = (name: string, oid: number, typlen: number, typmod = -1, typcategory = 'S'): ResultColumn => ({ name, oid, typmod, type: name, category: 'string', typlen, typcategory })

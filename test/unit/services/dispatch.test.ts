@@ -3,8 +3,8 @@ import { z } from 'zod'
 import { dispatch } from '../../../electron/services/api/dispatch'
 import type { CallContext, Handlers } from '../../../electron/services/api/handlers'
 import type { WindowSession } from '../../../electron/services/workspace'
-import { CHANNELS } from '../../../shared/api/contract'
-import { AppError } from '../../../shared/api/errors'
+import { CHANNELS } from '@shared/api/contract'
+import { AppError } from '@shared/api/errors'
 
 function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
   const unexpected = () => Promise.reject(new Error('not expected in this test'))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_FILTER_NESTING, parseFilter, type FilterNode } from '../../../electron/services/tracking/search/filterParser'
 import { parseOrderBy } from '../../../electron/services/tracking/search/orderBy'
-import type { AppError } from '../../../shared/api/errors'
+import type { AppError } from '@shared/api/errors'
 
 function errorOf(fn: () => unknown): AppError {
   try {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CHANNELS } from '../../../shared/api/contract'
+import { CHANNELS } from '@shared/api/contract'
 import type { AppContext } from '../../../electron/services/api/handlers'
 
 const API = join(__dirname, '../../../electron/services/api')

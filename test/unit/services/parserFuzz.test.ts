@@ -7,7 +7,7 @@ import { ALL_CAPABILITIES } from '../../../electron/services/mlflowSchema/capabi
 import { MAX_FILTER_NESTING, parseFilter } from '../../../electron/services/tracking/search/filterParser'
 import { parseOrderBy } from '../../../electron/services/tracking/search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from '../../../electron/services/tracking/search/searchSql'
-import { AppError } from '../../../shared/api/errors'
+import { AppError } from '@shared/api/errors'
 
 /**
  * Fuzz regression tests for the parsers that read what users type: the runs

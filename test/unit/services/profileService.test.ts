@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ProfileService, targetFromSettings } from '../../../electron/services/profiles/profileService'
 import { aesGcmCipher } from '../../../electron/services/profiles/secretCipher'
-import { noSecrets, profileSettingsSchema } from '../../../shared/api/profileSchemas'
+import { noSecrets, profileSettingsSchema } from '@shared/api/profileSchemas'
 
 async function service() {
   const home = await mkdtemp(join(tmpdir(), 'desk-svc-'))

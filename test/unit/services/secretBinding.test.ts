@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { carriedFrom, ProfileService } from '../../../electron/services/profiles/profileService'
 import { bindingFor, openBound } from '../../../electron/services/profiles/secretBinding'
 import { aesGcmCipher } from '../../../electron/services/profiles/secretCipher'
-import { profileSettingsSchema, SECRET_NAMES, type SecretName } from '../../../shared/api/profileSchemas'
-import { secretTarget } from '../../../shared/domain/secretTargets'
+import { profileSettingsSchema, SECRET_NAMES, type SecretName } from '@shared/api/profileSchemas'
+import { secretTarget } from '@shared/domain/secretTargets'
 
 const cipher = aesGcmCipher(Buffer.alloc(32, 3), 'a test key')
 

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { metricPointsCsv } from '../../../shared/format/metricPointsCsv'
+import { metricPointsCsv } from '@shared/format/metricPointsCsv'
 
 describe('metricPointsCsv', () => {
   it('writes a header and one row per point, quoting what needs it and non-finite values as Python does', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { dispatch } from '../../../electron/services/api/dispatch'
 import type { CallContext, Handlers } from '../../../electron/services/api/handlers'
 import type { WindowSession } from '../../../electron/services/workspace'
-import { CHANNELS, contract } from '../../../shared/api/contract'
+import { CHANNELS, contract } from '@shared/api/contract'
 
 const RUN = 'a'.repeat(32)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeWire, encodeWire } from '../../../shared/api/wireJson'
+import { decodeWire, encodeWire } from '@shared/api/wireJson'
 
 describe('wire JSON (HTTP transport)', () => {
   it('carries NaN and infinities, which plain JSON turns into null', () => {
