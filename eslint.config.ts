@@ -19,11 +19,30 @@ import tseslint from 'typescript-eslint'
 type Group = { group: string[]; message: string }
 
 const SHARED_BY_ALIAS: Group = { group: ['**/shared/*', '**/shared/**'], message: 'Import shared code by its alias: @shared/…' }
-const NO_ELECTRON: Group = { group: ['electron', 'electron/*'], message: 'Services run without Electron (the CLI and HTTP transports): only electron/main and preload import it.' }
-const NO_ELECTRON_FOLDER: Group = { group: ['**/electron/**', '@services/*', '@services/**', 'electron', 'electron/*'], message: 'The renderer and shared/ reach the services only through the contract (@shared/api).' }
+const NO_ELECTRON: Group = {
+  group: ['electron', 'electron/*'],
+  message: 'Services run without Electron (the CLI and HTTP transports): only electron/main and preload import it.',
+}
+const NO_ELECTRON_FOLDER: Group = {
+  group: ['**/electron/**', '@services/*', '@services/**', 'electron', 'electron/*'],
+  message: 'The renderer and shared/ reach the services only through the contract (@shared/api).',
+}
 const NO_RENDERER: Group = { group: ['**/renderer/**'], message: 'The renderer is the window: nothing below it imports it.' }
 const BELOW_TRACKING: Group = {
-  group: ['../tracking', '../tracking/*', '../api', '../api/*', '../query', '../query/*', '../export', '../export/*', '../workspace', '../appContext', '@services/tracking/*', '@services/api/*'],
+  group: [
+    '../tracking',
+    '../tracking/*',
+    '../api',
+    '../api/*',
+    '../query',
+    '../query/*',
+    '../export',
+    '../export/*',
+    '../workspace',
+    '../appContext',
+    '@services/tracking/*',
+    '@services/api/*',
+  ],
   message: 'connections/ opens stores; tracking, query, export and the API build on it, never the reverse.',
 }
 

@@ -32,7 +32,15 @@ export default defineConfig({
         launchOptions: {
           executablePath: existsSync(chromium) ? chromium : undefined,
           // Without these, Chromium keeps dialling Google's hosts on this closed network.
-          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
         },
       },
     },

@@ -37,7 +37,13 @@ function envelopeError(e: AppErrorPayload): AppError {
  * request); the command then exits 130 ("Cancelled."). A second Ctrl-C exits at once (io.ts).
  */
 export async function withApi<T>(cmd: Command, io: CliIO, fn: (api: CliApi) => Promise<T>, where: CliDestinations = {}): Promise<T> {
-  const setup = await createCliAppContext({ home: io.home, env: io.env, choice: storeChoice(cmd), savedProfiles: () => cliProfiles(io), onProgress: (m) => io.err(m) })
+  const setup = await createCliAppContext({
+    home: io.home,
+    env: io.env,
+    choice: storeChoice(cmd),
+    savedProfiles: () => cliProfiles(io),
+    onProgress: (m) => io.err(m),
+  })
   const controller = new AbortController()
   const stopListening = io.onInterrupt?.(() => controller.abort())
   const call: CallContext = {

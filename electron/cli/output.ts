@@ -14,12 +14,31 @@ export function printTable(io: CliIO, head: string[], rows: Array<Array<string |
     head,
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
     chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '',
     },
   })
   for (const r of rows) table.push(r.map((c) => (c === null ? '' : String(c))))
-  io.out(table.toString().split('\n').map((l) => l.trimEnd()).join('\n'))
+  io.out(
+    table
+      .toString()
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n'),
+  )
 }
 
 /** 2026-11-26 17:45:03 (UTC): sortable and unambiguous in a terminal. */

@@ -29,12 +29,30 @@ export function createProgram(io: CliIO): Command {
     .option('--url <uri>', 'the store: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=...] (also postgresql+psycopg2://, postgres://)')
     .option('--profile <name>', 'a saved connection profile ("demo" is the built-in store)')
     .option('--statement-timeout <seconds>', 'server-side limit per statement (default 30)')
-    .option('--artifact-map <PREFIX=PATH>', 'where artifacts recorded under PREFIX are on this machine (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--artifact-map <PREFIX=PATH>', 'where artifacts recorded under PREFIX are on this machine (repeatable)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
     .addHelpText('after', '\nWithout --url or --profile, MLFLOW_TRACKING_URI is used when it is a PostgreSQL URI.')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-  for (const make of [experimentsCommand, runsCommand, metricsCommand, modelsCommand, queryCommand, profilesCommand, serveCommand, startCommand, demoCommand, migrateCommand, generateCommand, indexesCommand, artifactsCommand, exportCommand]) {
+  for (const make of [
+    experimentsCommand,
+    runsCommand,
+    metricsCommand,
+    modelsCommand,
+    queryCommand,
+    profilesCommand,
+    serveCommand,
+    startCommand,
+    demoCommand,
+    migrateCommand,
+    generateCommand,
+    indexesCommand,
+    artifactsCommand,
+    exportCommand,
+  ]) {
     const cmd = make(io)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })

@@ -25,7 +25,8 @@ export function statementTimeoutSeconds(value: string | undefined): number | und
 /** The --url of a command that writes: never a profile or MLFLOW_TRACKING_URI, so a write is always a deliberate choice. */
 export function writeUrl(cmd: Command, what: string): string {
   const { url } = cmd.optsWithGlobals<GlobalOptions>()
-  if (!url) throw new AppError('BAD_REQUEST', `${what} needs --url postgresql://USER@HOST:PORT/DB (it writes, so it never defaults to a profile).`, { field: 'url' })
+  if (!url)
+    throw new AppError('BAD_REQUEST', `${what} needs --url postgresql://USER@HOST:PORT/DB (it writes, so it never defaults to a profile).`, { field: 'url' })
   return url
 }
 

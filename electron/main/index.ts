@@ -67,7 +67,11 @@ app.whenReady().then(async () => {
         const r = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options)
         return r.canceled || !r.filePath ? null : r.filePath
       }
-      const options = { title: `Choose where to put "${name}"`, defaultPath: app.getPath('downloads'), properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> }
+      const options = {
+        title: `Choose where to put "${name}"`,
+        defaultPath: app.getPath('downloads'),
+        properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+      }
       const r = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
       return r.canceled || !r.filePaths[0] ? null : join(r.filePaths[0], name)
     },

@@ -12,7 +12,11 @@ import { IpcCalls } from '../services/api/ipcCalls'
  * carries a signal that the renderer aborts by CANCEL_CHANNEL with the id it sent
  * along (its own calls only), and that a page reload or close aborts.
  */
-export function registerIpc(handlers: Handlers, isTrustedUrl: (url: string) => boolean, callContext: (sender: WebContents) => Promise<Omit<CallContext, 'signal'>>): () => void {
+export function registerIpc(
+  handlers: Handlers,
+  isTrustedUrl: (url: string) => boolean,
+  callContext: (sender: WebContents) => Promise<Omit<CallContext, 'signal'>>,
+): () => void {
   const calls = new IpcCalls()
   const watched = new WeakSet<WebContents>()
   /** A page that goes away (closed, reloaded, navigated) takes its calls with it. */

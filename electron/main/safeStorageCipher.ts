@@ -28,7 +28,10 @@ export function safeStorageCipher(): { cipher: SecretCipher; warning: string | n
           registerSecret(plain)
           return plain
         } catch {
-          throw new AppError('SECRET_UNAVAILABLE', `A stored secret cannot be opened with ${description} (saved on another machine or user account). Enter it again.`)
+          throw new AppError(
+            'SECRET_UNAVAILABLE',
+            `A stored secret cannot be opened with ${description} (saved on another machine or user account). Enter it again.`,
+          )
         }
       },
     },

@@ -19,7 +19,9 @@ export function isTrustedRendererUrl(url: string): boolean {
 
 /** Permissions: only what the renderer uses, only for our page; every other request and check is denied. */
 export function restrictPermissions(session: Session): void {
-  session.setPermissionRequestHandler((wc, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl || wc.getURL(), rendererUrl())))
+  session.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl || wc.getURL(), rendererUrl())),
+  )
   session.setPermissionCheckHandler((wc, permission, _origin, details) => permissionAllowed(permission, details.requestingUrl || wc?.getURL(), rendererUrl()))
 }
 

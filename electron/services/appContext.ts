@@ -3,7 +3,17 @@ import { RunningJobs } from './api/runningJobs'
 import { APP_INFO } from './appInfo'
 import { EventHub } from './api/events'
 import { AppError } from '@shared/api/errors'
-import { DEMO_PROFILE, ENV_PROFILE, URL_PROFILE, demoProfile, resolveCliSource, uriProfile, withChoice, type ResolvedStoreSource, type StoreChoice } from './builtInSources'
+import {
+  DEMO_PROFILE,
+  ENV_PROFILE,
+  URL_PROFILE,
+  demoProfile,
+  resolveCliSource,
+  uriProfile,
+  withChoice,
+  type ResolvedStoreSource,
+  type StoreChoice,
+} from './builtInSources'
 import type { ExtraProfile } from './storeSource'
 import { ProfileService } from './profiles/profileService'
 import type { SecretCipher } from './profiles/secretCipher'
@@ -109,7 +119,8 @@ export async function createCliAppContext(opts: {
   onProgress?: (msg: string) => void
 }): Promise<CliAppSetup> {
   let resolved: Promise<ResolvedStoreSource> | null = null
-  const resolve = () => (resolved ??= resolveCliSource(opts.choice, { env: opts.env, home: opts.home, profiles: opts.savedProfiles, onProgress: opts.onProgress }))
+  const resolve = () =>
+    (resolved ??= resolveCliSource(opts.choice, { env: opts.env, home: opts.home, profiles: opts.savedProfiles, onProgress: opts.onProgress }))
   const catalog = { list: async () => [], source: async () => (await resolve()).source }
   const workspace = new Workspace(catalog, [], async () => CLI_SESSION, opts.env)
   const cipher = opts.cipher ?? NO_CIPHER

@@ -38,7 +38,12 @@ export function parseArtifactMaps(values: string[] | undefined): ArtifactMapping
   return (values ?? []).map((v) => {
     const i = v.lastIndexOf('=')
     const parsed = artifactMappingSchema.safeParse({ prefix: i > 0 ? v.slice(0, i) : '', path: i > 0 ? v.slice(i + 1) : '' })
-    if (!parsed.success) throw new AppError('BAD_REQUEST', `--artifact-map "${v}": expected PREFIX=PATH, e.g. file:///mnt/mlflow=/Volumes/mlflow (${parsed.error.issues[0].message}).`, { field: 'artifact-map' })
+    if (!parsed.success)
+      throw new AppError(
+        'BAD_REQUEST',
+        `--artifact-map "${v}": expected PREFIX=PATH, e.g. file:///mnt/mlflow=/Volumes/mlflow (${parsed.error.issues[0].message}).`,
+        { field: 'artifact-map' },
+      )
     return parsed.data
   })
 }
@@ -54,7 +59,12 @@ export function demoProfile(home: string, onProgress?: (msg: string) => void): E
   // The display is filled in once the embedded server has a port.
   const summary: StoreSource['summary'] = { id: DEMO_PROFILE, name: 'Demo store', environment: 'demo', display: 'embedded PostgreSQL' }
   return {
-    view: extraView(DEMO_PROFILE, 'built-in', { name: 'Demo store', environment: 'dev', host: '127.0.0.1', database: 'mlflow_demo', user: 'postgres', ssl: { mode: 'disable' } }, true),
+    view: extraView(
+      DEMO_PROFILE,
+      'built-in',
+      { name: 'Demo store', environment: 'dev', host: '127.0.0.1', database: 'mlflow_demo', user: 'postgres', ssl: { mode: 'disable' } },
+      true,
+    ),
     source: {
       id: DEMO_PROFILE,
       summary,
@@ -106,8 +116,5 @@ export async function resolveCliSource(
   }
   const envUri = ctx.env.MLFLOW_TRACKING_URI
   if (envUri) return plain(uriProfile(ENV_PROFILE, 'env', envUri, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI'), 'MLFLOW_TRACKING_URI')
-  throw new AppError(
-    'NO_STORE',
-    'No store given: pass --url postgresql://USER@HOST:PORT/DB, --profile NAME (e.g. --profile demo), or set MLFLOW_TRACKING_URI.',
-  )
+  throw new AppError('NO_STORE', 'No store given: pass --url postgresql://USER@HOST:PORT/DB, --profile NAME (e.g. --profile demo), or set MLFLOW_TRACKING_URI.')
 }

@@ -30,4 +30,3 @@ export interface ExtraProfile {
   source: StoreSource
   dispose?(): Promise<void>
 }
-

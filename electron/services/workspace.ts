@@ -152,10 +152,12 @@ export class WindowSession {
     return new Promise<StoreHandle>((resolve, reject) => {
       const onAbort = () => reject(new AppError('CANCELLED', 'The call was cancelled while the store was opening.'))
       signal.addEventListener('abort', onAbort, { once: true })
-      opened.then(
-        (handle) => resolve(handle.withSignal(signal)),
-        (e: unknown) => reject(e),
-      ).finally(() => signal.removeEventListener('abort', onAbort))
+      opened
+        .then(
+          (handle) => resolve(handle.withSignal(signal)),
+          (e: unknown) => reject(e),
+        )
+        .finally(() => signal.removeEventListener('abort', onAbort))
     })
   }
 
@@ -166,7 +168,13 @@ export class WindowSession {
 
   async describe(signal?: AbortSignal): Promise<SessionDescription> {
     const store = await this.store(signal)
-    return { connection: this.lease!.summary, server_version: store.serverVersion, standby: store.standby, store: store.schema.describe(), role_access: await sessionRoleAccess(store) }
+    return {
+      connection: this.lease!.summary,
+      server_version: store.serverVersion,
+      standby: store.standby,
+      store: store.schema.describe(),
+      role_access: await sessionRoleAccess(store),
+    }
   }
 
   /** Called whenever the window leaves its store (switches profile, closes): e.g. to cancel its raw queries. */

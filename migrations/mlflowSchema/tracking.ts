@@ -65,9 +65,7 @@ export const TRACKING_TABLES: TableSpec[] = [
       { name: 'runs_status_check', field: 'status', in: ['SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED'] },
       { name: 'source_type', field: 'source_type', in: ['NOTEBOOK', 'JOB', 'LOCAL', 'UNKNOWN', 'PROJECT'] },
     ],
-    foreignKeys: [
-      { name: 'runs_experiment_id_fkey', fields: ['experiment_id'], references: { table: 'experiments', fields: ['experiment_id'] } },
-    ],
+    foreignKeys: [{ name: 'runs_experiment_id_fkey', fields: ['experiment_id'], references: { table: 'experiments', fields: ['experiment_id'] } }],
   },
   {
     name: 'params',

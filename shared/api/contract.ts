@@ -5,7 +5,20 @@ import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from '../domain/profiles'
-import type { CutValue, LibraryQuery, PlanNode, QueryCell, QueryColumn, QueryExportProgress, QueryHistoryEntry, QueryTab, SavedQuery, SchemaTable, SqlProblem, StatementKind } from '../domain/query'
+import type {
+  CutValue,
+  LibraryQuery,
+  PlanNode,
+  QueryCell,
+  QueryColumn,
+  QueryExportProgress,
+  QueryHistoryEntry,
+  QueryTab,
+  SavedQuery,
+  SchemaTable,
+  SqlProblem,
+  StatementKind,
+} from '../domain/query'
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import { experimentId, runId, viewType } from './trackingSchemas'
 import { exportName, exportSelection } from './exportSchemas'
@@ -272,9 +285,7 @@ const runsCountRequest = z
   })
   .strict()
 
-const runsColumnsRequest = z
-  .object({ experiment_ids: z.array(experimentId).min(1).max(1000), view: viewType.default('active') })
-  .strict()
+const runsColumnsRequest = z.object({ experiment_ids: z.array(experimentId).min(1).max(1000), view: viewType.default('active') }).strict()
 
 const given = (v: unknown): boolean => v !== null && v !== undefined
 
@@ -343,7 +354,16 @@ const artifactRelPath = z.string().max(4096)
 
 const artifactsListRequest = z.object({ run_id: runId, path: artifactRelPath.default('') }).strict()
 const artifactsPreviewRequest = z
-  .object({ run_id: runId, path: artifactRelPath.min(1), max_bytes: z.number().int().min(1).max(MAX_PREVIEW_BYTES).default(1024 * 1024) })
+  .object({
+    run_id: runId,
+    path: artifactRelPath.min(1),
+    max_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PREVIEW_BYTES)
+      .default(1024 * 1024),
+  })
   .strict()
 
 /** A long job's id, chosen by the renderer: names its progress events and what export:cancel stops. */
@@ -431,7 +451,9 @@ export const contract = {
    * renamed only when whole. Progress: export:progress events for job_id; cancel: export:cancel.
    * saved_to null: the user dismissed the dialog. sha256: the file's, when one file was copied.
    */
-  'artifacts:download': def<typeof artifactsDownloadRequest, { saved_to: string | null; files: number; bytes: number; sha256: string | null }>(artifactsDownloadRequest),
+  'artifacts:download': def<typeof artifactsDownloadRequest, { saved_to: string | null; files: number; bytes: number; sha256: string | null }>(
+    artifactsDownloadRequest,
+  ),
   /**
    * Export runs, an experiment or a registered model with every artifact, in mlflow-export-import's
    * layout plus a manifest of sha256s (see the CLI's export). Answers when done with the report;
@@ -447,11 +469,19 @@ export const contract = {
   'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),
   'profiles:test': def<typeof profilesTestRequest, ConnectionTestResult>(profilesTestRequest),
   'profiles:switch': def<z.ZodObject<{ id: typeof profileId }>, ProfileSwitchResponse>(z.object({ id: profileId }).strict()),
-  'profiles:parse-url': def<z.ZodObject<{ url: z.ZodString }>, { settings: ProfileSettingsInput; has_password: boolean }>(z.object({ url: z.string().min(1).max(4096) }).strict()),
-  'profiles:services': def<typeof noArgs, { files: string[]; services: Array<{ name: string; settings: ProfileSettingsInput; has_password: boolean }> }>(noArgs),
+  'profiles:parse-url': def<z.ZodObject<{ url: z.ZodString }>, { settings: ProfileSettingsInput; has_password: boolean }>(
+    z.object({ url: z.string().min(1).max(4096) }).strict(),
+  ),
+  'profiles:services': def<typeof noArgs, { files: string[]; services: Array<{ name: string; settings: ProfileSettingsInput; has_password: boolean }> }>(
+    noArgs,
+  ),
   'profiles:import-service': def<z.ZodObject<{ name: z.ZodString }>, { profile: ProfileView }>(z.object({ name: z.string().min(1).max(255) }).strict()),
-  'profiles:export': def<z.ZodObject<{ ids: z.ZodOptional<z.ZodArray<typeof profileId>> }>, { json: string }>(z.object({ ids: z.array(profileId).optional() }).strict()),
-  'profiles:import': def<z.ZodObject<{ json: z.ZodString }>, { added: ProfileView[]; skipped: Array<{ name: string; reason: string }> }>(z.object({ json: z.string().min(1).max(5_000_000) }).strict()),
+  'profiles:export': def<z.ZodObject<{ ids: z.ZodOptional<z.ZodArray<typeof profileId>> }>, { json: string }>(
+    z.object({ ids: z.array(profileId).optional() }).strict(),
+  ),
+  'profiles:import': def<z.ZodObject<{ json: z.ZodString }>, { added: ProfileView[]; skipped: Array<{ name: string; reason: string }> }>(
+    z.object({ json: z.string().min(1).max(5_000_000) }).strict(),
+  ),
   'profiles:trust-host-key': def<z.ZodObject<{ id: typeof profileId; fingerprint: z.ZodString }>, { profile: ProfileView }>(
     z.object({ id: profileId, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict(),
   ),

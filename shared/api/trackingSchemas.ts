@@ -15,6 +15,4 @@ export const experimentId = z
   .refine((s) => /^\d{1,10}$/.test(s), { message: 'must be a numeric experiment id such as "0" or "12"' })
 
 /** MLflow's own run id rule (mlflow/utils/validation.py). */
-export const runId = z
-  .string()
-  .regex(/^[a-zA-Z0-9][\w-]{0,255}$/, 'must be a run id (32 hex characters for runs MLflow created)')
+export const runId = z.string().regex(/^[a-zA-Z0-9][\w-]{0,255}$/, 'must be a run id (32 hex characters for runs MLflow created)')

@@ -26,7 +26,9 @@ export const SECRET_LABELS: Record<SecretName, string> = {
 }
 
 /** The settings a target is read from: a profile's, or a draft's. */
-type TargetSettings = Pick<ProfileSettings, 'host' | 'port' | 'database' | 'user' | 'ssh' | 'artifact_store' | 'password_source'> & { ssl?: Pick<ProfileSettings['ssl'], 'mode'> }
+type TargetSettings = Pick<ProfileSettings, 'host' | 'port' | 'database' | 'user' | 'ssh' | 'artifact_store' | 'password_source'> & {
+  ssl?: Pick<ProfileSettings['ssl'], 'mode'>
+}
 
 export interface SecretTarget {
   /** Canonical: equal keys, same target. Never shown. */
@@ -65,7 +67,10 @@ export function secretTarget(name: SecretName, s: TargetSettings): SecretTarget 
     case 'password': {
       const hop = sshHop(s)
       const tls = tlsClass(s.ssl?.mode)
-      return make([host(s.host), s.port, s.database, s.user, hop?.key ?? null, tls.key], `${s.user}@${s.host}:${s.port}/${s.database}${hop ? ` via SSH ${hop.text}` : ''}${tls.text ? ` (${tls.text})` : ''}`)
+      return make(
+        [host(s.host), s.port, s.database, s.user, hop?.key ?? null, tls.key],
+        `${s.user}@${s.host}:${s.port}/${s.database}${hop ? ` via SSH ${hop.text}` : ''}${tls.text ? ` (${tls.text})` : ''}`,
+      )
     }
     case 'ssh_password':
     case 'ssh_passphrase':
@@ -77,9 +82,15 @@ export function secretTarget(name: SecretName, s: TargetSettings): SecretTarget 
         `S3 ${store.s3.endpoint_url ?? '(AWS, or MLFLOW_S3_ENDPOINT_URL)'} with access key id ${store.s3.access_key_id ?? '(AWS_ACCESS_KEY_ID)'}`,
       )
     case 'azure_credential':
-      return make([store.azure.auth, store.azure.blob_endpoint?.trim().toLowerCase() ?? null], `Azure Blob ${store.azure.blob_endpoint ?? '(the accounts in the artifact locations)'} (${store.azure.auth})`)
+      return make(
+        [store.azure.auth, store.azure.blob_endpoint?.trim().toLowerCase() ?? null],
+        `Azure Blob ${store.azure.blob_endpoint ?? '(the accounts in the artifact locations)'} (${store.azure.auth})`,
+      )
     case 'gcs_credentials_json':
-      return make([store.gcs.api_endpoint?.trim().toLowerCase() ?? null, store.gcs.project_id ?? null], `GCS ${store.gcs.api_endpoint ?? '(Google Cloud)'}${store.gcs.project_id ? `, project ${store.gcs.project_id}` : ''}`)
+      return make(
+        [store.gcs.api_endpoint?.trim().toLowerCase() ?? null, store.gcs.project_id ?? null],
+        `GCS ${store.gcs.api_endpoint ?? '(Google Cloud)'}${store.gcs.project_id ? `, project ${store.gcs.project_id}` : ''}`,
+      )
     case 'http_credential':
       return make(
         [store.http.tracking_uri?.trim() ?? null, store.http.auth, store.http.username ?? null],

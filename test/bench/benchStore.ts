@@ -23,7 +23,14 @@ export interface BenchStore {
 export async function ensureBenchStore(size: SeedSize, log: (msg: string) => void, regenerate = false): Promise<BenchStore> {
   const cluster = await startCluster({ dataDir: join(BENCH_DIR, 'pg'), password: 'mlflow-desk-bench' })
   const database = `mlflow_bench_${size}`
-  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, ssl: { mode: 'disable', root_cert: null, cert: null, key: null } }
+  const target: ConnectionTarget = {
+    host: cluster.host,
+    port: cluster.port,
+    user: cluster.user,
+    password: cluster.password,
+    database,
+    ssl: { mode: 'disable', root_cert: null, cert: null, key: null },
+  }
   const admin = await openWritableClient({ ...target, database: 'postgres' })
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1

@@ -34,10 +34,16 @@ export async function compareWorkload(store: StoreHandle, log: (m: string) => vo
   const byKey = new Map<string, number>()
   for (const r of rows) byKey.set(r.key, (byKey.get(r.key) ?? 0) + 1)
   // Keys many runs share (a sparse key with one huge step logged by a few runs is not a history).
-  const keys = [...byKey.entries()].sort((a, b) => b[1] - a[1]).slice(0, COMPARE_KEYS).map(([k]) => k)
+  const keys = [...byKey.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, COMPARE_KEYS)
+    .map(([k]) => k)
   const perRun = new Map<string, number[]>()
   for (const r of rows) if (keys.includes(r.key)) perRun.set(r.run_uuid, [...(perRun.get(r.run_uuid) ?? []), Number(r.step)])
-  const chosen = [...perRun.entries()].filter(([, s]) => s.length === keys.length).sort((a, b) => Math.min(...b[1]) - Math.min(...a[1])).slice(0, COMPARE_RUNS)
+  const chosen = [...perRun.entries()]
+    .filter(([, s]) => s.length === keys.length)
+    .sort((a, b) => Math.min(...b[1]) - Math.min(...a[1]))
+    .slice(0, COMPARE_RUNS)
   let longest = { run_uuid: '', key: '', n: 0, lo: 0, hi: 0 }
   // Count one candidate per key, its longest-running run (a key's top step may be sparse, so counted, not assumed).
   const firstPerKey = new Map<string, (typeof rows)[number]>()
@@ -52,13 +58,20 @@ export async function compareWorkload(store: StoreHandle, log: (m: string) => vo
   return { runIds: chosen.map(([id]) => id), keys, minPoints: Math.min(...chosen.flatMap(([, s]) => s)) + 1, longest }
 }
 
-export async function compareCases(store: StoreHandle, w: Workload, opts: { repeat: number; warmup: number }, log: (m: string) => void = () => {}): Promise<Figure[]> {
+export async function compareCases(
+  store: StoreHandle,
+  w: Workload,
+  opts: { repeat: number; warmup: number },
+  log: (m: string) => void = () => {},
+): Promise<Figure[]> {
   const heavy = { repeat: Math.min(opts.repeat, 5), warmup: 1 }
   const shape = `${w.runIds.length} runs x ${w.keys.length} metrics, >= ${w.minPoints.toLocaleString('en-US')} points each`
   const req = (precision: 'preview' | 'exact'): MetricsCompareRequest =>
     contract['metrics:compare'].request.parse({ run_ids: w.runIds, metric_keys: w.keys, max_points: 1000, precision }) as MetricsCompareRequest
   const figures: Figure[] = []
-  log(`timing the compare view: ${shape}, and a ${w.longest.n.toLocaleString('en-US')}-point history${(await hasStepIndex(store)) ? ' (step index present)' : ''}…`)
+  log(
+    `timing the compare view: ${shape}, and a ${w.longest.n.toLocaleString('en-US')}-point history${(await hasStepIndex(store)) ? ' (step index present)' : ''}…`,
+  )
   if (await hasStepIndex(store)) figures.push(await measure(`compare first view, preview (${shape})`, () => compareMetrics(store, req('preview')), opts))
   figures.push(await measure(`compare exact, 1,000 points/series (${shape})`, () => compareMetrics(store, req('exact')), heavy))
   const n = w.longest.n.toLocaleString('en-US')

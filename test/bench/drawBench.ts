@@ -43,8 +43,12 @@ export async function drawCases(target: ConnectionTarget, w: DrawWorkload, opts:
         // Page-side functions reach the DOM through globalThis: this file is type-checked for Node, without the DOM's types.
         await page.waitForFunction(
           ({ runs, charts }) => {
-            const els: Array<{ getAttribute(n: string): string | null }> = Array.from((globalThis as any).document.querySelectorAll('[data-testid="compare-chart"]'))
-            return els.length === charts && els.every((e) => Number(e.getAttribute('data-series-count')) === runs && Number(e.getAttribute('data-point-count')) > 0)
+            const els: Array<{ getAttribute(n: string): string | null }> = Array.from(
+              (globalThis as any).document.querySelectorAll('[data-testid="compare-chart"]'),
+            )
+            return (
+              els.length === charts && els.every((e) => Number(e.getAttribute('data-series-count')) === runs && Number(e.getAttribute('data-point-count')) > 0)
+            )
           },
           { runs: w.runIds.length, charts: w.keys.length },
           { timeout: 300_000, polling: 'raf' },
@@ -53,7 +57,10 @@ export async function drawCases(target: ConnectionTarget, w: DrawWorkload, opts:
       }
       await drawn()
       const tFirst = Date.now() - t0
-      await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid="chart-refining"]'), undefined, { timeout: 300_000, polling: 100 })
+      await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid="chart-refining"]'), undefined, {
+        timeout: 300_000,
+        polling: 100,
+      })
       await drawn()
       const tExact = Date.now() - t0
       if (i === 0) {
@@ -64,7 +71,10 @@ export async function drawCases(target: ConnectionTarget, w: DrawWorkload, opts:
       exact.push(tExact)
     }
     const shape = `${w.runIds.length} runs x ${w.keys.length} metrics`
-    return [figure(`compare page: link opened -> every chart drawn (${shape})`, first), figure(`compare page: link opened -> exact series drawn (${shape})`, exact)]
+    return [
+      figure(`compare page: link opened -> every chart drawn (${shape})`, first),
+      figure(`compare page: link opened -> exact series drawn (${shape})`, exact),
+    ]
   } finally {
     await browser?.close()
     if (child.pid) await stopServe(child.pid)

@@ -47,26 +47,41 @@ export async function runExportBench(opts: { repeat: number; warmup: number }, l
   const fresh = async () => rm(dest, { recursive: true, force: true })
   const figures: Figure[] = []
   figures.push(
-    await measure('export engine: 1 GiB in 1,000 files, local disk (sha256, fsync)', async () => {
-      await fresh()
-      await mkdir(dest, { recursive: true })
-      const journal = await ExportJournal.open(dest, false, Date.now())
-      const result = await downloadArtifacts(dest, [{ runId: 'bench', repo: openLocalRepository(SRC), relDir: 'artifacts' }], { journal, progress: new ProgressTracker(undefined) })
-      await syncFiles(result.files.map((f) => join(dest, ...f.path.split('/'))))
-    }, opts),
+    await measure(
+      'export engine: 1 GiB in 1,000 files, local disk (sha256, fsync)',
+      async () => {
+        await fresh()
+        await mkdir(dest, { recursive: true })
+        const journal = await ExportJournal.open(dest, false, Date.now())
+        const result = await downloadArtifacts(dest, [{ runId: 'bench', repo: openLocalRepository(SRC), relDir: 'artifacts' }], {
+          journal,
+          progress: new ProgressTracker(undefined),
+        })
+        await syncFiles(result.files.map((f) => join(dest, ...f.path.split('/'))))
+      },
+      opts,
+    ),
   )
   figures.push(
-    await measure('cp -r of the same files', async () => {
-      await fresh()
-      await promisify(execFile)('cp', ['-r', SRC, dest])
-    }, opts),
+    await measure(
+      'cp -r of the same files',
+      async () => {
+        await fresh()
+        await promisify(execFile)('cp', ['-r', SRC, dest])
+      },
+      opts,
+    ),
   )
   figures.push(...(await s3Figures(opts, dest, fresh, log)))
   await fresh()
   for (const f of figures) console.log(formatFigure(f))
   const mb = (f: Figure) => ((FILES * FILE_BYTES) / 1e6 / (f.median / 1000)).toFixed(0)
-  console.log(`ratio export / cp -r (median): ${(figures[0].median / figures[1].median).toFixed(2)}x the time; ${mb(figures[0])} MB/s vs ${mb(figures[1])} MB/s`)
-  console.log(`ratio export / AWS SDK loop from s3rver (median): ${(figures[2].median / figures[3].median).toFixed(2)}x the time; ${mb(figures[2])} MB/s vs ${mb(figures[3])} MB/s`)
+  console.log(
+    `ratio export / cp -r (median): ${(figures[0].median / figures[1].median).toFixed(2)}x the time; ${mb(figures[0])} MB/s vs ${mb(figures[1])} MB/s`,
+  )
+  console.log(
+    `ratio export / AWS SDK loop from s3rver (median): ${(figures[2].median / figures[3].median).toFixed(2)}x the time; ${mb(figures[2])} MB/s vs ${mb(figures[3])} MB/s`,
+  )
 }
 
 /**
@@ -77,41 +92,69 @@ export async function runExportBench(opts: { repeat: number; warmup: number }, l
 async function s3Figures(opts: { repeat: number; warmup: number }, dest: string, fresh: () => Promise<void>, log: (m: string) => void): Promise<Figure[]> {
   const s3 = await startS3Server('bench')
   try {
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } })
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    })
     log('uploading the 1,000 files to s3rver…')
-    const names = (await readdir(SRC, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(SRC, join(d.parentPath, d.name)).split(sep).join('/'))
+    const names = (await readdir(SRC, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => relative(SRC, join(d.parentPath, d.name)).split(sep).join('/'))
     const up = pLimit(4)
-    await Promise.all(names.map((n) => up(async () => {
-      const body = await readFile(join(SRC, ...n.split('/')))
-      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `src/${n}`, Body: body, ContentLength: body.length }))
-    })))
-    const access = artifactAccess({ env: {}, settings: artifactStoreSchema.parse({ s3: { endpoint_url: s3.endpoint, access_key_id: s3.accessKeyId } }), secrets: { s3_secret_access_key: s3.secretAccessKey } })
-    const engine = await measure('export engine: the same 1 GiB from s3rver (S3 repository, sha256, fsync)', async () => {
-      await fresh()
-      await mkdir(dest, { recursive: true })
-      const repo = await openArtifactRepository(`s3://${s3.bucket}/src`, access)
-      const journal = await ExportJournal.open(dest, false, Date.now())
-      const result = await downloadArtifacts(dest, [{ runId: 'bench', repo, relDir: 'artifacts' }], { journal, progress: new ProgressTracker(undefined) })
-      await syncFiles(result.files.map((f) => join(dest, ...f.path.split('/'))))
-      await repo.close()
-    }, opts)
-    const sdk = await measure('AWS SDK loop: ListObjectsV2 + GetObject into files, 4 at a time', async () => {
-      await fresh()
-      const keys: string[] = []
-      let token: string | undefined
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'src/', ContinuationToken: token }))
-        for (const o of page.Contents ?? []) keys.push(o.Key!)
-        token = page.NextContinuationToken
-      } while (token)
-      const get = pLimit(4)
-      await Promise.all(keys.map((k) => get(async () => {
-        const file = join(dest, ...k.split('/'))
-        await mkdir(dirname(file), { recursive: true })
-        const obj = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: k }))
-        await pipeline(obj.Body as Readable, createWriteStream(file))
-      })))
-    }, opts)
+    await Promise.all(
+      names.map((n) =>
+        up(async () => {
+          const body = await readFile(join(SRC, ...n.split('/')))
+          await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `src/${n}`, Body: body, ContentLength: body.length }))
+        }),
+      ),
+    )
+    const access = artifactAccess({
+      env: {},
+      settings: artifactStoreSchema.parse({ s3: { endpoint_url: s3.endpoint, access_key_id: s3.accessKeyId } }),
+      secrets: { s3_secret_access_key: s3.secretAccessKey },
+    })
+    const engine = await measure(
+      'export engine: the same 1 GiB from s3rver (S3 repository, sha256, fsync)',
+      async () => {
+        await fresh()
+        await mkdir(dest, { recursive: true })
+        const repo = await openArtifactRepository(`s3://${s3.bucket}/src`, access)
+        const journal = await ExportJournal.open(dest, false, Date.now())
+        const result = await downloadArtifacts(dest, [{ runId: 'bench', repo, relDir: 'artifacts' }], { journal, progress: new ProgressTracker(undefined) })
+        await syncFiles(result.files.map((f) => join(dest, ...f.path.split('/'))))
+        await repo.close()
+      },
+      opts,
+    )
+    const sdk = await measure(
+      'AWS SDK loop: ListObjectsV2 + GetObject into files, 4 at a time',
+      async () => {
+        await fresh()
+        const keys: string[] = []
+        let token: string | undefined
+        do {
+          const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'src/', ContinuationToken: token }))
+          for (const o of page.Contents ?? []) keys.push(o.Key!)
+          token = page.NextContinuationToken
+        } while (token)
+        const get = pLimit(4)
+        await Promise.all(
+          keys.map((k) =>
+            get(async () => {
+              const file = join(dest, ...k.split('/'))
+              await mkdir(dirname(file), { recursive: true })
+              const obj = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: k }))
+              await pipeline(obj.Body as Readable, createWriteStream(file))
+            }),
+          ),
+        )
+      },
+      opts,
+    )
     return [engine, sdk]
   } finally {
     await s3.stop()

@@ -78,25 +78,40 @@ async function storeFacts(store: StoreHandle) {
 
 async function runCases(store: StoreHandle, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
   const facts = await storeFacts(store)
-  log(`store: ${facts.runs.toLocaleString('en-US')} runs in ${facts.experiments} experiments, ~${Number(facts.metric_rows).toLocaleString('en-US')} metric rows; biggest experiment ${facts.biggest.experiment_id} (${facts.biggest.n.toLocaleString('en-US')} active runs)`)
+  log(
+    `store: ${facts.runs.toLocaleString('en-US')} runs in ${facts.experiments} experiments, ~${Number(facts.metric_rows).toLocaleString('en-US')} metric rows; biggest experiment ${facts.biggest.experiment_id} (${facts.biggest.n.toLocaleString('en-US')} active runs)`,
+  )
   const all = (await listExperimentsWithStats(store, 'all')).map((e) => e.experiment_id)
   const big = [String(facts.biggest.experiment_id)]
   const figures: Figure[] = []
   figures.push(await measure('experiments.list with run counts', () => listExperimentsWithStats(store, 'active'), opts))
-  figures.push(await measure('runs.search first page (100), biggest experiment', () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100 }), opts))
+  figures.push(
+    await measure('runs.search first page (100), biggest experiment', () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100 }), opts),
+  )
 
   // Walk to a deep page once (not timed), then time fetching that page.
   const depth = Math.min(500, Math.floor(facts.biggest.n / 100))
   let token: string | null = null
-  for (let p = 1; p < depth; p++) token = (await searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: token })).next_page_token
+  for (let p = 1; p < depth; p++)
+    token = (await searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: token })).next_page_token
   if (depth > 1 && token) {
     const t = token
-    figures.push(await measure(`runs.search page ${depth} (100/page), biggest experiment`, () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: t }), opts))
+    figures.push(
+      await measure(
+        `runs.search page ${depth} (100/page), biggest experiment`,
+        () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100, page_token: t }),
+        opts,
+      ),
+    )
   }
-  figures.push(await measure('runs.search first page (100), all experiments', () => searchRuns(store, { experiment_ids: all, view: 'all', max_results: 100 }), opts))
+  figures.push(
+    await measure('runs.search first page (100), all experiments', () => searchRuns(store, { experiment_ids: all, view: 'all', max_results: 100 }), opts),
+  )
   figures.push(...(await filteredSearches(store, big, all, opts)))
   figures.push(await measure('runs.columns (metric/param/tag keys), biggest experiment', () => runColumns(store, big, 'active'), opts))
-  const [smallest] = await store.select<{ experiment_id: number }>(`SELECT experiment_id FROM runs GROUP BY experiment_id ORDER BY count(*), experiment_id LIMIT 1`)
+  const [smallest] = await store.select<{ experiment_id: number }>(
+    `SELECT experiment_id FROM runs GROUP BY experiment_id ORDER BY count(*), experiment_id LIMIT 1`,
+  )
   if (smallest) figures.push(await measure('runs.columns, smallest experiment', () => runColumns(store, [String(smallest.experiment_id)], 'active'), opts))
   const [someRun] = await store.select<{ run_uuid: string }>('SELECT run_uuid FROM latest_metrics LIMIT 1')
   figures.push(await measure('runs.get', () => getRun(store, someRun.run_uuid), opts))
@@ -104,8 +119,16 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
     'SELECT run_uuid, key, count(*)::int AS n FROM metrics GROUP BY run_uuid, key ORDER BY n DESC LIMIT 1',
   )
   log(`longest metric history: ${longest.n.toLocaleString('en-US')} values (${longest.key} of run ${longest.run_uuid})`)
-  figures.push(await measure('metrics.history, longest history (every value)', () => getMetricHistory(store, { run_id: longest.run_uuid, metric_key: longest.key }), opts))
-  figures.push(await measure('metrics.history downsampled to 1,000 points, longest history', () => downsampleHistory(store, { run_id: longest.run_uuid, metric_key: longest.key, max_points: 1000 }), opts))
+  figures.push(
+    await measure('metrics.history, longest history (every value)', () => getMetricHistory(store, { run_id: longest.run_uuid, metric_key: longest.key }), opts),
+  )
+  figures.push(
+    await measure(
+      'metrics.history downsampled to 1,000 points, longest history',
+      () => downsampleHistory(store, { run_id: longest.run_uuid, metric_key: longest.key, max_points: 1000 }),
+      opts,
+    ),
+  )
   return figures
 }
 
@@ -123,7 +146,8 @@ async function filteredSearches(store: StoreHandle, big: string[], all: string[]
   const filter = `metrics.acc > 0.5 and params.lr = '${lr.value.replace(/'/g, "''")}'`
   const order_by = ['metrics.acc DESC']
   log(`filtered search: ${filter}, order by ${order_by[0]}`)
-  const search = (ids: string[], page_token?: string | null) => searchRuns(store, { experiment_ids: ids, view: 'active', max_results: 100, filter, order_by, page_token })
+  const search = (ids: string[], page_token?: string | null) =>
+    searchRuns(store, { experiment_ids: ids, view: 'active', max_results: 100, filter, order_by, page_token })
   const figures = [await measure('runs.search filtered + ordered by metric, first page (100), biggest experiment', () => search(big), opts)]
   const matches = await countRuns(store, { experiment_ids: big, view: 'active', filter })
   const depth = Math.min(500, Math.floor(matches / 100))
@@ -214,7 +238,10 @@ async function main(): Promise<void> {
     const workload = args.compare ? await compareWorkload(store, log) : null
     const cases = async (s: StoreHandle) =>
       workload
-        ? [...(await compareCases(s, workload, opts, log)), ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log).catch((e) => (log(`draw: ${e}`), [])) : [])]
+        ? [
+            ...(await compareCases(s, workload, opts, log)),
+            ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log).catch((e) => (log(`draw: ${e}`), [])) : []),
+          ]
         : runCases(s, opts)
     const withIndexes = bench !== null && args.indexes !== 'without'
     const figures = args.indexes === 'with' && bench ? [] : await cases(store)

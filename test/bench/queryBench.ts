@@ -36,10 +36,14 @@ function psqlAvailable(): boolean {
 /** psql's \copy of the same query to a CSV file, as the reference (its own process, its own libpq). */
 function psqlCopy(target: ConnectionTarget, sql: string, file: string): number {
   const started = performance.now()
-  execFileSync('psql', ['-X', '-q', '-h', target.host, '-p', String(target.port), '-U', target.user, '-d', target.database, '-c', `\\copy (${sql}) to '${file}' csv header`], {
-    env: { ...process.env, PGPASSWORD: target.password ?? '', PGSSLMODE: 'disable' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  execFileSync(
+    'psql',
+    ['-X', '-q', '-h', target.host, '-p', String(target.port), '-U', target.user, '-d', target.database, '-c', `\\copy (${sql}) to '${file}' csv header`],
+    {
+      env: { ...process.env, PGPASSWORD: target.password ?? '', PGSSLMODE: 'disable' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
   return performance.now() - started
 }
 
@@ -57,7 +61,14 @@ async function queryFigures(store: StoreHandle, target: ConnectionTarget, opts: 
   figures.push(await measure('query: first rows, SELECT * FROM runs LIMIT 100', first('SELECT * FROM runs LIMIT 100', 1000), opts))
   figures.push(await measure('query: first 1,000 rows of SELECT * FROM metrics (no LIMIT)', first('SELECT * FROM metrics', 1000), opts))
   figures.push(
-    await measure('query: first rows of a join + filter on runs/tags', first("SELECT r.run_uuid, r.status, t.value AS user_name FROM runs r JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = 'mlflow.user' WHERE r.status = 'FINISHED'", 1000), opts),
+    await measure(
+      'query: first rows of a join + filter on runs/tags',
+      first(
+        "SELECT r.run_uuid, r.status, t.value AS user_name FROM runs r JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = 'mlflow.user' WHERE r.status = 'FINISHED'",
+        1000,
+      ),
+      opts,
+    ),
   )
 
   const [{ n }] = await store.select<{ n: number }>('SELECT count(*)::int AS n FROM metrics')
@@ -77,7 +88,9 @@ async function queryFigures(store: StoreHandle, target: ConnectionTarget, opts: 
       const baseline = process.memoryUsage().rss
       let peak = baseline
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
-      const r = await exportResult(store, { sql, params: {}, format: 'csv', path: join(dir, 'ours.csv'), timeoutMs: 3_600_000 }).finally(() => clearInterval(sampler))
+      const r = await exportResult(store, { sql, params: {}, format: 'csv', path: join(dir, 'ours.csv'), timeoutMs: 3_600_000 }).finally(() =>
+        clearInterval(sampler),
+      )
       const seconds = r.duration_ms / 1000
       ours.push(r.duration_ms)
       rates.push(r.rows / seconds)
@@ -97,7 +110,13 @@ async function queryFigures(store: StoreHandle, target: ConnectionTarget, opts: 
     for (let i = 0; i < runs; i++) theirs.push(psqlCopy(target, sql, join(dir, 'psql.csv')))
     const same = (await md5(join(dir, 'ours.csv'))) === (await md5(join(dir, 'psql.csv')))
     figures.push(stats('psql \\copy CSV: full metrics table (ms)', theirs, 'ms'))
-    figures.push(stats('psql \\copy CSV: throughput (rows/s)', theirs.map((ms) => n / (ms / 1000)), 'rows/s'))
+    figures.push(
+      stats(
+        'psql \\copy CSV: throughput (rows/s)',
+        theirs.map((ms) => n / (ms / 1000)),
+        'rows/s',
+      ),
+    )
     const ratio = stats('', theirs, '').median / stats('', ours, '').median
     notes.push(`the two CSV files (${(bytes / 1048576).toFixed(1)} MB) are ${same ? 'byte for byte the same' : 'DIFFERENT'}`)
     notes.push(`\nexport CSV speed relative to psql \\copy (psql median / ours): ${ratio.toFixed(2)}x`)

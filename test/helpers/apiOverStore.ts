@@ -32,7 +32,9 @@ export async function startApiOverStore(prefix: string): Promise<ApiOverStore> {
   await c.connect()
   let history: { run_id: string; key: string }
   try {
-    history = (await c.query<{ run_id: string; key: string }>('SELECT run_uuid AS run_id, key FROM metrics GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY 1, 2 LIMIT 1')).rows[0]
+    history = (
+      await c.query<{ run_id: string; key: string }>('SELECT run_uuid AS run_id, key FROM metrics GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY 1, 2 LIMIT 1')
+    ).rows[0]
   } finally {
     await c.end()
   }

@@ -13,7 +13,7 @@ import type { ArtifactRepository } from '../../electron/services/artifacts/artif
 export const BIG_FILE = 'model/data/weights.bin'
 export const UNICODE_FILE = 'données/résumé 📈 ü.txt'
 export const ARTIFACT_TREE: Record<string, Buffer> = {
-  'MLmodel': Buffer.from('artifact_path: model\nflavors:\n  python_function: {}\n'),
+  MLmodel: Buffer.from('artifact_path: model\nflavors:\n  python_function: {}\n'),
   'model/conda.yaml': Buffer.from('name: mlflow-env\ndependencies:\n  - python=3.11\n'),
   [BIG_FILE]: randomBytes(3 * 1024 * 1024 + 17),
   'model.txt': Buffer.from('a file beside the folder "model"\n'),
@@ -23,7 +23,16 @@ export const ARTIFACT_TREE: Record<string, Buffer> = {
 }
 
 /** Every folder of ARTIFACT_TREE (each file's parents), without EMPTY_FOLDER. */
-export const ARTIFACT_FOLDERS: readonly string[] = [...new Set(Object.keys(ARTIFACT_TREE).flatMap((p) => p.split('/').slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join('/'))))].sort()
+export const ARTIFACT_FOLDERS: readonly string[] = [
+  ...new Set(
+    Object.keys(ARTIFACT_TREE).flatMap((p) =>
+      p
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, segs) => segs.slice(0, i + 1).join('/')),
+    ),
+  ),
+].sort()
 
 /**
  * A folder with nothing in it. A file system holds it as a folder; an object store as a marker

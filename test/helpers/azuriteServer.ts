@@ -29,8 +29,10 @@ export async function startAzurite(): Promise<AzuriteServer> {
   let logText = ''
   const args = [
     MAIN,
-    '--blobHost', '127.0.0.1',
-    '--blobPort', String(port),
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(port),
     // In memory (azurite refuses --location with it); its cwd is a temp folder for anything else it writes.
     '--inMemoryPersistence',
     // The SDK may be newer than the emulator's newest API version.

@@ -13,7 +13,7 @@ export function dumpRows(file: string, table: string): Array<Record<string, stri
   const start = header.index + header[0].length + 1
   const end = text.indexOf('\n\\.\n', start - 1)
   const body = text.slice(start, end)
-  if (body.trim() === '' ) return []
+  if (body.trim() === '') return []
   return body.split('\n').map((line) => {
     const cells = line.split('\t')
     return Object.fromEntries(columns.map((c, i) => [c, cells[i] === '\\N' ? null : unescapeCopy(cells[i])]))

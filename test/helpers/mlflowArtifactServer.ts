@@ -63,7 +63,9 @@ async function listing(res: ServerResponse, opts: MlflowArtifactServerOptions, p
   // LocalArtifactRepository lists a missing folder (or a file) as nothing; protobuf JSON drops an empty list.
   if (!entries) return json(res, 200, {})
   const files = await Promise.all(
-    entries.map(async (d) => (d.isDirectory() ? { path: d.name, is_dir: true } : { path: d.name, is_dir: false, file_size: (await stat(join(dir, d.name))).size })),
+    entries.map(async (d) =>
+      d.isDirectory() ? { path: d.name, is_dir: true } : { path: d.name, is_dir: false, file_size: (await stat(join(dir, d.name))).size },
+    ),
   )
   json(res, 200, files.length ? { files } : {})
 }
@@ -81,7 +83,12 @@ async function download(req: IncomingMessage, res: ServerResponse, opts: MlflowA
       res.writeHead(416, { 'content-range': `bytes */${s.size}` })
       return void res.end()
     }
-    res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${s.size}`, 'accept-ranges': 'bytes' })
+    res.writeHead(206, {
+      'content-type': 'application/octet-stream',
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${s.size}`,
+      'accept-ranges': 'bytes',
+    })
     createReadStream(file, { start, end }).pipe(res)
     return
   }
@@ -99,7 +106,9 @@ export async function startMlflowArtifactServer(opts: MlflowArtifactServerOption
     if (!ok) {
       // What MLflow's basic-auth app answers.
       res.writeHead(401, { 'www-authenticate': 'Basic realm="mlflow"', 'content-type': 'text/plain' })
-      return void res.end('You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.')
+      return void res.end(
+        'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.',
+      )
     }
     const base = `${prefix}${ROUTE}`
     if (req.method !== 'GET') return json(res, 405, { error_code: 'BAD_REQUEST', message: 'Method not allowed' })

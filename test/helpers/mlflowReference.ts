@@ -11,13 +11,30 @@ import type pg from 'pg'
  */
 
 const ENTITIES: Record<string, string> = {
-  metric: 'metric', metrics: 'metric', param: 'param', params: 'param', parameter: 'param', parameters: 'param',
-  tag: 'tag', tags: 'tag', attribute: 'attribute', attributes: 'attribute', attr: 'attribute', run: 'attribute',
-  dataset: 'dataset', datasets: 'dataset',
+  metric: 'metric',
+  metrics: 'metric',
+  param: 'param',
+  params: 'param',
+  parameter: 'param',
+  parameters: 'param',
+  tag: 'tag',
+  tags: 'tag',
+  attribute: 'attribute',
+  attributes: 'attribute',
+  attr: 'attribute',
+  run: 'attribute',
+  dataset: 'dataset',
+  datasets: 'dataset',
 }
 const ALIASES: Record<string, string> = { created: 'start_time', Created: 'start_time', 'run name': 'run_name', 'Run name': 'run_name', 'Run Name': 'run_name' }
 const RUN_COLUMN: Record<string, string> = {
-  run_id: 'run_uuid', run_name: 'name', status: 'status', user_id: 'user_id', artifact_uri: 'artifact_uri', start_time: 'start_time', end_time: 'end_time',
+  run_id: 'run_uuid',
+  run_name: 'name',
+  status: 'status',
+  user_id: 'user_id',
+  artifact_uri: 'artifact_uri',
+  start_time: 'start_time',
+  end_time: 'end_time',
 }
 
 interface Clause {
@@ -119,7 +136,9 @@ function referenceSql(s: ReferenceSearch, limit: number, offset: number): { sql:
     } else {
       const table = c.type === 'metric' ? 'latest_metrics' : c.type === 'param' ? 'params' : 'tags'
       const key = c.type === 'attribute' ? 'mlflow.runName' : c.key
-      joins.push(`JOIN (SELECT ${table}.run_uuid FROM ${table} WHERE ${table}.key = ${p(key)} AND ${sqlOp(c, `${table}.value`)}) AS ${a} ON runs.run_uuid = ${a}.run_uuid`)
+      joins.push(
+        `JOIN (SELECT ${table}.run_uuid FROM ${table} WHERE ${table}.key = ${p(key)} AND ${sqlOp(c, `${table}.value`)}) AS ${a} ON runs.run_uuid = ${a}.run_uuid`,
+      )
     }
   }
   const select: string[] = ['runs.run_uuid', 'runs.start_time']
@@ -140,7 +159,10 @@ function referenceSql(s: ReferenceSearch, limit: number, offset: number): { sql:
       const a = `ord_${i}`
       joins.push(`LEFT OUTER JOIN (SELECT * FROM ${table} WHERE ${table}.key = ${p(c.key)}) AS ${a} ON runs.run_uuid = ${a}.run_uuid`)
       value = `${a}.value`
-      caseExpr = c.type === 'metric' ? `CASE WHEN (${a}.is_nan = true) THEN 1 WHEN (${a}.value IS NULL) THEN 2 ELSE 0 END` : `CASE WHEN (${value} IS NULL) THEN 1 ELSE 0 END`
+      caseExpr =
+        c.type === 'metric'
+          ? `CASE WHEN (${a}.is_nan = true) THEN 1 WHEN (${a}.value IS NULL) THEN 2 ELSE 0 END`
+          : `CASE WHEN (${value} IS NULL) THEN 1 ELSE 0 END`
     }
     select.push(`${caseExpr} AS clause_${i}`, `${value} AS value_${i}`)
     order.push(`clause_${i}`, `value_${i}${desc ? ' DESC' : ''}`)

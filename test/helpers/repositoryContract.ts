@@ -90,7 +90,11 @@ export function describeRepositoryContract(
     const downloadTree = async (r: ArtifactRepository, dir: string) => {
       await mkdir(dir, { recursive: true })
       const journal = await ExportJournal.open(dir, false, Date.now())
-      const result = await downloadArtifacts(dir, [{ runId: 'contract', repo: r, relDir: 'tree' }], { journal, progress: new ProgressTracker(undefined), concurrency: 3 })
+      const result = await downloadArtifacts(dir, [{ runId: 'contract', repo: r, relDir: 'tree' }], {
+        journal,
+        progress: new ProgressTracker(undefined),
+        concurrency: 3,
+      })
       await rm(join(dir, JOURNAL_FILE), { force: true })
       return result
     }
@@ -215,7 +219,12 @@ export function describeRepositoryContract(
       const empty = await downloadTree(await open(EMPTY_FOLDER), join(out, 'empty'))
       expect(empty.files).toEqual([])
       expect(empty.missing).toEqual([])
-      expect(await stat(join(out, 'empty', 'tree')).then(() => 'exists', () => 'absent')).toBe('absent')
+      expect(
+        await stat(join(out, 'empty', 'tree')).then(
+          () => 'exists',
+          () => 'absent',
+        ),
+      ).toBe('absent')
     })
 
     it('a path that climbs out of the root is refused by the app before it reaches any store', () => {
@@ -270,12 +279,14 @@ export function describeRepositoryContract(
       for (const [path, bytes] of got) expect(bytes.equals(ARTIFACT_TREE[path]!), path).toBe(true)
       expect(whole.downloaded).toEqual({ files: got.size, bytes: Object.values(ARTIFACT_TREE).reduce((n, b) => n + b.length, 0) })
       const manifest = new Map(whole.files.map((f) => [f.path, f]))
-      for (const [path, bytes] of Object.entries(ARTIFACT_TREE)) expect(manifest.get(`tree/${path}`)).toEqual({ path: `tree/${path}`, size: bytes.length, sha256: sha(bytes) })
+      for (const [path, bytes] of Object.entries(ARTIFACT_TREE))
+        expect(manifest.get(`tree/${path}`)).toEqual({ path: `tree/${path}`, size: bytes.length, sha256: sha(bytes) })
 
       const model = await downloadTree(await open('model'), join(out, 'model'))
       const under = Object.keys(ARTIFACT_TREE).filter((p) => p.startsWith('model/'))
       expect(model.files.map((f) => f.path).sort()).toEqual(under.map((p) => `tree/${p.slice('model/'.length)}`).sort())
-      for (const p of under) expect((await readFile(join(out, 'model', 'tree', ...p.slice('model/'.length).split('/')))).equals(ARTIFACT_TREE[p]!), p).toBe(true)
+      for (const p of under)
+        expect((await readFile(join(out, 'model', 'tree', ...p.slice('model/'.length).split('/')))).equals(ARTIFACT_TREE[p]!), p).toBe(true)
     })
   })
 }

@@ -48,7 +48,14 @@ function verifySigV4(req: IncomingMessage, secret: string): boolean {
     .map(([k, v]) => `${k}=${v}`)
     .join('&')
   const names = signedHeaders!.split(';')
-  const headers = names.map((n) => `${n}:${String(req.headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('')
+  const headers = names
+    .map(
+      (n) =>
+        `${n}:${String(req.headers[n] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('')
   const payloadHash = String(req.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD')
   const canonical = [req.method, path, query, headers, signedHeaders, payloadHash].join('\n')
   const amzDate = String(req.headers['x-amz-date'] ?? '')
@@ -97,7 +104,9 @@ export async function startS3Server(bucket = 'mlflow-artifacts'): Promise<S3Serv
       refused++
       req.resume()
       res.writeHead(403, { 'content-type': 'application/xml' })
-      res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message></Error>')
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message></Error>',
+      )
       return
     }
     const upstream = request({ host: '127.0.0.1', port: backend, method: req.method, path: req.url, headers: req.headers }, (up) => {

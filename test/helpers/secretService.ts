@@ -78,9 +78,18 @@ export async function startSecretService(): Promise<SecretService> {
   await mkdir(home, { recursive: true })
   await mkdir(runtime, { recursive: true })
   await chmod(runtime, 0o700)
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtime, XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CONFIG_HOME: join(home, '.config') }
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+  }
 
-  const bus = spawn('/usr/bin/dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=unix:path=${join(dir, 'bus')}`, '--print-address=1'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const bus = spawn('/usr/bin/dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=unix:path=${join(dir, 'bus')}`, '--print-address=1'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const address = await waitForLine(bus, (l) => l.startsWith('unix:'), 'dbus-daemon')
 
   let keyring: ChildProcess | null = null

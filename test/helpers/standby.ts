@@ -57,7 +57,10 @@ export async function startReplicaPair(opts: { binDir: string; dump: string; sta
   const signal = join(standbyDir, 'standby.signal')
   await writeFile(signal, '')
   await chown(signal, owner.uid, owner.gid)
-  await appendFile(join(standbyDir, 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres password=${password} application_name=desk_standby'\nhot_standby = on\n`)
+  await appendFile(
+    join(standbyDir, 'postgresql.auto.conf'),
+    `primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres password=${password} application_name=desk_standby'\nhot_standby = on\n`,
+  )
 
   primary = await startCluster({ dataDir: primaryDir, password, port: primaryPort, binDir: opts.binDir, postgresFlags: primaryFlags })
   const standby = await startCluster({ dataDir: standbyDir, password, binDir: opts.binDir, postgresFlags: opts.standbyFlags })

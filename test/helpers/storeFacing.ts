@@ -98,16 +98,23 @@ export function storeFacingSuite(store: () => Promise<StoreUnderTest>): void {
     const expected = (await reference.query('SELECT count(*)::int AS n FROM experiments')).rows[0].n
     expect(experiments).toHaveLength(expected)
     const ids = await allIds({ experiment_ids: [], view: 'all', max_results: 7 })
-    expect(ids).toHaveLength((await reference.query("SELECT count(*)::int AS n FROM runs r JOIN experiments e USING (experiment_id) WHERE e.lifecycle_stage = 'active'")).rows[0].n)
+    expect(ids).toHaveLength(
+      (await reference.query("SELECT count(*)::int AS n FROM runs r JOIN experiments e USING (experiment_id) WHERE e.lifecycle_stage = 'active'")).rows[0].n,
+    )
     const { run } = await api('runs:get', { run_id: ids[0] })
     expect(run.info.run_id).toBe(ids[0])
   })
 
-  it("searches like MLflow: the same run ids in the same order, across keyset pages", async () => {
-    const experimentIds = (await reference.query("SELECT experiment_id::text AS id FROM experiments WHERE lifecycle_stage = 'active'")).rows.map((r) => r.id as string)
+  it('searches like MLflow: the same run ids in the same order, across keyset pages', async () => {
+    const experimentIds = (await reference.query("SELECT experiment_id::text AS id FROM experiments WHERE lifecycle_stage = 'active'")).rows.map(
+      (r) => r.id as string,
+    )
     for (const s of SEARCHES) {
       const expected = await mlflowSearchRunIds(reference, { experimentIds, stages: ['active'], filter: s.filter, orderBy: s.order_by }, 1000)
-      expect(await allIds({ experiment_ids: experimentIds, view: 'active', max_results: 4, filter: s.filter, order_by: s.order_by }), JSON.stringify(s)).toEqual(expected)
+      expect(
+        await allIds({ experiment_ids: experimentIds, view: 'active', max_results: 4, filter: s.filter, order_by: s.order_by }),
+        JSON.stringify(s),
+      ).toEqual(expected)
     }
   })
 
@@ -136,7 +143,12 @@ export function storeFacingSuite(store: () => Promise<StoreUnderTest>): void {
   })
 
   it('runs console reads, and refuses writes before they are sent', async () => {
-    const read = await api('query:run', { tab_id: 'smoke', sql: 'SELECT count(*) AS n, current_setting(\'transaction_read_only\') AS ro FROM runs', params: {}, max_rows: 10 })
+    const read = await api('query:run', {
+      tab_id: 'smoke',
+      sql: "SELECT count(*) AS n, current_setting('transaction_read_only') AS ro FROM runs",
+      params: {},
+      max_rows: 10,
+    })
     const n = (await reference.query('SELECT count(*)::int AS n FROM runs')).rows[0].n
     expect(read.rows).toEqual([[n, 'on']])
     const refused = await dispatch(app.handlers, 'query:run', { tab_id: 'smoke', sql: "UPDATE runs SET status = 'FAILED'", params: {}, max_rows: 10 }, call)
@@ -153,7 +165,7 @@ export function storeFacingSuite(store: () => Promise<StoreUnderTest>): void {
     }
   })
 
-  it("tells which optional search indexes the store has (read-only)", async () => {
+  it('tells which optional search indexes the store has (read-only)', async () => {
     const status = await searchIndexStatus(await call.window.store())
     expect(status.length).toBeGreaterThan(0)
     expect(status.every((s) => ['present', 'absent', 'invalid', 'no-table'].includes(s.state))).toBe(true)
@@ -162,7 +174,13 @@ export function storeFacingSuite(store: () => Promise<StoreUnderTest>): void {
   it('exports a run with its artifacts, every file checksummed in the manifest', async () => {
     // A run whose artifact folder the fixture holds (found, not hard-coded).
     const runId = manifest.runs.find((r) => existsSync(join(FIXTURES.small.artifacts, r.kind, r.run_id, 'artifacts', 'model', 'MLmodel')))!.run_id
-    const { report } = await api('export:run', { job_id: `smoke-${Date.now()}`, selection: { kind: 'runs', run_ids: [runId] }, name: `smoke-${runId}`, zip: false, resume: false })
+    const { report } = await api('export:run', {
+      job_id: `smoke-${Date.now()}`,
+      selection: { kind: 'runs', run_ids: [runId] },
+      name: `smoke-${runId}`,
+      zip: false,
+      resume: false,
+    })
     expect(report).not.toBeNull()
     expect(report!.missing).toEqual([])
     expect(report!.files).toBeGreaterThan(0)

@@ -15,7 +15,9 @@ export async function storeChecksums(client: pg.Client, schema = 'public'): Prom
   )
   for (const { name } of tables) {
     const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`
-    const { rows } = await client.query<{ n: string; md5: string | null }>(`SELECT count(*)::text AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5 FROM ${table} t`)
+    const { rows } = await client.query<{ n: string; md5: string | null }>(
+      `SELECT count(*)::text AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5 FROM ${table} t`,
+    )
     out[`table ${name}`] = `${rows[0].n} rows ${rows[0].md5 ?? '-'}`
   }
   const { rows: seqs } = await client.query<{ name: string }>(
@@ -23,7 +25,9 @@ export async function storeChecksums(client: pg.Client, schema = 'public'): Prom
     [schema],
   )
   for (const { name } of seqs) {
-    const { rows } = await client.query<{ v: string }>(`SELECT last_value::text || '/' || is_called::text AS v FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`)
+    const { rows } = await client.query<{ v: string }>(
+      `SELECT last_value::text || '/' || is_called::text AS v FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`,
+    )
     out[`sequence ${name}`] = rows[0].v
   }
   const { rows: objects } = await client.query<{ list: string | null }>(

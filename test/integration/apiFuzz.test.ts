@@ -21,7 +21,15 @@ const SEED = 1313
  * host, a new window, files chosen by path) or takes seconds by design: their
  * bodies are fuzzed only through the contract check, not run.
  */
-const NOT_RUN = new Set<Channel>(['profiles:test', 'profiles:switch', 'windows:open', 'export:run', 'artifacts:download', 'query:export', 'profiles:import-service'])
+const NOT_RUN = new Set<Channel>([
+  'profiles:test',
+  'profiles:switch',
+  'windows:open',
+  'export:run',
+  'artifacts:download',
+  'query:export',
+  'profiles:import-service',
+])
 
 interface Reply {
   status: number
@@ -31,7 +39,10 @@ interface Reply {
 /** One request as bytes on a socket: the path goes out exactly as generated (no client escapes or refuses it). */
 function send(port: number, method: string, path: string, headers: Record<string, string>, body: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const head = [`${method} ${path} HTTP/1.1`, ...Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' }).map(([k, v]) => `${k}: ${v}`)].join('\r\n')
+    const head = [
+      `${method} ${path} HTTP/1.1`,
+      ...Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' }).map(([k, v]) => `${k}: ${v}`),
+    ].join('\r\n')
     // Written, not ended: a half-closed socket may be dropped before an async answer is ready.
     const s = connect(port, '127.0.0.1', () => s.write(`${head}\r\n\r\n${body}`))
     const chunks: Buffer[] = []
@@ -105,7 +116,9 @@ describe('fuzz: the HTTP API on a real store', () => {
       return s
     })
     const path = fc.oneof(
-      fc.tuple(fc.constantFrom('/api/', '/api//', '/API/', '/', '/api', '//api/', '/api/../api/'), fc.array(char, { maxLength: 30 })).map(([p, cs]) => p + cs.join('')),
+      fc
+        .tuple(fc.constantFrom('/api/', '/api//', '/API/', '/', '/api', '//api/', '/api/../api/'), fc.array(char, { maxLength: 30 }))
+        .map(([p, cs]) => p + cs.join('')),
       channel.map((c) => `/api/${c}`),
     )
     const method = fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS')
@@ -128,7 +141,15 @@ describe('fuzz: the HTTP API on a real store', () => {
       }),
       { seed: SEED, numRuns: 800 },
     )
-    report('API paths', runs, started, ` (statuses ${[...statuses].sort().map(([s, n]) => `${s}x${n}`).join(' ')})`)
+    report(
+      'API paths',
+      runs,
+      started,
+      ` (statuses ${[...statuses]
+        .sort()
+        .map(([s, n]) => `${s}x${n}`)
+        .join(' ')})`,
+    )
     expect(statuses.get(200)).toBeGreaterThan(10)
     expect(expectClean(await api('app:info', {}), 'app:info after').ok).toBe(true)
     expect(crashes).toEqual([])
@@ -138,7 +159,22 @@ describe('fuzz: the HTTP API on a real store', () => {
     const keysOf = (c: Channel): string[] => Object.keys((contract[c].request as unknown as { shape?: Record<string, unknown> }).shape ?? {})
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.constantFrom('1', '0', '', 'active', 'all', "metrics.acc > 0.5", '('.repeat(300), 'SELECT 1', 'x'.repeat(5000), history.run_id, history.key, -1, 2 ** 53, 1e308),
+      fc.constantFrom(
+        '1',
+        '0',
+        '',
+        'active',
+        'all',
+        'metrics.acc > 0.5',
+        '('.repeat(300),
+        'SELECT 1',
+        'x'.repeat(5000),
+        history.run_id,
+        history.key,
+        -1,
+        2 ** 53,
+        1e308,
+      ),
       fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { maxLength: 4 }),
     )
     const request = fc.constantFrom(...CHANNELS).chain((c) =>
@@ -148,9 +184,14 @@ describe('fuzz: the HTTP API on a real store', () => {
           // Anything at all as the body.
           { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
           // The channel's own fields, with any values (reaches the handlers often).
-          { weight: 3, arbitrary: fc.subarray(keysOf(c)).chain((ks) => fc.tuple(...ks.map(() => value)).map((vs) => JSON.stringify(Object.fromEntries(ks.map((k, i) => [k, vs[i]]))))) },
+          {
+            weight: 3,
+            arbitrary: fc
+              .subarray(keysOf(c))
+              .chain((ks) => fc.tuple(...ks.map(() => value)).map((vs) => JSON.stringify(Object.fromEntries(ks.map((k, i) => [k, vs[i]]))))),
+          },
           // Not JSON, or JSON nested past any stack.
-          { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', 'nul', '\u0000', '[' .repeat(200_000), '{"$num":"NaN"}', '{"__proto__":{"x":1}}', '') },
+          { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', 'nul', '\u0000', '['.repeat(200_000), '{"$num":"NaN"}', '{"__proto__":{"x":1}}', '') },
         ),
       ),
     )
@@ -163,7 +204,9 @@ describe('fuzz: the HTTP API on a real store', () => {
         runs++
         if (NOT_RUN.has(channel)) {
           // Only the contract's check: a body it takes is not run.
-          const parsed = contract[channel].request.safeParse(JSON.parse(body === '' ? '{}' : body.startsWith('{') || body.startsWith('[') ? safeJson(body) : 'null'))
+          const parsed = contract[channel].request.safeParse(
+            JSON.parse(body === '' ? '{}' : body.startsWith('{') || body.startsWith('[') ? safeJson(body) : 'null'),
+          )
           if (parsed.success) return
         }
         const env = expectClean(await send(http.port, 'POST', `/api/${channel}`, headers, body), `${channel} ${body.slice(0, 200)}`)
@@ -172,7 +215,15 @@ describe('fuzz: the HTTP API on a real store', () => {
       }),
       { seed: SEED, numRuns: 1000 },
     )
-    report('API bodies', runs, started, ` (${handled} answered ok; errors ${[...codes].sort().map(([c, n]) => `${c}x${n}`).join(' ')})`)
+    report(
+      'API bodies',
+      runs,
+      started,
+      ` (${handled} answered ok; errors ${[...codes]
+        .sort()
+        .map(([c, n]) => `${c}x${n}`)
+        .join(' ')})`,
+    )
     expect(handled).toBeGreaterThan(20)
     expect(expectClean(await api('app:info', {}), 'app:info after').ok).toBe(true)
     expect(crashes).toEqual([])
@@ -200,7 +251,24 @@ describe('fuzz: the HTTP API on a real store', () => {
       fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
       fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(Number),
       fc.double(),
-      fc.constantFrom('NaN', 'Infinity', '-Infinity', 'nan', '9223372036854775807', '9223372036854775808', '-9223372036854775809', 'a\u0000b', '\uD800', '', null, true, false, 2 ** 31, 2 ** 63, -(2 ** 63)),
+      fc.constantFrom(
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        'nan',
+        '9223372036854775807',
+        '9223372036854775808',
+        '-9223372036854775809',
+        'a\u0000b',
+        '\uD800',
+        '',
+        null,
+        true,
+        false,
+        2 ** 31,
+        2 ** 63,
+        -(2 ** 63),
+      ),
     )
     const b64url = (v: unknown) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url')
     const tamper = fc.tuple(fc.nat({ max: real.length - 1 }), fc.nat()).chain(([i, seed]) => {
@@ -209,7 +277,9 @@ describe('fuzz: the HTTP API on a real store', () => {
       return fc
         .oneof(
           // Some cursor values replaced, the fingerprint kept: reaches the per-key checks and the SQL.
-          fc.array(fc.option(value, { nil: undefined }), { minLength: k.length, maxLength: k.length }).map((vs) => b64url({ ...r.doc, k: vs.map((v, j) => (v === undefined ? k[j] : v)) })),
+          fc
+            .array(fc.option(value, { nil: undefined }), { minLength: k.length, maxLength: k.length })
+            .map((vs) => b64url({ ...r.doc, k: vs.map((v, j) => (v === undefined ? k[j] : v)) })),
           // The wrong number of values.
           fc.array(value, { maxLength: k.length + 2 }).map((vs) => b64url({ ...r.doc, k: vs })),
           // MLflow's offset form with any offset.

@@ -61,7 +61,10 @@ describe('artifacts:list and artifacts:preview, through dispatch, over the fixtu
     const firstFile = root.files.findIndex((f) => !f.is_dir)
     expect(firstFile).toBeGreaterThan(0)
     expect(root.files.slice(0, firstFile).every((f) => f.is_dir)).toBe(true)
-    expect(root.files.slice(firstFile).every((f) => !f.is_dir && typeof f.file_size === 'number'), JSON.stringify(root.files)).toBe(true)
+    expect(
+      root.files.slice(firstFile).every((f) => !f.is_dir && typeof f.file_size === 'number'),
+      JSON.stringify(root.files),
+    ).toBe(true)
     expect(root.files.map((f) => f.path)).toContain('model')
     const model = await ok<ArtifactsListResponse>('artifacts:list', { run_id: runId, path: 'model' })
     expect(model.files.map((f) => f.path)).toContain('model/MLmodel')
@@ -88,7 +91,10 @@ describe('artifacts:list and artifacts:preview, through dispatch, over the fixtu
       const r = await dispatch(app.handlers, 'artifacts:preview', { run_id: runId, path }, call)
       expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
     }
-    expect(await dispatch(app.handlers, 'artifacts:preview', { run_id: runId, path: 'nope.txt' }, call)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await dispatch(app.handlers, 'artifacts:preview', { run_id: runId, path: 'nope.txt' }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    })
     expect(await dispatch(app.handlers, 'artifacts:list', { run_id: 'f'.repeat(32) }, call)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 })

@@ -35,7 +35,11 @@ describe('Azure Blob artifact repository against azurite', () => {
   const repo = async (azure: Record<string, unknown>, secret?: string, env: NodeJS.ProcessEnv = {}, uri = WASBS) => {
     const r = await openArtifactRepository(
       uri,
-      artifactAccess({ settings: artifactStoreSchema.parse({ azure: { blob_endpoint: azurite.blobEndpoint, ...azure } }), secrets: { azure_credential: secret }, env }),
+      artifactAccess({
+        settings: artifactStoreSchema.parse({ azure: { blob_endpoint: azurite.blobEndpoint, ...azure } }),
+        secrets: { azure_credential: secret },
+        env,
+      }),
     )
     open.push(r)
     return r
@@ -69,8 +73,18 @@ describe('Azure Blob artifact repository against azurite', () => {
   })
 
   it('parses MLflow wasbs:// and abfss:// locations, and refuses anything else by name', async () => {
-    expect(parseAzureUri(WASBS)).toEqual({ container: CONTAINER, account: 'devstoreaccount1', endpoint: 'https://devstoreaccount1.blob.core.windows.net', prefix: ROOT })
-    expect(parseAzureUri('abfss://c@acct.dfs.core.chinacloudapi.cn/a/b/')).toEqual({ container: 'c', account: 'acct', endpoint: 'https://acct.blob.core.chinacloudapi.cn', prefix: 'a/b' })
+    expect(parseAzureUri(WASBS)).toEqual({
+      container: CONTAINER,
+      account: 'devstoreaccount1',
+      endpoint: 'https://devstoreaccount1.blob.core.windows.net',
+      prefix: ROOT,
+    })
+    expect(parseAzureUri('abfss://c@acct.dfs.core.chinacloudapi.cn/a/b/')).toEqual({
+      container: 'c',
+      account: 'acct',
+      endpoint: 'https://acct.blob.core.chinacloudapi.cn',
+      prefix: 'a/b',
+    })
     expect(parseAzureUri('wasbs://c@acct.blob.core.windows.net').prefix).toBe('')
     const e = await appFailure(openArtifactRepository('wasbs://no-account-here/x', artifactAccess({ env: {} })))
     expect(e.code).toBe('BAD_REQUEST')
@@ -119,7 +133,11 @@ describe('Azure Blob artifact repository against azurite', () => {
   it('a missing container is NOT_FOUND naming it; an endpoint nobody listens on is ARTIFACT_UNAVAILABLE naming it', async () => {
     const other = await openArtifactRepository(
       `wasbs://nocontainer@devstoreaccount1.blob.core.windows.net/${ROOT}`,
-      artifactAccess({ settings: artifactStoreSchema.parse({ azure: { blob_endpoint: azurite.blobEndpoint, auth: 'account_key' } }), secrets: { azure_credential: azurite.accountKey }, env: {} }),
+      artifactAccess({
+        settings: artifactStoreSchema.parse({ azure: { blob_endpoint: azurite.blobEndpoint, auth: 'account_key' } }),
+        secrets: { azure_credential: azurite.accountKey },
+        env: {},
+      }),
     )
     const missing = await appFailure(other.list(''))
     expect(missing.code).toBe('NOT_FOUND')
@@ -128,7 +146,11 @@ describe('Azure Blob artifact repository against azurite', () => {
     const dead = 'http://127.0.0.1:9/devstoreaccount1'
     const down = await openArtifactRepository(
       WASBS,
-      artifactAccess({ settings: artifactStoreSchema.parse({ azure: { blob_endpoint: dead, auth: 'account_key' } }), secrets: { azure_credential: azurite.accountKey }, env: {} }),
+      artifactAccess({
+        settings: artifactStoreSchema.parse({ azure: { blob_endpoint: dead, auth: 'account_key' } }),
+        secrets: { azure_credential: azurite.accountKey },
+        env: {},
+      }),
     )
     const e = await appFailure(down.list(''))
     expect(e.code).toBe('ARTIFACT_UNAVAILABLE')

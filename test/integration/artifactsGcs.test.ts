@@ -47,7 +47,9 @@ describe('Google Cloud Storage artifact repository (no server: see above)', () =
 
   it('chooses credentials: gcs.credentials_path, then the gcs_credentials_json secret, then GOOGLE_APPLICATION_CREDENTIALS', () => {
     const json = JSON.stringify(serviceAccount)
-    const fromPath = gcsClientOptions(access({ credentials_path: keyFile, project_id: 'p1' }, { gcs_credentials_json: json }, { GOOGLE_APPLICATION_CREDENTIALS: '/nope.json' }))
+    const fromPath = gcsClientOptions(
+      access({ credentials_path: keyFile, project_id: 'p1' }, { gcs_credentials_json: json }, { GOOGLE_APPLICATION_CREDENTIALS: '/nope.json' }),
+    )
     expect(fromPath.options).toMatchObject({ keyFilename: keyFile, projectId: 'p1' })
     expect(fromPath.options.credentials).toBeUndefined()
     expect(fromPath.source).toContain('gcs.credentials_path')

@@ -23,8 +23,9 @@ const OUTSIDE = { name: 'outside.txt', bytes: Buffer.from('beside the root, neve
 /** Where the artifact proxy repository differs from the contract (see repositoryContract.ts). */
 const HTTP_GAPS = {
   climbsOut: 'the URL path "<root>/../outside.txt" is sent as it is; only the handlers refuse ".." (artifactPath)',
-  readFolder: 'a GET of a folder is the server\'s 404, passed on as NOT_FOUND',
-  emptyFolder: 'a repository rooted at an empty folder lists nothing, so stat("") is null and its download "root_not_found" (MLflow lists a missing folder as empty too)',
+  readFolder: "a GET of a folder is the server's 404, passed on as NOT_FOUND",
+  emptyFolder:
+    'a repository rooted at an empty folder lists nothing, so stat("") is null and its download "root_not_found" (MLflow lists a missing folder as empty too)',
 }
 const BIG = randomBytes(1024 * 1024 + 3)
 const UNICODE = 'with space/naïve 文件 ü.txt'
@@ -61,7 +62,8 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
   return e as AppError
 }
 const settings = (http: Record<string, unknown>) => artifactStoreSchema.parse({ http })
-const open = (uri: string, opts: Parameters<typeof artifactAccess>[0]): Promise<ArtifactRepository> => openArtifactRepository(uri, artifactAccess({ env: {}, ...opts }))
+const open = (uri: string, opts: Parameters<typeof artifactAccess>[0]): Promise<ArtifactRepository> =>
+  openArtifactRepository(uri, artifactAccess({ env: {}, ...opts }))
 /** The usual profile: tracking URI and basic auth in the profile, the password sealed. */
 const basicRepo = (tracking = server.trackingUri, uri = `mlflow-artifacts:/${RUN}`) =>
   open(uri, { settings: settings({ tracking_uri: tracking, auth: 'basic', username: USER }), secrets: { http_credential: PASSWORD } })
@@ -143,7 +145,12 @@ describe('MLflow artifact proxy repository (HTTP server with basic auth)', () =>
       settings: settings({ auth: 'basic', username: USER }),
       secrets: { http_credential: PASSWORD },
     })
-    for (const [start, end] of [[0, 10], [65_530, 65_545], [1000, undefined], [BIG.length - 1, BIG.length + 100]] as const) {
+    for (const [start, end] of [
+      [0, 10],
+      [65_530, 65_545],
+      [1000, undefined],
+      [BIG.length - 1, BIG.length + 100],
+    ] as const) {
       const got = await bytes(await repo.read('big.bin', { start, end }))
       expect(got.equals(BIG.subarray(start, end))).toBe(true)
     }
@@ -151,7 +158,10 @@ describe('MLflow artifact proxy repository (HTTP server with basic auth)', () =>
   })
 
   it('401 is ARTIFACT_AUTH_FAILED naming the server and what to check; no secret in the message', async () => {
-    const wrong = await open(`mlflow-artifacts:/${RUN}`, { settings: settings({ tracking_uri: server.trackingUri, auth: 'basic', username: USER }), secrets: { http_credential: WRONG } })
+    const wrong = await open(`mlflow-artifacts:/${RUN}`, {
+      settings: settings({ tracking_uri: server.trackingUri, auth: 'basic', username: USER }),
+      secrets: { http_credential: WRONG },
+    })
     for (const e of [await failure(wrong.list('')), await failure(wrong.read('big.bin')), await failure(wrong.stat('big.bin'))]) {
       expect(e.code).toBe('ARTIFACT_AUTH_FAILED')
       expect(e.message).toContain(new URL(server.trackingUri).origin)
@@ -161,7 +171,10 @@ describe('MLflow artifact proxy repository (HTTP server with basic auth)', () =>
     const e = await failure(none.list(''))
     expect(e.code).toBe('ARTIFACT_AUTH_FAILED')
     expect(e.message).toContain('MLFLOW_TRACKING_USERNAME')
-    const badToken = await open(`mlflow-artifacts:/${RUN}`, { settings: settings({ tracking_uri: server.trackingUri, auth: 'bearer' }), secrets: { http_credential: WRONG } })
+    const badToken = await open(`mlflow-artifacts:/${RUN}`, {
+      settings: settings({ tracking_uri: server.trackingUri, auth: 'bearer' }),
+      secrets: { http_credential: WRONG },
+    })
     expect((await failure(badToken.list(''))).code).toBe('ARTIFACT_AUTH_FAILED')
   })
 
@@ -171,7 +184,11 @@ describe('MLflow artifact proxy repository (HTTP server with basic auth)', () =>
     expect((await fromEnv.stat('big.bin'))?.file_size).toBe(BIG.length)
     const token = await open(`mlflow-artifacts:/${RUN}`, { env: { MLFLOW_TRACKING_URI: server.trackingUri, MLFLOW_TRACKING_TOKEN: TOKEN } })
     expect((await token.stat('empty.txt'))?.file_size).toBe(0)
-    const bearer = await open(`mlflow-artifacts:/${RUN}`, { settings: settings({ auth: 'bearer' }), secrets: { http_credential: TOKEN }, env: { MLFLOW_TRACKING_URI: server.trackingUri } })
+    const bearer = await open(`mlflow-artifacts:/${RUN}`, {
+      settings: settings({ auth: 'bearer' }),
+      secrets: { http_credential: TOKEN },
+      env: { MLFLOW_TRACKING_URI: server.trackingUri },
+    })
     expect((await bearer.stat('empty.txt'))?.file_size).toBe(0)
     // The profile's tracking URI and password win over the environment's.
     const profileWins = await open(`mlflow-artifacts:/${RUN}`, {
@@ -230,16 +247,24 @@ describe('MLflow artifact proxy repository (HTTP server with basic auth)', () =>
   })
 })
 
-describeRepositoryContract('MLflow artifact proxy (mlflow-artifacts:/, Range honoured)', () => ({
-  open: (folder) => basicRepo(server.trackingUri, `mlflow-artifacts:/${CONTRACT_RUN}${folder ? `/${folder}` : ''}`),
-  outside: OUTSIDE,
-}), HTTP_GAPS)
+describeRepositoryContract(
+  'MLflow artifact proxy (mlflow-artifacts:/, Range honoured)',
+  () => ({
+    open: (folder) => basicRepo(server.trackingUri, `mlflow-artifacts:/${CONTRACT_RUN}${folder ? `/${folder}` : ''}`),
+    outside: OUTSIDE,
+  }),
+  HTTP_GAPS,
+)
 
-describeRepositoryContract('MLflow artifact proxy (a server that ignores Range)', () => ({
-  open: (folder) =>
-    open(`${rangeless.trackingUri}/api/2.0/mlflow-artifacts/artifacts/${CONTRACT_RUN}${folder ? `/${folder}` : ''}`, {
-      settings: settings({ auth: 'basic', username: USER }),
-      secrets: { http_credential: PASSWORD },
-    }),
-  outside: OUTSIDE,
-}), HTTP_GAPS)
+describeRepositoryContract(
+  'MLflow artifact proxy (a server that ignores Range)',
+  () => ({
+    open: (folder) =>
+      open(`${rangeless.trackingUri}/api/2.0/mlflow-artifacts/artifacts/${CONTRACT_RUN}${folder ? `/${folder}` : ''}`, {
+        settings: settings({ auth: 'basic', username: USER }),
+        secrets: { http_credential: PASSWORD },
+      }),
+    outside: OUTSIDE,
+  }),
+  HTTP_GAPS,
+)

@@ -18,7 +18,10 @@ const manifest = JSON.parse(readFileSync(FIXTURES.small.manifest, 'utf8')) as {
 }
 const ARTIFACTS = FIXTURES.small.artifacts
 /** A run whose artifacts hold nested folders, an empty file and a binary (found, not hard-coded). */
-const run = manifest.runs.find((r) => existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'empty.txt')) && existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'data', 'blob.bin')))!
+const run = manifest.runs.find(
+  (r) =>
+    existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'empty.txt')) && existsSync(join(ARTIFACTS, r.kind, r.run_id, 'artifacts', 'data', 'blob.bin')),
+)!
 const RUN_DIR = join(ARTIFACTS, run.kind, run.run_id, 'artifacts')
 const RUN_URI = `${manifest.artifact_root_uri}/${run.kind}/${run.run_id}/artifacts`
 
@@ -63,21 +66,25 @@ describe('local artifact repository over the MLflow-written fixture', () => {
   })
 })
 
-describeRepositoryContract('local folder', async () => {
-  const base = await mkdtemp(join(tmpdir(), 'desk-local-contract-'))
-  const root = join(base, 'artifacts')
-  await writeArtifactTree(root)
-  const outside = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
-  await writeFile(join(base, outside.name), outside.bytes)
-  return {
-    open: async (folder) => openLocalRepository(folder ? join(root, ...folder.split('/')) : root),
-    outside,
-    cleanup: () => rm(base, { recursive: true, force: true }),
-  }
-}, {
-  climbsOut: 'read("../x") joins the path onto the folder as it is; only the handlers refuse ".." (artifactPath)',
-  earlyAbort: 'list() and stat() do not look at the signal',
-})
+describeRepositoryContract(
+  'local folder',
+  async () => {
+    const base = await mkdtemp(join(tmpdir(), 'desk-local-contract-'))
+    const root = join(base, 'artifacts')
+    await writeArtifactTree(root)
+    const outside = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
+    await writeFile(join(base, outside.name), outside.bytes)
+    return {
+      open: async (folder) => openLocalRepository(folder ? join(root, ...folder.split('/')) : root),
+      outside,
+      cleanup: () => rm(base, { recursive: true, force: true }),
+    }
+  },
+  {
+    climbsOut: 'read("../x") joins the path onto the folder as it is; only the handlers refuse ".." (artifactPath)',
+    earlyAbort: 'list() and stat() do not look at the signal',
+  },
+)
 
 describe('local artifact repository: permission denied', () => {
   let dir: string

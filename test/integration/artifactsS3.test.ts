@@ -69,7 +69,8 @@ beforeAll(async () => {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   })
-  const put = (key: string, body: Buffer | string) => up.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }))
+  const put = (key: string, body: Buffer | string) =>
+    up.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }))
   for (const [path, body] of Object.entries(TREE)) await put(`${ROOT}/${path}`, body)
   // A sibling whose name starts like the root: must never show up under it.
   await put(`${ROOT}-other/x.txt`, 'not mine')
@@ -123,7 +124,10 @@ describe('S3 artifact repository (s3rver)', () => {
 
   it('a wrong secret key is ARTIFACT_AUTH_FAILED naming the bucket and the setting, never the key', async () => {
     const before = s3.refused()
-    const repo = await repoWith({ settings: settings({ endpoint_url: s3.endpoint, access_key_id: s3.accessKeyId }), secrets: { s3_secret_access_key: WRONG_SECRET } })
+    const repo = await repoWith({
+      settings: settings({ endpoint_url: s3.endpoint, access_key_id: s3.accessKeyId }),
+      secrets: { s3_secret_access_key: WRONG_SECRET },
+    })
     for (const e of [await failure(repo.list('')), await failure(repo.read('big.bin')), await failure(repo.stat('big.bin'))]) {
       expect(e.code).toBe('ARTIFACT_AUTH_FAILED')
       expect(e.message).toContain(`bucket "${s3.bucket}"`)
@@ -131,7 +135,10 @@ describe('S3 artifact repository (s3rver)', () => {
     }
     // The server really checked the signature (s3rver alone does not).
     expect(s3.refused()).toBeGreaterThan(before)
-    const unknownId = await repoWith({ settings: settings({ endpoint_url: s3.endpoint, access_key_id: 'AKIANOTAKEY' }), secrets: { s3_secret_access_key: s3.secretAccessKey } })
+    const unknownId = await repoWith({
+      settings: settings({ endpoint_url: s3.endpoint, access_key_id: 'AKIANOTAKEY' }),
+      secrets: { s3_secret_access_key: s3.secretAccessKey },
+    })
     const e = await failure(unknownId.list(''))
     expect(e.code).toBe('ARTIFACT_AUTH_FAILED')
     expect(e.message).toContain('InvalidAccessKeyId')
@@ -147,7 +154,10 @@ describe('S3 artifact repository (s3rver)', () => {
     const e2 = await failure(idOnly.list(''))
     expect(e2.code).toBe('ARTIFACT_AUTH_FAILED')
     expect(e2.message).toContain('secret access key')
-    const badProfile = await repoWith({ settings: settings({ endpoint_url: s3.endpoint, aws_profile: 'nope' }), env: { AWS_SHARED_CREDENTIALS_FILE: join(credsDir, 'credentials'), AWS_CONFIG_FILE: join(credsDir, 'config') } })
+    const badProfile = await repoWith({
+      settings: settings({ endpoint_url: s3.endpoint, aws_profile: 'nope' }),
+      env: { AWS_SHARED_CREDENTIALS_FILE: join(credsDir, 'credentials'), AWS_CONFIG_FILE: join(credsDir, 'config') },
+    })
     const e3 = await failure(badProfile.list(''))
     expect(e3.code).toBe('ARTIFACT_AUTH_FAILED')
     expect(e3.message).toContain('"nope"')
@@ -155,17 +165,33 @@ describe('S3 artifact repository (s3rver)', () => {
 
   it("MLflow's environment variables are the defaults: MLFLOW_S3_ENDPOINT_URL and AWS_* alone work", async () => {
     const repo = await repoWith({
-      env: { MLFLOW_S3_ENDPOINT_URL: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1' },
+      env: {
+        MLFLOW_S3_ENDPOINT_URL: s3.endpoint,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_DEFAULT_REGION: 'us-east-1',
+      },
     })
     expect((await repo.stat('big.bin'))?.file_size).toBe(BIG.length)
-    const viaProfile = await repoWith({ env: { MLFLOW_S3_ENDPOINT_URL: s3.endpoint, AWS_PROFILE: 'desk-test', AWS_SHARED_CREDENTIALS_FILE: join(credsDir, 'credentials'), AWS_CONFIG_FILE: join(credsDir, 'config') } })
+    const viaProfile = await repoWith({
+      env: {
+        MLFLOW_S3_ENDPOINT_URL: s3.endpoint,
+        AWS_PROFILE: 'desk-test',
+        AWS_SHARED_CREDENTIALS_FILE: join(credsDir, 'credentials'),
+        AWS_CONFIG_FILE: join(credsDir, 'config'),
+      },
+    })
     expect((await viaProfile.stat('big.bin'))?.file_size).toBe(BIG.length)
   })
 
   it('profile settings win over the environment (endpoint, keys, named AWS profile)', async () => {
     const deadEndpoint = 'http://127.0.0.1:9'
     const envWrong = { MLFLOW_S3_ENDPOINT_URL: deadEndpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: WRONG_SECRET }
-    const good = await repoWith({ settings: settings({ endpoint_url: s3.endpoint, access_key_id: s3.accessKeyId }), secrets: { s3_secret_access_key: s3.secretAccessKey }, env: envWrong })
+    const good = await repoWith({
+      settings: settings({ endpoint_url: s3.endpoint, access_key_id: s3.accessKeyId }),
+      secrets: { s3_secret_access_key: s3.secretAccessKey },
+      env: envWrong,
+    })
     expect((await good.stat('metrics.json'))?.file_size).toBe(12)
     const namedProfile = await repoWith({
       settings: settings({ endpoint_url: s3.endpoint, aws_profile: 'desk-test' }),
@@ -182,7 +208,9 @@ describe('S3 artifact repository (s3rver)', () => {
   })
 
   it('an unreachable endpoint is ARTIFACT_UNAVAILABLE naming it; a missing bucket names the bucket', async () => {
-    const dead = await repoWith({ env: { MLFLOW_S3_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey } })
+    const dead = await repoWith({
+      env: { MLFLOW_S3_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
+    })
     const e = await failure(dead.list(''))
     expect(e.code).toBe('ARTIFACT_UNAVAILABLE')
     expect(e.message).toContain('http://127.0.0.1:9')

@@ -33,7 +33,11 @@ describe('SFTP artifact repository against OpenSSH', () => {
   const repo = async (sftp: Record<string, unknown> = {}, secrets: Partial<Record<SecretName, string>> = {}, uri?: string) => {
     const r = await openArtifactRepository(
       uri ?? `sftp://${SFTP_USER}@127.0.0.1:${sshd.port}${root}`,
-      artifactAccess({ settings: artifactStoreSchema.parse({ sftp: { auth: 'key', key_path: sshd.keyPath, host_fingerprint: sshd.fingerprint, ...sftp } }), secrets, env: {} }),
+      artifactAccess({
+        settings: artifactStoreSchema.parse({ sftp: { auth: 'key', key_path: sshd.keyPath, host_fingerprint: sshd.fingerprint, ...sftp } }),
+        secrets,
+        env: {},
+      }),
     )
     open.push(r)
     return r
@@ -59,7 +63,13 @@ describe('SFTP artifact repository against OpenSSH', () => {
   })
 
   it('parses sftp:// locations (user, password, port, percent-encoded path) and refuses others', async () => {
-    expect(parseSftpUri('sftp://bob:pa%40ss@files.example:2222/srv/ml%20flow/1/')).toEqual({ host: 'files.example', port: 2222, user: 'bob', password: 'pa@ss', root: '/srv/ml flow/1' })
+    expect(parseSftpUri('sftp://bob:pa%40ss@files.example:2222/srv/ml%20flow/1/')).toEqual({
+      host: 'files.example',
+      port: 2222,
+      user: 'bob',
+      password: 'pa@ss',
+      root: '/srv/ml flow/1',
+    })
     expect(parseSftpUri('sftp://files.example/srv')).toEqual({ host: 'files.example', port: 22, user: null, password: null, root: '/srv' })
     const e = await appFailure(openArtifactRepository('sftp://', artifactAccess({ env: {} })))
     expect(e.code).toBe('BAD_REQUEST')

@@ -68,7 +68,11 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
   it('a 600 MB value reaches the grid as its first MiB with its full size; the process lives on, memory stays flat', async () => {
     const { result: r, mb } = await rssGrowth(() => runQuery(store, { sql: HUGE, params: {}, max_rows: 1000 }))
     console.log(`600 MB value in the grid: peak RSS growth ${mb.toFixed(1)} MB, ${r.duration_ms} ms`)
-    expect(r.columns.map((c) => [c.name, c.type])).toEqual([['n', 'integer'], ['big', 'text'], ['s', 'text']])
+    expect(r.columns.map((c) => [c.name, c.type])).toEqual([
+      ['n', 'integer'],
+      ['big', 'text'],
+      ['s', 'text'],
+    ])
     expect(r.rows).toHaveLength(1)
     expect(r.rows[0][0]).toBe(1)
     expect(r.rows[0][1]).toBe('x'.repeat(MiB))
@@ -120,9 +124,12 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     // The same value the grid cut, whole: UTF-8 across chunk boundaries, bytea as hex; typed as the grid types it.
     const grid = await runQuery(store, { sql, params: {}, max_rows: 10 })
     expect(grid.cut_values).toEqual([
-      { row: 0, column: 1, bytes: 1_400_001 }, { row: 0, column: 2, bytes: 600_000 },
-      { row: 1, column: 1, bytes: 1_400_001 }, { row: 1, column: 2, bytes: 600_000 },
-      { row: 2, column: 1, bytes: 1_400_001 }, { row: 2, column: 2, bytes: 600_000 },
+      { row: 0, column: 1, bytes: 1_400_001 },
+      { row: 0, column: 2, bytes: 600_000 },
+      { row: 1, column: 1, bytes: 1_400_001 },
+      { row: 1, column: 2, bytes: 600_000 },
+      { row: 2, column: 1, bytes: 1_400_001 },
+      { row: 2, column: 2, bytes: 600_000 },
     ])
     const text = await loadValue(store, { sql, params: {}, row: 1, column: 1 })
     expect(text).toMatchObject({ value: `${'é'.repeat(700000)}2`, bytes: 1_400_001, complete: true })
@@ -132,8 +139,15 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     expect(await loadValue(store, { sql, params: {}, row: 0, column: 3 })).toMatchObject({ value: null, bytes: null, complete: true })
     expect(await loadValue(store, { sql, params: {}, row: 0, column: 4 })).toMatchObject({ value: 4.5, complete: true })
     // Up to max_bytes, cut at a character: é is two bytes.
-    expect(await loadValue(store, { sql, params: {}, row: 0, column: 1, max_bytes: 1025 })).toMatchObject({ value: 'é'.repeat(512), bytes: 1_400_001, complete: false })
-    await expect(loadValue(store, { sql, params: {}, row: 7, column: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('fewer than 8 rows') })
+    expect(await loadValue(store, { sql, params: {}, row: 0, column: 1, max_bytes: 1025 })).toMatchObject({
+      value: 'é'.repeat(512),
+      bytes: 1_400_001,
+      complete: false,
+    })
+    await expect(loadValue(store, { sql, params: {}, row: 7, column: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('fewer than 8 rows'),
+    })
     await expect(loadValue(store, { sql, params: {}, row: 0, column: 9 })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
   }, 180_000)
 
@@ -155,8 +169,30 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
       const expected = raw.rows[0].map((v: string | null, i: number) => (v === null ? null : parserFor(raw.fields[i].dataTypeID, 'json')(v)))
       expect(r.rows[0]).toEqual(expected)
       expect(r.columns.map((col) => col.type)).toEqual([
-        'smallint', 'bigint', 'double precision', 'numeric', 'boolean', 'text', 'character(4)', 'text', 'character varying', 'bytea', 'bytea',
-        'jsonb', 'json', 'text[]', 'integer[]', 'record', 'int4range', 'tsvector', 'xml', 'timestamp with time zone', 'interval', 'inet', 'integer[]', 'text',
+        'smallint',
+        'bigint',
+        'double precision',
+        'numeric',
+        'boolean',
+        'text',
+        'character(4)',
+        'text',
+        'character varying',
+        'bytea',
+        'bytea',
+        'jsonb',
+        'json',
+        'text[]',
+        'integer[]',
+        'record',
+        'int4range',
+        'tsvector',
+        'xml',
+        'timestamp with time zone',
+        'interval',
+        'inet',
+        'integer[]',
+        'text',
       ])
     } finally {
       await c.release()
@@ -181,7 +217,7 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     expect(arr.startsWith('{')).toBe(true)
     expect(fixed).toBe('z'.repeat(1024))
     expect(fine).toBe('short')
-    const docBytes = Number((await admin.query("SELECT octet_length((SELECT jsonb_agg(g) FROM generate_series(1, 500) g)::text) AS n")).rows[0].n)
+    const docBytes = Number((await admin.query('SELECT octet_length((SELECT jsonb_agg(g) FROM generate_series(1, 500) g)::text) AS n')).rows[0].n)
     expect(r.cut_values).toEqual([
       { row: 0, column: 0, bytes: 1200 },
       { row: 0, column: 2, bytes: 1025 },
@@ -203,27 +239,42 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     expect(r.result_bytes).toBeLessThanOrEqual(4 * MiB)
     expect(Date.now() - started).toBeLessThan(20_000)
     // Cancelled on the server, not read to the end; the pool's connection is clean and usable.
-    const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%repeat(md5(g::text), 6000)%' AND pid <> pg_backend_pid()")
+    const { rows } = await admin.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%repeat(md5(g::text), 6000)%' AND pid <> pg_backend_pid()",
+    )
     expect(rows[0].n).toBe(0)
     expect((await runQuery(store, { sql: 'SELECT 3 AS three', params: {}, max_rows: 1 })).rows).toEqual([[3]])
     // The row cap still says "rows".
-    expect(await runQuery(store, { sql: 'SELECT g FROM generate_series(1, 10) g', params: {}, max_rows: 4 })).toMatchObject({ stopped_by: 'rows', truncated: true, row_count_shown: 4 })
+    expect(await runQuery(store, { sql: 'SELECT g FROM generate_series(1, 10) g', params: {}, max_rows: 4 })).toMatchObject({
+      stopped_by: 'rows',
+      truncated: true,
+      row_count_shown: 4,
+    })
   }, 60_000)
 
   it('the wrapper keeps what the statement means: its ORDER BY, repeated names, a trailing comment, parameters, errors where they were typed', async () => {
     const ordered = await runQuery(store, {
-      sql: "SELECT md5(g::text) AS h, g AS h FROM generate_series(1, 50) g ORDER BY g DESC -- newest first",
+      sql: 'SELECT md5(g::text) AS h, g AS h FROM generate_series(1, 50) g ORDER BY g DESC -- newest first',
       params: {},
       max_rows: 100,
       max_value_bytes: 1024,
     })
     expect(ordered.columns.map((c) => c.name)).toEqual(['h', 'h'])
     expect(ordered.rows.map((row) => row[1])).toEqual(Array.from({ length: 50 }, (_, i) => 50 - i))
-    const params = await runQuery(store, { sql: "SELECT repeat(:s, :n::int) AS r, :label AS label", params: { s: 'ab', n: 3, label: 'untyped' }, max_rows: 1, max_value_bytes: 1024 })
+    const params = await runQuery(store, {
+      sql: 'SELECT repeat(:s, :n::int) AS r, :label AS label',
+      params: { s: 'ab', n: 3, label: 'untyped' },
+      max_rows: 1,
+      max_value_bytes: 1024,
+    })
     expect(params.rows).toEqual([['ababab', 'untyped']])
-    const err = await runQuery(store, { sql: 'SELECT md5(g::text),\n       no_such_column FROM generate_series(1, 3) g', params: {}, max_rows: 5 }).catch((e) => e)
+    const err = await runQuery(store, { sql: 'SELECT md5(g::text),\n       no_such_column FROM generate_series(1, 3) g', params: {}, max_rows: 5 }).catch(
+      (e) => e,
+    )
     expect(err).toMatchObject({ code: 'QUERY_FAILED', details: { position: 28 } })
-    const late = await runQuery(store, { sql: 'SELECT md5(g::text) AS h, 10 / (g - 2) AS q FROM generate_series(1, 3) g', params: {}, max_rows: 5 }).catch((e) => e)
+    const late = await runQuery(store, { sql: 'SELECT md5(g::text) AS h, 10 / (g - 2) AS q FROM generate_series(1, 3) g', params: {}, max_rows: 5 }).catch(
+      (e) => e,
+    )
     expect(late).toMatchObject({ code: 'QUERY_FAILED', message: expect.stringContaining('division by zero') })
     // SHOW and EXPLAIN cannot be wrapped; they answer as before.
     expect((await runQuery(store, { sql: 'SHOW bytea_output', params: {}, max_rows: 1 })).rows).toEqual([['hex']])

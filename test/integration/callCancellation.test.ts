@@ -71,7 +71,13 @@ async function lockTable(db: string, table: string): Promise<{ release(): Promis
 
 async function newApp(prefix: string, db: string): Promise<{ app: AppSetup; home: string }> {
   const home = await mkdtemp(join(tmpdir(), `desk-${prefix}-`))
-  const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url: urlFor(db) + '?sslmode=disable' }, transport: 'http' })
+  const app = await createAppContext({
+    home,
+    env: {},
+    cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'),
+    choice: { url: urlFor(db) + '?sslmode=disable' },
+    transport: 'http',
+  })
   return { app, home }
 }
 
@@ -80,14 +86,20 @@ describe('a call whose signal aborts cancels its statement on the server (dispat
   let app: AppSetup
   let admin: pg.Client
   let series: { run_id: string; key: string }
-  const callWith = async (signal: AbortSignal, key = 'cancel'): Promise<CallContext> => ({ window: await app.workspace.window(key), signal, openWindow: async () => null })
+  const callWith = async (signal: AbortSignal, key = 'cancel'): Promise<CallContext> => ({
+    window: await app.workspace.window(key),
+    signal,
+    openWindow: async () => null,
+  })
 
   beforeAll(async () => {
     db = await createDatabase('call_cancel', FIXTURES.small.template)
     ;({ app } = await newApp('call-cancel', db))
     admin = adminClient(db)
     await admin.connect()
-    series = (await admin.query<{ run_id: string; key: string }>('SELECT run_uuid AS run_id, key FROM metrics GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY 1, 2 LIMIT 1')).rows[0]!
+    series = (
+      await admin.query<{ run_id: string; key: string }>('SELECT run_uuid AS run_id, key FROM metrics GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY 1, 2 LIMIT 1')
+    ).rows[0]!
     // The store is open (its probe done) before any lock is taken.
     await (await app.workspace.window('cancel')).store()
   })
@@ -114,7 +126,10 @@ describe('a call whose signal aborts cancels its statement on the server (dispat
         expect(took).toBeLessThan(1500)
         // The same backend, still connected (back in the pool), no longer running anything: the cancel reached it.
         const after = await until(admin, db, (b) => active(b).length === 0, 2000, 'the backend is idle')
-        expect(after.find((b) => b.pid === waiting!.pid), JSON.stringify(after)).toMatchObject({ state: 'idle' })
+        expect(
+          after.find((b) => b.pid === waiting!.pid),
+          JSON.stringify(after),
+        ).toMatchObject({ state: 'idle' })
       } finally {
         await lock.release()
       }
@@ -129,7 +144,9 @@ describe('a call whose signal aborts cancels its statement on the server (dispat
     try {
       const controller = new AbortController()
       const answer = dispatch(app.handlers, 'query:run', { tab_id: 'cancel-tab', sql: 'SELECT count(*) FROM runs' }, await callWith(controller.signal))
-      const [waiting] = waitingOnLock(await until(admin, db, (b) => waitingOnLock(b).some((x) => x.application_name === 'mlflow-desk console'), 5000, 'the console waits on the lock'))
+      const [waiting] = waitingOnLock(
+        await until(admin, db, (b) => waitingOnLock(b).some((x) => x.application_name === 'mlflow-desk console'), 5000, 'the console waits on the lock'),
+      )
       expect(waiting!.application_name).toBe('mlflow-desk console')
       const t0 = performance.now()
       controller.abort()
@@ -190,7 +207,10 @@ describe('a call whose signal aborts cancels its statement on the server (dispat
       controller.abort()
       const call: CallContext = { window: await other.workspace.window('never'), signal: controller.signal, openWindow: async () => null }
       expect(await dispatch(other.handlers, 'runs:search', { experiment_ids: ['0'] }, call)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
-      expect(await dispatch(other.handlers, 'metrics:history', { run_id: series.run_id, metric_key: series.key }, call)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+      expect(await dispatch(other.handlers, 'metrics:history', { run_id: series.run_id, metric_key: series.key }, call)).toMatchObject({
+        ok: false,
+        error: { code: 'CANCELLED' },
+      })
       expect(await backends(admin, fresh)).toEqual([])
     } finally {
       await other.workspace.dispose()
@@ -231,7 +251,7 @@ async function cancelDroppingProxy(): Promise<{ port: number; dropped: () => num
 }
 
 describe('through PgBouncer in transaction mode', () => {
-  it('a view\'s aborted read is cancelled on the server behind the pooler (well before the grace bound) and the shared session stays usable', async () => {
+  it("a view's aborted read is cancelled on the server behind the pooler (well before the grace bound) and the shared session stays usable", async () => {
     const bouncer = await startPgBouncer({ server: pgInfo(), poolMode: 'transaction', poolSize: 1 })
     const db = await createDatabase('call_cancel_bouncer', FIXTURES.small.template)
     const store = await openStore(parseConnectionUrl(bouncer.url(db)))
@@ -239,7 +259,10 @@ describe('through PgBouncer in transaction mode', () => {
     await admin.connect()
     try {
       const controller = new AbortController()
-      const answer = store.withSignal(controller.signal).select('SELECT pg_sleep(20)').catch((e: unknown) => e)
+      const answer = store
+        .withSignal(controller.signal)
+        .select('SELECT pg_sleep(20)')
+        .catch((e: unknown) => e)
       await until(admin, db, (b) => active(b).length === 1, 5000, 'the sleep runs behind the pooler')
       const t0 = performance.now()
       controller.abort()
@@ -337,7 +360,11 @@ describe('over HTTP: a fetch the client aborts cancels the server statement', ()
       await lock.release()
     }
     // The transport still answers (nothing was left half-done on its side).
-    const r = await fetch(`${http.url}/api/runs:count`, { method: 'POST', headers: { Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ experiment_ids: ['0'] }) })
+    const r = await fetch(`${http.url}/api/runs:count`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${http.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ experiment_ids: ['0'] }),
+    })
     expect(r.status).toBe(200)
   })
 })

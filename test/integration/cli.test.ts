@@ -5,7 +5,6 @@ import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
 import { parsePythonJson } from '../helpers/pythonJson'
 
-
 describe('the mlflow-desk CLI', () => {
   let url: string
   beforeAll(async () => {
@@ -37,9 +36,13 @@ describe('the mlflow-desk CLI', () => {
     expect(page.runs).toHaveLength(5)
     expect(page.next_page_token).toEqual(expect.any(String))
     const run = page.runs[0]
-    expect(Object.keys(run.info).sort()).toEqual(expect.arrayContaining(['run_id', 'run_uuid', 'experiment_id', 'status', 'start_time', 'artifact_uri', 'lifecycle_stage']))
+    expect(Object.keys(run.info).sort()).toEqual(
+      expect.arrayContaining(['run_id', 'run_uuid', 'experiment_id', 'status', 'start_time', 'artifact_uri', 'lifecycle_stage']),
+    )
     expect(run.data).toHaveProperty('tags')
-    const second = parsePythonJson((await cli(['runs', 'search', '--experiment-ids', '1,2', '--max-results', '5', '--page-token', page.next_page_token, '--json', '--url', url])).stdout)
+    const second = parsePythonJson(
+      (await cli(['runs', 'search', '--experiment-ids', '1,2', '--max-results', '5', '--page-token', page.next_page_token, '--json', '--url', url])).stdout,
+    )
     expect(second.runs.map((x: any) => x.info.run_id)).not.toContain(run.info.run_id)
   })
 

@@ -49,7 +49,9 @@ describe('artifacts list / get', () => {
   })
 
   it('gets a file to --out (no .part left) and prints its sha256', async () => {
-    const list = JSON.parse((await cli(['artifacts', 'list', ...args('--run-id', run.run_uuid, '--json')])).stdout) as { files: Array<{ path: string; is_dir: boolean }> }
+    const list = JSON.parse((await cli(['artifacts', 'list', ...args('--run-id', run.run_uuid, '--json')])).stdout) as {
+      files: Array<{ path: string; is_dir: boolean }>
+    }
     const file = list.files.find((f) => !f.is_dir)!
     const out = join(tmp, 'got', file.path)
     const res = await cli(['artifacts', 'get', ...args('--run-id', run.run_uuid, '--path', file.path, '--out', out)])

@@ -20,7 +20,22 @@ describe('mlflow-desk profiles', () => {
 
   it('add reads the password from stdin, stores settings and artifact maps, never the password in clear', async () => {
     const r = await cli(
-      ['profiles', 'add', 'prod-store', '--url', url, '--password-stdin', '--sslmode', 'disable', '--env', 'prod', '--artifact-map', 'file:///srv/mlflow/artifacts/small-seed1=/data/mlflow', '--statement-timeout', '20'],
+      [
+        'profiles',
+        'add',
+        'prod-store',
+        '--url',
+        url,
+        '--password-stdin',
+        '--sslmode',
+        'disable',
+        '--env',
+        'prod',
+        '--artifact-map',
+        'file:///srv/mlflow/artifacts/small-seed1=/data/mlflow',
+        '--statement-timeout',
+        '20',
+      ],
       {},
       home,
       pw() + '\n',
@@ -36,7 +51,12 @@ describe('mlflow-desk profiles', () => {
     expect(table.stdout).toMatch(/Demo store \(built-in\)/)
     const json = JSON.parse((await cli(['profiles', 'list', '--json'], {}, home)).stdout)
     const p = json.profiles.find((x: { name: string }) => x.name === 'prod-store')
-    expect(p).toMatchObject({ environment: 'prod', statement_timeout_s: 20, secrets: { password: true }, artifact_mappings: [{ prefix: 'file:///srv/mlflow/artifacts/small-seed1', path: '/data/mlflow' }] })
+    expect(p).toMatchObject({
+      environment: 'prod',
+      statement_timeout_s: 20,
+      secrets: { password: true },
+      artifact_mappings: [{ prefix: 'file:///srv/mlflow/artifacts/small-seed1', path: '/data/mlflow' }],
+    })
     expect(JSON.stringify(json)).not.toContain(pw())
   })
 
@@ -52,7 +72,7 @@ describe('mlflow-desk profiles', () => {
     expect(json).toMatchObject({ ok: true, mlflow: { runs: 49 } })
   })
 
-  it('grant-sql prints the read-only role SQL for the profile\'s store, its owner read from the store', async () => {
+  it("grant-sql prints the read-only role SQL for the profile's store, its owner read from the store", async () => {
     const r = await cli(['profiles', 'grant-sql', 'prod-store', '--role', 'audit_reader'], {}, home)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^-- A read-only role for MLflow Desk on postgres@127\.0\.0\.1:\d+\/cliprof_\w+\./)
@@ -69,8 +89,12 @@ describe('mlflow-desk profiles', () => {
     await cli(['profiles', 'remove', 'unreachable'], {}, home)
   })
 
-  it('--allow-function sets the SQL console\'s allow-list (repeatable, validated); --update without it keeps the list', async () => {
-    const add = await cli(['profiles', 'add', 'fn', '--url', url, '--sslmode', 'disable', '--allow-function', 'public.my_func', '--allow-function', 'citext.*'], {}, home)
+  it("--allow-function sets the SQL console's allow-list (repeatable, validated); --update without it keeps the list", async () => {
+    const add = await cli(
+      ['profiles', 'add', 'fn', '--url', url, '--sslmode', 'disable', '--allow-function', 'public.my_func', '--allow-function', 'citext.*'],
+      {},
+      home,
+    )
     expect(add.code, add.stderr).toBe(0)
     const listed = () => cli(['profiles', 'list', '--json'], {}, home).then((x) => JSON.parse(x.stdout).profiles.find((p: { name: string }) => p.name === 'fn'))
     expect((await listed()).sql_console).toEqual({ allowed_functions: ['public.my_func', 'citext.*'] })

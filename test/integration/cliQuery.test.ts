@@ -42,12 +42,16 @@ describe('mlflow-desk query', () => {
   it('--format csv with --param; --format json and jsonl', async () => {
     const csv = await query('--sql', 'SELECT run_uuid, status FROM runs WHERE experiment_id = :exp ORDER BY run_uuid', '--param', 'exp=1', '--format', 'csv')
     expect(csv.code).toBe(0)
-    const expected = (await admin.query<{ run_uuid: string; status: string }>('SELECT run_uuid, status FROM runs WHERE experiment_id = 1 ORDER BY run_uuid')).rows
+    const expected = (await admin.query<{ run_uuid: string; status: string }>('SELECT run_uuid, status FROM runs WHERE experiment_id = 1 ORDER BY run_uuid'))
+      .rows
     expect(csv.stdout.trimEnd().split('\n')).toEqual(['run_uuid,status', ...expected.map((r) => `${r.run_uuid},${r.status}`)])
 
     const json = await query('--sql', 'SELECT count(*) AS n, :label AS label FROM runs', '--param', 'label=all runs', '--format', 'json')
     expect(JSON.parse(json.stdout)).toMatchObject({
-      columns: [{ name: 'n', type: 'bigint', category: 'number' }, { name: 'label', type: 'text' }],
+      columns: [
+        { name: 'n', type: 'bigint', category: 'number' },
+        { name: 'label', type: 'text' },
+      ],
       rows: [[runCount, 'all runs']],
       truncated: false,
       statement_kind: 'select',
@@ -55,7 +59,10 @@ describe('mlflow-desk query', () => {
 
     const jsonl = await query('--sql', 'SELECT experiment_id AS id, name FROM experiments ORDER BY 1', '--format', 'jsonl', '--max-rows', '2')
     expect(jsonl.code).toBe(0)
-    const rows = jsonl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
+    const rows = jsonl.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(rows).toHaveLength(2)
     expect(rows[0]).toEqual({ id: expect.any(Number), name: expect.any(String) })
     expect(jsonl.stderr).toContain('First 2 rows shown; more exist')
@@ -71,7 +78,10 @@ describe('mlflow-desk query', () => {
 
   it('--file, and --file - for standard input', async () => {
     const file = join(dir, 'audit.sql')
-    writeFileSync(file, '-- how many runs per status\nSELECT status, count(*) AS n\n  FROM runs\n WHERE lifecycle_stage = :stage\n GROUP BY status ORDER BY status;\n')
+    writeFileSync(
+      file,
+      '-- how many runs per status\nSELECT status, count(*) AS n\n  FROM runs\n WHERE lifecycle_stage = :stage\n GROUP BY status ORDER BY status;\n',
+    )
     const r = await query('--file', file, '--param', 'stage=active', '--format', 'csv')
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toBe('status,n')
@@ -97,9 +107,15 @@ describe('mlflow-desk query', () => {
     const before = await storeChecksums(admin)
     for (const [sql, where] of [
       ['SELECT 1;\nDROP TABLE runs CASCADE', 'One statement at a time: a second statement (DROP TABLE) starts here. Run them one by one (line 2, column 1).'],
-      ["SELECT * FROM runs\n WHERE name = pg_read_file('/etc/passwd')", "pg_read_file() is not allowed in an audit query: it is an administrator's function (not granted to PUBLIC): it reads server files or settings, signals sessions or changes the server (line 2, column 15)."],
+      [
+        "SELECT * FROM runs\n WHERE name = pg_read_file('/etc/passwd')",
+        "pg_read_file() is not allowed in an audit query: it is an administrator's function (not granted to PUBLIC): it reads server files or settings, signals sessions or changes the server (line 2, column 15).",
+      ],
       ['WITH d AS (DELETE FROM params RETURNING 1) SELECT count(*) FROM d', 'A data-modifying DELETE (in WITH) is not a read (line 1, column 24).'],
-      ['COPY runs TO PROGRAM \'cat > /tmp/x\'', 'COPY is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).'],
+      [
+        "COPY runs TO PROGRAM 'cat > /tmp/x'",
+        'COPY is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).',
+      ],
     ]) {
       const r = await query('--sql', sql)
       expect(r.code, sql).toBe(2)
@@ -157,7 +173,9 @@ describe('mlflow-desk query', () => {
     expect(lines[0].split(/\s+/)).toEqual(['n', 'big', 's'])
     expect(lines[1]).toBe(`1  ${'x'.repeat(200)}…  after`)
     expect(table.stderr).toContain('1 row(s) in')
-    expect(table.stderr).toContain('1 value(s) larger than 1 MiB arrived cut to their first 1 MiB (first: row 1, column big: 600,000,000 bytes); raise --max-value-bytes')
+    expect(table.stderr).toContain(
+      '1 value(s) larger than 1 MiB arrived cut to their first 1 MiB (first: row 1, column big: 600,000,000 bytes); raise --max-value-bytes',
+    )
     expect(table.peakMb).toBeLessThan(300)
 
     const json = await query('--sql', huge, '--statement-timeout', '600', '--format', 'json', '--max-value-bytes', '2048')
@@ -170,21 +188,28 @@ describe('mlflow-desk query', () => {
     const out = join(dir, 'huge.jsonl')
     const jsonl = await query('--sql', huge, '--statement-timeout', '600', '--out', out)
     expect(jsonl.code).toBe(0)
-    expect(jsonl.stderr).toContain('1 value(s) larger than 16 MiB arrived cut to their first 16 MiB (first: row 1, column big: 600,000,000 bytes); a CSV of a statement without parameters writes every value whole.')
+    expect(jsonl.stderr).toContain(
+      '1 value(s) larger than 16 MiB arrived cut to their first 16 MiB (first: row 1, column big: 600,000,000 bytes); a CSV of a statement without parameters writes every value whole.',
+    )
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ n: 1, big: 'x'.repeat(16 * 1024 * 1024), s: 'after' })
   }, 240_000)
 
   it('Ctrl-C cancels the statement on the server (not just the client) and exits 130', async () => {
     const marker = 'generate_series(1, 400000003)'
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../electron/cli/index.ts'), 'query', '--url', url, '--sql', `SELECT count(*) FROM ${marker}`], {
-      cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, MLFLOW_DESK_HOME: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(__dirname, '../../electron/cli/index.ts'), 'query', '--url', url, '--sql', `SELECT count(*) FROM ${marker}`],
+      {
+        cwd: resolve(__dirname, '../..'),
+        env: { ...process.env, MLFLOW_DESK_HOME: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d))
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-    const running = async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows.length
+    const running = async () =>
+      (await admin.query(`SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows.length
     for (let i = 0; i < 400 && !(await running()); i++) await new Promise((r) => setTimeout(r, 50))
     expect(await running()).toBe(1)
     const sent = Date.now()
@@ -198,13 +223,14 @@ describe('mlflow-desk query', () => {
 })
 
 describe('mlflow-desk query checks the statement before opening a store', () => {
-  it('a refused statement or a missing parameter exits 2 with the guard\'s message even when the store cannot be reached', async () => {
+  it("a refused statement or a missing parameter exits 2 with the guard's message even when the store cannot be reached", async () => {
     const url = `postgresql://mlflow@127.0.0.1:${await freePort()}/mlflow`
     const refused = await cli(['query', '--url', url, '--sql', 'DELETE FROM runs'])
     expect(refused).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'mlflow-desk: error: DELETE FROM is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).',
+      stderr:
+        'mlflow-desk: error: DELETE FROM is not a read. Only one read statement runs here: SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN (line 1, column 1).',
     })
     for (const out of [[], ['--format', 'csv'], ['--out', join(tmpdir(), 'never-written.csv')]]) {
       expect((await cli(['query', '--url', url, '--sql', 'SELECT 1;\nDROP TABLE runs', ...out])).code, out.join(' ')).toBe(2)

@@ -5,7 +5,6 @@ import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
 import { parsePythonJson } from '../helpers/pythonJson'
 
-
 const dump = FIXTURES.small.dump
 
 describe('mlflow-desk models and metrics commands', () => {
@@ -19,7 +18,11 @@ describe('mlflow-desk models and metrics commands', () => {
     expect(r.code).toBe(0)
     const json = JSON.parse(r.stdout)
     expect(Object.keys(json)).toEqual(['registered_models'])
-    expect(json.registered_models.map((m: { name: string }) => m.name)).toEqual(dumpRows(dump, 'registered_models').map((m) => m.name).sort())
+    expect(json.registered_models.map((m: { name: string }) => m.name)).toEqual(
+      dumpRows(dump, 'registered_models')
+        .map((m) => m.name)
+        .sort(),
+    )
     const model = json.registered_models[0]
     expect(Object.keys(model)).toEqual(['name', 'creation_timestamp', 'last_updated_timestamp', 'description', 'latest_versions', 'tags', 'aliases'])
     expect(typeof model.latest_versions[0].version).toBe('string')
@@ -29,7 +32,9 @@ describe('mlflow-desk models and metrics commands', () => {
   })
 
   it('models list pages with --max-results and --page-token, and filters by name', async () => {
-    const names = dumpRows(dump, 'registered_models').map((m) => m.name!).sort()
+    const names = dumpRows(dump, 'registered_models')
+      .map((m) => m.name!)
+      .sort()
     const first = JSON.parse((await cli(['models', 'list', '--max-results', '1', '--json', '--url', url])).stdout)
     expect(first.registered_models.map((m: { name: string }) => m.name)).toEqual([names[0]])
     const second = JSON.parse((await cli(['models', 'list', '--max-results', '1', '--page-token', first.next_page_token, '--json', '--url', url])).stdout)
@@ -55,7 +60,9 @@ describe('mlflow-desk models and metrics commands', () => {
     const json = JSON.parse(r.stdout)
     expect(Object.keys(json)).toEqual(['registered_model', 'model_versions'])
     expect(json.registered_model.name).toBe(name)
-    const versions = dumpRows(dump, 'model_versions').filter((v) => v.name === name).map((v) => v.version!)
+    const versions = dumpRows(dump, 'model_versions')
+      .filter((v) => v.name === name)
+      .map((v) => v.version!)
     expect(json.model_versions.map((v: { version: string }) => v.version)).toEqual(versions.sort((a, b) => Number(b) - Number(a)))
     expect(json.model_versions[0].run_id).toMatch(/^[0-9a-f]{32}$/)
 
@@ -84,7 +91,10 @@ describe('mlflow-desk models and metrics commands', () => {
     expect(first.stdout.split('\n')).toHaveLength(4)
     expect(first.stdout.split('\n')[0]).toMatch(/^STEP\s+VALUE\s+TIMESTAMP \(UTC\)/)
     const token = /--page-token (\S+)/.exec(first.stderr)![1]
-    const second = JSON.parse((await cli(['metrics', 'history', '--run-id', row.run_uuid!, '--key', 'val_loss', '--max-results', '3', '--page-token', token, '--json', '--url', url])).stdout)
+    const second = JSON.parse(
+      (await cli(['metrics', 'history', '--run-id', row.run_uuid!, '--key', 'val_loss', '--max-results', '3', '--page-token', token, '--json', '--url', url]))
+        .stdout,
+    )
     expect(second.metrics).toHaveLength(3)
     expect(second.next_page_token).toEqual(expect.any(String))
   })

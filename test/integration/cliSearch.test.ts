@@ -31,17 +31,34 @@ describe('mlflow-desk runs search with filters', () => {
     const c = adminClient(db)
     await c.connect()
     try {
-      return (await c.query<{ id: string }>('SELECT experiment_id::text AS id FROM experiments WHERE lifecycle_stage = $1 ORDER BY experiment_id', [stage])).rows.map((r) => r.id)
+      return (
+        await c.query<{ id: string }>('SELECT experiment_id::text AS id FROM experiments WHERE lifecycle_stage = $1 ORDER BY experiment_id', [stage])
+      ).rows.map((r) => r.id)
     } finally {
       await c.end()
     }
   }
-  const runIds = (stdout: string): string[] => JSON.parse(stdout.replace(/\bNaN\b/g, 'null')).runs?.map((x: { info: { run_id: string } }) => x.info.run_id) ?? []
+  const runIds = (stdout: string): string[] =>
+    JSON.parse(stdout.replace(/\bNaN\b/g, 'null')).runs?.map((x: { info: { run_id: string } }) => x.info.run_id) ?? []
 
-  it('--filter and repeated --order-by give MLflow\'s runs and order', async () => {
+  it("--filter and repeated --order-by give MLflow's runs and order", async () => {
     const filter = "metrics.acc > 0.3 and params.optimizer != 'sgd'"
     const order = ['params.optimizer DESC', 'metrics.acc']
-    const r = await cli(['runs', 'search', '--experiment-ids', '1,2,3', '--filter', filter, '--order-by', order[0], '--order-by', order[1], '--json', '--url', url])
+    const r = await cli([
+      'runs',
+      'search',
+      '--experiment-ids',
+      '1,2,3',
+      '--filter',
+      filter,
+      '--order-by',
+      order[0],
+      '--order-by',
+      order[1],
+      '--json',
+      '--url',
+      url,
+    ])
     expect(r.code).toBe(0)
     const ids = JSON.parse(r.stdout.replace(/\bNaN\b/g, 'null')).runs.map((x: { info: { run_id: string } }) => x.info.run_id)
     expect(ids.length).toBeGreaterThan(3)
@@ -57,10 +74,24 @@ describe('mlflow-desk runs search with filters', () => {
   })
 
   it('--csv has one row per run and mlflow.search_runs-style columns', async () => {
-    const r = await cli(['runs', 'search', '--experiment-ids', '1', '--filter', "tags.kind = 'vision'", '--order-by', 'metrics.acc DESC', '--csv', '--url', url])
+    const r = await cli([
+      'runs',
+      'search',
+      '--experiment-ids',
+      '1',
+      '--filter',
+      "tags.kind = 'vision'",
+      '--order-by',
+      'metrics.acc DESC',
+      '--csv',
+      '--url',
+      url,
+    ])
     expect(r.code).toBe(0)
     const rows = parse(r.stdout, { columns: true }) as Array<Record<string, string>>
-    expect(rows.map((x) => x.run_id)).toEqual(await reference("tags.kind = 'vision'", ['metrics.acc DESC']).then((ids) => ids.filter((id) => rows.some((x) => x.run_id === id))))
+    expect(rows.map((x) => x.run_id)).toEqual(
+      await reference("tags.kind = 'vision'", ['metrics.acc DESC']).then((ids) => ids.filter((id) => rows.some((x) => x.run_id === id))),
+    )
     expect(rows.length).toBeGreaterThan(0)
     const header = Object.keys(rows[0])
     expect(header.slice(0, 4)).toEqual(['run_id', 'run_name', 'experiment_id', 'status'])
@@ -101,7 +132,17 @@ describe('mlflow-desk runs search with filters', () => {
       ['all', ['active', 'deleted'], '', []],
       ['all', ['active', 'deleted'], "params.optimizer != 'sgd'", ['metrics.acc DESC']],
     ] as const) {
-      const args = ['runs', 'search', '--view', view, '--json', '--url', url, ...(filter ? ['--filter', filter] : []), ...order.flatMap((o) => ['--order-by', o])]
+      const args = [
+        'runs',
+        'search',
+        '--view',
+        view,
+        '--json',
+        '--url',
+        url,
+        ...(filter ? ['--filter', filter] : []),
+        ...order.flatMap((o) => ['--order-by', o]),
+      ]
       const r = await cli(args)
       expect(r.code, args.join(' ')).toBe(0)
       const ids = runIds(r.stdout)
@@ -124,11 +165,15 @@ describe('mlflow-desk runs search with filters', () => {
 })
 
 describe('runs search checks the filter before opening a store', () => {
-  it('a malformed filter or order exits 2 with the parser\'s message even when the store cannot be reached', async () => {
+  it("a malformed filter or order exits 2 with the parser's message even when the store cannot be reached", async () => {
     const url = `postgresql://mlflow@127.0.0.1:${await freePort()}/mlflow`
     const bad = await cli(['runs', 'search', '--filter', 'metrics.acc >', '--url', url])
     expect(bad.code).toBe(2)
-    expect(bad.stderr.split('\n')).toEqual(['  metrics.acc >', `  ${' '.repeat(13)}^`, "mlflow-desk: error: Expected a value after '>' at the end of the filter."])
+    expect(bad.stderr.split('\n')).toEqual([
+      '  metrics.acc >',
+      `  ${' '.repeat(13)}^`,
+      "mlflow-desk: error: Expected a value after '>' at the end of the filter.",
+    ])
     const order = await cli(['runs', 'search', '--experiment-ids', '1', '--order-by', 'metrics.acc', '--order-by', 'metrics.acc DESC', '--url', url])
     expect(order.code).toBe(2)
     expect(order.stderr).toMatch(/order_by names metric 'acc' twice/)

@@ -20,7 +20,10 @@ const SIZE = 100_000
 async function httpApp(home: string, url: string): Promise<{ app: AppSetup; call: (over?: Partial<CallContext>) => Promise<CallContext> }> {
   const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url }, transport: 'http' })
   let n = 0
-  return { app, call: async (over = {}) => ({ window: await app.workspace.window(`w${++n}`), signal: new AbortController().signal, openWindow: async () => null, ...over }) }
+  return {
+    app,
+    call: async (over = {}) => ({ window: await app.workspace.window(`w${++n}`), signal: new AbortController().signal, openWindow: async () => null, ...over }),
+  }
 }
 
 describe('the CLI and the API answer alike (the CLI goes through dispatch)', () => {
@@ -69,7 +72,12 @@ describe('the CLI and the API answer alike (the CLI goes through dispatch)', () 
     const res = await cli(['artifacts', 'get', '--url', url, '--run-id', runId, '--path', 'model/weights.bin', '--out', out])
     expect(res.code, res.stderr).toBe(0)
     const viaApi = join(home, 'via-api.bin')
-    const answer = await dispatch(api.app.handlers, 'artifacts:download', { job_id: 'same', run_id: runId, path: 'model/weights.bin' }, await api.call({ chooseDestination: async () => viaApi }))
+    const answer = await dispatch(
+      api.app.handlers,
+      'artifacts:download',
+      { job_id: 'same', run_id: runId, path: 'model/weights.bin' },
+      await api.call({ chooseDestination: async () => viaApi }),
+    )
     expect(answer).toMatchObject({ ok: true, data: { saved_to: viaApi, files: 1, bytes: SIZE } })
     const sha256 = (answer as { data: { sha256: string } }).data.sha256
     expect(res.stdout).toBe(`${sha256}  ${out}`)
@@ -85,7 +93,12 @@ describe('the CLI and the API answer alike (the CLI goes through dispatch)', () 
       return out
     }
     try {
-      const answer = await dispatch(api.app.handlers, 'artifacts:download', { job_id: 'short', run_id: runId, path: 'model/weights.bin' }, await api.call({ chooseDestination: shrink }))
+      const answer = await dispatch(
+        api.app.handlers,
+        'artifacts:download',
+        { job_id: 'short', run_id: runId, path: 'model/weights.bin' },
+        await api.call({ chooseDestination: shrink }),
+      )
       expect(answer).toMatchObject({ ok: false, error: { code: 'ARTIFACT_UNAVAILABLE', details: { path: 'model/weights.bin' } } })
       expect((answer as { error: { message: string } }).error.message).toContain(`gave 10 bytes where the store says ${SIZE}; try again`)
       expect(existsSync(out)).toBe(false)
@@ -139,13 +152,17 @@ describe('Ctrl-C in the CLI aborts the call (the CallContext signal), so the ser
   it.each([
     ['query:run', [] as string[]],
     ['query:export', ['--out', join(tmpdir(), `never-whole-${process.pid}.csv`)]],
-  ])('%s: exit 130 within seconds of Ctrl-C, not when the long count ends', async (_channel, extra) => {
-    const r = await interrupted(['query', '--url', url, '--sql', 'SELECT count(*) FROM generate_series(1, 400000007)', ...extra], 1500)
-    expect(r.code, r.stderr).toBe(130)
-    expect(r.stderr).toMatch(/cancel/i)
-    expect(r.ms).toBeLessThan(10_000)
-    expect(r.listening).toBe(false)
-  }, 30_000)
+  ])(
+    '%s: exit 130 within seconds of Ctrl-C, not when the long count ends',
+    async (_channel, extra) => {
+      const r = await interrupted(['query', '--url', url, '--sql', 'SELECT count(*) FROM generate_series(1, 400000007)', ...extra], 1500)
+      expect(r.code, r.stderr).toBe(130)
+      expect(r.stderr).toMatch(/cancel/i)
+      expect(r.ms).toBeLessThan(10_000)
+      expect(r.listening).toBe(false)
+    },
+    30_000,
+  )
 })
 
 describe('handlers answer bad input before they open the store (every transport, not only the CLI)', () => {
@@ -168,7 +185,10 @@ describe('handlers answer bad input before they open the store (every transport,
 
   it('runs:search and runs:count refuse a malformed filter or order with INVALID_FILTER', async () => {
     expect(await dispatch(app.handlers, 'runs:search', { filter: 'metrics.acc >' }, call)).toMatchObject({ ok: false, error: { code: 'INVALID_FILTER' } })
-    expect(await dispatch(app.handlers, 'runs:search', { order_by: ['metrics.acc SIDEWAYS'] }, call)).toMatchObject({ ok: false, error: { code: 'INVALID_FILTER' } })
+    expect(await dispatch(app.handlers, 'runs:search', { order_by: ['metrics.acc SIDEWAYS'] }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FILTER' },
+    })
     expect(await dispatch(app.handlers, 'runs:count', { filter: "params.lr = 'x' and" }, call)).toMatchObject({ ok: false, error: { code: 'INVALID_FILTER' } })
     // A well-formed search does try the store, and fails on it.
     const tried = await dispatch(app.handlers, 'runs:search', { filter: 'metrics.acc > 1' }, call)
@@ -176,8 +196,11 @@ describe('handlers answer bad input before they open the store (every transport,
     expect((tried as { error: { code: string } }).error.code).not.toBe('INVALID_FILTER')
   })
 
-  it('query:run and query:export refuse a write or a missing parameter with the guard\'s answer', async () => {
-    expect(await dispatch(app.handlers, 'query:run', { tab_id: 't', sql: 'DELETE FROM runs' }, call)).toMatchObject({ ok: false, error: { code: 'QUERY_REFUSED' } })
+  it("query:run and query:export refuse a write or a missing parameter with the guard's answer", async () => {
+    expect(await dispatch(app.handlers, 'query:run', { tab_id: 't', sql: 'DELETE FROM runs' }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'QUERY_REFUSED' },
+    })
     const missing = await dispatch(app.handlers, 'query:run', { tab_id: 't', sql: 'SELECT :x' }, call)
     expect(missing).toMatchObject({ ok: false, error: { message: 'No value for the parameter :x.' } })
     const exported = await dispatch(app.handlers, 'query:export', { export_id: 'e', sql: 'SELECT 1; DROP TABLE runs', format: 'csv', file_name: 'x.csv' }, call)

@@ -190,7 +190,14 @@ describe('the SQL console cannot be turned against the server', () => {
       ALTER ROLE desk_reader SET default_transaction_read_only = on;
       CHECKPOINT;
     `)
-    sentinel = new pg.Client({ host: '127.0.0.1', port: server.cluster.port, user: 'postgres', password: 'adversarial-password', database: 'store', application_name: 'desk-sentinel' })
+    sentinel = new pg.Client({
+      host: '127.0.0.1',
+      port: server.cluster.port,
+      user: 'postgres',
+      password: 'adversarial-password',
+      database: 'store',
+      application_name: 'desk-sentinel',
+    })
     await sentinel.connect()
     sentinel.on('notification', (n) => notifications.push(`${n.channel}: ${n.payload}`))
     sentinel.on('error', () => undefined)
@@ -215,7 +222,10 @@ describe('the SQL console cannot be turned against the server', () => {
       ['writer', 'desk_writer', 'writer-pw'],
       ['read-only', 'desk_reader', 'reader-pw'],
     ]) {
-      stores[role] = await openStore({ host: '127.0.0.1', port: server.cluster.port, user, password, database: 'store', ssl: { mode: 'disable', root_cert: null, cert: null, key: null } }, { statementTimeoutMs: 5000 })
+      stores[role] = await openStore(
+        { host: '127.0.0.1', port: server.cluster.port, user, password, database: 'store', ssl: { mode: 'disable', root_cert: null, cert: null, key: null } },
+        { statementTimeoutMs: 5000 },
+      )
     }
     // Up to PostgreSQL 14 the statistics collector creates the database's entry (and its stats_reset) a moment after
     // its first activity, asynchronously: wait for it, so that a timestamp appearing later is a reset, not the entry's birth.

@@ -14,14 +14,16 @@ import { loadPlainDump } from '../helpers/pgDump'
 import { MAIN_MAJOR, binDirFor } from '../helpers/pgVersions'
 import type { Envelope } from '../helpers/envelope'
 
-
 /** Keeps a backend busy for many seconds with no function the console refuses. */
 const long = (marker: string) => `SELECT '${marker}' AS marker, count(*) FROM generate_series(1, 400000000) AS g`
 
 /** The backend running the statement with `marker`, once it runs. */
 async function backendRunning(admin: pg.Client, marker: string): Promise<number> {
   for (let i = 0; i < 400; i++) {
-    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])
+    const { rows } = await admin.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+      [`%${marker}%`],
+    )
     if (rows[0]) return rows[0].pid
     await new Promise((r) => setTimeout(r, 25))
   }
@@ -29,7 +31,13 @@ async function backendRunning(admin: pg.Client, marker: string): Promise<number>
 }
 
 async function console_(home: string, url: string): Promise<{ app: AppSetup; api: (channel: string, body: unknown) => Promise<Envelope> }> {
-  const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url, statementTimeoutSeconds: 120 }, transport: 'http' })
+  const app = await createAppContext({
+    home,
+    env: {},
+    cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'),
+    choice: { url, statementTimeoutSeconds: 120 },
+    transport: 'http',
+  })
   const call: CallContext = { window: await app.workspace.window('lost-tab'), signal: new AbortController().signal, openWindow: async () => null }
   return { app, api: async (channel, body) => (await dispatch(app.handlers, channel, body, call)) as Envelope }
 }
@@ -57,7 +65,10 @@ describe('a console query whose connection the server closes', () => {
       expect((await admin.query('SELECT pg_terminate_backend($1) AS ok', [pid])).rows[0].ok).toBe(true)
       const res = await running
       expect(res.ok).toBe(false)
-      expect(res.error).toMatchObject({ code: 'CONNECTION_LOST', message: expect.stringMatching(/^The server closed the connection \(terminating connection due to administrator command: .*\); reconnecting/) })
+      expect(res.error).toMatchObject({
+        code: 'CONNECTION_LOST',
+        message: expect.stringMatching(/^The server closed the connection \(terminating connection due to administrator command: .*\); reconnecting/),
+      })
       expect(res.error!.message).not.toMatch(/refused the statement/)
 
       const next = await api('query:run', { tab_id: 'tab-1', sql: 'SELECT pg_backend_pid() AS pid', params: {} })
@@ -67,7 +78,10 @@ describe('a console query whose connection the server closes', () => {
       expect((await api('runs:search', { experiment_ids: ['1'], max_results: 1 })).ok).toBe(true)
       // The history says what happened.
       const { entries } = (await api('query:history', {})).data
-      expect(entries.find((e: { sql: string }) => e.sql.includes('terminate-me'))).toMatchObject({ ok: false, error: expect.stringMatching(/server closed the connection/) })
+      expect(entries.find((e: { sql: string }) => e.sql.includes('terminate-me'))).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/server closed the connection/),
+      })
       await new Promise((r) => setTimeout(r, 200))
       expect(crashes.map(String), 'an uncaught error from the lost connection').toEqual([])
     } finally {

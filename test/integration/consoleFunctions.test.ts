@@ -92,16 +92,22 @@ describe("the SQL console's function policy, from the server's catalog", () => {
   })
 
   it.each([
-    ['SELECT desk_evidence()', /^desk_evidence\(\) is not allowed in an audit query: it is not built into PostgreSQL .* To allow it for this profile, add public\.desk_evidence/],
+    [
+      'SELECT desk_evidence()',
+      /^desk_evidence\(\) is not allowed in an audit query: it is not built into PostgreSQL .* To allow it for this profile, add public\.desk_evidence/,
+    ],
     ['SELECT 1 FROM runs ORDER BY desk_evidence()', /desk_evidence\(\) is not allowed/],
     ['SELECT * FROM runs r, LATERAL (SELECT desk_evidence()) x', /desk_evidence\(\) is not allowed/],
     ['WITH x AS (SELECT public.desk_evidence()) SELECT * FROM x', /public\.desk_evidence\(\) is not allowed/],
     ['SELECT * FROM desk_rows()', /desk_rows\(\) is not allowed/],
     ['EXPLAIN SELECT desk_evidence()', /desk_evidence\(\) is not allowed/],
-    ['SELECT 1 === 1', /^The operator === \(public\.===, which calls public\.desk_cmp\(\)\) is not allowed in an audit query: that function is not built into PostgreSQL/],
+    [
+      'SELECT 1 === 1',
+      /^The operator === \(public\.===, which calls public\.desk_cmp\(\)\) is not allowed in an audit query: that function is not built into PostgreSQL/,
+    ],
     ['SELECT 1 WHERE 2 === ANY (ARRAY[1, 2])', /operator ===/],
     ["SELECT '1'::desk_checked", /^A value of type public\.desk_checked is not allowed in an audit query: making one calls public\.desk_positive\(\)/],
-    ["SELECT CAST(2 AS desk_checked)", /type public\.desk_checked/],
+    ['SELECT CAST(2 AS desk_checked)', /type public\.desk_checked/],
     ["SELECT desk_checked('3')", /type public\.desk_checked/],
     ['SELECT * FROM desk_view', /^public\.desk_view is not allowed in an audit query: reading it calls public\.desk_evidence\(\)/],
     ['TABLE desk_view_over_view', /public\.desk_view_over_view is not allowed .* calls public\.desk_evidence\(\) \(through public\.desk_view\)/],
@@ -111,7 +117,14 @@ describe("the SQL console's function policy, from the server's catalog", () => {
   })
 
   it('what it refuses does run the store’s code when sent without the guard (the refusals are not vacuous)', async () => {
-    for (const sql of ['SELECT desk_evidence()', 'SELECT 1 === 1', "SELECT '1'::desk_checked", 'SELECT * FROM desk_view', 'TABLE desk_view_over_view', 'SELECT * FROM desk_guarded']) {
+    for (const sql of [
+      'SELECT desk_evidence()',
+      'SELECT 1 === 1',
+      "SELECT '1'::desk_checked",
+      'SELECT * FROM desk_view',
+      'TABLE desk_view_over_view',
+      'SELECT * FROM desk_guarded',
+    ]) {
       expect(await ranStoreCode(sql), sql).toBe(true)
     }
     expect(await ranStoreCode('SELECT count(*) FROM desk_plain_view')).toBe(false)
@@ -143,11 +156,14 @@ describe("the SQL console's function policy, from the server's catalog", () => {
   })
 
   it.each([
-    ['SELECT pg_read_file(\'PG_VERSION\')', /pg_read_file\(\) is not allowed in an audit query: it is an administrator's function/],
+    ["SELECT pg_read_file('PG_VERSION')", /pg_read_file\(\) is not allowed in an audit query: it is an administrator's function/],
     ["SELECT * FROM pg_ls_dir('.')", /pg_ls_dir\(\) is not allowed/],
     ["SELECT pg_stat_file('PG_VERSION')", /pg_stat_file\(\) is not allowed/],
     ["SELECT set_config('work_mem', '1GB', false)", /set_config\(\) is not allowed in an audit query: it is VOLATILE/],
-    ["SELECT ts_rewrite('a'::tsquery, 'SELECT ''a''::tsquery, ''b''::tsquery')", /ts_rewrite\(\) is not allowed in an audit query: it runs the SQL given as text/],
+    [
+      "SELECT ts_rewrite('a'::tsquery, 'SELECT ''a''::tsquery, ''b''::tsquery')",
+      /ts_rewrite\(\) is not allowed in an audit query: it runs the SQL given as text/,
+    ],
     ["SELECT ts_rewrite('a'::tsquery, 'a'::tsquery, 'b'::tsquery)", null],
     ["SELECT table_to_xml('desk_plain_view', true, false, '')", /table_to_xml\(\) is not allowed in an audit query: it runs a query over the relation/],
     ["SELECT pg_input_is_valid('1', 'desk_checked')", /pg_input_is_valid\(\) is not allowed|does not exist/],
@@ -218,18 +234,25 @@ describe("the SQL console's function policy, from the server's catalog", () => {
       expect(await refusal(`SELECT ${name}()`)).toContain(reason)
     } else {
       // The *_xmlschema forms describe the result of a query they run (the same code path as the data forms).
-      expect(await refusal(`SELECT ${name}(${name.startsWith('table') ? "'desk_view', " : name.startsWith('schema') ? "'public', " : name.startsWith('cursor') ? "'c', " : ''}true, false, '')`)).toContain(reason)
+      expect(
+        await refusal(
+          `SELECT ${name}(${name.startsWith('table') ? "'desk_view', " : name.startsWith('schema') ? "'public', " : name.startsWith('cursor') ? "'c', " : ''}true, false, '')`,
+        ),
+      ).toContain(reason)
     }
   })
 
-  it.each([...HARMLESS_VOLATILE].map((n) => [n]))('harmless VOLATILE %s: a VOLATILE built-in for PUBLIC where this server has it, and allowed', async (name) => {
-    const { rows } = await admin.query<{ v: string; builtin: boolean; public: boolean }>(
-      `SELECT provolatile::text AS v, oid < $2 AS builtin, has_function_privilege('public', oid, 'EXECUTE') AS public FROM pg_proc WHERE proname = $1`,
-      [name, FIRST_NORMAL_OBJECT_ID],
-    )
-    for (const r of rows) expect(r, name).toEqual({ v: 'v', builtin: true, public: true })
-    expect((await consolePolicy(store)).function([name], 0)).toBeNull()
-  })
+  it.each([...HARMLESS_VOLATILE].map((n) => [n]))(
+    'harmless VOLATILE %s: a VOLATILE built-in for PUBLIC where this server has it, and allowed',
+    async (name) => {
+      const { rows } = await admin.query<{ v: string; builtin: boolean; public: boolean }>(
+        `SELECT provolatile::text AS v, oid < $2 AS builtin, has_function_privilege('public', oid, 'EXECUTE') AS public FROM pg_proc WHERE proname = $1`,
+        [name, FIRST_NORMAL_OBJECT_ID],
+      )
+      for (const r of rows) expect(r, name).toEqual({ v: 'v', builtin: true, public: true })
+      expect((await consolePolicy(store)).function([name], 0)).toBeNull()
+    },
+  )
 
   it('refuses every VOLATILE built-in that is not on the short list, and every administrator’s function, reading the catalog', async () => {
     const { rows } = await admin.query<{ name: string; nargs: number }>(
@@ -264,9 +287,20 @@ describe("PostgreSQL's own views in the console", () => {
     const policy = await consolePolicy(store)
     const refused = views.filter((v) => policy.relation([v.schema, v.name])).map((v) => v.name)
     expect(views.length).toBeGreaterThan(100)
-    for (const name of refused) expect(name, name).toMatch(/^pg_(aios|backend_memory_contexts|config|file_settings|hba_file_rules|ident_file_mappings|replication_origin_status|shmem_allocations|shmem_allocations_numa)$/)
+    for (const name of refused)
+      expect(name, name).toMatch(
+        /^pg_(aios|backend_memory_contexts|config|file_settings|hba_file_rules|ident_file_mappings|replication_origin_status|shmem_allocations|shmem_allocations_numa)$/,
+      )
     expect(refused).toContain('pg_hba_file_rules')
-    expect((await runQuery(store, { sql: 'SELECT count(*) FROM pg_stat_activity, pg_locks, pg_settings, pg_stat_xact_user_tables, pg_prepared_xacts', params: {}, max_rows: 1 })).rows).toHaveLength(1)
+    expect(
+      (
+        await runQuery(store, {
+          sql: 'SELECT count(*) FROM pg_stat_activity, pg_locks, pg_settings, pg_stat_xact_user_tables, pg_prepared_xacts',
+          params: {},
+          max_rows: 1,
+        })
+      ).rows,
+    ).toHaveLength(1)
     expect((await runQuery(store, { sql: 'SELECT * FROM pg_hba_file_rules', params: {}, max_rows: 1 }).catch((e) => e)).message).toMatch(
       /^pg_catalog\.pg_hba_file_rules is not allowed in an audit query: reading it calls pg_catalog\.pg_hba_file_rules\(\), which is an administrator's function/,
     )
@@ -278,7 +312,9 @@ describe("a profile's SQL console → allowed functions", () => {
     const db = await createDatabase('console_profile', FIXTURES.small.template)
     const admin = adminClient(db)
     await admin.connect()
-    await admin.query(`CREATE SCHEMA "Audit"; CREATE FUNCTION "Audit".helper() RETURNS int STABLE LANGUAGE sql AS $$ SELECT 7 $$; CREATE FUNCTION public.twice(int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT $1 * 2 $$`)
+    await admin.query(
+      `CREATE SCHEMA "Audit"; CREATE FUNCTION "Audit".helper() RETURNS int STABLE LANGUAGE sql AS $$ SELECT 7 $$; CREATE FUNCTION public.twice(int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT $1 * 2 $$`,
+    )
     await admin.end()
     const home = await mkdtemp(join(tmpdir(), 'desk-console-profile-'))
     const profiles = new ProfileService(home, aesGcmCipher(Buffer.alloc(32, 3), 'a test key'))
@@ -300,7 +336,10 @@ describe("a profile's SQL console → allowed functions", () => {
       expect((await runQuery(a, { sql, params: {}, max_rows: 1 })).rows).toEqual([[9]])
       // The profile's work_mem, in the console's transactions only.
       expect((await runQuery(a, { sql: "SELECT current_setting('work_mem')", params: {}, max_rows: 1 })).rows).toEqual([['96MB']])
-      await expect(runQuery(b, { sql, params: {}, max_rows: 1 })).rejects.toMatchObject({ code: 'QUERY_REFUSED', message: expect.stringContaining('Audit.helper() is not allowed') })
+      await expect(runQuery(b, { sql, params: {}, max_rows: 1 })).rejects.toMatchObject({
+        code: 'QUERY_REFUSED',
+        message: expect.stringContaining('Audit.helper() is not allowed'),
+      })
     } finally {
       await a.close()
       await b.close()

@@ -13,7 +13,6 @@ import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/datab
 import { FIXTURES } from '../helpers/fixtures'
 import type { Envelope } from '../helpers/envelope'
 
-
 /** Settled yet? Without waiting for it. */
 function watch<T>(p: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
   let done = false
@@ -35,7 +34,13 @@ describe('the SQL console does not starve browsing', () => {
     locker = adminClient(db)
     await locker.connect()
     const home = await mkdtemp(join(tmpdir(), 'desk-console-pool-'))
-    app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'), choice: { url: `${urlFor(db)}?sslmode=disable`, statementTimeoutSeconds: 60 }, transport: 'http' })
+    app = await createAppContext({
+      home,
+      env: {},
+      cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'),
+      choice: { url: `${urlFor(db)}?sslmode=disable`, statementTimeoutSeconds: 60 },
+      transport: 'http',
+    })
     call = { window: await app.workspace.window('console-pool'), signal: new AbortController().signal, openWindow: async () => null }
   })
   afterAll(async () => {
@@ -53,7 +58,10 @@ describe('the SQL console does not starve browsing', () => {
   }
   const consoleBackends = async (state?: string) =>
     (
-      await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'mlflow-desk console' AND ($1::text IS NULL OR state = $1)`, [state ?? null])
+      await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'mlflow-desk console' AND ($1::text IS NULL OR state = $1)`,
+        [state ?? null],
+      )
     ).rows[0].n
 
   it('two console queries and an export held for seconds, and a third query waiting its turn, leave runs:search answering at once', async () => {
@@ -126,7 +134,10 @@ describe('the SQL console does not starve browsing', () => {
     expect(await workMem('256MB')).toEqual({ inConsole: '256MB', browsing: '4MB', session: '4MB' })
     // A connection's own -c work_mem=... applies to every read; the console keeps it unless the profile says otherwise.
     expect(await workMem(undefined, '-c work_mem=16MB')).toEqual({ inConsole: '16MB', browsing: '16MB', session: '4MB' })
-    await expect(openStore(targetFor(db), { consoleWorkMem: '64mb' })).rejects.toMatchObject({ code: 'INVALID_CONNECTION', details: { field: 'sql_console.work_mem' } })
+    await expect(openStore(targetFor(db), { consoleWorkMem: '64mb' })).rejects.toMatchObject({
+      code: 'INVALID_CONNECTION',
+      details: { field: 'sql_console.work_mem' },
+    })
     await expect(openStore(targetFor(db), { consoleWorkMem: '10kB' })).rejects.toMatchObject({ message: expect.stringContaining('minimum of 64kB') })
   })
 })

@@ -22,9 +22,7 @@ async function emptyStore(prefix: string): Promise<{ db: string; client: pg.Clie
   const db = await createDatabase(prefix, 'fixture_small')
   const client = adminClient(db)
   await client.connect()
-  const { rows } = await client.query<{ t: string }>(
-    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'`,
-  )
+  const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'`)
   await client.query(`TRUNCATE ${rows.map((r) => `"${r.t}"`).join(', ')} CASCADE`)
   return { db, client }
 }
@@ -34,9 +32,25 @@ async function one<T extends pg.QueryResultRow>(c: pg.Client, sql: string, param
 }
 
 const CHECKSUM_TABLES = [
-  'experiments', 'experiment_tags', 'runs', 'params', 'tags', 'metrics', 'latest_metrics', 'datasets', 'inputs', 'input_tags',
-  'registered_models', 'registered_model_tags', 'model_versions', 'model_version_tags', 'registered_model_aliases',
-  'logged_models', 'logged_model_params', 'logged_model_tags', 'logged_model_metrics',
+  'experiments',
+  'experiment_tags',
+  'runs',
+  'params',
+  'tags',
+  'metrics',
+  'latest_metrics',
+  'datasets',
+  'inputs',
+  'input_tags',
+  'registered_models',
+  'registered_model_tags',
+  'model_versions',
+  'model_version_tags',
+  'registered_model_aliases',
+  'logged_models',
+  'logged_model_params',
+  'logged_model_tags',
+  'logged_model_metrics',
 ]
 
 async function checksums(c: pg.Client): Promise<Record<string, string>> {
@@ -136,7 +150,15 @@ describe('demo store generator, small size', () => {
     expect(r.mismatched).toBe(0)
     const { rows } = await c.query<{ key: string; n: number }>(`SELECT key, count(*)::int AS n FROM tags WHERE key LIKE 'mlflow.%' GROUP BY key`)
     const keys = new Set(rows.map((x) => x.key))
-    for (const k of ['mlflow.user', 'mlflow.source.name', 'mlflow.source.type', 'mlflow.source.git.commit', 'mlflow.note.content', 'mlflow.log-model.history', 'mlflow.parentRunId']) {
+    for (const k of [
+      'mlflow.user',
+      'mlflow.source.name',
+      'mlflow.source.type',
+      'mlflow.source.git.commit',
+      'mlflow.note.content',
+      'mlflow.log-model.history',
+      'mlflow.parentRunId',
+    ]) {
       expect(keys.has(k), k).toBe(true)
     }
     const history = await one<{ value: string; run_uuid: string }>(c, `SELECT value, run_uuid FROM tags WHERE key = 'mlflow.log-model.history' LIMIT 1`)
@@ -145,7 +167,10 @@ describe('demo store generator, small size', () => {
   })
 
   it('deletes the deleted experiment with all its runs, and a few runs in active experiments', async () => {
-    const e = await one<{ experiment_id: number; last_update_time: string }>(c, `SELECT experiment_id, last_update_time FROM experiments WHERE lifecycle_stage = 'deleted'`)
+    const e = await one<{ experiment_id: number; last_update_time: string }>(
+      c,
+      `SELECT experiment_id, last_update_time FROM experiments WHERE lifecycle_stage = 'deleted'`,
+    )
     const runs = await one<{ n: number; ok: number }>(
       c,
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE lifecycle_stage = 'deleted' AND deleted_time IS NOT NULL)::int AS ok FROM runs WHERE experiment_id = $1`,
@@ -194,7 +219,8 @@ describe('demo store generator, small size', () => {
     for (const r of runs) {
       expect(r.artifact_uri).toBe(`${r.location}/${r.run_uuid}/artifacts`)
       const dir = localPath(r.artifact_uri)
-      for (const f of ['training.log', 'metrics.json', 'eval/predictions.csv', 'plots/training_curves.png']) expect(existsSync(join(dir, f)), `${dir}/${f}`).toBe(true)
+      for (const f of ['training.log', 'metrics.json', 'eval/predictions.csv', 'plots/training_curves.png'])
+        expect(existsSync(join(dir, f)), `${dir}/${f}`).toBe(true)
       expect(readFileSync(join(dir, 'plots/training_curves.png')).subarray(1, 4).toString()).toBe('PNG')
       if (r.has_model) {
         models++
@@ -209,7 +235,16 @@ describe('demo store generator, small size', () => {
   })
 
   it('registers model versions from existing runs, with aliases on existing versions', async () => {
-    const r = await one<{ models: number; versions: number; bad_run: number; bad_source: number; ready: number; stages: string[]; bad_alias: number; aliases: string[] }>(
+    const r = await one<{
+      models: number
+      versions: number
+      bad_run: number
+      bad_source: number
+      ready: number
+      stages: string[]
+      bad_alias: number
+      aliases: string[]
+    }>(
       c,
       `SELECT (SELECT count(*) FROM registered_models)::int AS models,
               (SELECT count(*) FROM model_versions)::int AS versions,
@@ -227,7 +262,10 @@ describe('demo store generator, small size', () => {
     expect(r.stages).toEqual(['Archived', 'None', 'Production', 'Staging'])
     expect(r.bad_alias).toBe(0)
     expect(r.aliases).toEqual(['baseline', 'challenger', 'champion'])
-    const tags = await one<{ rm: number; mv: number }>(c, `SELECT (SELECT count(*) FROM registered_model_tags)::int AS rm, (SELECT count(*) FROM model_version_tags)::int AS mv`)
+    const tags = await one<{ rm: number; mv: number }>(
+      c,
+      `SELECT (SELECT count(*) FROM registered_model_tags)::int AS rm, (SELECT count(*) FROM model_version_tags)::int AS mv`,
+    )
     expect(tags.rm).toBeGreaterThan(0)
     expect(tags.mv).toBeGreaterThan(0)
   })
@@ -257,13 +295,21 @@ describe('demo store generator, small size', () => {
     for (const v of notes) expect(TRICKY_TEXTS).toContain(v)
     await c.query(`CREATE TEMP TABLE copy_probe (id int, v text)`)
     const values = [...TRICKY_TEXTS, '\\N', '', null, 'a\rb', 'end\\']
-    await copyRows(c, 'copy_probe', ['id', 'v'], values.map((v, i) => [i, v]))
+    await copyRows(
+      c,
+      'copy_probe',
+      ['id', 'v'],
+      values.map((v, i) => [i, v]),
+    )
     const back = (await c.query<{ v: string | null }>(`SELECT v FROM copy_probe ORDER BY id`)).rows.map((r) => r.v)
     expect(back).toEqual(values)
   })
 
   it('moves the experiment id sequence past the seeded experiments', async () => {
-    const r = await one<{ last: number; max: number }>(c, `SELECT (SELECT last_value FROM experiments_experiment_id_seq)::int AS last, (SELECT max(experiment_id) FROM experiments) AS max`)
+    const r = await one<{ last: number; max: number }>(
+      c,
+      `SELECT (SELECT last_value FROM experiments_experiment_id_seq)::int AS last, (SELECT max(experiment_id) FROM experiments) AS max`,
+    )
     expect(r.last).toBe(r.max)
   })
 

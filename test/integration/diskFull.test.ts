@@ -18,7 +18,6 @@ import { createDatabase, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
 import type { Envelope } from '../helpers/envelope'
 
-
 const FILLER = 'filler.bin'
 
 /** Take every free byte of the disk at `dir` (a 1 MB tmpfs): writes fail with ENOSPC from here on. */
@@ -71,14 +70,18 @@ describe('a full disk under the app’s own files', () => {
     await expect(history.append('p1', entry('SELECT 2'))).rejects.toMatchObject({
       code: 'WRITE_FAILED',
       details: { path: file },
-      message: expect.stringMatching(/^Cannot save the console history to .*history\/p1\.json: the disk is full \(ENOSPC\)\. The previous version of the file is unchanged/),
+      message: expect.stringMatching(
+        /^Cannot save the console history to .*history\/p1\.json: the disk is full \(ENOSPC\)\. The previous version of the file is unchanged/,
+      ),
     })
     await expect(history.append('p1', entry('SELECT 3'))).rejects.toMatchObject({ code: 'WRITE_FAILED' })
     expect(readFileSync(file, 'utf8')).toBe(before)
     expect(leftovers(home)).toEqual([])
     // Nothing dropped: listed newest first, and the user is told why they are not saved.
     expect((await history.list('p1', { limit: 10 })).map((e) => e.sql)).toEqual(['SELECT 3', 'SELECT 2', 'SELECT 1'])
-    expect(history.unsavedWarning('p1')).toMatch(/^2 history entries are not saved: Cannot save the console history .* the disk is full \(ENOSPC\).* kept in memory and saved with the next query/)
+    expect(history.unsavedWarning('p1')).toMatch(
+      /^2 history entries are not saved: Cannot save the console history .* the disk is full \(ENOSPC\).* kept in memory and saved with the next query/,
+    )
 
     free(disk)
     await history.append('p1', entry('SELECT 4'))
@@ -97,7 +100,9 @@ describe('a full disk under the app’s own files', () => {
     const before = snapshot(home)
 
     fill(disk)
-    await expect(tabs.save('p1', { tabs: [{ id: 't1', title: 'Query 1', sql: 'SELECT 2 -- ' + 'x'.repeat(10_000), params: {} }], active_tab_id: 't1' })).rejects.toMatchObject({
+    await expect(
+      tabs.save('p1', { tabs: [{ id: 't1', title: 'Query 1', sql: 'SELECT 2 -- ' + 'x'.repeat(10_000), params: {} }], active_tab_id: 't1' }),
+    ).rejects.toMatchObject({
       code: 'WRITE_FAILED',
       message: expect.stringMatching(/^Cannot save the console tabs to .*tabs\/p1\.json: the disk is full \(ENOSPC\)/),
     })
@@ -123,7 +128,9 @@ describe('a full disk under the app’s own files', () => {
     await expect(profiles.save({ settings: { name: 'c'.repeat(100), host: 'h'.repeat(200), database: 'db', user: 'u' } })).rejects.toMatchObject({
       code: 'WRITE_FAILED',
       details: { path: profilesFilePath(home) },
-      message: expect.stringMatching(/^Cannot save the profiles to .*profiles\.json: the disk is full \(ENOSPC\)\. The previous version of the file is unchanged/),
+      message: expect.stringMatching(
+        /^Cannot save the profiles to .*profiles\.json: the disk is full \(ENOSPC\)\. The previous version of the file is unchanged/,
+      ),
     })
     expect(snapshot(home)).toEqual(before)
     expect(leftovers(home)).toEqual([])
@@ -155,7 +162,13 @@ describe('a full disk under the app’s own files', () => {
     beforeAll(async () => {
       home = join(disk, 'app-home')
       const db = await createDatabase('disk_full', FIXTURES.small.template)
-      app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 6), 'a test key'), choice: { url: `${urlFor(db)}?sslmode=disable` }, transport: 'http' })
+      app = await createAppContext({
+        home,
+        env: {},
+        cipher: aesGcmCipher(Buffer.alloc(32, 6), 'a test key'),
+        choice: { url: `${urlFor(db)}?sslmode=disable` },
+        transport: 'http',
+      })
       call = { window: await app.workspace.window('full-tab'), signal: new AbortController().signal, openWindow: async () => null }
     })
     afterAll(async () => {

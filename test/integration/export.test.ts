@@ -37,7 +37,9 @@ const access = () => artifactAccess({ mappings: [{ prefix: ROOT_URI, path: artif
 
 /** Runs whose artifact folder exists in the fixture, biggest first. */
 async function runsWithArtifacts(): Promise<Array<{ run_uuid: string; experiment_id: number; dir: string }>> {
-  const rows = await store.select<{ run_uuid: string; experiment_id: number; artifact_uri: string }>(`SELECT run_uuid, experiment_id, artifact_uri FROM runs WHERE lifecycle_stage = 'active' ORDER BY run_uuid`)
+  const rows = await store.select<{ run_uuid: string; experiment_id: number; artifact_uri: string }>(
+    `SELECT run_uuid, experiment_id, artifact_uri FROM runs WHERE lifecycle_stage = 'active' ORDER BY run_uuid`,
+  )
   return rows.map((r) => ({ ...r, dir: r.artifact_uri.replace(ROOT_URI, artifacts) })).filter((r) => existsSync(r.dir))
 }
 
@@ -94,7 +96,9 @@ describe('export layouts', () => {
     const doc = parsePythonJson(await readFile(join(out, 'experiment.json'), 'utf8'))
     expect(doc.info.failed_runs).toEqual([])
     expect(doc.mlflow.experiment.tags).toBeTypeOf('object')
-    const active = await store.select<{ run_uuid: string }>(`SELECT run_uuid FROM runs WHERE experiment_id = $1 AND lifecycle_stage = 'active'`, [r.experiment_id])
+    const active = await store.select<{ run_uuid: string }>(`SELECT run_uuid FROM runs WHERE experiment_id = $1 AND lifecycle_stage = 'active'`, [
+      r.experiment_id,
+    ])
     expect([...doc.mlflow.runs].sort()).toEqual(active.map((a) => a.run_uuid).sort())
     for (const id of doc.mlflow.runs) expect(existsSync(join(out, 'runs', id, 'run.json'))).toBe(true)
     expect(await tree(join(out, 'runs', r.run_uuid, 'artifacts'))).toEqual(await tree(r.dir))
@@ -186,7 +190,12 @@ describe('interruptions', () => {
     // and a local copy of 48 MB can finish between two of them).
     let read = 0
     const first = runExport(store, {
-      selection: { kind: 'runs', run_ids: [big.run_uuid] }, out, access: access(), profileName: 'test', concurrency: 1, signal: ctrl.signal,
+      selection: { kind: 'runs', run_ids: [big.run_uuid] },
+      out,
+      access: access(),
+      profileName: 'test',
+      concurrency: 1,
+      signal: ctrl.signal,
       openRepository: async (uri, a) => {
         const repo = await openArtifactRepository(uri, a)
         return {
@@ -209,7 +218,14 @@ describe('interruptions', () => {
     await expect(first).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(existsSync(join(out, 'manifest.json'))).toBe(false)
     expect(existsSync(join(out, 'artifacts', 'big.bin'))).toBe(false)
-    const report = await runExport(store, { selection: { kind: 'runs', run_ids: [big.run_uuid] }, out, resume: true, access: access(), profileName: 'test', concurrency: 1 })
+    const report = await runExport(store, {
+      selection: { kind: 'runs', run_ids: [big.run_uuid] },
+      out,
+      resume: true,
+      access: access(),
+      profileName: 'test',
+      concurrency: 1,
+    })
     expect(report.skipped_verified.files).toBeGreaterThan(0)
     expect(report.downloaded.bytes + report.skipped_verified.bytes).toBe(report.bytes)
     expect(report.downloaded.bytes).toBeLessThan(report.bytes)
@@ -220,7 +236,11 @@ describe('interruptions', () => {
   it('a CLI killed with SIGKILL mid-file leaves only a .part file; --resume completes it byte-identical', async () => {
     const out = join(tmp, 'killed')
     const root = resolve(__dirname, '../..')
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/index.ts'), 'export', ...args('--run-ids', big.run_uuid, '--out', out)], { cwd: root, stdio: 'ignore', env: { ...process.env, MLFLOW_DESK_HOME: join(tmp, 'home') } })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'electron/cli/index.ts'), 'export', ...args('--run-ids', big.run_uuid, '--out', out)],
+      { cwd: root, stdio: 'ignore', env: { ...process.env, MLFLOW_DESK_HOME: join(tmp, 'home') } },
+    )
     const exited = new Promise((done) => child.on('exit', done))
     const part = join(out, 'artifacts', 'big.bin.part')
     for (let i = 0; i < 600 && !((await stat(part).catch(() => null))?.size ?? 0); i++) await new Promise((r) => setTimeout(r, 50))
@@ -242,11 +262,22 @@ describe('interruptions', () => {
     const victim = join(big.dir, 'vanishing.txt')
     await writeFile(victim, 'here when listed')
     const report = await runExport(store, {
-      selection: { kind: 'runs', run_ids: [big.run_uuid] }, out, access: access(), profileName: 'test',
+      selection: { kind: 'runs', run_ids: [big.run_uuid] },
+      out,
+      access: access(),
+      profileName: 'test',
       // The real local repository; the file disappears between its listing and its read, as on a live store.
       openRepository: async (uri, a) => {
         const repo = await openArtifactRepository(uri, a)
-        return { ...repo, describe: repo.describe, list: async (p, s) => { const l = await repo.list(p, s); await rm(victim, { force: true }); return l } }
+        return {
+          ...repo,
+          describe: repo.describe,
+          list: async (p, s) => {
+            const l = await repo.list(p, s)
+            await rm(victim, { force: true })
+            return l
+          },
+        }
       },
     })
     expect(report.missing).toContainEqual(expect.objectContaining({ path: 'vanishing.txt', reason: 'not_found' }))

@@ -75,8 +75,14 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
     expect(await tree(saved.saved_to)).toEqual(await tree(join(localRoot, 'model')))
     expect(saved.files).toBe((await tree(join(localRoot, 'model'))).size)
     expect(events.some((e) => e.job_id === 'dl-3' && e.progress.phase === 'done')).toBe(true)
-    expect(await dispatch(app.handlers, 'artifacts:download', { job_id: 'dl-4', run_id: runId, path: 'model/../..' }, call)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
-    expect(await dispatch(app.handlers, 'artifacts:download', { job_id: 'dl-5', run_id: runId, path: 'no-such-file' }, call)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await dispatch(app.handlers, 'artifacts:download', { job_id: 'dl-4', run_id: runId, path: 'model/../..' }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    })
+    expect(await dispatch(app.handlers, 'artifacts:download', { job_id: 'dl-5', run_id: runId, path: 'no-such-file' }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    })
   })
 
   it('exports a run in the export-import layout with a manifest, reports progress, and refuses a name with a folder in it', async () => {
@@ -92,18 +98,27 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
     for (const f of files) expect(sha(await readFile(join(report.out, f.path))), f.path).toBe(f.sha256)
     expect(files.some((f) => f.path === 'artifacts/model/MLmodel')).toBe(true)
     expect(events.filter((e) => e.job_id === 'ex-1').map((e) => e.progress.phase)).toEqual(expect.arrayContaining(['metadata', 'artifacts', 'done']))
-    expect(await dispatch(app.handlers, 'export:run', { job_id: 'ex-2', selection: { kind: 'runs', run_ids: [runId] }, name: '../escape' }, call)).toMatchObject({
+    expect(
+      await dispatch(app.handlers, 'export:run', { job_id: 'ex-2', selection: { kind: 'runs', run_ids: [runId] }, name: '../escape' }, call),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST', details: { field: 'name' } },
     })
-    expect(await dispatch(app.handlers, 'export:run', { job_id: 'ex-3', selection: { kind: 'runs', run_ids: [runId] }, name: 'never-started', resume: true }, call)).toMatchObject({
+    expect(
+      await dispatch(app.handlers, 'export:run', { job_id: 'ex-3', selection: { kind: 'runs', run_ids: [runId] }, name: 'never-started', resume: true }, call),
+    ).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },
     })
   })
 
   it('cancels a running export, which a resume then completes', async () => {
-    const running = dispatch(app.handlers, 'export:run', { job_id: 'ex-c', selection: { kind: 'experiment', experiment_id: '1' }, name: 'whole-experiment' }, call)
+    const running = dispatch(
+      app.handlers,
+      'export:run',
+      { job_id: 'ex-c', selection: { kind: 'experiment', experiment_id: '1' }, name: 'whole-experiment' },
+      call,
+    )
     // Cancel as soon as the export is under way (its first progress event).
     await new Promise<void>((done) => {
       const t = setInterval(() => {
@@ -119,7 +134,12 @@ describe('artifacts:download, export:run and export:cancel through dispatch (HTT
     // The folder it was writing comes back, so the renderer resumes that one (over HTTP a taken name gets " (2)").
     expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED', details: { out } } })
     await expect(stat(join(out, 'manifest.json'))).rejects.toThrow()
-    const resumed = await dispatch(app.handlers, 'export:run', { job_id: 'ex-r', selection: { kind: 'experiment', experiment_id: '1' }, name: 'whole-experiment', resume: true }, call)
+    const resumed = await dispatch(
+      app.handlers,
+      'export:run',
+      { job_id: 'ex-r', selection: { kind: 'experiment', experiment_id: '1' }, name: 'whole-experiment', resume: true },
+      call,
+    )
     expect(resumed.ok, JSON.stringify(resumed)).toBe(true)
     expect((await stat(join(out, 'manifest.json'))).isFile()).toBe(true)
     expect(await dispatch(app.handlers, 'export:cancel', { job_id: 'ex-c' }, call)).toEqual({ ok: true, data: { cancelled: false } })

@@ -52,7 +52,11 @@ describe('the local HTTP transport', () => {
   })
 
   it('answers a contract call with MLflow-shaped data, NaN intact', async () => {
-    const res = await fetch(`${http.url}/api/runs:search`, { method: 'POST', headers: auth, body: JSON.stringify({ experiment_ids: ['1', '2', '3'], max_results: 500 }) })
+    const res = await fetch(`${http.url}/api/runs:search`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ experiment_ids: ['1', '2', '3'], max_results: 500 }),
+    })
     expect(res.status).toBe(200)
     const env = decodeWire(await res.text()) as { ok: true; data: { runs: Array<{ data: { metrics: Array<{ value: number }> } }> } }
     expect(env.ok).toBe(true)

@@ -57,7 +57,10 @@ describe('malformed input: a 400 with a code, exit 2 on the command line', () =>
 
   const api = async (channel: string, body: unknown) => {
     const res = await post(http.port, `/api/${channel}`, auth, JSON.stringify(body))
-    return { status: res.status, ...(JSON.parse(res.body) as { ok: boolean; data?: any; error?: { code: string; message: string; details?: Record<string, unknown> } }) }
+    return {
+      status: res.status,
+      ...(JSON.parse(res.body) as { ok: boolean; data?: any; error?: { code: string; message: string; details?: Record<string, unknown> } }),
+    }
   }
 
   it('a malformed percent-escape in the API path is BAD_REQUEST naming the place, not a 500', async () => {
@@ -100,17 +103,7 @@ describe('malformed input: a 400 with a code, exit 2 on the command line', () =>
     const first = await api('runs:search', { experiment_ids: ['1', '2', '3'], max_results: 1 })
     const token: string = first.data.next_page_token
     expect(token).toBeTruthy()
-    const cases: unknown[][] = [
-      ['9223372036854775808', 'x'],
-      [1e30, 'x'],
-      [1.5, 'x'],
-      ['abc', 'x'],
-      [1, 42],
-      [1, null],
-      [{ a: 1 }, 'x'],
-      [1, 'a\u0000b'],
-      [1],
-    ]
+    const cases: unknown[][] = [['9223372036854775808', 'x'], [1e30, 'x'], [1.5, 'x'], ['abc', 'x'], [1, 42], [1, null], [{ a: 1 }, 'x'], [1, 'a\u0000b'], [1]]
     for (const k of cases) {
       const res = await api('runs:search', { experiment_ids: ['1', '2', '3'], max_results: 1, page_token: tampered(token, k) })
       expect([res.status, res.error?.code], JSON.stringify(k)).toEqual([400, 'INVALID_PAGE_TOKEN'])
@@ -129,7 +122,12 @@ describe('malformed input: a 400 with a code, exit 2 on the command line', () =>
   it('metric history and model tokens are checked the same way', async () => {
     const page = await api('metrics:history', { run_id: history.run_id, metric_key: history.key, max_results: 1 })
     const token: string = page.data.next_page_token
-    for (const k of [[1, '9223372036854775808', 0.5, false], [1, 2, {}, false], [1, 2, 3, 'false'], [1, 2, 3]]) {
+    for (const k of [
+      [1, '9223372036854775808', 0.5, false],
+      [1, 2, {}, false],
+      [1, 2, 3, 'false'],
+      [1, 2, 3],
+    ]) {
       const res = await api('metrics:history', { run_id: history.run_id, metric_key: history.key, max_results: 1, page_token: tampered(token, k) })
       expect([res.status, res.error?.code], JSON.stringify(k)).toEqual([400, 'INVALID_PAGE_TOKEN'])
     }
@@ -146,12 +144,46 @@ describe('malformed input: a 400 with a code, exit 2 on the command line', () =>
     expect(deep.code).toBe(2)
     expect(deep.stderr).toMatch(new RegExp(`more than ${MAX_FILTER_NESTING} levels deep at character ${MAX_FILTER_NESTING + 1}`))
 
-    const page = JSON.parse((await cli(['runs', 'search', '--experiment-ids', '1', '--max-results', '1', '--json', '--url', url])).stdout.replace(/\bNaN\b/g, 'null'))
-    const runs = await cli(['runs', 'search', '--experiment-ids', '1', '--max-results', '1', '--page-token', tampered(page.next_page_token, ['9223372036854775808', 'x']), '--url', url])
-    expect([runs.code, runs.stderr]).toEqual([2, expect.stringMatching(/page_token is not a token this search returned \(value 1 is out of the range of a 64-bit integer\)/)])
+    const page = JSON.parse(
+      (await cli(['runs', 'search', '--experiment-ids', '1', '--max-results', '1', '--json', '--url', url])).stdout.replace(/\bNaN\b/g, 'null'),
+    )
+    const runs = await cli([
+      'runs',
+      'search',
+      '--experiment-ids',
+      '1',
+      '--max-results',
+      '1',
+      '--page-token',
+      tampered(page.next_page_token, ['9223372036854775808', 'x']),
+      '--url',
+      url,
+    ])
+    expect([runs.code, runs.stderr]).toEqual([
+      2,
+      expect.stringMatching(/page_token is not a token this search returned \(value 1 is out of the range of a 64-bit integer\)/),
+    ])
 
-    const hist = JSON.parse((await cli(['metrics', 'history', '--run-id', history.run_id, '--key', history.key, '--max-results', '1', '--json', '--url', url])).stdout.replace(/\bNaN\b/g, 'null'))
-    const h = await cli(['metrics', 'history', '--run-id', history.run_id, '--key', history.key, '--max-results', '1', '--page-token', tampered(hist.next_page_token, [1, 2, 'x', false]), '--url', url])
+    const hist = JSON.parse(
+      (await cli(['metrics', 'history', '--run-id', history.run_id, '--key', history.key, '--max-results', '1', '--json', '--url', url])).stdout.replace(
+        /\bNaN\b/g,
+        'null',
+      ),
+    )
+    const h = await cli([
+      'metrics',
+      'history',
+      '--run-id',
+      history.run_id,
+      '--key',
+      history.key,
+      '--max-results',
+      '1',
+      '--page-token',
+      tampered(hist.next_page_token, [1, 2, 'x', false]),
+      '--url',
+      url,
+    ])
     expect(h.code).toBe(2)
 
     const models = JSON.parse((await cli(['models', 'list', '--max-results', '1', '--json', '--url', url])).stdout)

@@ -25,7 +25,12 @@ async function allPages(store: StoreHandle, runId: string, key: string, pageSize
   let token: string | null = null
   let pages = 0
   do {
-    const page: Awaited<ReturnType<typeof getMetricHistory>> = await getMetricHistory(store, { run_id: runId, metric_key: key, max_results: pageSize, page_token: token })
+    const page: Awaited<ReturnType<typeof getMetricHistory>> = await getMetricHistory(store, {
+      run_id: runId,
+      metric_key: key,
+      max_results: pageSize,
+      page_token: token,
+    })
     expect(page.metrics.length).toBeLessThanOrEqual(pageSize)
     metrics.push(...page.metrics)
     token = page.next_page_token
@@ -85,7 +90,10 @@ describe('metric history: the values MLflow stores specially', () => {
   afterAll(() => store?.close())
 
   it('has the 2,000-step val_loss history, steps in order', async () => {
-    const runId = rows.filter((r) => r.key === 'val_loss').map((r) => r.run_uuid!).find((id, _, all) => all.filter((x) => x === id).length === 2000)!
+    const runId = rows
+      .filter((r) => r.key === 'val_loss')
+      .map((r) => r.run_uuid!)
+      .find((id, _, all) => all.filter((x) => x === id).length === 2000)!
     expect(runId).toBeDefined()
     const got = await getMetricHistory(store, { run_id: runId, metric_key: 'val_loss' })
     expect(got.metrics).toHaveLength(2000)
@@ -159,7 +167,9 @@ describe('metric history: the values MLflow stores specially', () => {
     const row = rows.find((r) => r.key === 'val_loss')!
     const first = await getMetricHistory(store, { run_id: row.run_uuid!, metric_key: 'val_loss', max_results: 3 })
     expect(first.next_page_token).toEqual(expect.any(String))
-    await expect(getMetricHistory(store, { run_id: row.run_uuid!, metric_key: 'loss', max_results: 3, page_token: first.next_page_token })).rejects.toMatchObject({
+    await expect(
+      getMetricHistory(store, { run_id: row.run_uuid!, metric_key: 'loss', max_results: 3, page_token: first.next_page_token }),
+    ).rejects.toMatchObject({
       code: 'INVALID_PAGE_TOKEN',
     })
   })

@@ -62,7 +62,14 @@ describe('downsampled metric history (SQL)', () => {
         [KEY, runId, SPIKE_MAX.step, SPIKE_MAX.value, SPIKE_MIN.step, SPIKE_MIN.value, T0, STEPS],
       )
       for (const e of EXTRA) {
-        await c.query('INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ($1, $2, $3, $4, $5, $6)', [KEY, e.value, e.ts, runId, e.step, e.nan])
+        await c.query('INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ($1, $2, $3, $4, $5, $6)', [
+          KEY,
+          e.value,
+          e.ts,
+          runId,
+          e.step,
+          e.nan,
+        ])
       }
     } finally {
       await c.end()
@@ -84,7 +91,10 @@ describe('downsampled metric history (SQL)', () => {
       const finite = s.metrics.filter((m) => Number.isFinite(m.value) && Math.abs(m.value) < MAX_DOUBLE)
       expect(Math.max(...finite.map((m) => m.value))).toBe(SPIKE_MAX.value)
       expect(Math.min(...finite.map((m) => m.value))).toBe(SPIKE_MIN.value)
-      expect(s.metrics.some((m) => Number.isNaN(m.value) || Math.abs(m.value) === MAX_DOUBLE), 'a NaN/inf marker').toBe(true)
+      expect(
+        s.metrics.some((m) => Number.isNaN(m.value) || Math.abs(m.value) === MAX_DOUBLE),
+        'a NaN/inf marker',
+      ).toBe(true)
     }
   })
 
@@ -140,7 +150,23 @@ describe('downsampled metric history (SQL)', () => {
   })
   it('metrics history --max-points prints the downsampled series; without it the full history', async () => {
     const url = urlFor(dbName)
-    const r = await cli(['metrics', 'history', '--run-id', runId, '--key', KEY, '--max-points', '1000', '--from-step', '-5', '--to-step', String(STEPS - 1), '--json', '--url', url])
+    const r = await cli([
+      'metrics',
+      'history',
+      '--run-id',
+      runId,
+      '--key',
+      KEY,
+      '--max-points',
+      '1000',
+      '--from-step',
+      '-5',
+      '--to-step',
+      String(STEPS - 1),
+      '--json',
+      '--url',
+      url,
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/"value": NaN/)
     expect(r.stdout).toContain('1.7976931348623157e+308')

@@ -158,7 +158,9 @@ describe('refusing databases it did not create', () => {
 
   it('refuses a revision no MLflow release we know produced, saying so', async () => {
     const db = await createDatabase('migrate_unknown')
-    await withClient(db, (c) => c.query(`CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('ffffffffffff')`))
+    await withClient(db, (c) =>
+      c.query(`CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('ffffffffffff')`),
+    )
     const catalog = await snapshotOf(db)
     const err = await failureOf(db)
     expect(err.code).toBe('SCHEMA_MISMATCH')

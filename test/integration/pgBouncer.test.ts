@@ -53,7 +53,9 @@ describe('through PgBouncer in transaction mode (one shared server connection)',
     const store = await openStore({ ...parseConnectionUrl(bouncer.url(database)), schema: 'public' }, { statementTimeoutMs: 1234 })
     try {
       // Our settings hold inside our transactions…
-      expect(await store.read((r) => r.select('SELECT current_setting(\'transaction_read_only\') AS ro, current_setting(\'statement_timeout\') AS st'))).toEqual([{ ro: 'on', st: '1234ms' }])
+      expect(await store.read((r) => r.select("SELECT current_setting('transaction_read_only') AS ro, current_setting('statement_timeout') AS st"))).toEqual([
+        { ro: 'on', st: '1234ms' },
+      ])
       await store.select('SELECT count(*) FROM metrics')
       await expect(store.select('SELECT pg_sleep(3)')).rejects.toMatchObject({ code: 'TIMEOUT' })
       // …and not outside them, even while our pool keeps its connection to the pooler open.
@@ -61,7 +63,13 @@ describe('through PgBouncer in transaction mode (one shared server connection)',
     } finally {
       await store.close()
     }
-    expect(before).toMatchObject({ default_transaction_read_only: 'off', transaction_read_only: 'off', statement_timeout: '0', lock_timeout: '0', idle_in_transaction_session_timeout: '0' })
+    expect(before).toMatchObject({
+      default_transaction_read_only: 'off',
+      transaction_read_only: 'off',
+      statement_timeout: '0',
+      lock_timeout: '0',
+      idle_in_transaction_session_timeout: '0',
+    })
     expect(await sessionOfOthers()).toEqual(before)
   })
 
@@ -73,7 +81,9 @@ describe('through PgBouncer in transaction mode (one shared server connection)',
     const c = new pg.Client({ connectionString: bouncer.url(empty).replace(/\?.*$/, '') })
     await c.connect()
     try {
-      const { rows } = await c.query(`SELECT current_setting('TimeZone') AS tz, current_setting('client_min_messages') AS cmm, current_setting('default_transaction_read_only') AS ro`)
+      const { rows } = await c.query(
+        `SELECT current_setting('TimeZone') AS tz, current_setting('client_min_messages') AS cmm, current_setting('default_transaction_read_only') AS ro`,
+      )
       expect(rows[0]).toMatchObject({ ro: 'off', ...(before ? { tz: before.timezone, cmm: before.client_min_messages } : {}) })
     } finally {
       await c.end()

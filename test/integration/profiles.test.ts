@@ -25,7 +25,15 @@ describe('connection profiles against a real PostgreSQL', () => {
     profiles = new ProfileService(home, aesGcmCipher(Buffer.alloc(32, 5), 'a test key'))
   })
 
-  const settings = (name: string, extra: object = {}) => ({ name, host: pgInfo().host, port: pgInfo().port, database: db, user: pgInfo().user, ssl: SSL_OFF, ...extra })
+  const settings = (name: string, extra: object = {}) => ({
+    name,
+    host: pgInfo().host,
+    port: pgInfo().port,
+    database: db,
+    user: pgInfo().user,
+    ssl: SSL_OFF,
+    ...extra,
+  })
 
   it('test connection: server, latency, MLflow revision and counts, and a write warning for this superuser', async () => {
     const r = await testConnection(targetFor(db))

@@ -73,7 +73,10 @@ describe('exporting the full result of a query', () => {
     const jsonl = join(dir, 'types.jsonl')
     const r = await exportResult(store, { sql, params: {}, format: 'jsonl', path: jsonl })
     expect(r.rows).toBe(2)
-    const rows = readFileSync(jsonl, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
+    const rows = readFileSync(jsonl, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(rows).toEqual([
       { id: 1, text: 'plain', empty: null, flag: true, doc: { k: [1] }, big: '9007199254740993', f: 'NaN' },
       { id: 2, text: 'a,b "q"\nline', empty: '', flag: false, doc: null, big: 1, f: 0.25 },
@@ -137,7 +140,9 @@ describe('exporting the full result of a query', () => {
   it('a failed statement leaves nothing, and an existing file is only replaced by a complete export', async () => {
     const path = join(dir, 'keep.csv')
     writeFileSync(path, 'previous content\n')
-    await expect(exportResult(store, { sql: 'SELECT 1 / (g - 3000) FROM generate_series(1, 10000) g', params: {}, format: 'csv', path })).rejects.toMatchObject({ code: 'QUERY_FAILED' })
+    await expect(exportResult(store, { sql: 'SELECT 1 / (g - 3000) FROM generate_series(1, 10000) g', params: {}, format: 'csv', path })).rejects.toMatchObject(
+      { code: 'QUERY_FAILED' },
+    )
     expect(readFileSync(path, 'utf8')).toBe('previous content\n')
     await expect(exportResult(store, { sql: 'DELETE FROM runs', params: {}, format: 'csv', path })).rejects.toMatchObject({ code: 'QUERY_REFUSED' })
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([])
@@ -161,7 +166,12 @@ describe('exporting the full result of a query', () => {
     mkdirSync(small)
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small])
     try {
-      const err = await exportResult(store, { sql: 'SELECT g, md5(g::text) FROM generate_series(1, 200000) g', params: {}, format: 'csv', path: join(small, 'big.csv') }).catch((e) => e)
+      const err = await exportResult(store, {
+        sql: 'SELECT g, md5(g::text) FROM generate_series(1, 200000) g',
+        params: {},
+        format: 'csv',
+        path: join(small, 'big.csv'),
+      }).catch((e) => e)
       expect(err).toMatchObject({ code: 'WRITE_FAILED', message: expect.stringContaining('the disk is full (ENOSPC)') })
       expect(readdirSync(small)).toEqual([])
     } finally {

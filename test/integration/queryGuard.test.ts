@@ -24,7 +24,9 @@ describe('raw SQL that would change the store is refused, and the store is uncha
     admin = adminClient(db)
     await admin.connect()
     // A function that writes, which the guard cannot know about: the server must refuse it.
-    await admin.query(`CREATE FUNCTION desk_sneaky_write() RETURNS int LANGUAGE sql AS $$ INSERT INTO experiment_tags (key, value, experiment_id) VALUES ('sneaky', 'x', 0) RETURNING 1 $$`)
+    await admin.query(
+      `CREATE FUNCTION desk_sneaky_write() RETURNS int LANGUAGE sql AS $$ INSERT INTO experiment_tags (key, value, experiment_id) VALUES ('sneaky', 'x', 0) RETURNING 1 $$`,
+    )
     await admin.query(`CREATE TABLE desk_lock_target (x int)`)
     store = await openStore(targetFor(db), { statementTimeoutMs: 10_000 })
     before = await storeChecksums(admin)
@@ -118,7 +120,12 @@ describe('raw SQL that would change the store is refused, and the store is uncha
   })
 
   it('the read-only transaction alone refuses writes, even a statement the guard would refuse, and always rolls back', async () => {
-    for (const sql of ["UPDATE runs SET status = 'FAILED'", 'DELETE FROM params', 'CREATE TEMP TABLE t (x int)', "SELECT nextval('experiments_experiment_id_seq')"]) {
+    for (const sql of [
+      "UPDATE runs SET status = 'FAILED'",
+      'DELETE FROM params',
+      'CREATE TEMP TABLE t (x int)',
+      "SELECT nextval('experiments_experiment_id_seq')",
+    ]) {
       const err = await withReadTransaction(store, { timeoutMs: 5000 }, async (tx) => tx.cursor(sql, []).read(1)).catch((e) => e)
       expect(err, sql).toMatchObject({ code: 'READ_ONLY' })
     }

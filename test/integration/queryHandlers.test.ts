@@ -13,7 +13,6 @@ import { adminClient, createDatabase, pgInfo, urlFor } from '../helpers/database
 import { FIXTURES } from '../helpers/fixtures'
 import type { Envelope } from '../helpers/envelope'
 
-
 /** A statement that keeps a backend busy for many seconds without pg_sleep (which the guard refuses). */
 const LONG = 'SELECT count(*) FROM generate_series(1, 400000000) AS g'
 
@@ -30,7 +29,13 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     admin = adminClient(db)
     await admin.connect()
     home = await mkdtemp(join(tmpdir(), 'desk-audit-'))
-    app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 3), 'a test key'), choice: { url: `${urlFor(db)}?sslmode=disable`, statementTimeoutSeconds: 60 }, transport: 'http' })
+    app = await createAppContext({
+      home,
+      env: {},
+      cipher: aesGcmCipher(Buffer.alloc(32, 3), 'a test key'),
+      choice: { url: `${urlFor(db)}?sslmode=disable`, statementTimeoutSeconds: 60 },
+      transport: 'http',
+    })
     app.events.subscribe((event, payload) => {
       if (event === 'query:export-progress') progress.push(payload as EventPayloads['query:export-progress'])
     })
@@ -47,7 +52,10 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   /** The backend running `text`, once it is running. */
   async function backendRunning(text: string): Promise<number> {
     for (let i = 0; i < 200; i++) {
-      const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${text}%`])
+      const { rows } = await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+        [`%${text}%`],
+      )
       if (rows[0]) return rows[0].pid
       await new Promise((r) => setTimeout(r, 25))
     }
@@ -55,7 +63,12 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   }
 
   it('query:check says what would run, with its parameters, without a store', async () => {
-    expect((await api('query:check', { sql: 'SELECT * FROM runs WHERE experiment_id = :exp' })).data).toEqual({ ok: true, kind: 'select', refusal: null, params: ['exp'] })
+    expect((await api('query:check', { sql: 'SELECT * FROM runs WHERE experiment_id = :exp' })).data).toEqual({
+      ok: true,
+      kind: 'select',
+      refusal: null,
+      params: ['exp'],
+    })
     const refused = (await api('query:check', { sql: 'SELECT 1; DROP TABLE runs' })).data
     expect(refused).toMatchObject({ ok: false, refusal: { position: 10, length: 4 } })
     expect((await api('query:check', { sql: '' })).data.ok).toBe(false)
@@ -64,7 +77,10 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   it('query:run returns rows; refusals and failures are typed errors with a position', async () => {
     const r = await api('query:run', { tab_id: 'tab-1', sql: 'SELECT experiment_id, name FROM experiments WHERE experiment_id = :id', params: { id: 1 } })
     expect(r.ok).toBe(true)
-    expect(r.data.columns).toEqual([{ name: 'experiment_id', type: 'integer', category: 'number' }, { name: 'name', type: 'character varying(256)', category: 'string' }])
+    expect(r.data.columns).toEqual([
+      { name: 'experiment_id', type: 'integer', category: 'number' },
+      { name: 'name', type: 'character varying(256)', category: 'string' },
+    ])
     expect(r.data.rows).toHaveLength(1)
     const refused = await api('query:run', { tab_id: 'tab-1', sql: 'SELECT pg_sleep(1)' })
     expect(refused.error).toMatchObject({ code: 'QUERY_REFUSED', details: { position: 7, length: 8 } })
@@ -104,7 +120,10 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   it('switching the window to another profile cancels its running statements', async () => {
     const otherDb = await createDatabase('audit_api_other', FIXTURES.small.template)
     const p = pgInfo()
-    const saved = await api('profiles:save', { settings: { name: 'other', host: p.host, port: p.port, database: otherDb, user: p.user, ssl: { mode: 'disable' } }, secrets: { password: p.password } })
+    const saved = await api('profiles:save', {
+      settings: { name: 'other', host: p.host, port: p.port, database: otherDb, user: p.user, ssl: { mode: 'disable' } },
+      secrets: { password: p.password },
+    })
     const w = { window: await app.workspace.window('audit-switch'), signal: new AbortController().signal, openWindow: async () => null }
     const running = api('query:run', { tab_id: 'tab-s', sql: LONG.replace('400000000', '400000002') }, w)
     await backendRunning('400000002)')
@@ -116,7 +135,9 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   it('query:explain returns the plan tree', async () => {
     const r = await api('query:explain', { tab_id: 'tab-x', sql: 'SELECT * FROM runs WHERE status = :s', params: { s: 'FINISHED' }, analyze: true })
     expect(r.data.plan).toMatchObject({ node_type: 'Seq Scan', relation: 'runs' })
-    expect(r.data.plan.details).toEqual(expect.arrayContaining([expect.stringMatching(/^Filter: \(\(status\)::text = /), expect.stringMatching(/^Rows Removed by Filter: \d+$/)]))
+    expect(r.data.plan.details).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Filter: \(\(status\)::text = /), expect.stringMatching(/^Rows Removed by Filter: \d+$/)]),
+    )
     expect(r.data.plan.details.some((d: string) => / Blocks: 0$/.test(d))).toBe(false)
     expect(r.data.plan.actual_loops).toBe(1)
   })
@@ -135,7 +156,9 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     expect(second.data.path).toBe(join(exportsDir, 'runs.jsonl'))
     const third = await api('query:export', { export_id: 'e3', sql, format: 'csv', file_name: 'runs.csv' })
     expect(third.data.path).toBe(join(exportsDir, 'runs (2).csv'))
-    expect(JSON.parse(readFileSync(second.data.path, 'utf8').split('\n')[0])).toEqual(expect.objectContaining({ run_uuid: expect.any(String), start_time: expect.any(Number) }))
+    expect(JSON.parse(readFileSync(second.data.path, 'utf8').split('\n')[0])).toEqual(
+      expect.objectContaining({ run_uuid: expect.any(String), start_time: expect.any(Number) }),
+    )
     for (const bad of ['../escape.csv', '/etc/passwd', 'a/b.csv', '..', '.hidden.csv', 'C:\\x.csv', 'a\u0000b.csv']) {
       const r = await api('query:export', { export_id: 'bad', sql, format: 'csv', file_name: bad })
       expect(r.error, bad).toMatchObject({ code: 'BAD_REQUEST', details: { field: 'file_name' } })
@@ -152,7 +175,14 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
     expect(asked).toEqual(['result.csv'])
     expect(r.data).toMatchObject({ path: target, rows: 1 })
     expect(readFileSync(target, 'utf8')).toBe('one\n1\n')
-    expect((await api('query:export', { export_id: 'd2', sql: 'SELECT 1', format: 'csv', file_name: 'again' }, desktop)).data).toEqual({ path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] })
+    expect((await api('query:export', { export_id: 'd2', sql: 'SELECT 1', format: 'csv', file_name: 'again' }, desktop)).data).toEqual({
+      path: null,
+      rows: 0,
+      bytes: 0,
+      duration_ms: 0,
+      cut_values: 0,
+      cut_examples: [],
+    })
   })
 
   it('query:history lists this profile’s runs newest first, searchable, with ok/error', async () => {
@@ -174,7 +204,9 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   })
 
   it('saved queries: save, rename-conflict, update, list with their parameters, delete', async () => {
-    const a = (await api('query:saved-save', { name: 'Runs of an experiment', sql: 'SELECT * FROM runs WHERE experiment_id = :experiment_id AND status = :status' })).data.query
+    const a = (
+      await api('query:saved-save', { name: 'Runs of an experiment', sql: 'SELECT * FROM runs WHERE experiment_id = :experiment_id AND status = :status' })
+    ).data.query
     expect(a.params).toEqual(['experiment_id', 'status'])
     const b = (await api('query:saved-save', { name: 'Everything', sql: 'SELECT 1', description: 'a test' })).data.query
     expect((await api('query:saved-save', { name: 'everything', sql: 'SELECT 2' })).error?.code).toBe('CONFLICT')
@@ -188,7 +220,10 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
   })
 
   it('console tabs are kept per profile', async () => {
-    const tabs = [{ id: 'one', title: 'Deleted runs', sql: 'SELECT 1', params: { days: '30' } }, { id: 'two', title: 'Scratch', sql: '', params: {} }]
+    const tabs = [
+      { id: 'one', title: 'Deleted runs', sql: 'SELECT 1', params: { days: '30' } },
+      { id: 'two', title: 'Scratch', sql: '', params: {} },
+    ]
     await api('query:tabs-save', { tabs, active_tab_id: 'two' })
     expect((await api('query:tabs-get', {})).data).toEqual({ tabs, active_tab_id: 'two' })
     const other = { window: await app.workspace.window('audit-switch'), signal: new AbortController().signal, openWindow: async () => null }
@@ -197,7 +232,14 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
 
   it('query:schema lists the store’s tables for autocomplete', async () => {
     const { tables } = (await api('query:schema', {})).data
-    expect(tables.find((t: { name: string }) => t.name === 'metrics').columns.map((c: { name: string }) => c.name)).toEqual(['key', 'value', 'timestamp', 'run_uuid', 'step', 'is_nan'])
+    expect(tables.find((t: { name: string }) => t.name === 'metrics').columns.map((c: { name: string }) => c.name)).toEqual([
+      'key',
+      'value',
+      'timestamp',
+      'run_uuid',
+      'step',
+      'is_nan',
+    ])
   })
 
   it('every query of the audit library runs on a real MLflow store with its default parameters', async () => {
@@ -217,9 +259,12 @@ describe('the query:* channels, as the app and the local HTTP transport serve th
 
   it('what the library finds on the fixture is right: the deleted runs, the aliases, the drift', async () => {
     const lib = (await api('query:library', {})).data.queries as Array<{ id: string; sql: string }>
-    const runLib = async (id: string, params: Record<string, string> = {}) => (await api('query:run', { tab_id: 'lib', sql: lib.find((q) => q.id === id)!.sql, params })).data
+    const runLib = async (id: string, params: Record<string, string> = {}) =>
+      (await api('query:run', { tab_id: 'lib', sql: lib.find((q) => q.id === id)!.sql, params })).data
     const deleted = await runLib('deleted-runs', { days: '36500' })
-    const expected = (await admin.query<{ run_uuid: string }>("SELECT run_uuid FROM runs WHERE lifecycle_stage = 'deleted' ORDER BY run_uuid")).rows.map((r) => r.run_uuid)
+    const expected = (await admin.query<{ run_uuid: string }>("SELECT run_uuid FROM runs WHERE lifecycle_stage = 'deleted' ORDER BY run_uuid")).rows.map(
+      (r) => r.run_uuid,
+    )
     expect(deleted.rows.map((r: unknown[]) => r[0]).sort()).toEqual(expected)
     const aliases = await runLib('model-versions-aliases')
     const aliasCount = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM registered_model_aliases')).rows[0].n)

@@ -7,7 +7,8 @@ import type { PlanNode } from '@shared/domain/query'
 import { createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES, readManifest } from '../helpers/fixtures'
 
-const run = (store: StoreHandle, sql: string, params: Record<string, string | number | null> = {}, max_rows = 1000) => runQuery(store, { sql, params, max_rows })
+const run = (store: StoreHandle, sql: string, params: Record<string, string | number | null> = {}, max_rows = 1000) =>
+  runQuery(store, { sql, params, max_rows })
 
 function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...plan.children.flatMap(nodes)]
@@ -57,8 +58,27 @@ describe('running audit queries', () => {
       ['v', 'text', 'string'],
     ])
     expect(r.rows).toEqual([
-      [1, 2, '9007199254740993', 42, 1.5, 'NaN', '-Infinity', '12345678901234567890.5', 2.25, true, null, '\\x0a0b',
-        '2026-01-05T10:34:56.123456Z', '2026-01-05T12:34:56', '2026-01-05', '{"a": [1, 2]}', '{1,2}', 'x', 'a'],
+      [
+        1,
+        2,
+        '9007199254740993',
+        42,
+        1.5,
+        'NaN',
+        '-Infinity',
+        '12345678901234567890.5',
+        2.25,
+        true,
+        null,
+        '\\x0a0b',
+        '2026-01-05T10:34:56.123456Z',
+        '2026-01-05T12:34:56',
+        '2026-01-05',
+        '{"a": [1, 2]}',
+        '{1,2}',
+        'x',
+        'a',
+      ],
     ])
     expect(JSON.parse(JSON.stringify(r.rows))).toEqual(r.rows)
     expect(r).toMatchObject({ row_count_shown: 1, truncated: false, statement_kind: 'select' })
@@ -77,16 +97,26 @@ describe('running audit queries', () => {
 
   it('binds :named parameters as values, never as SQL text', async () => {
     const [exp] = (await run(store, 'SELECT experiment_id FROM runs GROUP BY 1 ORDER BY count(*) DESC LIMIT 1')).rows[0]
-    const r = await run(store, 'SELECT count(*) AS n, :label AS label FROM runs WHERE experiment_id = :exp AND :exp::int >= 0', { exp: String(exp), label: "it's; DROP TABLE runs" })
+    const r = await run(store, 'SELECT count(*) AS n, :label AS label FROM runs WHERE experiment_id = :exp AND :exp::int >= 0', {
+      exp: String(exp),
+      label: "it's; DROP TABLE runs",
+    })
     const expected = (await store.select<{ n: number }>('SELECT count(*)::int AS n FROM runs WHERE experiment_id = $1', [exp]))[0].n
     expect(r.rows).toEqual([[expected, "it's; DROP TABLE runs"]])
     expect((await run(store, 'SELECT :v::int + 1', { v: 41 })).rows).toEqual([[42]])
     expect((await run(store, 'SELECT :v IS NULL', { v: null })).rows).toEqual([[true]])
-    await expect(run(store, 'SELECT :missing')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining(':missing'), details: { field: 'params.missing' } })
+    await expect(run(store, 'SELECT :missing')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining(':missing'),
+      details: { field: 'params.missing' },
+    })
   })
 
   it('runs VALUES, TABLE, SHOW and EXPLAIN as typed', async () => {
-    expect((await run(store, 'VALUES (1, $$a$$), (2, NULL)')).rows).toEqual([[1, 'a'], [2, null]])
+    expect((await run(store, 'VALUES (1, $$a$$), (2, NULL)')).rows).toEqual([
+      [1, 'a'],
+      [2, null],
+    ])
     expect((await run(store, 'TABLE experiments')).columns.map((c) => c.name)).toContain('artifact_location')
     expect((await run(store, 'SHOW transaction_read_only')).rows).toEqual([['on']])
     expect((await run(store, 'SHOW TimeZone')).rows).toEqual([['UTC']])
@@ -153,7 +183,12 @@ describe('running audit queries', () => {
     expect(s.schema).toBe('public')
     const runs = s.tables.find((t) => t.name === 'runs')
     expect(runs?.kind).toBe('table')
-    expect(runs?.columns).toEqual(expect.arrayContaining([{ name: 'run_uuid', type: 'character varying(32)' }, { name: 'start_time', type: 'bigint' }]))
+    expect(runs?.columns).toEqual(
+      expect.arrayContaining([
+        { name: 'run_uuid', type: 'character varying(32)' },
+        { name: 'start_time', type: 'bigint' },
+      ]),
+    )
     expect(s.tables.map((t) => t.name)).toEqual(expect.arrayContaining(['experiments', 'metrics', 'latest_metrics', 'params', 'tags', 'model_versions']))
   })
 })

@@ -117,7 +117,9 @@ describe.each(['small', 'old'] as FixtureName[])('reading the MLflow-written %s 
     expect(total).toBe(inputs.length)
     if (fixture === 'small') {
       expect(inputs.length).toBeGreaterThan(0)
-      const contexts = new Set(allRuns.flatMap((r) => r.inputs.dataset_inputs.flatMap((d) => d.tags.filter((t) => t.key === 'mlflow.data.context').map((t) => t.value))))
+      const contexts = new Set(
+        allRuns.flatMap((r) => r.inputs.dataset_inputs.flatMap((d) => d.tags.filter((t) => t.key === 'mlflow.data.context').map((t) => t.value))),
+      )
       expect(contexts).toEqual(new Set(['training', 'validation', 'evaluation']))
     }
   })

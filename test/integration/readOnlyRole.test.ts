@@ -92,19 +92,37 @@ describe('a dedicated read-only role, from the SQL the app recommends', () => {
     expect(w.write_access).toMatchObject({ level: 'can-write', superuser: false, can_write: true, create_in_schema: true })
     expect(w.write_access!.tables).toEqual(expect.arrayContaining(['runs', 'metrics', 'params', 'tags', 'experiments', 'alembic_version']))
     expect(w.write_access!.writable.find((x) => x.table === 'runs')!.privileges).toEqual(['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'])
-    expect(w.write_access!.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^INSERT, UPDATE, DELETE, TRUNCATE on \d+ of MLflow's tables$/), 'CREATE in schema public']))
+    expect(w.write_access!.reasons).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^INSERT, UPDATE, DELETE, TRUNCATE on \d+ of MLflow's tables$/), 'CREATE in schema public']),
+    )
   })
 
   it('the new role is reported as "read-only role"', async () => {
     const r = await test('mlflow_desk_reader', READER_PW)
     expect(r.ok, JSON.stringify(r.error)).toBe(true)
-    expect(r.write_access).toMatchObject({ level: 'read-only', can_write: false, superuser: false, tables: [], server_roles: [], create_in_schema: false, createrole: false, default_read_only: true, reasons: [] })
+    expect(r.write_access).toMatchObject({
+      level: 'read-only',
+      can_write: false,
+      superuser: false,
+      tables: [],
+      server_roles: [],
+      create_in_schema: false,
+      createrole: false,
+      default_read_only: true,
+      reasons: [],
+    })
     expect(r.mlflow).toMatchObject({ is_store: true, runs: superuser.mlflow!.runs, experiments: superuser.mlflow!.experiments })
   })
 
   it('the session the sidebar shows says so too', async () => {
     const home = await mkdtemp(join(tmpdir(), 'desk-ro-session-'))
-    const app = await createAppContext({ home, env: {}, cipher: aesGcmCipher(Buffer.alloc(32, 2), 'k'), choice: { url: url('mlflow_desk_reader', READER_PW) }, transport: 'http' })
+    const app = await createAppContext({
+      home,
+      env: {},
+      cipher: aesGcmCipher(Buffer.alloc(32, 2), 'k'),
+      choice: { url: url('mlflow_desk_reader', READER_PW) },
+      transport: 'http',
+    })
     try {
       const call = { window: await app.workspace.window('w'), signal: new AbortController().signal, openWindow: async () => null }
       const d = await dispatch(app.handlers, 'session:describe', {}, call)
@@ -115,7 +133,7 @@ describe('a dedicated read-only role, from the SQL the app recommends', () => {
     }
   })
 
-  it('every write fails for it: INSERT, UPDATE, DELETE, TRUNCATE on each of MLflow\'s tables, CREATE in the schema — read-only session or not', async () => {
+  it("every write fails for it: INSERT, UPDATE, DELETE, TRUNCATE on each of MLflow's tables, CREATE in the schema — read-only session or not", async () => {
     const all = await tables()
     expect(all.length).toBeGreaterThan(20)
     const attempts = all.flatMap(({ t, col }) => [
@@ -124,15 +142,25 @@ describe('a dedicated read-only role, from the SQL the app recommends', () => {
       `DELETE FROM public.${pg.escapeIdentifier(t)}`,
       `TRUNCATE public.${pg.escapeIdentifier(t)}`,
     ])
-    attempts.push('CREATE TABLE public.desk_probe (i int)', 'CREATE FUNCTION public.desk_probe() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', 'CREATE VIEW public.desk_probe AS SELECT 1 AS i')
+    attempts.push(
+      'CREATE TABLE public.desk_probe (i int)',
+      'CREATE FUNCTION public.desk_probe() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+      'CREATE VIEW public.desk_probe AS SELECT 1 AS i',
+    )
     const outcomes = await as('mlflow_desk_reader', READER_PW, async (c) => {
       const out: Array<{ sql: string; readOnly: string | null; writable: string | null }> = []
       for (const sql of attempts) {
         // As the role's sessions start: read-only by default.
-        const readOnly = await c.query(sql).then(() => null, (e: { code: string }) => e.code)
+        const readOnly = await c.query(sql).then(
+          () => null,
+          (e: { code: string }) => e.code,
+        )
         // Made writable by the session itself (anyone can): the privileges still say no.
         await c.query('SET default_transaction_read_only = off')
-        const writable = await c.query(sql).then(() => null, (e: { code: string }) => e.code)
+        const writable = await c.query(sql).then(
+          () => null,
+          (e: { code: string }) => e.code,
+        )
         await c.query('RESET default_transaction_read_only')
         out.push({ sql, readOnly, writable })
       }
@@ -156,7 +184,10 @@ describe('a dedicated read-only role, from the SQL the app recommends', () => {
     expect(read.rows).toEqual([{ id: 1 }])
     const write = await as('mlflow_desk_reader', READER_PW, async (c) => {
       await c.query('SET default_transaction_read_only = off')
-      return c.query('INSERT INTO public.future_feature VALUES (2)').then(() => null, (e: { code: string }) => e.code)
+      return c.query('INSERT INTO public.future_feature VALUES (2)').then(
+        () => null,
+        (e: { code: string }) => e.code,
+      )
     })
     expect(write).toBe('42501')
     await as('mlflow_owner', OWNER_PW, (c) => c.query('DROP TABLE public.future_feature'))
@@ -169,7 +200,10 @@ describe('a dedicated read-only role, from the SQL the app recommends', () => {
     await su.end()
     const r = await test('desk_signaller', 'sig-pw-1')
     expect(r.write_access).toMatchObject({ level: 'can-write', tables: [], server_roles: ['pg_read_server_files', 'pg_signal_backend'] })
-    expect(r.write_access!.reasons).toEqual(['member of pg_read_server_files (can read the server\'s files)', 'member of pg_signal_backend (can end other sessions)'])
+    expect(r.write_access!.reasons).toEqual([
+      "member of pg_read_server_files (can read the server's files)",
+      'member of pg_signal_backend (can end other sessions)',
+    ])
   })
 
   describe('with that role, everything in the app works', () => {

@@ -123,7 +123,9 @@ describe.each(['small', 'old'] as FixtureName[])('the model registry of the MLfl
     expect(second.next_page_token).toBeNull()
     const offset = Buffer.from(JSON.stringify({ offset: 1 })).toString('base64')
     expect((await listRegisteredModels(store, { max_results: 10, page_token: offset })).registered_models.map((m) => m.name)).toEqual([all[1]])
-    await expect(listRegisteredModels(store, { filter: 'model', max_results: 1, page_token: first.next_page_token })).rejects.toMatchObject({ code: 'INVALID_PAGE_TOKEN' })
+    await expect(listRegisteredModels(store, { filter: 'model', max_results: 1, page_token: first.next_page_token })).rejects.toMatchObject({
+      code: 'INVALID_PAGE_TOKEN',
+    })
   })
 })
 
@@ -221,8 +223,14 @@ describe('the registry channels, served through dispatch as every transport serv
   })
 
   it('refuses malformed requests and filters as typed errors', async () => {
-    expect(await dispatch(app.handlers, 'models:list', { max_results: 0 }, call)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { field: 'max_results' } } })
-    expect(await dispatch(app.handlers, 'models:list', { filter: "tags.x = 'y'" }, call)).toMatchObject({ ok: false, error: { code: 'INVALID_FILTER', details: { position: 0 } } })
+    expect(await dispatch(app.handlers, 'models:list', { max_results: 0 }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', details: { field: 'max_results' } },
+    })
+    expect(await dispatch(app.handlers, 'models:list', { filter: "tags.x = 'y'" }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FILTER', details: { position: 0 } },
+    })
     expect(await dispatch(app.handlers, 'models:get', { name: 'nope' }, call)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 })

@@ -44,7 +44,12 @@ describe('runs search paging', () => {
       let token: string | null = null
       let pages = 0
       do {
-        const page: Awaited<ReturnType<typeof searchRuns>> = await searchRuns(store, { experiment_ids: experimentIds, view: 'all', max_results: pageSize, page_token: token })
+        const page: Awaited<ReturnType<typeof searchRuns>> = await searchRuns(store, {
+          experiment_ids: experimentIds,
+          view: 'all',
+          max_results: pageSize,
+          page_token: token,
+        })
         expect(page.runs.length).toBeLessThanOrEqual(pageSize)
         ids.push(...page.runs.map((r) => r.info.run_id))
         token = page.next_page_token

@@ -48,7 +48,10 @@ describe.each(['small', 'old'] as FixtureName[])('what surrounds each run of the
         .sort((a, b) => Number(a.start_time) - Number(b.start_time) || a.run_uuid!.localeCompare(b.run_uuid!))
       expect(got.children, id).toEqual(children.map((c) => summaryOf(c, tags)))
       const mine = versions.filter((v) => v.run_id === id)
-      expect(got.model_versions.map((v) => [v.name, v.version]), id).toEqual(mine.map((v) => [v.name, v.version]).sort())
+      expect(
+        got.model_versions.map((v) => [v.name, v.version]),
+        id,
+      ).toEqual(mine.map((v) => [v.name, v.version]).sort())
       expect(got.logged_models.map((m) => m.model_id)).toEqual(loggedModels.filter((m) => m.source_run_id === id).map((m) => m.model_id))
     }
   })
@@ -75,9 +78,15 @@ describe.each(['small', 'old'] as FixtureName[])('what surrounds each run of the
     const v = got.model_versions.find((x) => x.name === version.name && x.version === '1')!
     expect(v.source).toBe(version.source)
     expect(v.current_stage).toBe(version.current_stage)
-    const tagKeys = dumpRows(dump, 'model_version_tags').filter((t) => t.name === version.name && t.version === '1').map((t) => t.key).sort()
+    const tagKeys = dumpRows(dump, 'model_version_tags')
+      .filter((t) => t.name === version.name && t.version === '1')
+      .map((t) => t.key)
+      .sort()
     expect(v.tags.map((t) => t.key)).toEqual(tagKeys)
-    const aliases = dumpRows(dump, 'registered_model_aliases').filter((a) => a.name === version.name && a.version === '1').map((a) => a.alias).sort()
+    const aliases = dumpRows(dump, 'registered_model_aliases')
+      .filter((a) => a.name === version.name && a.version === '1')
+      .map((a) => a.alias)
+      .sort()
     expect(v.aliases).toEqual(aliases)
   })
 
@@ -112,7 +121,7 @@ describe('deleted children and logged models (MLflow 3 store)', () => {
     expect(deleted.lifecycle_stage).toBe('deleted')
   })
 
-  it("lists the logged models a run produced, with status name, tags and params", async () => {
+  it('lists the logged models a run produced, with status name, tags and params', async () => {
     const got = await getRunRelated(store, producer.run_uuid!)
     const [row] = dumpRows(FIXTURES.small.dump, 'logged_models')
     expect(got.logged_models).toHaveLength(1)
@@ -135,7 +144,7 @@ describe('deleted children and logged models (MLflow 3 store)', () => {
     expect(m.params).toEqual(dumpRows(FIXTURES.small.dump, 'logged_model_params').map((p) => ({ key: p.param_key, value: p.param_value })))
   })
 
-  it("names every logged model status MLflow stores", () => {
+  it('names every logged model status MLflow stores', () => {
     expect([0, 1, 2, 3, 42, null].map(loggedModelStatus)).toEqual(['UNSPECIFIED', 'PENDING', 'READY', 'FAILED', 'UNSPECIFIED', 'UNSPECIFIED'])
   })
 })

@@ -49,7 +49,7 @@ const CASES: Case[] = [
   { filter: "tags.kind = 'vision'" },
   { filter: "tags.mlflow.source.type = 'LOCAL'", view: 'all' },
   { filter: "tags.`mlflow.runName` LIKE 'child-%'" },
-  { filter: "tags.\"mlflow.user\" != 'nobody'" },
+  { filter: 'tags."mlflow.user" != \'nobody\'' },
   { filter: "tag.unicode ILIKE '%é%'" },
   { filter: "tags.mlflow.parentRunId LIKE '%'", view: 'all' },
   // attributes: string and numeric, aliases, IN / NOT IN on run_id
@@ -155,12 +155,23 @@ describe.each([
     const active = (await client.query("SELECT experiment_id FROM experiments WHERE lifecycle_stage = 'active'")).rows.map((r) => String(r.experiment_id))
     expect(active.length).toBeLessThan(experimentIds.length)
     for (const c of [{}, { view: 'all' }, { view: 'deleted' }, { filter: 'metrics.acc > 0.5', order_by: ['metrics.acc DESC'], view: 'all' }] as Case[]) {
-      const expected = await mlflowSearchRunIds(client, { experimentIds: active, stages: STAGES[c.view ?? 'active'], filter: c.filter, orderBy: c.order_by }, 1000)
+      const expected = await mlflowSearchRunIds(
+        client,
+        { experimentIds: active, stages: STAGES[c.view ?? 'active'], filter: c.filter, orderBy: c.order_by },
+        1000,
+      )
       for (const pageSize of [4, 1000]) {
         const ids: string[] = []
         let token: string | null = null
         do {
-          const page: Awaited<ReturnType<typeof searchRuns>> = await searchRuns(store, { experiment_ids: [], view: c.view ?? 'active', max_results: pageSize, page_token: token, filter: c.filter, order_by: c.order_by })
+          const page: Awaited<ReturnType<typeof searchRuns>> = await searchRuns(store, {
+            experiment_ids: [],
+            view: c.view ?? 'active',
+            max_results: pageSize,
+            page_token: token,
+            filter: c.filter,
+            order_by: c.order_by,
+          })
           ids.push(...page.runs.map((r) => r.info.run_id))
           token = page.next_page_token
         } while (token)
@@ -230,7 +241,9 @@ describe('OR, parentheses and IN beyond MLflow', () => {
     expect(await ids("attributes.lifecycle_stage NOT IN ('active')")).toEqual(
       (await searchRuns(store, { experiment_ids: experimentIds, view: 'deleted', max_results: 1000 })).runs.map((r) => r.info.run_id),
     )
-    expect(await ids("params.optimizer IN ('adam', 'sgd')", ['params.optimizer'])).toEqual(await ids("params.optimizer = 'adam' or params.optimizer = 'sgd'", ['params.optimizer']))
+    expect(await ids("params.optimizer IN ('adam', 'sgd')", ['params.optimizer'])).toEqual(
+      await ids("params.optimizer = 'adam' or params.optimizer = 'sgd'", ['params.optimizer']),
+    )
   })
 
   it('values are data, never SQL: quotes and statement text in a value match nothing and change nothing', async () => {
@@ -241,7 +254,9 @@ describe('OR, parentheses and IN beyond MLflow', () => {
 
   it('a keyset token from one search is refused by another', async () => {
     const first = await searchRuns(store, { experiment_ids: experimentIds, view: 'all', max_results: 2, filter: A })
-    await expect(searchRuns(store, { experiment_ids: experimentIds, view: 'all', max_results: 2, filter: B, page_token: first.next_page_token })).rejects.toMatchObject({
+    await expect(
+      searchRuns(store, { experiment_ids: experimentIds, view: 'all', max_results: 2, filter: B, page_token: first.next_page_token }),
+    ).rejects.toMatchObject({
       code: 'INVALID_PAGE_TOKEN',
     })
   })

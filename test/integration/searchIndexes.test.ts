@@ -25,7 +25,9 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
   })
 
   const catalog = async () =>
-    (await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`)).rows.map((r) => `${r.indexname}: ${r.indexdef}`)
+    (await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`)).rows.map(
+      (r) => `${r.indexname}: ${r.indexdef}`,
+    )
 
   it('a store has none until asked; reading never creates them', async () => {
     const before = await catalog()
@@ -49,9 +51,17 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     expect(r.stdout).toMatch(/^Built mlflow_desk_/)
     expect((await catalog()).map((x) => x.split(':')[0])).not.toContain('mlflow_desk_metrics_run_key_time')
     const added = (await catalog()).filter((x) => !before.includes(x))
-    expect(added.map((x) => x.split(':')[0]).sort()).toEqual(SEARCH_INDEXES.filter((i) => i.kind === 'index').map((i) => i.name).sort())
+    expect(added.map((x) => x.split(':')[0]).sort()).toEqual(
+      SEARCH_INDEXES.filter((i) => i.kind === 'index')
+        .map((i) => i.name)
+        .sort(),
+    )
     const stats = await client.query(`SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'mlflow_desk_%' ORDER BY 1`)
-    expect(stats.rows.map((x) => x.stxname)).toEqual(SEARCH_INDEXES.filter((i) => i.kind === 'statistics').map((i) => i.name).sort())
+    expect(stats.rows.map((x) => x.stxname)).toEqual(
+      SEARCH_INDEXES.filter((i) => i.kind === 'statistics')
+        .map((i) => i.name)
+        .sort(),
+    )
     expect((await searchIndexStatus(store)).every((i) => i.state === 'present')).toBe(true)
     const again = await cli(['indexes', 'create', '--url', urlFor(db)])
     expect(again.stdout).toMatch(/nothing to do/)
@@ -107,7 +117,8 @@ describe('optional search indexes of a store in another schema (options=-c searc
       expect((await cli(['migrate', '--url', url])).code).toBe(0)
       const created = await cli(['indexes', 'create', '--url', url])
       expect(created.code, created.stderr).toBe(0)
-      const where = async () => (await admin.query(`SELECT schemaname, count(*)::int AS n FROM pg_indexes WHERE indexname LIKE 'mlflow_desk_%' GROUP BY 1`)).rows
+      const where = async () =>
+        (await admin.query(`SELECT schemaname, count(*)::int AS n FROM pg_indexes WHERE indexname LIKE 'mlflow_desk_%' GROUP BY 1`)).rows
       expect(await where()).toEqual([{ schemaname: 'mlflow', n: SEARCH_INDEXES.filter((i) => i.kind === 'index').length }])
       const status = await cli(['indexes', 'status', '--json', '--url', url])
       expect(JSON.parse(status.stdout).indexes.map((i: { state: string }) => i.state)).toEqual(SEARCH_INDEXES.map(() => 'present'))

@@ -70,7 +70,9 @@ describe('no secret leaves the main process', () => {
     expect((await api('profiles:list', {})).data.profiles.find((p: { id: string }) => p.id === id).secrets.password).toBe(true)
     expect((await api('profiles:test', { id })).data.ok).toBe(true)
     expect((await api('profiles:test', { settings: { ...base, name: 'draft' }, secrets: { password: CANARIES.wrong } })).data.error.code).toBe('AUTH_FAILED')
-    expect((await api('profiles:test', { settings: { ...base, name: 'draft', user: 'nobody-here' }, secrets: { password: CANARIES.wrong } })).data.ok).toBe(false)
+    expect((await api('profiles:test', { settings: { ...base, name: 'draft', user: 'nobody-here' }, secrets: { password: CANARIES.wrong } })).data.ok).toBe(
+      false,
+    )
     await api('profiles:test', { id: (await api('profiles:list', {})).data.profiles.find((p: { name: string }) => p.name === 'leaky-ssh').id })
     const pasted = `postgresql://leak_reader:${CANARIES.url}@${pgInfo().host}:${pgInfo().port}/${db}?sslmode=disable`
     expect((await api('profiles:parse-url', { url: pasted })).data.has_password).toBe(true)

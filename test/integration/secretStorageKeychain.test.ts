@@ -65,7 +65,10 @@ describe('secrets at rest in the OS keychain (a real Secret Service)', () => {
   it('each data folder has its own key: a secret from one does not open in another', async () => {
     const [a, b] = await Promise.all([mkdtemp(join(tmpdir(), 'desk-kc-a-')), mkdtemp(join(tmpdir(), 'desk-kc-b-'))])
     const sealed = (await cliSecretStorage(a, bus)).cipher.seal('home-a-only')
-    await expect(cliSecretStorage(b, bus).then((s) => s.cipher.open(sealed))).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('the key in the keychain is not the one') })
+    await expect(cliSecretStorage(b, bus).then((s) => s.cipher.open(sealed))).rejects.toMatchObject({
+      code: 'SECRET_UNAVAILABLE',
+      message: expect.stringContaining('the key in the keychain is not the one'),
+    })
     await Promise.all([a, b].map((d) => rm(d, { recursive: true, force: true })))
   })
 

@@ -79,7 +79,9 @@ describe('a stored secret never goes to a changed target', () => {
     await expect(api('profiles:test', { id: profile.id, settings: toFake() })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       details: { field: 'secrets.password' },
-      message: expect.stringMatching(/Enter the database password again: it was saved for .*:\d+\/secret_targets_\w+, and this profile would now send it to postgres@127\.0\.0\.1:\d+/),
+      message: expect.stringMatching(
+        /Enter the database password again: it was saved for .*:\d+\/secret_targets_\w+, and this profile would now send it to postgres@127\.0\.0\.1:\d+/,
+      ),
     })
     expect(fake.logins.length).toBe(before)
     // Unchanged target: the stored password still works against the real server.
@@ -89,7 +91,10 @@ describe('a stored secret never goes to a changed target', () => {
 
   it('profiles:save with a changed target is refused; the profile still connects where it was saved for', async () => {
     const { profile } = await api('profiles:save', { settings: { ...real(), name: 'save-then-connect' }, secrets: { password: stored() } })
-    await expect(api('profiles:save', { id: profile.id, settings: toFake({ name: 'save-then-connect' }) })).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
+    await expect(api('profiles:save', { id: profile.id, settings: toFake({ name: 'save-then-connect' }) })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      details: { field: 'secrets.password' },
+    })
     const switched = await api('profiles:switch', { id: profile.id })
     expect(switched.error).toBeNull()
     expect(switched.description?.connection.display).toContain(`:${pgInfo().port}/`)
@@ -119,8 +124,14 @@ describe('a stored secret never goes to a changed target', () => {
     const { profile } = await api('profiles:save', { settings: { ...real(), name: 'copy-source' }, secrets: { password: stored() } })
     const before = fake.logins.length
     for (const from of [profile.id, 'url']) {
-      await expect(api('profiles:test', { settings: toFake({ name: 'copy' }), copy_secrets_from: from })).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
-      await expect(api('profiles:save', { settings: toFake({ name: 'copy' }), copy_secrets_from: from })).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
+      await expect(api('profiles:test', { settings: toFake({ name: 'copy' }), copy_secrets_from: from })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        details: { field: 'secrets.password' },
+      })
+      await expect(api('profiles:save', { settings: toFake({ name: 'copy' }), copy_secrets_from: from })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        details: { field: 'secrets.password' },
+      })
     }
     expect(fake.logins.length).toBe(before)
     // To the same target, copying works.

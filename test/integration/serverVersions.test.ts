@@ -46,14 +46,16 @@ for (const major of SUPPORTED_MAJORS.filter((m) => m !== pgInfo().major)) {
 
     it("migrate turns an empty database into MLflow's exact schema", async () => {
       expect((await migrateStore(parseConnectionUrl(s.url('empty')))).revision).toBe(MLFLOW_HEAD_REVISION)
-      const [migrated, restored] = await Promise.all(['empty', 'store'].map(async (db) => {
-        const c = await s.client(db)
-        try {
-          return await catalogSnapshot(c)
-        } finally {
-          await c.end()
-        }
-      }))
+      const [migrated, restored] = await Promise.all(
+        ['empty', 'store'].map(async (db) => {
+          const c = await s.client(db)
+          try {
+            return await catalogSnapshot(c)
+          } finally {
+            await c.end()
+          }
+        }),
+      )
       const checks = checksInDump(readFileSync(FIXTURES.small.dump, 'utf8'))
       expect(withDumpChecks(migrated, checks)).toEqual(withDumpChecks(restored, checks))
     })
@@ -83,7 +85,10 @@ describe('PostgreSQL 11, which the app does not support', () => {
 
   it('is refused on connect, naming the version found and the minimum', async () => {
     const err = await openStore(parseConnectionUrl(s.url('postgres'))).catch((e) => e)
-    expect(err).toMatchObject({ code: 'UNSUPPORTED_SERVER', message: expect.stringMatching(/runs PostgreSQL 11\.\d+; MLflow Desk needs PostgreSQL 12 or newer/) })
+    expect(err).toMatchObject({
+      code: 'UNSUPPORTED_SERVER',
+      message: expect.stringMatching(/runs PostgreSQL 11\.\d+; MLflow Desk needs PostgreSQL 12 or newer/),
+    })
   })
 
   it('is refused by migrate and the CLI alike, before anything is written', async () => {

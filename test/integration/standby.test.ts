@@ -52,7 +52,8 @@ describe('on a hot standby', () => {
       await standby?.end()
     })
 
-    const lockConflicts = async () => Number((await standby.query(`SELECT confl_lock FROM pg_stat_database_conflicts WHERE datname = current_database()`)).rows[0].confl_lock)
+    const lockConflicts = async () =>
+      Number((await standby.query(`SELECT confl_lock FROM pg_stat_database_conflicts WHERE datname = current_database()`)).rows[0].confl_lock)
 
     it('is cancelled by the standby and run again: the caller gets its rows', async () => {
       const before = await lockConflicts()

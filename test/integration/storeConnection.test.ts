@@ -65,7 +65,9 @@ describe('connection failures are specific, readable and secret-free', () => {
     try {
       const err = await openStore({ ...targetFor('postgres'), password: undefined }).catch((e) => e)
       expect(err).toMatchObject({ code: 'AUTH_FAILED' })
-      expect(err.message).toBe(`postgres@127.0.0.1:${p().port}/postgres asks for a password, and none was given: no password in the connection, and no matching line in PGPASSFILE (${file}).`)
+      expect(err.message).toBe(
+        `postgres@127.0.0.1:${p().port}/postgres asks for a password, and none was given: no password in the connection, and no matching line in PGPASSFILE (${file}).`,
+      )
     } finally {
       if (before === undefined) delete process.env.PGPASSFILE
       else process.env.PGPASSFILE = before
@@ -75,7 +77,10 @@ describe('connection failures are specific, readable and secret-free', () => {
 
   it('closed port', async () => {
     const port = await freePort()
-    await expect(openStore({ ...targetFor('postgres'), port })).rejects.toMatchObject({ code: 'CONNECTION_REFUSED', message: expect.stringContaining(`:${port}`) })
+    await expect(openStore({ ...targetFor('postgres'), port })).rejects.toMatchObject({
+      code: 'CONNECTION_REFUSED',
+      message: expect.stringContaining(`:${port}`),
+    })
   })
 
   it('unknown host', async () => {

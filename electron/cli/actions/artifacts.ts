@@ -25,10 +25,20 @@ export async function list(io: CliIO, opts: ListOptions, cmd: Command): Promise<
   const req = validateRequest('artifacts:list', { run_id: opts.runId, path: opts.path }, OPTION_NAMES)
   const { root_uri, location, files } = await withApi(cmd, io, (api) => api.call('artifacts:list', req))
   if (opts.json) {
-    io.out(JSON.stringify({ root_uri, files: files.map((f) => (f.is_dir ? { path: f.path, is_dir: true } : { path: f.path, is_dir: false, file_size: f.file_size })) }, null, 2))
+    io.out(
+      JSON.stringify(
+        { root_uri, files: files.map((f) => (f.is_dir ? { path: f.path, is_dir: true } : { path: f.path, is_dir: false, file_size: f.file_size })) },
+        null,
+        2,
+      ),
+    )
     return
   }
-  printTable(io, ['PATH', 'SIZE'], files.map((f) => [f.is_dir ? `${f.path}/` : f.path, f.is_dir ? '' : f.file_size === null ? '?' : formatBytes(f.file_size)]))
+  printTable(
+    io,
+    ['PATH', 'SIZE'],
+    files.map((f) => [f.is_dir ? `${f.path}/` : f.path, f.is_dir ? '' : f.file_size === null ? '?' : formatBytes(f.file_size)]),
+  )
   io.err(`${files.length} item(s) in ${req.path.replace(/^\/+|\/+$/g, '') || '(root)'} of ${location}`)
 }
 

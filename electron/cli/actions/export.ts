@@ -25,7 +25,11 @@ export interface ExportOptions {
 function formatEta(s: number | null): string {
   if (s === null) return 'ETA ?'
   const t = Math.round(s)
-  return t < 60 ? `ETA ${t}s` : t < 3600 ? `ETA ${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s` : `ETA ${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`
+  return t < 60
+    ? `ETA ${t}s`
+    : t < 3600
+      ? `ETA ${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`
+      : `ETA ${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`
 }
 
 function progressLine(p: ExportProgress): string {
@@ -35,15 +39,18 @@ function progressLine(p: ExportProgress): string {
 
 function selectionOf(opts: ExportOptions): ExportSelection {
   const given = [opts.runIds !== undefined, opts.experimentId !== undefined, opts.model !== undefined].filter(Boolean).length
-  if (given !== 1) throw new AppError('BAD_REQUEST', 'export: give exactly one of --run-ids ID[,ID...], --experiment-id ID or --model NAME[/VERSION].', { field: 'run-ids' })
+  if (given !== 1)
+    throw new AppError('BAD_REQUEST', 'export: give exactly one of --run-ids ID[,ID...], --experiment-id ID or --model NAME[/VERSION].', { field: 'run-ids' })
   if (opts.runIds !== undefined) {
     const ids = splitList(opts.runIds)
     const bad = ids.find((id) => !/^[0-9a-zA-Z_-]{1,64}$/.test(id))
-    if (ids.length === 0 || bad !== undefined) throw new AppError('BAD_REQUEST', `--run-ids: ${bad === undefined ? 'no run id given' : `"${bad}" is not a run id`}.`, { field: 'run-ids' })
+    if (ids.length === 0 || bad !== undefined)
+      throw new AppError('BAD_REQUEST', `--run-ids: ${bad === undefined ? 'no run id given' : `"${bad}" is not a run id`}.`, { field: 'run-ids' })
     return { kind: 'runs', run_ids: ids }
   }
   if (opts.experimentId !== undefined) {
-    if (!/^\d+$/.test(opts.experimentId)) throw new AppError('BAD_REQUEST', `--experiment-id: "${opts.experimentId}" is not an experiment id (a whole number).`, { field: 'experiment-id' })
+    if (!/^\d+$/.test(opts.experimentId))
+      throw new AppError('BAD_REQUEST', `--experiment-id: "${opts.experimentId}" is not an experiment id (a whole number).`, { field: 'experiment-id' })
     return { kind: 'experiment', experiment_id: opts.experimentId }
   }
   if (!opts.model?.trim()) throw new AppError('BAD_REQUEST', '--model: give a registered model name, or NAME/VERSION.', { field: 'model' })
@@ -53,14 +60,20 @@ function selectionOf(opts: ExportOptions): ExportSelection {
 function printReport(io: CliIO, r: ExportReport): void {
   io.out(`Exported ${r.runs.length} run(s) to ${r.out} (${r.layout} layout)`)
   io.out(`  files:     ${r.files} artifact file(s), ${formatBytes(r.bytes)}; ${r.checksums_verified} checksum(s) verified`)
-  io.out(`  fetched:   ${r.downloaded.files} file(s), ${formatBytes(r.downloaded.bytes)}` + (r.skipped_verified.files ? `; kept ${r.skipped_verified.files} verified file(s) (${formatBytes(r.skipped_verified.bytes)}) from the earlier attempt` : ''))
+  io.out(
+    `  fetched:   ${r.downloaded.files} file(s), ${formatBytes(r.downloaded.bytes)}` +
+      (r.skipped_verified.files
+        ? `; kept ${r.skipped_verified.files} verified file(s) (${formatBytes(r.skipped_verified.bytes)}) from the earlier attempt`
+        : ''),
+  )
   const gone = r.missing.filter((m) => m.reason === 'not_found')
   const roots = r.missing.filter((m) => m.reason === 'root_not_found')
   if (gone.length) {
     io.out(`  MISSING:   ${gone.length} file(s) listed by the store could not be read:`)
     for (const m of gone) io.out(`    run ${m.run_id}: ${m.path} (${m.message})`)
   }
-  if (roots.length) io.out(`  no artifacts: ${roots.length} run(s) have no artifact folder (runs that never logged one; if you expected files, check --artifact-map)`)
+  if (roots.length)
+    io.out(`  no artifacts: ${roots.length} run(s) have no artifact folder (runs that never logged one; if you expected files, check --artifact-map)`)
   if (r.zip) io.out(`  zip:       ${r.zip.path} (${formatBytes(r.zip.bytes)})`)
   io.out(`  took ${(r.duration_ms / 1000).toFixed(1)}s; report: export-report.json, manifest: manifest.json`)
 }
@@ -70,7 +83,10 @@ export async function exportSelection(io: CliIO, opts: ExportOptions, cmd: Comma
   const selection = selectionOf(opts)
   const out = resolve(opts.out)
   // The name only labels the job (a dialog would suggest it); --out says where.
-  const name = basename(out).replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/^\.+|\.{2,}/g, '') || 'export'
+  const name =
+    basename(out)
+      .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_')
+      .replace(/^\.+|\.{2,}/g, '') || 'export'
   // The first line after a second of work, then at most one a second.
   let lastLine = Date.now()
   const onProgress = (p: ExportProgress) => {

@@ -21,7 +21,11 @@ async function withWriteClient(cmd: Command, what: string, work: (client: pg.Cli
 export async function status(io: CliIO, opts: { json?: boolean }, cmd: Command): Promise<void> {
   const indexes = await withStore(cmd, io, (store) => searchIndexStatus(store))
   if (opts.json) return io.out(JSON.stringify({ indexes }, null, 2))
-  printTable(io, ['INDEX', 'STATE', 'ON', 'SPEEDS UP'], indexes.map((i) => [i.name, i.state, indexTarget(i), i.purpose]))
+  printTable(
+    io,
+    ['INDEX', 'STATE', 'ON', 'SPEEDS UP'],
+    indexes.map((i) => [i.name, i.state, indexTarget(i), i.purpose]),
+  )
 }
 
 export function create(io: CliIO, cmd: Command): Promise<void> {

@@ -41,12 +41,24 @@ export async function history(io: CliIO, opts: HistoryOptions, cmd: Command): Pr
       from_step: parseIntOption('--from-step', opts.fromStep, { signed: true }),
       to_step: parseIntOption('--to-step', opts.toStep, { signed: true }),
     },
-    { run_id: '--run-id', metric_key: '--key', max_results: '--max-results', page_token: '--page-token', max_points: '--max-points', from_step: '--from-step', to_step: '--to-step' },
+    {
+      run_id: '--run-id',
+      metric_key: '--key',
+      max_results: '--max-results',
+      page_token: '--page-token',
+      max_points: '--max-points',
+      from_step: '--from-step',
+      to_step: '--to-step',
+    },
   )
   const page = await withApi(cmd, io, (api) => api.call('metrics:history', req))
   if (opts.json) return printMlflowJson(io, page)
   // String() keeps NaN and the +-max double MLflow stores for +-inf exactly as they are.
-  printTable(io, ['STEP', 'VALUE', 'TIMESTAMP (UTC)'], page.metrics.map((m) => [m.step, String(m.value), formatTime(m.timestamp)]))
+  printTable(
+    io,
+    ['STEP', 'VALUE', 'TIMESTAMP (UTC)'],
+    page.metrics.map((m) => [m.step, String(m.value), formatTime(m.timestamp)]),
+  )
   const sampled = page.sampled ? ` sampled from ${page.total_points} (bucket width ${page.bucket_width} steps)` : ''
   io.err(`${page.metrics.length} value(s)${sampled}` + (page.next_page_token ? `; next page: --page-token ${page.next_page_token}` : ''))
 }
@@ -94,6 +106,7 @@ export async function compare(io: CliIO, opts: CompareOptions, cmd: Command): Pr
 function* comparePoints(answer: MetricsCompareResponse) {
   const names = new Map(answer.runs.map((r) => [r.info.run_id, r.info.run_name ?? '']))
   for (const s of answer.series) {
-    for (const m of s.metrics) yield { run_id: s.run_id, run_name: names.get(s.run_id) ?? '', metric: s.key, step: m.step, timestamp: m.timestamp, value: m.value }
+    for (const m of s.metrics)
+      yield { run_id: s.run_id, run_name: names.get(s.run_id) ?? '', metric: s.key, step: m.step, timestamp: m.timestamp, value: m.value }
   }
 }

@@ -50,14 +50,18 @@ export async function get(io: CliIO, name: string, opts: { json?: boolean }, cmd
   const got = await withApi(cmd, io, (api) => api.call('models:get', req))
   if (opts.json) return printMlflowJson(io, got)
   const m = got.registered_model
-  printTable(io, ['FIELD', 'VALUE'], [
-    ['name', m.name],
-    ['description', m.description],
-    ['created (UTC)', formatTime(m.creation_timestamp)],
-    ['updated (UTC)', formatTime(m.last_updated_timestamp)],
-    ['aliases', aliasSummary(m.aliases)],
-    ...m.tags.map((t): [string, string] => [`tags.${t.key}`, t.value]),
-  ])
+  printTable(
+    io,
+    ['FIELD', 'VALUE'],
+    [
+      ['name', m.name],
+      ['description', m.description],
+      ['created (UTC)', formatTime(m.creation_timestamp)],
+      ['updated (UTC)', formatTime(m.last_updated_timestamp)],
+      ['aliases', aliasSummary(m.aliases)],
+      ...m.tags.map((t): [string, string] => [`tags.${t.key}`, t.value]),
+    ],
+  )
   io.out('')
   printVersions(io, got.model_versions)
 }

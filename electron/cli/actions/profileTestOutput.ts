@@ -6,10 +6,13 @@ export function printTestResult(io: CliIO, name: string, r: ConnectionTestResult
   io.out(`Profile ${name}`)
   if (r.error) {
     io.out(`  ✗ ${r.error.message}`)
-    if (r.ssh_host_fingerprint && r.error.code === 'SSH_HOST_KEY_UNKNOWN') io.out(`    Check the fingerprint with the server's admin, then rerun with --trust-host-key.`)
+    if (r.ssh_host_fingerprint && r.error.code === 'SSH_HOST_KEY_UNKNOWN')
+      io.out(`    Check the fingerprint with the server's admin, then rerun with --trust-host-key.`)
     return
   }
-  io.out(`  ✓ connected: PostgreSQL ${r.server_version}, ${r.latency_ms} ms round trip${r.tls ? ', TLS' : ', no TLS'}${r.via_ssh ? `, via SSH (host key ${r.ssh_host_fingerprint})` : ''}`)
+  io.out(
+    `  ✓ connected: PostgreSQL ${r.server_version}, ${r.latency_ms} ms round trip${r.tls ? ', TLS' : ', no TLS'}${r.via_ssh ? `, via SSH (host key ${r.ssh_host_fingerprint})` : ''}`,
+  )
   if (r.mlflow?.is_store) {
     const runs = `${r.mlflow.runs_estimated ? '~' : ''}${r.mlflow.runs?.toLocaleString('en-US')}`
     io.out(`  ✓ MLflow store: schema revision ${r.mlflow.revision ?? 'none'} (${r.mlflow.mlflow_versions}); ${r.mlflow.experiments} experiments, ${runs} runs`)
@@ -17,7 +20,9 @@ export function printTestResult(io: CliIO, name: string, r: ConnectionTestResult
   const a = r.write_access
   if (!a) return
   if (a.level === 'read-only') {
-    io.out(`  ✓ read-only role: ${a.role} can read the store and change nothing${a.default_read_only ? '' : ' (sessions not read-only by default; MLflow Desk makes its own read-only)'}`)
+    io.out(
+      `  ✓ read-only role: ${a.role} can read the store and change nothing${a.default_read_only ? '' : ' (sessions not read-only by default; MLflow Desk makes its own read-only)'}`,
+    )
     return
   }
   if (a.level === 'superuser') io.out(`  !! superuser: ${a.role} can do anything on the server, bypassing every permission`)

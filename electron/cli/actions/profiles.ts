@@ -67,7 +67,9 @@ function parseSsh(value: string): { user: string; host: string; port: number } {
 
 /** Secrets from standard input, one per line, in the order of the flags that ask for them. */
 async function stdinSecrets(io: CliIO, opts: AddOptions): Promise<ProfileSecretsInput> {
-  const wanted = [opts.passwordStdin && 'password', opts.sshPasswordStdin && 'ssh_password', opts.sshPassphraseStdin && 'ssh_passphrase'].filter(Boolean) as Array<keyof ProfileSecretsInput>
+  const wanted = [opts.passwordStdin && 'password', opts.sshPasswordStdin && 'ssh_password', opts.sshPassphraseStdin && 'ssh_passphrase'].filter(
+    Boolean,
+  ) as Array<keyof ProfileSecretsInput>
   if (!wanted.length) return {}
   const lines = (await io.readStdin()).split(/\r?\n/)
   if (lines.filter((l, i) => i < wanted.length && l !== '').length < wanted.length) {
@@ -130,22 +132,37 @@ export async function add(io: CliIO, name: string, opts: AddOptions, cmd: Comman
   const saved = await store.save({ id: existing?.id, settings: full, secrets }).catch((e: unknown) => {
     // A kept secret would go to another target: say which flag gives it again.
     const field = isAppError(e) ? e.details?.field : undefined
-    if (isAppError(e) && field?.startsWith('secrets.')) throw new AppError(e.code, `${e.message} ${REENTER_HINT[field.slice(8)] ?? 'Set it again in the app (Connections, Edit).'}`, e.details)
+    if (isAppError(e) && field?.startsWith('secrets.'))
+      throw new AppError(e.code, `${e.message} ${REENTER_HINT[field.slice(8)] ?? 'Set it again in the app (Connections, Edit).'}`, e.details)
     throw e
   })
-  io.out(`${existing ? 'Updated' : 'Saved'} profile "${saved.name}" (${saved.environment}): ${describe(saved)}; password ${passwordLabel(saved)}; secrets sealed with ${store.cipher.description}.`)
+  io.out(
+    `${existing ? 'Updated' : 'Saved'} profile "${saved.name}" (${saved.environment}): ${describe(saved)}; password ${passwordLabel(saved)}; secrets sealed with ${store.cipher.description}.`,
+  )
 }
 
 export async function list(io: CliIO, opts: { json?: boolean }): Promise<void> {
   const storage = await cliSecretStorageFor(io)
   const store = new ProfileService(io.home, storage.cipher)
-  const extras = [demoProfile(io.home).view, ...(io.env.MLFLOW_TRACKING_URI && /^postgres/i.test(io.env.MLFLOW_TRACKING_URI) ? [uriProfile(ENV_PROFILE, 'env', io.env.MLFLOW_TRACKING_URI, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI').view] : [])]
+  const extras = [
+    demoProfile(io.home).view,
+    ...(io.env.MLFLOW_TRACKING_URI && /^postgres/i.test(io.env.MLFLOW_TRACKING_URI)
+      ? [uriProfile(ENV_PROFILE, 'env', io.env.MLFLOW_TRACKING_URI, 'MLFLOW_TRACKING_URI', 'MLFLOW_TRACKING_URI').view]
+      : []),
+  ]
   const profiles = [...(await store.list()), ...extras]
   if (opts.json) return printMlflowJson(io, { profiles, secret_storage: { kind: storage.kind, description: storage.description, warning: storage.warning } })
   printTable(
     io,
     ['NAME', 'ENV', 'CONNECTS TO', 'SSL', 'PASSWORD', 'ARTIFACT MAPS'],
-    profiles.map((p) => [p.kind === 'saved' ? p.name : `${p.name} (${p.kind})`, p.environment.toUpperCase(), describe(p), p.ssl.mode, passwordLabel(p), p.artifact_mappings.map((m) => `${m.prefix}=${m.path}`).join(', ')]),
+    profiles.map((p) => [
+      p.kind === 'saved' ? p.name : `${p.name} (${p.kind})`,
+      p.environment.toUpperCase(),
+      describe(p),
+      p.ssl.mode,
+      passwordLabel(p),
+      p.artifact_mappings.map((m) => `${m.prefix}=${m.path}`).join(', '),
+    ]),
   )
   io.out(`Secrets are sealed with ${storage.description}.${storage.kind === 'keyfile' && storage.warning ? ' (No OS keychain is available here.)' : ''}`)
 }
@@ -171,7 +188,9 @@ export async function grantSql(io: CliIO, name: string, opts: GrantSqlOptions): 
       await handle.close()
     }
   } catch (e) {
-    io.err(`mlflow-desk: could not read the store (${redact(e instanceof Error ? e.message : String(e))}); the owner of MLflow's tables is left as "mlflow_owner".`)
+    io.err(
+      `mlflow-desk: could not read the store (${redact(e instanceof Error ? e.message : String(e))}); the owner of MLflow's tables is left as "mlflow_owner".`,
+    )
     facts = { database: profile.database, schema: profile.schema ?? 'public', owners: [], public_create: false }
   }
   io.out(`-- A read-only role for MLflow Desk on ${describeTarget({ ...profile, ssh: profile.ssh.enabled ? profile.ssh : null })}.`)
@@ -183,7 +202,9 @@ export async function test(io: CliIO, name: string, opts: TestOptions): Promise<
   const store = await cliProfiles(io)
   const demo = name === 'demo' ? demoProfile(io.home, (m) => io.err(m)) : null
   try {
-    const { target, profile } = demo ? { target: await demo.source.resolve(), profile: null } : await store.target(name, { trustUnknownHostKey: opts.trustHostKey })
+    const { target, profile } = demo
+      ? { target: await demo.source.resolve(), profile: null }
+      : await store.target(name, { trustUnknownHostKey: opts.trustHostKey })
     const result = await testConnection(target, profile ? profile.statement_timeout_s * 1000 : undefined)
     if (result.ok && profile && opts.trustHostKey && result.ssh_host_fingerprint && !profile.ssh.host_fingerprint) {
       await store.pinHostKey(profile.id, result.ssh_host_fingerprint)
@@ -221,7 +242,8 @@ export async function importProfiles(io: CliIO, opts: ImportOptions): Promise<vo
     done.push(...added.map((p) => p.name))
     for (const s of skipped) io.err(`skipped "${s.name}": ${s.reason}`)
   }
-  if (!opts.fromEnv && !opts.file && !services.length) throw new AppError('BAD_REQUEST', 'profiles import: give --from-env, --service NAME, --all-services or --file FILE.')
+  if (!opts.fromEnv && !opts.file && !services.length)
+    throw new AppError('BAD_REQUEST', 'profiles import: give --from-env, --service NAME, --all-services or --file FILE.')
   io.out(done.length ? `Imported: ${done.join(', ')}.` : 'Nothing imported.')
 }
 

@@ -48,7 +48,9 @@ async function readSql(opts: QueryOptions, io: CliIO): Promise<string> {
   try {
     return await readFile(opts.file, 'utf8')
   } catch (e) {
-    throw new AppError('BAD_REQUEST', `--file ${opts.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, { field: 'file' })
+    throw new AppError('BAD_REQUEST', `--file ${opts.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, {
+      field: 'file',
+    })
   }
 }
 
@@ -87,11 +89,14 @@ export async function query(io: CliIO, opts: QueryOptions, cmd: Command): Promis
   const format = opts.out ? outFormat(opts) : (opts.format ?? 'table')
   const maxValueBytes = parseIntOption('--max-value-bytes', opts.maxValueBytes)
   if (maxValueBytes !== undefined && (maxValueBytes < MIN_VALUE_BYTES || maxValueBytes > MAX_VALUE_BYTES)) {
-    throw new AppError('BAD_REQUEST', `--max-value-bytes: between ${MIN_VALUE_BYTES} and ${MAX_VALUE_BYTES} (${formatByteLimit(MAX_VALUE_BYTES)}).`, { field: 'max-value-bytes' })
+    throw new AppError('BAD_REQUEST', `--max-value-bytes: between ${MIN_VALUE_BYTES} and ${MAX_VALUE_BYTES} (${formatByteLimit(MAX_VALUE_BYTES)}).`, {
+      field: 'max-value-bytes',
+    })
   }
   try {
     if (!opts.out && (format === 'csv' || format === 'jsonl')) await streamToStdout(io, cmd, { sql, params, format, maxRows, maxValueBytes })
-    else if (opts.out) await withApi(cmd, io, (api) => exportToFile(io, api, opts, { sql, params, maxValueBytes }), { chooseExportPath: async () => resolve(opts.out!) })
+    else if (opts.out)
+      await withApi(cmd, io, (api) => exportToFile(io, api, opts, { sql, params, maxValueBytes }), { chooseExportPath: async () => resolve(opts.out!) })
     else await withApi(cmd, io, (api) => runToTable(io, api, format, { sql, params, maxRows, maxValueBytes }))
   } catch (e) {
     // One line that says where: "... (line 2, column 7)".
@@ -112,13 +117,26 @@ interface Statement {
 async function runToTable(io: CliIO, api: CliApi, format: string, q: Statement & { maxRows: number }): Promise<void> {
   const r = await api.call('query:run', { tab_id: TAB_ID, sql: q.sql, params: q.params, max_rows: q.maxRows, max_value_bytes: q.maxValueBytes })
   if (format === 'json') io.out(JSON.stringify(r, null, 2))
-  else printTable(io, r.columns.map((c) => c.name), r.rows.map((row) => row.map(tableCell)))
-  const more = r.stopped_by === 'bytes'
-    ? `; the rows stopped at ${formatByteLimit(r.max_result_bytes)} of values, more exist (--out FILE for all of them)`
-    : r.truncated ? '; more exist (raise --max-rows, or --out FILE for all of them)' : ''
+  else
+    printTable(
+      io,
+      r.columns.map((c) => c.name),
+      r.rows.map((row) => row.map(tableCell)),
+    )
+  const more =
+    r.stopped_by === 'bytes'
+      ? `; the rows stopped at ${formatByteLimit(r.max_result_bytes)} of values, more exist (--out FILE for all of them)`
+      : r.truncated
+        ? '; more exist (raise --max-rows, or --out FILE for all of them)'
+        : ''
   io.err(`${r.row_count_shown} row(s) in ${r.duration_ms} ms${more}.`)
   const first = r.cut_values[0]
-  const cut = cutLine(r.cut_values.length, first && { ...first, name: r.columns[first.column].name }, r.max_value_bytes, `raise --max-value-bytes (up to ${formatByteLimit(MAX_VALUE_BYTES)}), or --out FILE.csv to have them whole`)
+  const cut = cutLine(
+    r.cut_values.length,
+    first && { ...first, name: r.columns[first.column].name },
+    r.max_value_bytes,
+    `raise --max-value-bytes (up to ${formatByteLimit(MAX_VALUE_BYTES)}), or --out FILE.csv to have them whole`,
+  )
   if (cut) io.err(cut)
 }
 
@@ -127,7 +145,10 @@ async function exportToFile(io: CliIO, api: CliApi, opts: QueryOptions, q: State
   const path = resolve(opts.out!)
   const format = outFormat(opts)
   // The name only labels the export (a dialog would suggest it); --out says where.
-  const fileName = basename(path).replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/^\.+|\.{2,}/g, '') || `result.${format}`
+  const fileName =
+    basename(path)
+      .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_')
+      .replace(/^\.+|\.{2,}/g, '') || `result.${format}`
   let lastLine = performance.now()
   const stop = api.events.subscribe((event, payload) => {
     const p = payload as { export_id: string; rows: number; bytes: number; done: boolean }
@@ -138,7 +159,12 @@ async function exportToFile(io: CliIO, api: CliApi, opts: QueryOptions, q: State
   try {
     const r = await api.call('query:export', { export_id: TAB_ID, sql: q.sql, params: q.params, format, file_name: fileName, max_value_bytes: q.maxValueBytes })
     io.err(`Wrote ${r.rows.toLocaleString('en-US')} row(s), ${mb(r.bytes)}, to ${r.path} in ${(r.duration_ms / 1000).toFixed(1)} s.`)
-    const cut = cutLine(r.cut_values, r.cut_examples[0], q.maxValueBytes ?? EXPORT_VALUE_BYTES, 'a CSV of a statement without parameters writes every value whole')
+    const cut = cutLine(
+      r.cut_values,
+      r.cut_examples[0],
+      q.maxValueBytes ?? EXPORT_VALUE_BYTES,
+      'a CSV of a statement without parameters writes every value whole',
+    )
     if (cut) io.err(cut)
   } finally {
     stop()
@@ -157,12 +183,21 @@ async function streamToStdout(io: CliIO, cmd: Command, q: Statement & { format: 
     // A refused statement or a missing parameter is answered before any store is opened (or a demo server started).
     await checkStatement(q.sql, q.params)
     await withStore(cmd, io, async (store) => {
-      const r = await streamResult(store, { sql: q.sql, params: q.params, format: q.format, maxRows: q.maxRows, signal: controller.signal, maxValueBytes: q.maxValueBytes }, async (chunk) => {
-        io.out(chunk.toString())
-        return Buffer.byteLength(chunk)
-      })
+      const r = await streamResult(
+        store,
+        { sql: q.sql, params: q.params, format: q.format, maxRows: q.maxRows, signal: controller.signal, maxValueBytes: q.maxValueBytes },
+        async (chunk) => {
+          io.out(chunk.toString())
+          return Buffer.byteLength(chunk)
+        },
+      )
       if (r.truncated) io.err(`First ${r.rows} rows shown; more exist (raise --max-rows, or --out FILE for all of them).`)
-      const cut = cutLine(r.cut_values, r.cut_examples[0], q.maxValueBytes ?? EXPORT_VALUE_BYTES, '--out FILE.csv of a statement without parameters writes every value whole')
+      const cut = cutLine(
+        r.cut_values,
+        r.cut_examples[0],
+        q.maxValueBytes ?? EXPORT_VALUE_BYTES,
+        '--out FILE.csv of a statement without parameters writes every value whole',
+      )
       if (cut) io.err(cut)
     })
   } finally {

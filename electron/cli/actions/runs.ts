@@ -32,7 +32,14 @@ export async function search(io: CliIO, opts: SearchOptions, cmd: Command): Prom
       filter: opts.filter,
       order_by: opts.orderBy,
     },
-    { experiment_ids: '--experiment-ids', view: '--view', max_results: '--max-results', page_token: '--page-token', filter: '--filter', order_by: '--order-by' },
+    {
+      experiment_ids: '--experiment-ids',
+      view: '--view',
+      max_results: '--max-results',
+      page_token: '--page-token',
+      filter: '--filter',
+      order_by: '--order-by',
+    },
   )
   // The handler answers a malformed filter or order before it opens the store (or starts a demo server).
   const page = await showWhereFilterFails(io, opts, () => withApi(cmd, io, (api) => (opts.all ? searchAll(api, req) : api.call('runs:search', req))))
@@ -58,18 +65,22 @@ export async function get(io: CliIO, runId: string, opts: { json?: boolean }, cm
   const req = validateRequest('runs:get', { run_id: runId }, { run_id: 'RUN_ID' })
   const { run } = await withApi(cmd, io, (api) => api.call('runs:get', req))
   if (opts.json) return printMlflowJson(io, { run })
-  printTable(io, ['FIELD', 'VALUE'], [
-    ['run_id', run.info.run_id],
-    ['name', run.info.run_name],
-    ['experiment_id', run.info.experiment_id],
-    ['status', run.info.status],
-    ['lifecycle_stage', run.info.lifecycle_stage],
-    ['started (UTC)', formatTime(run.info.start_time)],
-    ['duration', formatDuration(run.info.start_time, run.info.end_time)],
-    ['artifact_uri', run.info.artifact_uri],
-    ...run.data.params.map((p): [string, string] => [`params.${p.key}`, p.value]),
-    ...run.data.metrics.map((m): [string, string] => [`metrics.${m.key}`, String(m.value)]),
-  ])
+  printTable(
+    io,
+    ['FIELD', 'VALUE'],
+    [
+      ['run_id', run.info.run_id],
+      ['name', run.info.run_name],
+      ['experiment_id', run.info.experiment_id],
+      ['status', run.info.status],
+      ['lifecycle_stage', run.info.lifecycle_stage],
+      ['started (UTC)', formatTime(run.info.start_time)],
+      ['duration', formatDuration(run.info.start_time, run.info.end_time)],
+      ['artifact_uri', run.info.artifact_uri],
+      ...run.data.params.map((p): [string, string] => [`params.${p.key}`, p.value]),
+      ...run.data.metrics.map((m): [string, string] => [`metrics.${m.key}`, String(m.value)]),
+    ],
+  )
 }
 
 /** Every page of a search, concatenated (--all). */
@@ -107,8 +118,18 @@ function runsCsv(runs: Run[]): string {
   const tagKeys = keys((r) => r.data.tags)
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
   const header = [
-    'run_id', 'run_name', 'experiment_id', 'status', 'artifact_uri', 'start_time', 'end_time', 'lifecycle_stage', 'user_id',
-    ...metricKeys.map((k) => `metrics.${k}`), ...paramKeys.map((k) => `params.${k}`), ...tagKeys.map((k) => `tags.${k}`),
+    'run_id',
+    'run_name',
+    'experiment_id',
+    'status',
+    'artifact_uri',
+    'start_time',
+    'end_time',
+    'lifecycle_stage',
+    'user_id',
+    ...metricKeys.map((k) => `metrics.${k}`),
+    ...paramKeys.map((k) => `params.${k}`),
+    ...tagKeys.map((k) => `tags.${k}`),
   ]
   const rows = runs.map((r) => {
     const value = <T extends { key: string }>(list: T[], k: string, get: (x: T) => unknown) => {
@@ -116,7 +137,15 @@ function runsCsv(runs: Run[]): string {
       return found ? get(found) : null
     }
     return [
-      r.info.run_id, r.info.run_name, r.info.experiment_id, r.info.status, r.info.artifact_uri, iso(r.info.start_time), iso(r.info.end_time), r.info.lifecycle_stage, r.info.user_id,
+      r.info.run_id,
+      r.info.run_name,
+      r.info.experiment_id,
+      r.info.status,
+      r.info.artifact_uri,
+      iso(r.info.start_time),
+      iso(r.info.end_time),
+      r.info.lifecycle_stage,
+      r.info.user_id,
       ...metricKeys.map((k) => value(r.data.metrics, k, (m) => (Number.isNaN(m.value) ? 'NaN' : m.value))),
       ...paramKeys.map((k) => value(r.data.params, k, (p) => p.value)),
       ...tagKeys.map((k) => value(r.data.tags, k, (t) => t.value)),

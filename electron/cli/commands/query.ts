@@ -1,5 +1,14 @@
 import { Command, Option } from 'commander'
-import { DEFAULT_QUERY_ROWS, DEFAULT_RESULT_BYTES, DEFAULT_VALUE_BYTES, EXPORT_VALUE_BYTES, MAX_QUERY_ROWS, MAX_VALUE_BYTES, MIN_VALUE_BYTES, formatByteLimit } from '@shared/api/queryLimits'
+import {
+  DEFAULT_QUERY_ROWS,
+  DEFAULT_RESULT_BYTES,
+  DEFAULT_VALUE_BYTES,
+  EXPORT_VALUE_BYTES,
+  MAX_QUERY_ROWS,
+  MAX_VALUE_BYTES,
+  MIN_VALUE_BYTES,
+  formatByteLimit,
+} from '@shared/api/queryLimits'
 import type { QueryOptions } from '../actions/query'
 import type { CliIO } from '../io'
 
@@ -26,7 +35,9 @@ export function queryCommand(io: CliIO): Command {
     .addOption(new Option('--sql <text>', 'the statement').conflicts('file'))
     .option('--file <path>', 'read the statement from a file ("-": standard input)')
     .option('--param <name=value>', 'a value for :name in the statement (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .addOption(new Option('--format <format>', 'output: an aligned table, CSV, JSON ({columns, rows, ...}) or JSON Lines').choices(['table', 'csv', 'json', 'jsonl']))
+    .addOption(
+      new Option('--format <format>', 'output: an aligned table, CSV, JSON ({columns, rows, ...}) or JSON Lines').choices(['table', 'csv', 'json', 'jsonl']),
+    )
     .option('--max-rows <n>', `rows to print (default ${DEFAULT_QUERY_ROWS}, at most ${MAX_QUERY_ROWS}); --out writes every row`)
     .option('--out <file>', 'stream the FULL result to FILE (CSV, or JSON Lines for .jsonl/.ndjson or --format jsonl)')
     .option(

@@ -19,7 +19,7 @@ export function runsCommand(io: CliIO): Command {
     .command('search')
     .description("Search runs like MLflow's search_runs (default order: start_time DESC, run_id)")
     .option('--experiment-ids <ids>', 'comma-separated experiment ids, e.g. 1,2 (default: every active experiment)')
-    .option('--filter <filter>', "MLflow filter string, e.g. \"metrics.acc > 0.9 and params.lr = '0.01'\"")
+    .option('--filter <filter>', 'MLflow filter string, e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'"')
     .option('--order-by <key>', 'order key, e.g. "metrics.acc DESC" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--view <type>', 'run lifecycle stages').choices(['active', 'deleted', 'all']).default('active'))
     .option('--max-results <n>', 'runs per page (1-50000)', '1000')

@@ -20,9 +20,9 @@ export async function dispatch(handlers: Handlers, channel: string, body: unknow
     return { ok: true, data: await handler(parsed.data, call) }
   } catch (e) {
     // The caller went away and something stopped with a bare error (a stream's AbortError): that is the cancel, not a crash.
-    if (call.signal.aborted && !isAppError(e) && !(e instanceof ZodError)) return { ok: false, error: { code: 'CANCELLED', message: 'The call was cancelled.' } }
+    if (call.signal.aborted && !isAppError(e) && !(e instanceof ZodError))
+      return { ok: false, error: { code: 'CANCELLED', message: 'The call was cancelled.' } }
     // A service that validates further (a profile's settings) names the field as the contract would: a 400, not a 500.
     return toErrorEnvelope(e instanceof ZodError ? describeZodError(channel, e) : e, redact)
   }
 }
-

@@ -14,12 +14,25 @@ export function exportHandlers(ctx: AppContext): HandlerGroup<'export:run' | 'ex
       const name = req.name
       const out = await destination(ctx, call, name, 'folder', req.resume)
       if (out === null) return { report: null }
-      if (req.resume && !(await stat(out).catch(() => null))) throw new AppError('NOT_FOUND', `There is no earlier export "${name}" to resume in ${out}.`, { field: 'name' })
+      if (req.resume && !(await stat(out).catch(() => null)))
+        throw new AppError('NOT_FOUND', `There is no earlier export "${name}" to resume in ${out}.`, { field: 'name' })
       const store = await call.window.store(call.signal)
       const [access, session] = await Promise.all([call.window.artifactAccess(), call.window.describe(call.signal)])
       try {
-        const report = await jobs.run(call.window, req.job_id, (signal) =>
-          runExport(store, { selection: req.selection, out, zip: req.zip, resume: req.resume, signal, onProgress: progress(req.job_id), access, profileName: session.connection.name }),
+        const report = await jobs.run(
+          call.window,
+          req.job_id,
+          (signal) =>
+            runExport(store, {
+              selection: req.selection,
+              out,
+              zip: req.zip,
+              resume: req.resume,
+              signal,
+              onProgress: progress(req.job_id),
+              access,
+              profileName: session.connection.name,
+            }),
           call.signal,
         )
         return { report }

@@ -103,11 +103,14 @@ export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels>
         const stored = req.id && !req.copy_secrets_from ? await profiles.find(req.id) : null
         if (stored) {
           const own = await profiles.openSecretsFor(stored, settings).catch(() => ({ values: {}, mismatches: [] as Mismatch[] }))
-          for (const [name, value] of Object.entries(own.values) as Array<[SecretName, string]>) if (typed[name] === undefined && usable[name] === undefined) usable[name] = value
+          for (const [name, value] of Object.entries(own.values) as Array<[SecretName, string]>)
+            if (typed[name] === undefined && usable[name] === undefined) usable[name] = value
           for (const m of own.mismatches) if (typed[m.name] === undefined && usable[m.name] === undefined) mismatches.push(m)
         } else if (req.id && !req.copy_secrets_from) {
           // MLFLOW_TRACKING_URI or --url tested with edited settings: its secrets, bound to its own target.
-          for (const [name, c] of Object.entries(await carriedOf(req.id).catch(() => ({}) as CarriedSecrets)) as Array<[SecretName, NonNullable<CarriedSecrets[SecretName]>]>) {
+          for (const [name, c] of Object.entries(await carriedOf(req.id).catch(() => ({}) as CarriedSecrets)) as Array<
+            [SecretName, NonNullable<CarriedSecrets[SecretName]>]
+          >) {
             if (typed[name] !== undefined || usable[name] !== undefined) continue
             const want = bindingFor(name, settings)
             if (c.binding.hash === want.hash) usable[name] = c.value
@@ -115,7 +118,7 @@ export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels>
           }
         }
         if (mismatches.length) throw reenterError(mismatches)
-        const secret = (n: SecretName) => (typed[n] === null ? undefined : (typed[n] ?? usable[n]) ?? undefined)
+        const secret = (n: SecretName) => (typed[n] === null ? undefined : (typed[n] ?? usable[n] ?? undefined))
         target = targetFromSettings(settings, secret, { trustUnknownHostKey: req.trust_host_key })
         timeoutMs = settings.statement_timeout_s * 1000
       } else {

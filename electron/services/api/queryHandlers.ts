@@ -54,7 +54,12 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
    * Do the work and put it in the profile's history, ok or not. The history file is written after
    * the answer, not before it (an fsync would delay the first rows); reading history waits for it.
    */
-  async function recorded<T>(call: CallContext, entry: Pick<QueryHistoryEntry, 'sql' | 'action'>, rows: (r: T) => number | null, work: () => Promise<T>): Promise<T> {
+  async function recorded<T>(
+    call: CallContext,
+    entry: Pick<QueryHistoryEntry, 'sql' | 'action'>,
+    rows: (r: T) => number | null,
+    work: () => Promise<T>,
+  ): Promise<T> {
     if (call.history === false) return work()
     const profileId = call.window.profileId
     const at = Date.now()
@@ -77,22 +82,32 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
     'query:check': async (req, call) => checkQuery(req.sql, await call.window.store(call.signal).catch(() => undefined)),
 
     'query:run': async (req, call) =>
-      recorded(call, { sql: req.sql, action: 'run' }, (r) => r.row_count_shown, async () => {
-        // A refused statement or a missing parameter is answered before the store is opened (or a demo server started).
-        await checkStatement(req.sql, req.params)
-        const store = await call.window.store(call.signal)
-        return job(call, `tab:${req.tab_id}`, (signal) => runQuery(store, req, signal))
-      }),
+      recorded(
+        call,
+        { sql: req.sql, action: 'run' },
+        (r) => r.row_count_shown,
+        async () => {
+          // A refused statement or a missing parameter is answered before the store is opened (or a demo server started).
+          await checkStatement(req.sql, req.params)
+          const store = await call.window.store(call.signal)
+          return job(call, `tab:${req.tab_id}`, (signal) => runQuery(store, req, signal))
+        },
+      ),
 
     'query:cancel': async (req, call) => ({
       cancelled: running.cancel(call.window, req.tab_id ? `tab:${req.tab_id}` : `export:${req.export_id}`),
     }),
 
     'query:explain': async (req, call) =>
-      recorded(call, { sql: req.sql, action: 'explain' }, () => null, async () => {
-        const store = await call.window.store(call.signal)
-        return job(call, `tab:${req.tab_id}`, (signal) => explainQuery(store, req, signal))
-      }),
+      recorded(
+        call,
+        { sql: req.sql, action: 'explain' },
+        () => null,
+        async () => {
+          const store = await call.window.store(call.signal)
+          return job(call, `tab:${req.tab_id}`, (signal) => explainQuery(store, req, signal))
+        },
+      ),
 
     // The statement runs again to fetch one value: a job of the tab (a new run there, or query:cancel, stops it), not a history entry.
     'query:value': async (req, call) => {
@@ -105,23 +120,28 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
       const name = safeExportName(req.file_name, req.format)
       const path = call.chooseExportPath ? await call.chooseExportPath(name, req.format) : await exportsFolderTarget(exportsDir(ctx.home), name, req.format)
       if (path === null) return { path: null, rows: 0, bytes: 0, duration_ms: 0, cut_values: 0, cut_examples: [] }
-      return recorded(call, { sql: req.sql, action: 'export' }, (r) => r.rows, async () => {
-        await checkStatement(req.sql, req.params)
-        const store = await call.window.store(call.signal)
-        return job(call, `export:${req.export_id}`, (signal) =>
-          exportResult(store, {
-            sql: req.sql,
-            params: req.params,
-            format: req.format,
-            path,
-            timeoutMs: req.statement_timeout_s ? req.statement_timeout_s * 1000 : undefined,
-            value: req.value,
-            maxValueBytes: req.max_value_bytes,
-            signal,
-            onProgress: (p) => ctx.events.emit('query:export-progress', { export_id: req.export_id, ...p }),
-          }),
-        )
-      })
+      return recorded(
+        call,
+        { sql: req.sql, action: 'export' },
+        (r) => r.rows,
+        async () => {
+          await checkStatement(req.sql, req.params)
+          const store = await call.window.store(call.signal)
+          return job(call, `export:${req.export_id}`, (signal) =>
+            exportResult(store, {
+              sql: req.sql,
+              params: req.params,
+              format: req.format,
+              path,
+              timeoutMs: req.statement_timeout_s ? req.statement_timeout_s * 1000 : undefined,
+              value: req.value,
+              maxValueBytes: req.max_value_bytes,
+              signal,
+              onProgress: (p) => ctx.events.emit('query:export-progress', { export_id: req.export_id, ...p }),
+            }),
+          )
+        },
+      )
     },
 
     'query:schema': async (_req, call) => describeSchema(await call.window.store(call.signal)),

@@ -9,7 +9,10 @@ export function runsHandlers(): HandlerGroup<'runs:search' | 'runs:get' | 'runs:
     // A malformed filter or order is answered before the store is opened (or a demo server started).
     'runs:search': async (req, call) => (parseSearch(req), searchRuns(await call.window.store(call.signal), req)),
     'runs:get': async (req, call) => ({ run: await getRun(await call.window.store(call.signal), req.run_id) }),
-    'runs:count': async (req, call) => (parseSearch({ filter: req.filter, order_by: [] }), { count: await countRuns(await call.window.store(call.signal), req) }),
+    'runs:count': async (req, call) => (
+      parseSearch({ filter: req.filter, order_by: [] }),
+      { count: await countRuns(await call.window.store(call.signal), req) }
+    ),
     'runs:columns': async (req, call) => runColumns(await call.window.store(call.signal), req.experiment_ids, req.view),
     'runs:related': async (req, call) => getRunRelated(await call.window.store(call.signal), req.run_id),
   }

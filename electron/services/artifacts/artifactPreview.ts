@@ -4,7 +4,13 @@ import { artifactPath, type ArtifactRepository } from './artifactRepository'
 
 /** Images shown inline (an <img> never runs an SVG's scripts), with their MIME types. */
 const IMAGE_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', webp: 'image/webp', svg: 'image/svg+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
 }
 
 /** The biggest image sent whole to the renderer (as MLflow, which previews up to 50 MiB, but images travel as base64). */

@@ -44,7 +44,11 @@ export function artifactPath(path: string, field = 'path'): string {
   if (trimmed === '') return ''
   const bad = trimmed.split('/').find((seg) => seg === '' || seg === '.' || seg === '..' || seg.includes('\\') || seg.includes('\0'))
   if (bad !== undefined) {
-    throw new AppError('BAD_REQUEST', `Artifact path "${path}" is not a plain relative path (segment "${bad}"): use names separated by "/", without "." or "..".`, { field })
+    throw new AppError(
+      'BAD_REQUEST',
+      `Artifact path "${path}" is not a plain relative path (segment "${bad}"): use names separated by "/", without "." or "..".`,
+      { field },
+    )
   }
   return trimmed
 }

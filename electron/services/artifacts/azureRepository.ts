@@ -48,7 +48,10 @@ async function azureClient(loc: AzureLocation, access: ArtifactAccess): Promise<
     try {
       base = sdk.BlobServiceClient.fromConnectionString(cs, options)
     } catch {
-      throw new AppError('ARTIFACT_AUTH_FAILED', `The Azure connection string is not valid: expected AccountName=...;AccountKey=... or BlobEndpoint=...;SharedAccessSignature=....`)
+      throw new AppError(
+        'ARTIFACT_AUTH_FAILED',
+        `The Azure connection string is not valid: expected AccountName=...;AccountKey=... or BlobEndpoint=...;SharedAccessSignature=....`,
+      )
     }
     if (!settings.blob_endpoint) return base
     // The profile's endpoint wins over the connection string's; a SAS travels in the URL's query.
@@ -59,7 +62,11 @@ async function azureClient(loc: AzureLocation, access: ArtifactAccess): Promise<
     return new sdk.BlobServiceClient(endpoint, new sdk.StorageSharedKeyCredential(loc.account, key), options)
   }
   const needSecret = (what: string) => {
-    if (!secret) throw new AppError('ARTIFACT_AUTH_FAILED', `Azure Blob: the profile's azure.auth is "${settings.auth}" but its azure_credential secret (${what}) is not set.`)
+    if (!secret)
+      throw new AppError(
+        'ARTIFACT_AUTH_FAILED',
+        `Azure Blob: the profile's azure.auth is "${settings.auth}" but its azure_credential secret (${what}) is not set.`,
+      )
     return secret
   }
   switch (settings.auth) {
@@ -70,7 +77,10 @@ async function azureClient(loc: AzureLocation, access: ArtifactAccess): Promise<
     case 'sas': {
       const sas = needSecret('the SAS token').replace(/^\?/, '')
       registerSecret(sas)
-      return { client: new sdk.BlobServiceClient(`${endpoint}?${sas}`, new sdk.AnonymousCredential(), options), source: 'the SAS token in the azure_credential secret' }
+      return {
+        client: new sdk.BlobServiceClient(`${endpoint}?${sas}`, new sdk.AnonymousCredential(), options),
+        source: 'the SAS token in the azure_credential secret',
+      }
     }
     default: {
       const cs = access.env.AZURE_STORAGE_CONNECTION_STRING
@@ -108,18 +118,30 @@ export async function openAzureRepository(uri: string, access: ArtifactAccess): 
     if (err?.name === 'AbortError') return new AppError('CANCELLED', `Reading "${p}" in ${describe} was cancelled.`, { path: p })
     if (err?.statusCode === 404) {
       return err.code === 'ContainerNotFound'
-        ? new AppError('NOT_FOUND', `No container "${loc.container}" in the Azure storage account at ${endpointName} (artifact "${p}" of ${describe}).`, { path: p })
+        ? new AppError('NOT_FOUND', `No container "${loc.container}" in the Azure storage account at ${endpointName} (artifact "${p}" of ${describe}).`, {
+            path: p,
+          })
         : new AppError('NOT_FOUND', `No artifact "${p}" in ${describe}.`, { path: p })
     }
     if (err?.statusCode === 401 || err?.statusCode === 403) {
-      return new AppError('ARTIFACT_AUTH_FAILED', `Azure Blob refused access to ${describe} (${err.code ?? `HTTP ${err.statusCode}`}) with ${source}.`, { path: p })
+      return new AppError('ARTIFACT_AUTH_FAILED', `Azure Blob refused access to ${describe} (${err.code ?? `HTTP ${err.statusCode}`}) with ${source}.`, {
+        path: p,
+      })
     }
     if (err?.statusCode) {
       // The service answered: its first line says why (e.g. "The specifed resource name contains invalid characters").
       const said = (err.message ?? '').split('\n')[0]!.trim()
-      return new AppError('ARTIFACT_UNAVAILABLE', redact(`Azure Blob at ${endpointName} failed for ${describe}: HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}${said ? ` (${said})` : ''}.`), { path: p })
+      return new AppError(
+        'ARTIFACT_UNAVAILABLE',
+        redact(`Azure Blob at ${endpointName} failed for ${describe}: HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}${said ? ` (${said})` : ''}.`),
+        { path: p },
+      )
     }
-    return new AppError('ARTIFACT_UNAVAILABLE', redact(`Cannot reach Azure Blob at ${endpointName} for ${describe}: ${err?.code ?? err?.message ?? String(e)}.`), { path: p })
+    return new AppError(
+      'ARTIFACT_UNAVAILABLE',
+      redact(`Cannot reach Azure Blob at ${endpointName} for ${describe}: ${err?.code ?? err?.message ?? String(e)}.`),
+      { path: p },
+    )
   }
 
   /** The direct children under a key prefix ('' or ending in '/'); null when there is nothing there at all. */

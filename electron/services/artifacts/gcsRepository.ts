@@ -30,7 +30,8 @@ export function gcsClientOptions(access: ArtifactAccess): { options: StorageOpti
   }
   const keyFile = (path: string, setting: string) => {
     const file = expandHome(path)
-    if (!existsSync(file)) throw new AppError('ARTIFACT_AUTH_FAILED', `Google Cloud Storage: the service-account key file "${path}" (${setting}) does not exist.`)
+    if (!existsSync(file))
+      throw new AppError('ARTIFACT_AUTH_FAILED', `Google Cloud Storage: the service-account key file "${path}" (${setting}) does not exist.`)
     // An endpoint override (an emulator) gets no credentials unless some were configured.
     return { options: { ...base, keyFilename: file, useAuthWithCustomEndpoint: true }, source: `the service-account key ${path} (${setting})` }
   }
@@ -46,7 +47,10 @@ export function gcsClientOptions(access: ArtifactAccess): { options: StorageOpti
     }
     registerSecret(credentials.private_key)
     if (!credentials.client_email || !credentials.private_key) {
-      throw new AppError('ARTIFACT_AUTH_FAILED', 'Google Cloud Storage: the gcs_credentials_json secret has no client_email or private_key: paste the whole service-account key file.')
+      throw new AppError(
+        'ARTIFACT_AUTH_FAILED',
+        'Google Cloud Storage: the gcs_credentials_json secret has no client_email or private_key: paste the whole service-account key file.',
+      )
     }
     return {
       options: { ...base, credentials: { client_email: credentials.client_email, private_key: credentials.private_key }, useAuthWithCustomEndpoint: true },
@@ -89,9 +93,17 @@ export async function openGcsRepository(uri: string, access: ArtifactAccess): Pr
       return new AppError('ARTIFACT_AUTH_FAILED', redact(`Google Cloud Storage refused access to ${describe} (HTTP ${err.code}) with ${source}.`), { path: p })
     }
     if (typeof err?.code === 'number') {
-      return new AppError('ARTIFACT_UNAVAILABLE', redact(`Google Cloud Storage at ${endpointName} failed for ${describe}: HTTP ${err.code}${err.message ? ` (${err.message.split('\n')[0]})` : ''}.`), { path: p })
+      return new AppError(
+        'ARTIFACT_UNAVAILABLE',
+        redact(`Google Cloud Storage at ${endpointName} failed for ${describe}: HTTP ${err.code}${err.message ? ` (${err.message.split('\n')[0]})` : ''}.`),
+        { path: p },
+      )
     }
-    return new AppError('ARTIFACT_UNAVAILABLE', redact(`Cannot reach Google Cloud Storage at ${endpointName} for ${describe}: ${err?.code ?? err?.message ?? String(e)}.`), { path: p })
+    return new AppError(
+      'ARTIFACT_UNAVAILABLE',
+      redact(`Cannot reach Google Cloud Storage at ${endpointName} for ${describe}: ${err?.code ?? err?.message ?? String(e)}.`),
+      { path: p },
+    )
   }
 
   /** The direct children of a folder; with a limit, only the first page (enough to tell whether there is one). */

@@ -61,7 +61,10 @@ function authFor(access: ArtifactAccess): Auth {
   if (http.auth === 'basic') {
     const user = http.username ?? env.MLFLOW_TRACKING_USERNAME
     const password = secret ?? env.MLFLOW_TRACKING_PASSWORD
-    if (!user || !password) return { hint: "the profile's HTTP username and password (basic auth is on, but one of them is empty; MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD fill in)" }
+    if (!user || !password)
+      return {
+        hint: "the profile's HTTP username and password (basic auth is on, but one of them is empty; MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD fill in)",
+      }
     return basic(user, password, "the profile's HTTP username and password")
   }
   if (http.auth === 'bearer') {
@@ -70,9 +73,12 @@ function authFor(access: ArtifactAccess): Auth {
     return bearer(token, "the profile's HTTP token")
   }
   // As MLflow's rest_utils: username + password first, then a token.
-  if (env.MLFLOW_TRACKING_USERNAME && env.MLFLOW_TRACKING_PASSWORD) return basic(env.MLFLOW_TRACKING_USERNAME, env.MLFLOW_TRACKING_PASSWORD, 'MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD')
+  if (env.MLFLOW_TRACKING_USERNAME && env.MLFLOW_TRACKING_PASSWORD)
+    return basic(env.MLFLOW_TRACKING_USERNAME, env.MLFLOW_TRACKING_PASSWORD, 'MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD')
   if (env.MLFLOW_TRACKING_TOKEN) return bearer(env.MLFLOW_TRACKING_TOKEN, 'MLFLOW_TRACKING_TOKEN')
-  return { hint: "the profile's HTTP auth (no credentials were sent: choose basic or bearer, or set MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN)" }
+  return {
+    hint: "the profile's HTTP auth (no credentials were sent: choose basic or bearer, or set MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN)",
+  }
 }
 
 /** Where the location is served: the route's URL and the location's path under it. */
@@ -82,7 +88,10 @@ function locate(uri: string, access: ArtifactAccess): { api: URL; root: string }
   // HttpArtifactRepository: everything after ".../mlflow-artifacts/artifacts" is the path on the server.
   const at = resolved.indexOf('/mlflow-artifacts/artifacts')
   if (at < 0) {
-    throw new AppError('ARTIFACT_UNSUPPORTED', `"${uri}" is not served by an MLflow artifact proxy (no "/api/2.0/mlflow-artifacts/artifacts" in it): map its prefix to a local folder in the profile.`)
+    throw new AppError(
+      'ARTIFACT_UNSUPPORTED',
+      `"${uri}" is not served by an MLflow artifact proxy (no "/api/2.0/mlflow-artifacts/artifacts" in it): map its prefix to a local folder in the profile.`,
+    )
   }
   const api = new URL(resolved.slice(0, at) + '/mlflow-artifacts/artifacts')
   const tail = new URL(resolved).pathname.slice(api.pathname.length)
@@ -131,9 +140,17 @@ export async function openHttpRepository(uri: string, access: ArtifactAccess): P
     if (signal?.aborted || e.name === 'AbortError') return new AppError('CANCELLED', `Reading "${path}" from ${describe} was cancelled.`, { path })
     const code = e.code ?? e.message
     if (/CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY/i.test(code)) {
-      return new AppError('ARTIFACT_UNAVAILABLE', `Cannot verify the TLS certificate of the MLflow server ${server} (${code}): trust its CA (MLFLOW_TRACKING_SERVER_CERT_PATH), or turn on "ignore TLS" in the profile's HTTP settings (MLFLOW_TRACKING_INSECURE_TLS=true).`, { path })
+      return new AppError(
+        'ARTIFACT_UNAVAILABLE',
+        `Cannot verify the TLS certificate of the MLflow server ${server} (${code}): trust its CA (MLFLOW_TRACKING_SERVER_CERT_PATH), or turn on "ignore TLS" in the profile's HTTP settings (MLFLOW_TRACKING_INSECURE_TLS=true).`,
+        { path },
+      )
     }
-    return new AppError('ARTIFACT_UNAVAILABLE', redact(`Cannot reach the MLflow server ${server} for ${describe} (${code}): check the tracking URI and the network.`), { path })
+    return new AppError(
+      'ARTIFACT_UNAVAILABLE',
+      redact(`Cannot reach the MLflow server ${server} for ${describe} (${code}): check the tracking URI and the network.`),
+      { path },
+    )
   }
   const refused = (path: string, res: IncomingMessage): AppError => {
     res.resume()
@@ -142,12 +159,20 @@ export async function openHttpRepository(uri: string, access: ArtifactAccess): P
       return new AppError('ARTIFACT_AUTH_FAILED', `The MLflow server ${server} refused access to ${describe} (HTTP ${status}): check ${auth.hint}.`, { path })
     }
     if (status === 404) return new AppError('NOT_FOUND', `No artifact "${path}" in ${describe}.`, { path })
-    return new AppError('ARTIFACT_UNAVAILABLE', `The MLflow server ${server} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} for "${path}" in ${describe}.`, { path })
+    return new AppError(
+      'ARTIFACT_UNAVAILABLE',
+      `The MLflow server ${server} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} for "${path}" in ${describe}.`,
+      { path },
+    )
   }
 
   function get(url: URL, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)(url, { agent, signal, headers: { ...headers, ...(auth.header ? { authorization: auth.header } : {}) } }, resolve)
+      const req = (https ? httpsRequest : httpRequest)(
+        url,
+        { agent, signal, headers: { ...headers, ...(auth.header ? { authorization: auth.header } : {}) } },
+        resolve,
+      )
       req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })))
       req.on('error', (e) => reject(failed(path, e, signal)))
       req.end()
@@ -164,7 +189,11 @@ export async function openHttpRepository(uri: string, access: ArtifactAccess): P
       body = JSON.parse(Buffer.concat(await res.toArray()).toString('utf8'))
     } catch (e) {
       if (signal?.aborted) throw failed(path, e as Error, signal)
-      throw new AppError('ARTIFACT_UNAVAILABLE', `The MLflow server ${server} sent a listing of "${path}" that is not JSON: is ${api.href} an MLflow artifact proxy?`, { path })
+      throw new AppError(
+        'ARTIFACT_UNAVAILABLE',
+        `The MLflow server ${server} sent a listing of "${path}" that is not JSON: is ${api.href} an MLflow artifact proxy?`,
+        { path },
+      )
     }
     const files = (body.files ?? []).map((f) => {
       // A name that would climb out of the folder is refused, as MLflow's validate_path_is_safe does.

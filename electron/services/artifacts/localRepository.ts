@@ -13,7 +13,11 @@ export function openLocalRepository(location: string): ArtifactRepository {
   const failed = (p: string, e: NodeJS.ErrnoException) =>
     e.code === 'ENOENT' || e.code === 'ENOTDIR'
       ? missing(p)
-      : new AppError('ARTIFACT_UNAVAILABLE', `Cannot read artifact "${p}" in ${root}: ${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.code ?? e.message)}.`, { path: p })
+      : new AppError(
+          'ARTIFACT_UNAVAILABLE',
+          `Cannot read artifact "${p}" in ${root}: ${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.code ?? e.message)}.`,
+          { path: p },
+        )
   return {
     describe: root,
     async list(path) {

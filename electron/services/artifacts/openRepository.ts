@@ -35,7 +35,10 @@ export async function openArtifactRepository(uri: string, access: ArtifactAccess
   if (!scheme || uri.startsWith('/') || /^[a-z]:[\\/]/i.test(uri)) return openLocalRepository(uri)
   const open = OPENERS[scheme]
   if (!open) {
-    throw new AppError('ARTIFACT_UNSUPPORTED', `Artifact location "${uri}" uses the scheme "${scheme}:", which MLflow Desk cannot read (it reads ${ARTIFACT_SCHEMES.map((s) => `${s}:`).join(', ')}). A prefix mapping in the profile can point it at a local folder.`)
+    throw new AppError(
+      'ARTIFACT_UNSUPPORTED',
+      `Artifact location "${uri}" uses the scheme "${scheme}:", which MLflow Desk cannot read (it reads ${ARTIFACT_SCHEMES.map((s) => `${s}:`).join(', ')}). A prefix mapping in the profile can point it at a local folder.`,
+    )
   }
   return open(uri, access)
 }

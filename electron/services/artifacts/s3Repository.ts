@@ -67,16 +67,34 @@ function credentials(access: ArtifactAccess): { provider: CredentialProvider; so
     return { provider: async () => ({ accessKeyId: id, secretAccessKey: secret, sessionToken: token }), source }
   }
   if (s3.access_key_id) {
-    return fixed(s3.access_key_id, secretKey ?? env.AWS_SECRET_ACCESS_KEY, sessionToken ?? env.AWS_SESSION_TOKEN, "the profile's S3 access key id and secret access key", "the profile's S3 secret access key (or AWS_SECRET_ACCESS_KEY)")
+    return fixed(
+      s3.access_key_id,
+      secretKey ?? env.AWS_SECRET_ACCESS_KEY,
+      sessionToken ?? env.AWS_SESSION_TOKEN,
+      "the profile's S3 access key id and secret access key",
+      "the profile's S3 secret access key (or AWS_SECRET_ACCESS_KEY)",
+    )
   }
   if (s3.aws_profile) {
-    return { provider: registered(fromIni({ profile: s3.aws_profile, ...iniFiles })), source: `the AWS profile "${s3.aws_profile}" named in the profile's S3 settings (~/.aws/credentials)` }
+    return {
+      provider: registered(fromIni({ profile: s3.aws_profile, ...iniFiles })),
+      source: `the AWS profile "${s3.aws_profile}" named in the profile's S3 settings (~/.aws/credentials)`,
+    }
   }
   if (env.AWS_ACCESS_KEY_ID) {
-    return fixed(env.AWS_ACCESS_KEY_ID, secretKey ?? env.AWS_SECRET_ACCESS_KEY, sessionToken ?? env.AWS_SESSION_TOKEN, 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY')
+    return fixed(
+      env.AWS_ACCESS_KEY_ID,
+      secretKey ?? env.AWS_SECRET_ACCESS_KEY,
+      sessionToken ?? env.AWS_SESSION_TOKEN,
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      'AWS_SECRET_ACCESS_KEY',
+    )
   }
   if (env.AWS_PROFILE) {
-    return { provider: registered(fromIni({ profile: env.AWS_PROFILE, ...iniFiles })), source: `the AWS profile "${env.AWS_PROFILE}" from AWS_PROFILE (~/.aws/credentials)` }
+    return {
+      provider: registered(fromIni({ profile: env.AWS_PROFILE, ...iniFiles })),
+      source: `the AWS profile "${env.AWS_PROFILE}" from AWS_PROFILE (~/.aws/credentials)`,
+    }
   }
   return {
     provider: registered(fromIni({ profile: 'default', ...iniFiles })),
@@ -109,20 +127,36 @@ function s3Setup(access: ArtifactAccess): S3Setup {
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY/i
-const AUTH_NAMES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'AuthorizationHeaderMalformed'])
+const AUTH_NAMES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'CredentialsProviderError',
+  'AuthorizationHeaderMalformed',
+])
 
 /** An SDK failure as an AppError naming the bucket, the endpoint and what to check; never a key. */
 function s3Error(e: unknown, ctx: { setup: S3Setup; describe: string; bucket: string; path: string; signal?: AbortSignal }): AppError {
   if (e instanceof AppError) {
-    return e.code === 'ARTIFACT_AUTH_FAILED' ? new AppError(e.code, redact(`Cannot sign requests to bucket "${ctx.bucket}" at ${ctx.setup.endpoint}: ${e.message}.`), { path: ctx.path }) : e
+    return e.code === 'ARTIFACT_AUTH_FAILED'
+      ? new AppError(e.code, redact(`Cannot sign requests to bucket "${ctx.bucket}" at ${ctx.setup.endpoint}: ${e.message}.`), { path: ctx.path })
+      : e
   }
   const err = e as Error & { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } }
   const status = err.$metadata?.httpStatusCode
   const name = err.name ?? ''
   const code = err.code ?? err.cause?.code ?? ''
-  if (ctx.signal?.aborted || name === 'AbortError') return new AppError('CANCELLED', `Reading "${ctx.path}" from ${ctx.describe} was cancelled.`, { path: ctx.path })
+  if (ctx.signal?.aborted || name === 'AbortError')
+    return new AppError('CANCELLED', `Reading "${ctx.path}" from ${ctx.describe} was cancelled.`, { path: ctx.path })
   if (name === 'NoSuchBucket') {
-    return new AppError('ARTIFACT_UNAVAILABLE', `The bucket "${ctx.bucket}" does not exist at ${ctx.setup.endpoint}: check the artifact location or the S3 endpoint (endpoint_url / MLFLOW_S3_ENDPOINT_URL).`, { path: ctx.path })
+    return new AppError(
+      'ARTIFACT_UNAVAILABLE',
+      `The bucket "${ctx.bucket}" does not exist at ${ctx.setup.endpoint}: check the artifact location or the S3 endpoint (endpoint_url / MLFLOW_S3_ENDPOINT_URL).`,
+      { path: ctx.path },
+    )
   }
   if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) {
     return new AppError('NOT_FOUND', `No artifact "${ctx.path}" in ${ctx.describe}.`, { path: ctx.path })
@@ -130,15 +164,27 @@ function s3Error(e: unknown, ctx: { setup: S3Setup; describe: string; bucket: st
   if (AUTH_NAMES.has(name) || status === 401 || status === 403) {
     return new AppError(
       'ARTIFACT_AUTH_FAILED',
-      redact(`S3 at ${ctx.setup.endpoint} refused access to bucket "${ctx.bucket}" (${name || `HTTP ${status}`}) with the credentials from ${ctx.setup.credentialSource}: check them, and that they may read this bucket.`),
+      redact(
+        `S3 at ${ctx.setup.endpoint} refused access to bucket "${ctx.bucket}" (${name || `HTTP ${status}`}) with the credentials from ${ctx.setup.credentialSource}: check them, and that they may read this bucket.`,
+      ),
       { path: ctx.path },
     )
   }
   if (TLS_CODES.test(code)) {
-    return new AppError('ARTIFACT_UNAVAILABLE', `Cannot verify the TLS certificate of the S3 endpoint ${ctx.setup.endpoint} (${code}): trust its CA, or turn on "ignore TLS" in the profile's S3 settings (MLFLOW_S3_IGNORE_TLS=true).`, { path: ctx.path })
+    return new AppError(
+      'ARTIFACT_UNAVAILABLE',
+      `Cannot verify the TLS certificate of the S3 endpoint ${ctx.setup.endpoint} (${code}): trust its CA, or turn on "ignore TLS" in the profile's S3 settings (MLFLOW_S3_IGNORE_TLS=true).`,
+      { path: ctx.path },
+    )
   }
   const why = status ? `HTTP ${status}${name ? ` ${name}` : ''}` : code || name || 'unknown error'
-  return new AppError('ARTIFACT_UNAVAILABLE', redact(`Cannot reach S3 at ${ctx.setup.endpoint} for bucket "${ctx.bucket}" (${why}): check the endpoint (endpoint_url / MLFLOW_S3_ENDPOINT_URL), the region and the network.`), { path: ctx.path })
+  return new AppError(
+    'ARTIFACT_UNAVAILABLE',
+    redact(
+      `Cannot reach S3 at ${ctx.setup.endpoint} for bucket "${ctx.bucket}" (${why}): check the endpoint (endpoint_url / MLFLOW_S3_ENDPOINT_URL), the region and the network.`,
+    ),
+    { path: ctx.path },
+  )
 }
 
 /** An S3 prefix (s3://bucket/prefix) as an artifact repository, read with the AWS SDK v3. */
@@ -153,7 +199,10 @@ export async function openS3Repository(uri: string, access: ArtifactAccess): Pro
 
   async function listPage(path: string, token: string | undefined, maxKeys: number | undefined, signal?: AbortSignal): Promise<ListObjectsV2CommandOutput> {
     try {
-      return await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folderPrefix(path), Delimiter: '/', ContinuationToken: token, MaxKeys: maxKeys }), { abortSignal: signal })
+      return await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: folderPrefix(path), Delimiter: '/', ContinuationToken: token, MaxKeys: maxKeys }),
+        { abortSignal: signal },
+      )
     } catch (e) {
       throw fail(e, path, signal)
     }

@@ -26,7 +26,10 @@ export function parseSftpUri(uri: string): SftpLocation {
     url = new URL('sftp://invalid')
   }
   if (url.protocol !== 'sftp:' || !url.hostname) {
-    throw new AppError('BAD_REQUEST', `Artifact location "${uri.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}" is not an SFTP location: expected sftp://user@host[:port]/path.`)
+    throw new AppError(
+      'BAD_REQUEST',
+      `Artifact location "${uri.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}" is not an SFTP location: expected sftp://user@host[:port]/path.`,
+    )
   }
   const root = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/'
   return {
@@ -42,7 +45,11 @@ export function parseSftpUri(uri: string): SftpLocation {
 function sshTarget(loc: SftpLocation, access: ArtifactAccess): { target: SshTarget; source: string } {
   const s = access.settings.sftp
   const user = s.username ?? loc.user ?? access.env.USER ?? access.env.LOGNAME
-  if (!user) throw new AppError('ARTIFACT_AUTH_FAILED', `SFTP ${loc.host}:${loc.port}: no user name; set sftp.username in the profile or put it in the location (sftp://user@host/...).`)
+  if (!user)
+    throw new AppError(
+      'ARTIFACT_AUTH_FAILED',
+      `SFTP ${loc.host}:${loc.port}: no user name; set sftp.username in the profile or put it in the location (sftp://user@host/...).`,
+    )
   const password = access.secret('sftp_password') ?? loc.password ?? undefined
   registerSecret(loc.password)
   const target: SshTarget = { host: loc.host, port: loc.port, user, password, fingerprint: s.host_fingerprint }
@@ -62,7 +69,9 @@ function sshTarget(loc: SftpLocation, access: ArtifactAccess): { target: SshTarg
   if (!keyPath && !password) throw missing('sftp.key_path is not set and there is no ~/.ssh/id_ed25519, id_ecdsa or id_rsa')
   return {
     target: { ...target, keyPath, passphrase: access.secret('sftp_passphrase') },
-    source: keyPath ? `the private key ${keyPath} (sftp.key_path${s.key_path ? '' : ', defaulted'}; passphrase: the sftp_passphrase secret)` : 'the password in the location',
+    source: keyPath
+      ? `the private key ${keyPath} (sftp.key_path${s.key_path ? '' : ', defaulted'}; passphrase: the sftp_passphrase secret)`
+      : 'the password in the location',
   }
 }
 

@@ -8,7 +8,11 @@ import { writeReason } from './writeReasons'
  */
 export function saveFailed(e: unknown, what: string, path: string): AppError {
   if (isAppError(e)) return e
-  return new AppError('WRITE_FAILED', `Cannot save ${what} to ${path}: ${writeReason(e)}. The previous version of the file is unchanged; free space or fix permissions, then try again.`, {
-    path,
-  })
+  return new AppError(
+    'WRITE_FAILED',
+    `Cannot save ${what} to ${path}: ${writeReason(e)}. The previous version of the file is unchanged; free space or fix permissions, then try again.`,
+    {
+      path,
+    },
+  )
 }

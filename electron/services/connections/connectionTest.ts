@@ -27,7 +27,15 @@ async function describeStore(store: StoreHandle): Promise<NonNullable<Connection
     `SELECT (SELECT count(*) FROM experiments)::bigint AS experiments, ${estimated ? '$1::bigint' : '(SELECT count(*) FROM runs)::bigint'} AS runs`,
     estimated ? [est.n] : undefined,
   )
-  return { is_store: true, revision: d.revision, mlflow_versions: d.mlflow_versions, known_revision: d.known_revision, experiments: counts.experiments, runs: counts.runs, runs_estimated: estimated }
+  return {
+    is_store: true,
+    revision: d.revision,
+    mlflow_versions: d.mlflow_versions,
+    known_revision: d.known_revision,
+    experiments: counts.experiments,
+    runs: counts.runs,
+    runs_estimated: estimated,
+  }
 }
 
 /** What the role can do (read-only role / can write / superuser), and the SQL for a dedicated read-only role. */
@@ -68,7 +76,8 @@ export async function testConnection(target: ConnectionTarget, statementTimeoutM
     result.write_access = await writeAccess(s).catch(() => null)
     result.ok = true
   } catch (e) {
-    if (isAppError(e) && e.code === 'NOT_MLFLOW_STORE') result.mlflow = { is_store: false, revision: null, mlflow_versions: null, known_revision: false, experiments: null, runs: null, runs_estimated: false }
+    if (isAppError(e) && e.code === 'NOT_MLFLOW_STORE')
+      result.mlflow = { is_store: false, revision: null, mlflow_versions: null, known_revision: false, experiments: null, runs: null, runs_estimated: false }
     if (isAppError(e) && e.details?.fingerprint) result.ssh_host_fingerprint = e.details.fingerprint
     const env = toErrorEnvelope(e, redact)
     result.error = env.ok ? null : { code: env.error.code, message: env.error.message }

@@ -113,7 +113,10 @@ export function toStoreError(e: unknown, where: string, ssl?: SslSettings): AppE
     case code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME':
       err = new AppError('HOST_NOT_FOUND', `Unknown host "${d.hostname ?? where}": the name does not resolve (${where}).`)
       break
-    case code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || /timeout expired|Connection terminated due to connection timeout/i.test(raw):
+    case code === 'ETIMEDOUT' ||
+      code === 'EHOSTUNREACH' ||
+      code === 'ENETUNREACH' ||
+      /timeout expired|Connection terminated due to connection timeout/i.test(raw):
       err = new AppError('TIMEOUT', `Timed out connecting to ${where}: the host did not answer.`)
       break
     case code === '28P01':
@@ -121,7 +124,10 @@ export function toStoreError(e: unknown, where: string, ssl?: SslSettings): AppE
       break
     // pg_hba.conf admits this user and database only over TLS: "no encryption" from PostgreSQL 14, "SSL off" before.
     case code === '28000' && /no encryption|SSL off/i.test(raw):
-      err = new AppError('AUTH_FAILED', `Access refused at ${where}: the server lets this user and database in only over TLS, and this connection has no encryption. Use sslmode=require, verify-ca or verify-full. [${raw}]`)
+      err = new AppError(
+        'AUTH_FAILED',
+        `Access refused at ${where}: the server lets this user and database in only over TLS, and this connection has no encryption. Use sslmode=require, verify-ca or verify-full. [${raw}]`,
+      )
       break
     case code === '28000':
       err = new AppError('AUTH_FAILED', `Access refused at ${where}: ${raw}`)
@@ -136,7 +142,10 @@ export function toStoreError(e: unknown, where: string, ssl?: SslSettings): AppE
       err = new AppError('TIMEOUT', `The query ran longer than the statement timeout and was stopped (${where}).`)
       break
     case code === '55P03':
-      err = new AppError('TIMEOUT', `The read waited too long for a lock another session holds on the store (${where}): a table being altered (mlflow db upgrade) or rewritten (VACUUM FULL)? Try again once that is done.`)
+      err = new AppError(
+        'TIMEOUT',
+        `The read waited too long for a lock another session holds on the store (${where}): a table being altered (mlflow db upgrade) or rewritten (VACUUM FULL)? Try again once that is done.`,
+      )
       break
     case isRecoveryConflict(e):
       err = recoveryConflictError(where, 1)

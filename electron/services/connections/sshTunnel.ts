@@ -62,7 +62,10 @@ function forwardError(e: Error & { reason?: number }, where: string, destHost: s
   const msg = e.message.replace(/^\(SSH\) /, '')
   // RFC 4254 reason 1: SSH_OPEN_ADMINISTRATIVELY_PROHIBITED (e.g. AllowTcpForwarding no).
   if (e.reason === 1) {
-    return new AppError('SSH_FAILED', `The SSH server ${where} does not allow forwarding to ${destHost}:${destPort} (AllowTcpForwarding or PermitOpen in its sshd_config): ${msg}`)
+    return new AppError(
+      'SSH_FAILED',
+      `The SSH server ${where} does not allow forwarding to ${destHost}:${destPort} (AllowTcpForwarding or PermitOpen in its sshd_config): ${msg}`,
+    )
   }
   return new AppError(
     'CONNECTION_REFUSED',

@@ -158,10 +158,12 @@ class ClientTracker {
     const busy = [...this.clients].filter((c) => (c as unknown as { _activeQuery?: unknown })._activeQuery)
     // PostgreSQL's CancelRequest (pid + secret key of the busy connection) over a fresh socket.
     // (pg's own Client.cancel reads the deprecated activeQuery, which prints a warning on stderr.)
-    await Promise.all(busy.map((c) => {
-      const backend = c as unknown as BackendKey
-      return sendCancelRequest(endpoint, backend.processID, backend.secretKey)
-    }))
+    await Promise.all(
+      busy.map((c) => {
+        const backend = c as unknown as BackendKey
+        return sendCancelRequest(endpoint, backend.processID, backend.secretKey)
+      }),
+    )
     return busy.length
   }
 }
@@ -173,7 +175,14 @@ class ClientTracker {
  * theirs to us). Every statement runs in a transaction that sets what it needs
  * with SET LOCAL. No startup `options` either: PgBouncer refuses them.
  */
-function poolFor(target: ConnectionTarget, endpoint: Endpoint, ssl: false | ConnectionOptions, opts: StoreOptions, tracker: ClientTracker, applicationName = 'mlflow-desk'): pg.Pool {
+function poolFor(
+  target: ConnectionTarget,
+  endpoint: Endpoint,
+  ssl: false | ConnectionOptions,
+  opts: StoreOptions,
+  tracker: ClientTracker,
+  applicationName = 'mlflow-desk',
+): pg.Pool {
   const pool = new pg.Pool({
     host: endpoint.host,
     port: endpoint.port,
@@ -251,7 +260,9 @@ function consoleSettings(opts: StoreOptions, fromOptions: Settings): ConsoleSett
   const poolMax = Math.max(1, Math.floor(opts.consolePoolMax ?? DEFAULT_CONSOLE_POOL_MAX))
   const cap = opts.consoleMaxValueBytes ?? DEFAULT_VALUE_BYTES
   if (!Number.isInteger(cap) || cap < MIN_VALUE_BYTES || cap > MAX_VALUE_BYTES) {
-    throw new AppError('INVALID_CONNECTION', `sql_console.max_value_bytes: between ${MIN_VALUE_BYTES} and ${MAX_VALUE_BYTES} bytes.`, { field: 'sql_console.max_value_bytes' })
+    throw new AppError('INVALID_CONNECTION', `sql_console.max_value_bytes: between ${MIN_VALUE_BYTES} and ${MAX_VALUE_BYTES} bytes.`, {
+      field: 'sql_console.max_value_bytes',
+    })
   }
   return { poolMax, workMem, maxValueBytes: cap }
 }
@@ -450,8 +461,18 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
         const base = handle
         return {
           ...base,
-          select: <T extends object>(sql: string, bind?: unknown[]) => boundedAfterAbort(retried(() => transaction('read committed', (r) => r.select<T>(sql, bind), signal), signal), signal, where),
-          read: <T>(fn: (reader: Reader) => Promise<T>) => boundedAfterAbort(retried(() => transaction('repeatable read', fn, signal), signal), signal, where),
+          select: <T extends object>(sql: string, bind?: unknown[]) =>
+            boundedAfterAbort(
+              retried(() => transaction('read committed', (r) => r.select<T>(sql, bind), signal), signal),
+              signal,
+              where,
+            ),
+          read: <T>(fn: (reader: Reader) => Promise<T>) =>
+            boundedAfterAbort(
+              retried(() => transaction('repeatable read', fn, signal), signal),
+              signal,
+              where,
+            ),
           // The console's statements are cancelled by their own job's signal (withReadTransaction); this one stops the wait for a turn.
           checkout: (own?: AbortSignal) => base.checkout(own ? AbortSignal.any([own, signal]) : signal),
           withSignal: (other: AbortSignal) => base.withSignal(AbortSignal.any([signal, other])),
@@ -478,7 +499,13 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
           pid: backend.processID,
           closing: closing.signal,
           begin: async (o = {}) => {
-            await client.query(beginSql(o.timeoutMs ? { ...consoleTxSettings, statement_timeout: String(Math.max(1, Math.floor(o.timeoutMs))) } : consoleTxSettings, 'read committed', o.extra))
+            await client.query(
+              beginSql(
+                o.timeoutMs ? { ...consoleTxSettings, statement_timeout: String(Math.max(1, Math.floor(o.timeoutMs))) } : consoleTxSettings,
+                'read committed',
+                o.extra,
+              ),
+            )
           },
           cancel: () => sendCancelRequest(endpoint, backend.processID, backend.secretKey),
           toError: translate,
@@ -565,7 +592,15 @@ export function writeSettingsSql(target: ConnectionTarget): string {
 export async function openWritableClient(target: ConnectionTarget): Promise<pg.Client> {
   try {
     return await connectWithLibpqTls(target.ssl ?? DEFAULT_SSL, target.host, async (tls) => {
-      const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: passwordFor(target), database: target.database, ssl: tls, application_name: 'mlflow-desk' })
+      const c = new pg.Client({
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: passwordFor(target),
+        database: target.database,
+        ssl: tls,
+        application_name: 'mlflow-desk',
+      })
       try {
         await c.connect()
         return c

@@ -47,7 +47,10 @@ export async function tlsPlan(ssl: SslSettings, serverName: string): Promise<Tls
     case 'require':
       return { first: ca ? chainOnly : unverified, fallback: null }
     case 'verify-ca':
-      if (!ca) throw new AppError('INVALID_CONNECTION', 'sslmode=verify-ca needs a root certificate (sslrootcert) to verify the server against.', { field: 'sslrootcert' })
+      if (!ca)
+        throw new AppError('INVALID_CONNECTION', 'sslmode=verify-ca needs a root certificate (sslrootcert) to verify the server against.', {
+          field: 'sslrootcert',
+        })
       return { first: chainOnly, fallback: null }
     case 'verify-full':
       return {

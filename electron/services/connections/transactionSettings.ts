@@ -46,7 +46,10 @@ export function optionSettings(options: string | undefined, source = 'options'):
     if (ws[i] === '-c') pair = ws[++i] ?? ''
     else if (ws[i].startsWith('-c')) pair = ws[i].slice(2)
     else if (ws[i].startsWith('--')) pair = ws[i].slice(2)
-    else throw new AppError('INVALID_CONNECTION', `${source}: "${ws[i]}" is not a setting; options takes -c name=value (e.g. -c search_path=mlflow).`, { field: source })
+    else
+      throw new AppError('INVALID_CONNECTION', `${source}: "${ws[i]}" is not a setting; options takes -c name=value (e.g. -c search_path=mlflow).`, {
+        field: source,
+      })
     const eq = pair.indexOf('=')
     const name = (eq > 0 ? pair.slice(0, eq) : '').trim().toLowerCase().replace(/-/g, '_')
     if (!/^[a-z_][a-z0-9_.]*$/.test(name)) {

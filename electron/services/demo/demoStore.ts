@@ -57,7 +57,14 @@ export async function ensureDemoStore(home: string, onProgress: (msg: string) =>
     await admin.end().catch(() => undefined)
   }
   // Loopback to our own embedded server, which has no TLS.
-  const target: ConnectionTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password, database: DEMO_DATABASE, ssl: { mode: 'disable', root_cert: null, cert: null, key: null } }
+  const target: ConnectionTarget = {
+    host: cluster.host,
+    port: cluster.port,
+    user: cluster.user,
+    password,
+    database: DEMO_DATABASE,
+    ssl: { mode: 'disable', root_cert: null, cert: null, key: null },
+  }
   const seededNow = await prepareOnce(target, paths.artifacts, onProgress)
   return { target, cluster, artifactRoot: paths.artifacts, seededNow }
 }
@@ -91,7 +98,9 @@ async function prepareOnce(target: ConnectionTarget, artifactRoot: string, onPro
     const { seedStore } = await import('./generator')
     const report = await seedStore(client, { size: 'small', artifactRoot })
     const n = (t: string) => (report.rows[t] ?? 0).toLocaleString('en-US')
-    onProgress(`Seeded ${n('runs')} runs, ${n('metrics')} metric rows and ${report.artifactFiles.toLocaleString('en-US')} artifact files in ${(report.elapsedMs / 1000).toFixed(1)} s.`)
+    onProgress(
+      `Seeded ${n('runs')} runs, ${n('metrics')} metric rows and ${report.artifactFiles.toLocaleString('en-US')} artifact files in ${(report.elapsedMs / 1000).toFixed(1)} s.`,
+    )
     return true
   } catch (e) {
     if (isAppError(e)) throw e

@@ -74,7 +74,10 @@ export async function serverUser(): Promise<Ids | null> {
 async function executableBinDir(binDir: BinDir): Promise<BinDir> {
   if (!isRoot() || traversableByOthers(join(binDir, 'postgres'))) return binDir
   const native = dirname(binDir)
-  const key = createHash('sha256').update(`${native}\0${statSync(join(binDir, 'postgres')).mtimeMs}`).digest('hex').slice(0, 16)
+  const key = createHash('sha256')
+    .update(`${native}\0${statSync(join(binDir, 'postgres')).mtimeMs}`)
+    .digest('hex')
+    .slice(0, 16)
   const target = join('/var/lib/mlflow-desk/bin', key)
   if (existsSync(join(target, '.complete'))) return join(target, parse(binDir).base)
   await mkdir(dirname(target), { recursive: true, mode: 0o755 })

@@ -21,7 +21,6 @@ export interface DownloadTarget {
   relDir: string
 }
 
-
 export interface RunTally {
   root_found: boolean
   files: number
@@ -99,7 +98,11 @@ export async function downloadArtifacts(
     }
     let saved
     try {
-      saved = await saveStream(stream, part, `artifact "${rel}" of run ${t.runId} from ${t.repo.describe}`, { onBytes: (n) => progress.bytes(n), signal, sync: false })
+      saved = await saveStream(stream, part, `artifact "${rel}" of run ${t.runId} from ${t.repo.describe}`, {
+        onBytes: (n) => progress.bytes(n),
+        signal,
+        sync: false,
+      })
     } catch (e) {
       progress.rollback((e as { bytesWritten?: number }).bytesWritten ?? 0)
       throw e
@@ -108,7 +111,11 @@ export async function downloadArtifacts(
     if (listed !== null && size !== listed) {
       await rm(part, { force: true })
       progress.rollback(size)
-      throw new AppError('ARTIFACT_UNAVAILABLE', `Artifact "${rel}" of run ${t.runId} in ${t.repo.describe} gave ${size} bytes where its listing says ${listed}: it changed or the transfer was cut. Rerun with --resume.`, { path: rel })
+      throw new AppError(
+        'ARTIFACT_UNAVAILABLE',
+        `Artifact "${rel}" of run ${t.runId} in ${t.repo.describe} gave ${size} bytes where its listing says ${listed}: it changed or the transfer was cut. Rerun with --resume.`,
+        { path: rel },
+      )
     }
     await writing(dest, () => rename(part, dest))
     const entry: ManifestFile = { path: exportRel, size, sha256 }
@@ -144,7 +151,12 @@ export async function downloadArtifacts(
       result.runs.set(t.runId, tally)
       const root = t.repo ? await t.repo.stat('', signal) : null
       if (!t.repo || !root?.is_dir) {
-        result.missing.push({ run_id: t.runId, path: '', reason: 'root_not_found', message: t.repo ? `no artifact folder at ${t.repo.describe}` : 'the run has no artifact location' })
+        result.missing.push({
+          run_id: t.runId,
+          path: '',
+          reason: 'root_not_found',
+          message: t.repo ? `no artifact folder at ${t.repo.describe}` : 'the run has no artifact location',
+        })
         continue
       }
       tally.root_found = true
@@ -157,7 +169,8 @@ export async function downloadArtifacts(
   await Promise.allSettled(tasks)
   opts.signal?.removeEventListener('abort', onAbort)
   // A cancel wins over the errors it caused in the downloads it stopped.
-  if (opts.signal?.aborted) throw new AppError('CANCELLED', 'The export was cancelled; the files completed so far are kept and verified, and a rerun with --resume completes it.')
+  if (opts.signal?.aborted)
+    throw new AppError('CANCELLED', 'The export was cancelled; the files completed so far are kept and verified, and a rerun with --resume completes it.')
   if (fatal !== null) throw fatal
   return result
 }

@@ -11,7 +11,9 @@ import { plainNameProblem } from '@shared/api/exportSchemas'
 export function plainName(name: string, field: string): string {
   const n = name.trim()
   if (plainNameProblem(n) !== null) {
-    throw new AppError('BAD_REQUEST', `${field}: "${name.slice(0, 80)}" must be a plain name (no folders, "..", leading dot or any of / \\ : * ? " < > |).`, { field })
+    throw new AppError('BAD_REQUEST', `${field}: "${name.slice(0, 80)}" must be a plain name (no folders, "..", leading dot or any of / \\ : * ? " < > |).`, {
+      field,
+    })
   }
   return n
 }

@@ -9,8 +9,7 @@ import { utcString } from './exportJson'
  * indexes directly is always present (mlflow.inputs, info.failed_runs, mlflow.runs, ...).
  */
 
-const byKey = <T>(entries: Array<[string, T]>): Record<string, T> =>
-  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+const byKey = <T>(entries: Array<[string, T]>): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 
 /** run.json's `mlflow`: info, params, metrics with their full history, tags (sorted, strings), inputs, outputs. */
 export async function runDocument(store: StoreHandle, run: Run): Promise<Record<string, unknown>> {
@@ -48,7 +47,11 @@ export async function runDocument(store: StoreHandle, run: Run): Promise<Record<
 }
 
 /** experiment.json's `info` and `mlflow` for the runs exported into runs/<run_id>/. */
-export function experimentDocument(experiment: Experiment, runIds: string[], failedRuns: string[]): { info: Record<string, unknown>; mlflow: Record<string, unknown> } {
+export function experimentDocument(
+  experiment: Experiment,
+  runIds: string[],
+  failedRuns: string[],
+): { info: Record<string, unknown>; mlflow: Record<string, unknown> } {
   return {
     info: {
       num_total_runs: runIds.length + failedRuns.length,
@@ -98,7 +101,11 @@ export function versionDocument(v: ModelVersion, run: Run, experimentName: strin
 }
 
 /** model.json's `info` and `mlflow.registered_model` (versions: the exported ones, oldest first). */
-export function modelDocument(model: RegisteredModel, versions: Array<Record<string, unknown>>, failedVersions: Array<{ version: string; run_id: string | null; reason: string }>) {
+export function modelDocument(
+  model: RegisteredModel,
+  versions: Array<Record<string, unknown>>,
+  failedVersions: Array<{ version: string; run_id: string | null; reason: string }>,
+) {
   return {
     info: { num_versions: versions.length + failedVersions.length, num_exported_versions: versions.length, failed_versions: failedVersions },
     mlflow: {

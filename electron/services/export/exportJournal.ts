@@ -41,10 +41,14 @@ export class ExportJournal {
     const known = new Map<string, ManifestFile>()
     let header: JournalHeader | null = null
     if (resume) {
-      const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { export_time_ms?: number; files?: ManifestFile[] }).catch(() => null)
+      const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8')
+        .then((t) => JSON.parse(t) as { export_time_ms?: number; files?: ManifestFile[] })
+        .catch(() => null)
       for (const f of manifest?.files ?? []) known.set(f.path, f)
       if (manifest?.export_time_ms) header = { kind: 'header', export_time_ms: manifest.export_time_ms }
-      const lines = await readFile(file, 'utf8').then((t) => t.split('\n')).catch(() => [] as string[])
+      const lines = await readFile(file, 'utf8')
+        .then((t) => t.split('\n'))
+        .catch(() => [] as string[])
       for (const line of lines) {
         // A crash can cut the last line short: a line that does not parse is ignored (its file is fetched again).
         let entry: (Partial<ManifestFile> & { kind?: string; export_time_ms?: number }) | null
@@ -54,7 +58,8 @@ export class ExportJournal {
           continue
         }
         if (entry?.kind === 'header' && typeof entry.export_time_ms === 'number') header = { kind: 'header', export_time_ms: entry.export_time_ms }
-        else if (typeof entry?.path === 'string' && typeof entry.size === 'number' && typeof entry.sha256 === 'string') known.set(entry.path, { path: entry.path, size: entry.size, sha256: entry.sha256 })
+        else if (typeof entry?.path === 'string' && typeof entry.size === 'number' && typeof entry.sha256 === 'string')
+          known.set(entry.path, { path: entry.path, size: entry.size, sha256: entry.sha256 })
       }
     }
     const journal = new ExportJournal(file, header ?? { kind: 'header', export_time_ms: exportTimeMs }, known)

@@ -72,7 +72,11 @@ async function planRuns(store: StoreHandle, runIds: string[]): Promise<ExportPla
 async function experimentPlan(store: StoreHandle, experimentId: string, runs?: Run[]): Promise<ExportPlan> {
   const experiment = await experimentOf(store, experimentId)
   const planned = (runs ?? (await experimentRuns(store, experimentId))).map((run) => ({ run, dir: `runs/${run.info.run_id}` }))
-  const doc = experimentDocument(experiment, planned.map((r) => r.run.info.run_id), [])
+  const doc = experimentDocument(
+    experiment,
+    planned.map((r) => r.run.info.run_id),
+    [],
+  )
   return { layout: 'experiment', runs: planned, documents: [{ path: 'experiment.json', ...doc }, ...(await runDocuments(store, planned))] }
 }
 
@@ -94,7 +98,11 @@ async function modelPlan(store: StoreHandle, text: string): Promise<ExportPlan> 
   const all = [...found.model_versions].sort((a, b) => Number(a.version) - Number(b.version))
   const versions = version === null ? all : all.filter((v) => v.version === version)
   if (versions.length === 0) {
-    throw new AppError('NOT_FOUND', `Registered model '${found.registered_model.name}' has no version ${version} in ${store.where} (versions: ${all.map((v) => v.version).join(', ') || 'none'}).`, { field: 'model' })
+    throw new AppError(
+      'NOT_FOUND',
+      `Registered model '${found.registered_model.name}' has no version ${version} in ${store.where} (versions: ${all.map((v) => v.version).join(', ') || 'none'}).`,
+      { field: 'model' },
+    )
   }
   const runs = new Map<string, Run>()
   const exported: Array<Record<string, unknown>> = []

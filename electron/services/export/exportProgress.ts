@@ -1,4 +1,3 @@
-
 const WINDOW_MS = 5000
 
 import type { ExportProgress } from '@shared/domain/exports'
@@ -7,7 +6,16 @@ export type { ExportProgress }
 
 /** Counts an export's work and throttles progress events (at most one per `everyMs`, plus phase changes and the end). */
 export class ProgressTracker {
-  private p: ExportProgress = { phase: 'metadata', files_done: 0, files_total: 0, bytes_done: 0, bytes_total: 0, listing_done: false, rate: 0, eta_seconds: null }
+  private p: ExportProgress = {
+    phase: 'metadata',
+    files_done: 0,
+    files_total: 0,
+    bytes_done: 0,
+    bytes_total: 0,
+    listing_done: false,
+    rate: 0,
+    eta_seconds: null,
+  }
   private samples: Array<[number, number]> = []
   private downloaded = 0
   private last = 0

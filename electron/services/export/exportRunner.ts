@@ -36,7 +36,6 @@ export interface ExportRequest {
   openRepository?: typeof openArtifactRepository
 }
 
-
 /** Whether the report lists files the store listed but could not give (the CLI's exit code 3). */
 export function hasMissingFiles(report: ExportReport): boolean {
   return report.missing.some((m) => m.reason === 'not_found')
@@ -46,7 +45,9 @@ async function prepareOut(out: string, resume: boolean): Promise<void> {
   const s = await stat(out).catch(() => null)
   if (s && !s.isDirectory()) throw new AppError('BAD_REQUEST', `--out ${out} is a file; give a folder (it is created when missing).`, { field: 'out' })
   if (s && !resume && (await readdir(out)).length > 0) {
-    throw new AppError('BAD_REQUEST', `--out ${out} is not empty: pass --resume to complete an earlier export there, or choose an empty or new folder.`, { field: 'out' })
+    throw new AppError('BAD_REQUEST', `--out ${out} is not empty: pass --resume to complete an earlier export there, or choose an empty or new folder.`, {
+      field: 'out',
+    })
   }
   await writing(out, () => mkdir(out, { recursive: true }))
 }
@@ -96,7 +97,8 @@ export async function runExport(given: StoreHandle, req: ExportRequest): Promise
   progress.phase('artifacts')
   const targets: DownloadTarget[] = []
   try {
-    for (const r of plan.runs) targets.push({ runId: r.run.info.run_id, repo: await openRepo(r.run.info.artifact_uri, req.access, req.openRepository), relDir: artifactsDir(r.dir) })
+    for (const r of plan.runs)
+      targets.push({ runId: r.run.info.run_id, repo: await openRepo(r.run.info.artifact_uri, req.access, req.openRepository), relDir: artifactsDir(r.dir) })
     const result = await downloadArtifacts(out, targets, { journal, progress, concurrency: req.concurrency, signal: req.signal })
     files.push(...result.files)
     const finished = Date.now()
@@ -109,7 +111,15 @@ export async function runExport(given: StoreHandle, req: ExportRequest): Promise
       duration_ms: finished - started,
       runs: plan.runs.map((r) => {
         const t = result.runs.get(r.run.info.run_id)
-        return { run_id: r.run.info.run_id, experiment_id: r.run.info.experiment_id, dir: r.dir, artifact_uri: r.run.info.artifact_uri, artifact_root_found: t?.root_found ?? false, files: t?.files ?? 0, bytes: t?.bytes ?? 0 }
+        return {
+          run_id: r.run.info.run_id,
+          experiment_id: r.run.info.experiment_id,
+          dir: r.dir,
+          artifact_uri: r.run.info.artifact_uri,
+          artifact_root_found: t?.root_found ?? false,
+          files: t?.files ?? 0,
+          bytes: t?.bytes ?? 0,
+        }
       }),
       files: result.files.length,
       bytes: result.files.reduce((n, f) => n + f.size, 0),

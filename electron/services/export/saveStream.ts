@@ -10,7 +10,12 @@ import { writing } from './writeErrors'
  * fsync it. On any failure the part file is removed. Write failures are WRITE_FAILED naming the file; read failures
  * are ARTIFACT_UNAVAILABLE naming `what` (the artifact and its store).
  */
-export async function saveStream(stream: Readable, part: string, what: string, opts: { onBytes?: (n: number) => void; signal?: AbortSignal; sync?: boolean } = {}): Promise<{ size: number; sha256: string }> {
+export async function saveStream(
+  stream: Readable,
+  part: string,
+  what: string,
+  opts: { onBytes?: (n: number) => void; signal?: AbortSignal; sync?: boolean } = {},
+): Promise<{ size: number; sha256: string }> {
   const fh = await writing(part, () => open(part, 'w'))
   const hash = createHash('sha256')
   let size = 0

@@ -7,7 +7,11 @@ import { writeReason } from '../config/writeReasons'
  */
 export function writeFailed(e: unknown, path: string): AppError {
   if (isAppError(e)) return e
-  return new AppError('WRITE_FAILED', `Cannot write ${path}: ${writeReason(e)}. Free space or fix permissions, then rerun with --resume to complete the export.`, { path })
+  return new AppError(
+    'WRITE_FAILED',
+    `Cannot write ${path}: ${writeReason(e)}. Free space or fix permissions, then rerun with --resume to complete the export.`,
+    { path },
+  )
 }
 
 /** Run a file-system step, turning its failure into WRITE_FAILED for `path`. */

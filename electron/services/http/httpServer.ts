@@ -57,10 +57,14 @@ export function channelFromPath(pathname: string): string {
   } catch {
     const at = rest.search(/%(?![0-9a-fA-F]{2})/)
     const where = at >= 0 ? ` at character ${'/api/'.length + at + 1} ("${rest.slice(at, at + 3)}")` : ''
-    throw new AppError('BAD_REQUEST', `The API path has a malformed percent-escape${where}: write %XX with two hex digits, or the channel name as is (/api/runs:search).`, {
-      field: 'path',
-      ...(at >= 0 ? { position: '/api/'.length + at, length: Math.min(3, rest.length - at) } : {}),
-    })
+    throw new AppError(
+      'BAD_REQUEST',
+      `The API path has a malformed percent-escape${where}: write %XX with two hex digits, or the channel name as is (/api/runs:search).`,
+      {
+        field: 'path',
+        ...(at >= 0 ? { position: '/api/'.length + at, length: Math.min(3, rest.length - at) } : {}),
+      },
+    )
   }
 }
 
@@ -126,8 +130,16 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy()
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
-    const body = encodeWire({ ok: false, error: { code: 'BAD_REQUEST', message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP (its line or a header cannot be read).' } })
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    const body = encodeWire({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP (its line or a header cannot be read).',
+      },
+    })
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -156,7 +168,8 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
       const text = await readBody(req)
       body = text.trim() === '' ? {} : decodeWire(text)
     } catch (e) {
-      const why = e instanceof AppError ? e.message : e instanceof RangeError ? 'The request body is nested too deeply to read.' : 'The request body is not valid JSON.'
+      const why =
+        e instanceof AppError ? e.message : e instanceof RangeError ? 'The request body is nested too deeply to read.' : 'The request body is not valid JSON.'
       return fail(res, 'BAD_REQUEST', why)
     }
     let channel: string

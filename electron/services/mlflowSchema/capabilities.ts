@@ -65,7 +65,10 @@ export const CAPABILITIES = {
     lets: "show a model version's run link",
   },
   experimentTimes: {
-    needs: [['experiments', 'creation_time'], ['experiments', 'last_update_time']],
+    needs: [
+      ['experiments', 'creation_time'],
+      ['experiments', 'last_update_time'],
+    ],
     since: '97727af70f4d',
     lets: 'show and order experiments by creation and update time',
   },

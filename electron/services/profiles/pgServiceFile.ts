@@ -14,7 +14,12 @@ export interface PgService {
 
 /** libpq's lookup order: PGSERVICEFILE, ~/.pg_service.conf, then PGSYSCONFDIR/pg_service.conf. */
 export function pgServiceFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  const files = [env.PGSERVICEFILE, join(homedir(), '.pg_service.conf'), env.PGSYSCONFDIR && join(env.PGSYSCONFDIR, 'pg_service.conf'), '/etc/postgresql-common/pg_service.conf']
+  const files = [
+    env.PGSERVICEFILE,
+    join(homedir(), '.pg_service.conf'),
+    env.PGSYSCONFDIR && join(env.PGSYSCONFDIR, 'pg_service.conf'),
+    '/etc/postgresql-common/pg_service.conf',
+  ]
   return files.filter((f): f is string => !!f && existsSync(f))
 }
 

@@ -19,7 +19,10 @@ const storedProfileSchema = profileSettingsSchema
     id: z.string().min(1).max(64),
     created_at: z.number(),
     updated_at: z.number(),
-    secrets: z.object(Object.fromEntries(SECRET_NAMES.map((n) => [n, sealed.optional()]))).passthrough().default({}),
+    secrets: z
+      .object(Object.fromEntries(SECRET_NAMES.map((n) => [n, sealed.optional()])))
+      .passthrough()
+      .default({}),
   })
   .passthrough()
 
@@ -159,7 +162,10 @@ export async function readProfilesFile(file: string): Promise<ProfilesFileData> 
     bytes = await readFile(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException)?.code
-    throw new AppError('PROFILES_FILE_INVALID', `${file} cannot be read${code ? ` (${code})` : ''}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'the file system refused'}.`)
+    throw new AppError(
+      'PROFILES_FILE_INVALID',
+      `${file} cannot be read${code ? ` (${code})` : ''}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'the file system refused'}.`,
+    )
   }
   const bad = firstInvalidUtf8(bytes)
   if (bad >= 0) {
@@ -179,13 +185,15 @@ export async function readProfilesFile(file: string): Promise<ProfilesFileData> 
     const issue = parsed.error.issues[0]
     const tree = parseTree(text)
     let node = tree && findNodeAtLocation(tree, issue.path as Array<string | number>)
-    for (let depth = issue.path.length - 1; !node && tree && depth >= 0; depth--) node = findNodeAtLocation(tree, issue.path.slice(0, depth) as Array<string | number>)
+    for (let depth = issue.path.length - 1; !node && tree && depth >= 0; depth--)
+      node = findNodeAtLocation(tree, issue.path.slice(0, depth) as Array<string | number>)
     const where = issue.path.length ? `${issue.path.join('.')}: ` : ''
     return invalid(file, bytes, lineCol(text, node?.offset ?? 0), `${where}${issue.message}`)
   }
   const ids = new Set<string>()
   for (const p of parsed.data.profiles) {
-    if (ids.has(p.id)) return invalid(file, bytes, lineCol(text, text.indexOf(`"${p.id}"`, text.indexOf(`"${p.id}"`) + 1)), `two profiles have the id "${p.id}"`)
+    if (ids.has(p.id))
+      return invalid(file, bytes, lineCol(text, text.indexOf(`"${p.id}"`, text.indexOf(`"${p.id}"`) + 1)), `two profiles have the id "${p.id}"`)
     ids.add(p.id)
   }
   return parsed.data as unknown as ProfilesFileData

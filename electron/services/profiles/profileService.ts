@@ -10,7 +10,6 @@ import type { SecretCipher } from './secretCipher'
 import { bindingFor, describeMismatches, openBound, sealBound, type Binding, type Mismatch } from './secretBinding'
 import type { StoreSource } from '../workspace'
 
-
 /** The export format: settings only. Secrets never leave the machine that sealed them. */
 const EXPORT_FORMAT = 'mlflow-desk-profiles'
 
@@ -72,7 +71,9 @@ export class ProfileService {
     const p = await this.find(idOrName)
     if (!p) {
       const names = (await this.list()).map((x) => x.name)
-      throw new AppError('NOT_FOUND', `No profile named "${idOrName}".${names.length ? ` Profiles: ${names.join(', ')}.` : ' No profiles are saved yet.'}`, { field: 'profile' })
+      throw new AppError('NOT_FOUND', `No profile named "${idOrName}".${names.length ? ` Profiles: ${names.join(', ')}.` : ' No profiles are saved yet.'}`, {
+        field: 'profile',
+      })
     }
     return p
   }
@@ -192,7 +193,8 @@ export class ProfileService {
     } catch {
       throw new AppError('BAD_REQUEST', 'The import is not JSON exported by MLflow Desk (profiles export).')
     }
-    if (doc.format !== EXPORT_FORMAT || !Array.isArray(doc.profiles)) throw new AppError('BAD_REQUEST', `The import is not an MLflow Desk profiles export (format "${EXPORT_FORMAT}").`)
+    if (doc.format !== EXPORT_FORMAT || !Array.isArray(doc.profiles))
+      throw new AppError('BAD_REQUEST', `The import is not an MLflow Desk profiles export (format "${EXPORT_FORMAT}").`)
     const added: ProfileView[] = []
     const skipped: Array<{ name: string; reason: string }> = []
     for (const [i, raw] of doc.profiles.entries()) {
@@ -215,7 +217,8 @@ export class ProfileService {
   async importService(name: string, env: NodeJS.ProcessEnv = process.env): Promise<ProfileView> {
     const { services, files } = readPgServices(env)
     const svc = services.find((s) => s.name === name)
-    if (!svc) throw new AppError('NOT_FOUND', `No service [${name}] in ${files.length ? files.join(', ') : 'any pg_service.conf (PGSERVICEFILE, ~/.pg_service.conf)'}.`)
+    if (!svc)
+      throw new AppError('NOT_FOUND', `No service [${name}] in ${files.length ? files.join(', ') : 'any pg_service.conf (PGSERVICEFILE, ~/.pg_service.conf)'}.`)
     return this.save({ settings: svc.settings, secrets: svc.password ? { password: svc.password } : undefined })
   }
 
@@ -270,7 +273,11 @@ export class ProfileService {
    * those bound to the target the draft sends them to, and the names of those that
    * are not (a secret the draft does not use is left out either way).
    */
-  async openSecretsFor(p: StoredProfile, settings: ProfileSettings, names: readonly SecretName[] = SECRET_NAMES): Promise<{ values: Partial<Record<SecretName, string>>; mismatches: Mismatch[] }> {
+  async openSecretsFor(
+    p: StoredProfile,
+    settings: ProfileSettings,
+    names: readonly SecretName[] = SECRET_NAMES,
+  ): Promise<{ values: Partial<Record<SecretName, string>>; mismatches: Mismatch[] }> {
     const { values, mismatches } = this.openChecked(p, names, settings)
     return { values, mismatches }
   }

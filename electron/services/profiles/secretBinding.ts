@@ -24,7 +24,10 @@ export interface Binding {
   description: string
 }
 
-export function bindingFor(name: SecretName, settings: Pick<ProfileSettings, 'host' | 'port' | 'database' | 'user' | 'ssh' | 'artifact_store' | 'password_source'>): Binding {
+export function bindingFor(
+  name: SecretName,
+  settings: Pick<ProfileSettings, 'host' | 'port' | 'database' | 'user' | 'ssh' | 'artifact_store' | 'password_source'>,
+): Binding {
   const t = secretTarget(name, settings)
   return { hash: createHash('sha256').update(t.key).digest('hex'), description: t.description }
 }

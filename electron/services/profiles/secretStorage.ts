@@ -120,7 +120,12 @@ export async function cliSecretStorage(home: string, env: NodeJS.ProcessEnv = pr
     }
     if (forced === 'keychain') throw new AppError('SECRET_UNAVAILABLE', `${STORE_ENV}=keychain, but ${kc.reason}.`)
     const cipher = await keyFileCipher(home, env)
-    return { cipher, kind: 'keyfile', description: cipher.description, warning: `No OS keychain here (${kc.reason}): anyone who can read the key file can open the secrets sealed with it.` }
+    return {
+      cipher,
+      kind: 'keyfile',
+      description: cipher.description,
+      warning: `No OS keychain here (${kc.reason}): anyone who can read the key file can open the secrets sealed with it.`,
+    }
   }
   const cipher = await keyFileCipher(home, env)
   return { cipher, kind: 'keyfile', description: cipher.description, warning: null }
@@ -136,6 +141,9 @@ export async function announceSecretStorage(home: string, storage: SecretStorage
   const state = `${storage.kind} ${storage.description}\n`
   const before = await readFile(marker, 'utf8').catch(() => null)
   if (before === state) return
-  if (storage.warning) say(`mlflow-desk: ${storage.warning.replace(/: anyone who can read .*$/, '')}: secrets are sealed with ${storage.description} (mode 0600) instead; anyone who can read it can open them.`)
+  if (storage.warning)
+    say(
+      `mlflow-desk: ${storage.warning.replace(/: anyone who can read .*$/, '')}: secrets are sealed with ${storage.description} (mode 0600) instead; anyone who can read it can open them.`,
+    )
   await writeFile(marker, state, { mode: 0o600 }).catch(() => undefined)
 }

@@ -60,7 +60,7 @@ function typeBound(c: ResultColumn): number | null {
   if (c.oid === OID.numeric) {
     if (c.typmod < VARHDRSZ) return NUMERIC_MAX_TEXT
     const p = ((c.typmod - VARHDRSZ) >> 16) & 0xffff
-    const s = Math.abs(((c.typmod - VARHDRSZ) & 0x7ff) << 21 >> 21)
+    const s = Math.abs((((c.typmod - VARHDRSZ) & 0x7ff) << 21) >> 21)
     return Math.max(p, s) + 3
   }
   // varchar(n), char(n): n characters of at most 4 bytes.
@@ -186,7 +186,11 @@ export interface DecodedRow {
  * bytes with their full size. A statement that could not be wrapped (SHOW,
  * EXPLAIN: short by nature) is still held to the cap here.
  */
-export function rowDecoder(columns: ResultColumn[], stmt: Pick<BoundedStatement, 'wrapped' | 'kinds' | 'cap'>, mode: 'json' | 'text'): (raw: ReadonlyArray<string | null>, row: number) => DecodedRow {
+export function rowDecoder(
+  columns: ResultColumn[],
+  stmt: Pick<BoundedStatement, 'wrapped' | 'kinds' | 'cap'>,
+  mode: 'json' | 'text',
+): (raw: ReadonlyArray<string | null>, row: number) => DecodedRow {
   const parsers = columns.map((c) => parserFor(c.oid, mode))
   const n = columns.length
   const none: CutValue[] = []

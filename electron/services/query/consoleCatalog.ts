@@ -98,7 +98,10 @@ const SYSTEM_VIEWS_SQL = `
    WHERE c.relkind = 'v' AND c.oid < 16384`
 
 /** A system view's functions and views, from its definition: every name called, every name that is one of the views. */
-function systemViews(rows: Array<{ oid: number; schema: string; name: string; definition: string }>, functions: Map<string, CatalogFunction[]>): CatalogRelation[] {
+function systemViews(
+  rows: Array<{ oid: number; schema: string; name: string; definition: string }>,
+  functions: Map<string, CatalogFunction[]>,
+): CatalogRelation[] {
   const viewOid = new Map(rows.map((v) => [v.name, v.oid]))
   return rows.map((v) => {
     const called = new Set([...v.definition.matchAll(/\b([a-z_][a-z0-9_]*)\s*\(/g)].map((m) => m[1]))
@@ -130,10 +133,36 @@ export async function readConsoleCatalog(store: StoreHandle): Promise<ConsoleCat
   return store.read(async (r) => {
     const [{ path }] = await r.select<{ path: string[] }>('SELECT current_schemas(true)::text[] AS path')
     const functions = (
-      await r.select<{ oid: string; schema: string; name: string; nargs: number; ndefaults: number; variadic: boolean; volatility: string; public_execute: boolean }>(FUNCTIONS_SQL)
-    ).map((f): CatalogFunction => ({ oid: num(f.oid), schema: f.schema, name: f.name, nargs: f.nargs, ndefaults: f.ndefaults, variadic: f.variadic, volatility: f.volatility as CatalogFunction['volatility'], publicExecute: f.public_execute }))
-    const operators = (await r.select<{ oid: string; schema: string; name: string; func: string }>(OPERATORS_SQL)).map((o) => ({ ...o, oid: num(o.oid), func: num(o.func) }))
-    const types = (await r.select<{ oid: string; schema: string; name: string; functions: string[] }>(TYPES_SQL)).map((t) => ({ ...t, oid: num(t.oid), functions: t.functions.map(num) }))
+      await r.select<{
+        oid: string
+        schema: string
+        name: string
+        nargs: number
+        ndefaults: number
+        variadic: boolean
+        volatility: string
+        public_execute: boolean
+      }>(FUNCTIONS_SQL)
+    ).map((f): CatalogFunction => ({
+      oid: num(f.oid),
+      schema: f.schema,
+      name: f.name,
+      nargs: f.nargs,
+      ndefaults: f.ndefaults,
+      variadic: f.variadic,
+      volatility: f.volatility as CatalogFunction['volatility'],
+      publicExecute: f.public_execute,
+    }))
+    const operators = (await r.select<{ oid: string; schema: string; name: string; func: string }>(OPERATORS_SQL)).map((o) => ({
+      ...o,
+      oid: num(o.oid),
+      func: num(o.func),
+    }))
+    const types = (await r.select<{ oid: string; schema: string; name: string; functions: string[] }>(TYPES_SQL)).map((t) => ({
+      ...t,
+      oid: num(t.oid),
+      functions: t.functions.map(num),
+    }))
     const own = (await r.select<{ oid: string; schema: string; name: string; functions: string[]; relations: string[] }>(RELATIONS_SQL)).map((x) => ({
       ...x,
       oid: num(x.oid),
@@ -141,7 +170,10 @@ export async function readConsoleCatalog(store: StoreHandle): Promise<ConsoleCat
       relations: x.relations.map(num),
     }))
     const functionsByName = byName(functions)
-    const system = systemViews((await r.select<{ oid: string; schema: string; name: string; definition: string }>(SYSTEM_VIEWS_SQL)).map((v) => ({ ...v, oid: num(v.oid) })), functionsByName)
+    const system = systemViews(
+      (await r.select<{ oid: string; schema: string; name: string; definition: string }>(SYSTEM_VIEWS_SQL)).map((v) => ({ ...v, oid: num(v.oid) })),
+      functionsByName,
+    )
     const relations = [...own, ...system]
     return {
       path,
@@ -189,7 +221,8 @@ export function callPolicy(catalog: ConsoleCatalog, allowed: readonly string[]):
     for (const t of lookup(catalog.types, parts, catalog.path)) {
       for (const oid of t.functions) {
         const r = reasonOf(oid)
-        if (r?.reason) return `A value of type ${qualifiedName(t)} is not allowed in an audit query: making one calls ${qualifiedName(r.f)}(), which ${r.reason}.`
+        if (r?.reason)
+          return `A value of type ${qualifiedName(t)} is not allowed in an audit query: making one calls ${qualifiedName(r.f)}(), which ${r.reason}.`
       }
     }
     return null
@@ -209,13 +242,15 @@ export function callPolicy(catalog: ConsoleCatalog, allowed: readonly string[]):
     operator(parts) {
       for (const o of lookup(catalog.operators, parts, catalog.path)) {
         const r = reasonOf(o.func)
-        if (r?.reason) return `The operator ${parts.join('.')} (${qualifiedName(o)}, which calls ${qualifiedName(r.f)}()) is not allowed in an audit query: that function ${r.reason}.`
+        if (r?.reason)
+          return `The operator ${parts.join('.')} (${qualifiedName(o)}, which calls ${qualifiedName(r.f)}()) is not allowed in an audit query: that function ${r.reason}.`
       }
       return null
     },
     type: typePolicy,
     relation(parts) {
-      const [first] = parts.length >= 2 ? lookup(catalog.relations, parts, catalog.path) : catalog.path.flatMap((s) => lookup(catalog.relations, [s, parts[0]], catalog.path))
+      const [first] =
+        parts.length >= 2 ? lookup(catalog.relations, parts, catalog.path) : catalog.path.flatMap((s) => lookup(catalog.relations, [s, parts[0]], catalog.path))
       if (!first) return null
       // Views over views: everything reading the relation runs, to any depth.
       const seen = new Set<number>()
@@ -226,7 +261,8 @@ export function callPolicy(catalog: ConsoleCatalog, allowed: readonly string[]):
         seen.add(rel.oid)
         for (const oid of rel.functions) {
           const r = reasonOf(oid)
-          if (r?.reason) return `${qualifiedName(first)} is not allowed in an audit query: reading it calls ${qualifiedName(r.f)}()${rel === first ? '' : ` (through ${qualifiedName(rel)})`}, which ${r.reason}.`
+          if (r?.reason)
+            return `${qualifiedName(first)} is not allowed in an audit query: reading it calls ${qualifiedName(r.f)}()${rel === first ? '' : ` (through ${qualifiedName(rel)})`}, which ${r.reason}.`
         }
         for (const oid of rel.relations) {
           const next = catalog.relationsByOid.get(oid)

@@ -9,11 +9,25 @@ type RawPlan = Record<string, unknown> & { Plans?: RawPlan[] }
 
 /** Keys shown as fields of the node rather than as detail lines. */
 const FIELDS = new Set([
-  'Node Type', 'Parent Relationship', 'Relation Name', 'Schema', 'Alias', 'Index Name', 'Join Type',
-  'Startup Cost', 'Total Cost', 'Plan Rows', 'Plan Width',
-  'Actual Startup Time', 'Actual Total Time', 'Actual Rows', 'Actual Loops', 'Plans',
+  'Node Type',
+  'Parent Relationship',
+  'Relation Name',
+  'Schema',
+  'Alias',
+  'Index Name',
+  'Join Type',
+  'Startup Cost',
+  'Total Cost',
+  'Plan Rows',
+  'Plan Width',
+  'Actual Startup Time',
+  'Actual Total Time',
+  'Actual Rows',
+  'Actual Loops',
+  'Plans',
   // Flags that say nothing to a reader of the plan.
-  'Parallel Aware', 'Async Capable',
+  'Parallel Aware',
+  'Async Capable',
 ])
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null)

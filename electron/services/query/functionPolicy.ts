@@ -147,7 +147,8 @@ export function refusalReason(f: CatalogFunction, allowed: readonly string[]): s
   if (f.oid >= FIRST_NORMAL_OBJECT_ID) {
     return `is not built into PostgreSQL (it was created in this database, by a user or an extension), so what it does is unknown. ${howToAllow(f)}`
   }
-  if (!f.publicExecute) return "is an administrator's function (not granted to PUBLIC): it reads server files or settings, signals sessions or changes the server"
+  if (!f.publicExecute)
+    return "is an administrator's function (not granted to PUBLIC): it reads server files or settings, signals sessions or changes the server"
   const sqlRunning = SQL_RUNNING_BUILTINS[`${f.name}/${f.nargs}`] ?? SQL_RUNNING_BUILTINS[f.name]
   if (sqlRunning) return sqlRunning
   if (f.volatility === 'v' && !HARMLESS_VOLATILE.has(f.name)) {

@@ -78,7 +78,12 @@ export class JsonStore<T> {
 }
 
 /** One JsonStore per profile file, made on first use and kept (so each file has one write queue). */
-export function perProfileStores<T>(fileOf: (profileId: string) => string, schema: z.ZodType<T>, empty: () => T, what?: string): (profileId: string) => JsonStore<T> {
+export function perProfileStores<T>(
+  fileOf: (profileId: string) => string,
+  schema: z.ZodType<T>,
+  empty: () => T,
+  what?: string,
+): (profileId: string) => JsonStore<T> {
   const stores = new Map<string, JsonStore<T>>()
   return (profileId) => {
     const file = fileOf(profileId)

@@ -39,7 +39,8 @@ export function bindNamedParams(sql: string, tokens: ScanToken[], offsets: TextO
     const t = tokens[i]
     if (t.text === '[') brackets.push(tokens[i - 1]?.text.toUpperCase() === 'ARRAY' ? 'array' : 'subscript')
     else if (t.text === ']') brackets.pop()
-    else if (t.tokenName === 'PARAM' && !positional) positional = { position: offsets.fromByte(t.start), length: offsets.fromByte(t.end) - offsets.fromByte(t.start) }
+    else if (t.tokenName === 'PARAM' && !positional)
+      positional = { position: offsets.fromByte(t.start), length: offsets.fromByte(t.end) - offsets.fromByte(t.start) }
     const next = tokens[i + 1]
     if (t.text !== ':' || !next || next.start !== t.end || !NAME.test(next.text) || brackets.at(-1) === 'subscript') continue
     const from = offsets.fromByte(t.start)

@@ -19,7 +19,8 @@ interface PgDatabaseError {
 }
 
 /** What node-postgres says when the socket closed under a query (no server message came first). */
-const DRIVER_LOST = /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|read ECONNRESET|write EPIPE|socket hang up/i
+const DRIVER_LOST =
+  /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|read ECONNRESET|write EPIPE|socket hang up/i
 const SOCKET_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
 /**
@@ -33,7 +34,8 @@ export function connectionLoss(e: unknown): string | null {
   const pg = (e ?? {}) as PgDatabaseError
   const code = typeof pg.code === 'string' ? pg.code : ''
   const message = typeof pg.message === 'string' ? pg.message : e instanceof Error ? e.message : ''
-  if (code === '57P01') return /administrator command/i.test(message) ? `${message}: the server is shutting down, or an administrator ended this session` : message
+  if (code === '57P01')
+    return /administrator command/i.test(message) ? `${message}: the server is shutting down, or an administrator ended this session` : message
   if (code === '57P02') return `${message}: the server is recovering from a crash`
   if (code === '57P03') return `${message}: the server is starting up or shutting down`
   if (code.startsWith('08')) return message || 'connection failure'
@@ -44,7 +46,10 @@ export function connectionLoss(e: unknown): string | null {
 
 /** CONNECTION_LOST: said as such, never as the statement being refused. */
 export function connectionLostError(reason: string): AppError {
-  return new AppError('CONNECTION_LOST', `The server closed the connection (${reason.replace(/\.$/, '')}); reconnecting: run the statement again and a fresh connection is opened.`)
+  return new AppError(
+    'CONNECTION_LOST',
+    `The server closed the connection (${reason.replace(/\.$/, '')}); reconnecting: run the statement again and a fresh connection is opened.`,
+  )
 }
 
 /**

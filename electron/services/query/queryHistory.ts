@@ -49,12 +49,20 @@ export class QueryHistory {
   private readonly chains = new Map<string, Promise<unknown>>()
 
   constructor(home: string) {
-    this.store = perProfileStores((id) => queryPaths(home).history(id), fileSchema, () => ({ version: 1, entries: [] }), 'the console history')
+    this.store = perProfileStores(
+      (id) => queryPaths(home).history(id),
+      fileSchema,
+      () => ({ version: 1, entries: [] }),
+      'the console history',
+    )
   }
 
   private serial<T>(profileId: string, work: () => Promise<T>): Promise<T> {
     const next = (this.chains.get(profileId) ?? Promise.resolve()).then(work)
-    this.chains.set(profileId, next.catch(() => undefined))
+    this.chains.set(
+      profileId,
+      next.catch(() => undefined),
+    )
     return next
   }
 

@@ -25,7 +25,11 @@ function libraryFiles(): Record<string, string> {
   }
   if (bundled) return Object.fromEntries(Object.entries(bundled).map(([path, text]) => [path.replace(/^.*\/|\.sql$/g, ''), text]))
   const dir = join(__dirname, 'library')
-  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => [f.slice(0, -4), readFileSync(join(dir, f), 'utf8')]))
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => [f.slice(0, -4), readFileSync(join(dir, f), 'utf8')]),
+  )
 }
 
 /** Header lines `-- key: value` up to the first line that is not one; the rest is the query. */

@@ -14,7 +14,12 @@ export class QueryTabs {
   private readonly store: (profileId: string) => JsonStore<TabsFile>
 
   constructor(home: string) {
-    this.store = perProfileStores((id) => queryPaths(home).tabs(id), fileSchema, () => ({ version: 1, tabs: [], active_tab_id: null }), 'the console tabs')
+    this.store = perProfileStores(
+      (id) => queryPaths(home).tabs(id),
+      fileSchema,
+      () => ({ version: 1, tabs: [], active_tab_id: null }),
+      'the console tabs',
+    )
   }
 
   async get(profileId: string): Promise<{ tabs: QueryTab[]; active_tab_id: string | null }> {

@@ -149,7 +149,13 @@ class DescribeStatement {
     this.done = new Promise((resolve, reject) => (this.settle = (err) => (err ? reject(err) : resolve())))
   }
 
-  submit(connection: { on(e: string, f: unknown): void; removeListener(e: string, f: unknown): void; parse(q: unknown): void; describe(q: unknown): void; sync(): void }): void {
+  submit(connection: {
+    on(e: string, f: unknown): void
+    removeListener(e: string, f: unknown): void
+    parse(q: unknown): void
+    describe(q: unknown): void
+    sync(): void
+  }): void {
     this.connection = connection
     connection.on('parameterDescription', this.onParameters)
     connection.parse({ text: this.text, types: this.types })

@@ -199,7 +199,13 @@ function pacedWriter(tx: ReadTransaction, write: ResultWriter, onWritten: (bytes
  * characters), rows written as they arrive, the socket paused while the
  * writer is behind. Memory stays flat whatever the rows or values.
  */
-async function viaCursor(tx: ReadTransaction, guarded: GuardedSql, values: Array<string | null>, req: StreamRequest, write: ResultWriter): Promise<StreamCounts> {
+async function viaCursor(
+  tx: ReadTransaction,
+  guarded: GuardedSql,
+  values: Array<string | null>,
+  req: StreamRequest,
+  write: ResultWriter,
+): Promise<StreamCounts> {
   const limit = req.maxRows ?? Number.POSITIVE_INFINITY
   const { shape, stmt, sent } = await boundedRead(tx, guarded, values, req.maxValueBytes ?? EXPORT_VALUE_BYTES)
   const decode = rowDecoder(shape.columns, stmt, req.format === 'csv' ? 'text' : 'json')
@@ -314,7 +320,14 @@ export interface StreamCounts {
  * goes through a MiB at a time). A small value is written as the export of its
  * row would write it; a big one as text (bytea as hex, json as JSON).
  */
-async function viaValue(tx: ReadTransaction, guarded: GuardedSql, values: Array<string | null>, at: CellAddress, req: StreamRequest, write: ResultWriter): Promise<StreamCounts> {
+async function viaValue(
+  tx: ReadTransaction,
+  guarded: GuardedSql,
+  values: Array<string | null>,
+  at: CellAddress,
+  req: StreamRequest,
+  write: ResultWriter,
+): Promise<StreamCounts> {
   const counts: StreamCounts = { rows: 1, bytes: 0, truncated: false, cut_values: 0, cut_examples: [] }
   const writer = pacedWriter(tx, write, (n) => {
     counts.bytes += n
@@ -353,7 +366,12 @@ async function viaValue(tx: ReadTransaction, guarded: GuardedSql, values: Array<
 }
 
 /** A big value written as it comes: CSV quoted, JSON escaped, across chunk boundaries (UTF-8 decoded as a stream). */
-function valueStream(format: ExportFormat, column: ResultColumn, writer: { add(text: string): void }, first: Buffer[]): { push(chunk: Buffer): void; end(): void } {
+function valueStream(
+  format: ExportFormat,
+  column: ResultColumn,
+  writer: { add(text: string): void },
+  first: Buffer[],
+): { push(chunk: Buffer): void; end(): void } {
   const bytea = column.oid === OID.bytea
   const decoder = new StringDecoder('utf8')
   const text = (chunk: Buffer) => (bytea ? chunk.toString('hex') : decoder.write(chunk))

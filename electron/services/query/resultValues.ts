@@ -37,13 +37,15 @@ const numeric: Parse = (v) => {
   return digits.replace(/0+$/, '').length <= 15 ? Number(v) : v
 }
 /** "2026-01-05 12:34:56.123456+00" (DateStyle ISO, TimeZone UTC) -> "2026-01-05T12:34:56.123456Z"; infinity and BC dates stay as they are. */
-const timestamp = (withZone: boolean): Parse => (v) => {
-  const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)(?:([+-]\d\d)(?::?(\d\d))?)?$/.exec(v)
-  if (!m) return v
-  if (!withZone) return `${m[1]}T${m[2]}`
-  const zone = !m[3] || (m[3] === '+00' && (!m[4] || m[4] === '00')) ? 'Z' : `${m[3]}:${m[4] ?? '00'}`
-  return `${m[1]}T${m[2]}${zone}`
-}
+const timestamp =
+  (withZone: boolean): Parse =>
+  (v) => {
+    const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)(?:([+-]\d\d)(?::?(\d\d))?)?$/.exec(v)
+    if (!m) return v
+    if (!withZone) return `${m[1]}T${m[2]}`
+    const zone = !m[3] || (m[3] === '+00' && (!m[4] || m[4] === '00')) ? 'Z' : `${m[3]}:${m[4] ?? '00'}`
+    return `${m[1]}T${m[2]}${zone}`
+  }
 
 const JSON_PARSERS: Record<number, Parse> = {
   [OID.bool]: (v) => v === 't',

@@ -42,7 +42,14 @@ export class SavedQueries {
       const now = Date.now()
       const old = input.id ? data.queries.find((q) => q.id === input.id) : undefined
       if (input.id && !old) throw new AppError('NOT_FOUND', `No saved query with id "${input.id}".`, { field: 'id' })
-      saved = { id: old?.id ?? randomUUID(), name: input.name, sql: input.sql, description: input.description === undefined ? (old?.description ?? null) : input.description, created_at: old?.created_at ?? now, updated_at: now }
+      saved = {
+        id: old?.id ?? randomUUID(),
+        name: input.name,
+        sql: input.sql,
+        description: input.description === undefined ? (old?.description ?? null) : input.description,
+        created_at: old?.created_at ?? now,
+        updated_at: now,
+      }
       return { version: 1, queries: [...data.queries.filter((q) => q.id !== saved!.id), saved] }
     })
     return SavedQueries.view(saved!)

@@ -143,7 +143,8 @@ function checkTree(root: PgNode, tokens: ScanToken[], allowWrites: boolean, poli
   if (policy) checkNames(root, policy)
 }
 
-const hasAnalyze = (explain: PgNode) => ((explain.options as unknown[]) ?? []).some((o) => (nodeOf(o)?.[1].defname as string | undefined)?.toLowerCase() === 'analyze')
+const hasAnalyze = (explain: PgNode) =>
+  ((explain.options as unknown[]) ?? []).some((o) => (nodeOf(o)?.[1].defname as string | undefined)?.toLowerCase() === 'analyze')
 
 /** Classify the one statement, refusing anything but a read. */
 function classify(stmt: PgNode, tokens: ScanToken[], startByte: number, policy?: CallPolicy): { kind: StatementKind; analyze: boolean } {
@@ -157,7 +158,11 @@ function classify(stmt: PgNode, tokens: ScanToken[], startByte: number, policy?:
     const analyze = hasAnalyze(node)
     const [innerType] = nodeOf(node.query) ?? ['']
     if (innerType !== 'SelectStmt' && !WRITES.has(innerType)) {
-      throw new Refusal('EXPLAIN here explains a read (or, without ANALYZE, plans an INSERT, UPDATE, DELETE or MERGE); not this statement.', startByte, 'EXPLAIN'.length)
+      throw new Refusal(
+        'EXPLAIN here explains a read (or, without ANALYZE, plans an INSERT, UPDATE, DELETE or MERGE); not this statement.',
+        startByte,
+        'EXPLAIN'.length,
+      )
     }
     if (analyze && innerType !== 'SelectStmt') {
       throw new Refusal('EXPLAIN ANALYZE executes the statement: only a read may be analyzed. Leave out ANALYZE to see the plan.', startByte, 'EXPLAIN'.length)
@@ -210,7 +215,12 @@ export async function guardSql(sql: string, policy?: CallPolicy): Promise<GuardR
   const bound = bindNamedParams(sql, tokens, original)
   const params = bound.names
   if (bound.positional) {
-    return refuse('Positional parameters ($1) are not taken here: write named ones such as :experiment_id.', bound.positional.position, bound.positional.length, params)
+    return refuse(
+      'Positional parameters ($1) are not taken here: write named ones such as :experiment_id.',
+      bound.positional.position,
+      bound.positional.length,
+      params,
+    )
   }
   const offsets = textOffsets(bound.text)
   const at = (byte: number | null) => (byte === null ? null : bound.toOriginal(offsets.fromByte(byte)))

@@ -37,7 +37,8 @@ export async function readValueChunks(
   at: CellAddress,
   onChunk: (chunk: Buffer, head: ValueHead) => boolean | Promise<boolean>,
 ): Promise<ValueHead> {
-  if (guarded.kind !== 'select' && guarded.kind !== 'values') throw new AppError('BAD_REQUEST', 'Only the values of a SELECT, VALUES or TABLE can be fetched one by one; run it again instead.')
+  if (guarded.kind !== 'select' && guarded.kind !== 'values')
+    throw new AppError('BAD_REQUEST', 'Only the values of a SELECT, VALUES or TABLE can be fetched one by one; run it again instead.')
   const shape = await tx.describe(guarded.text, values)
   const column = shape.columns[at.column]
   if (!column) throw new AppError('BAD_REQUEST', `The result has ${shape.columns.length} column(s); there is no column ${at.column + 1}.`, { field: 'column' })
@@ -61,7 +62,8 @@ export async function readValueChunks(
   } finally {
     await cursor.close()
   }
-  if (!head) throw new AppError('NOT_FOUND', `The statement returned fewer than ${at.row + 1} rows this time, so row ${at.row + 1} cannot be fetched: run it again.`)
+  if (!head)
+    throw new AppError('NOT_FOUND', `The statement returned fewer than ${at.row + 1} rows this time, so row ${at.row + 1} cannot be fetched: run it again.`)
   return head
 }
 

@@ -21,9 +21,7 @@ function toExperiment(row: ExperimentRow): Experiment {
     lifecycle_stage: (row.lifecycle_stage ?? 'active') as Experiment['lifecycle_stage'],
     creation_time: row.creation_time ?? null,
     last_update_time: row.last_update_time ?? null,
-    tags: row.tags
-      .map((t) => ({ key: t.key, value: t.value ?? '' }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    tags: row.tags.map((t) => ({ key: t.key, value: t.value ?? '' })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }
 }
 

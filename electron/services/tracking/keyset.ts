@@ -56,7 +56,8 @@ export function cursorValue(key: OrderKey, value: unknown, index: number): unkno
     case 'int':
     case 'integer':
     case 'int4':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1) throw badCursor(`${where} must be a 32-bit whole number`)
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1)
+        throw badCursor(`${where} must be a 32-bit whole number`)
       return value
     case 'float8':
     case 'double precision':
@@ -117,7 +118,14 @@ export function keysetCondition(keys: readonly OrderKey[], given: readonly unkno
   // Leading ascending keys that cannot be NULL seek together as one row comparison.
   let n = 0
   while (n < keys.length && keys[n].direction === 'ASC' && keys[n].nullable === false) n++
-  if (n >= 2) return `(ROW(${keys.slice(0, n).map((k) => k.sql).join(', ')}) >= ROW(${keys.slice(0, n).map((_, i) => param(i)).join(', ')}) AND ${or})`
+  if (n >= 2)
+    return `(ROW(${keys
+      .slice(0, n)
+      .map((k) => k.sql)
+      .join(', ')}) >= ROW(${keys
+      .slice(0, n)
+      .map((_, i) => param(i))
+      .join(', ')}) AND ${or})`
   const k = keys[0]
   const rangeIsExact = values[0] !== null && (k.nulls === 'FIRST' || k.nullable === false)
   return rangeIsExact ? `(${k.sql} ${k.direction === 'ASC' ? '>=' : '<='} ${param(0)} AND ${or})` : or

@@ -11,6 +11,12 @@ import { downsampleHistory } from './metricSeries'
  */
 export async function answerMetricHistory(store: StoreHandle, req: MetricsHistoryRequest): Promise<MetricHistoryResponse> {
   if (req.max_points === null || req.max_points === undefined) return getMetricHistory(store, req)
-  const series = await downsampleHistory(store, { run_id: req.run_id, metric_key: req.metric_key, max_points: req.max_points, from_step: req.from_step, to_step: req.to_step })
+  const series = await downsampleHistory(store, {
+    run_id: req.run_id,
+    metric_key: req.metric_key,
+    max_points: req.max_points,
+    from_step: req.from_step,
+    to_step: req.to_step,
+  })
   return { ...series, next_page_token: null }
 }

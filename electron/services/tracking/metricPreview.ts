@@ -67,7 +67,9 @@ export async function previewHistories(store: StoreHandle, req: PreviewRequest):
   )
   const out = new Map(req.pairs.map((p) => [`${p.run_id}\u0000${p.key}`, { run_id: p.run_id, key: p.key, metrics: [] as Metric[] }]))
   for (const r of rows) {
-    out.get(`${r.run_uuid}\u0000${r.key}`)?.metrics.push({ key: r.key, value: metricValue(r.value, r.is_nan), timestamp: Number(r.timestamp), step: Number(r.step) })
+    out
+      .get(`${r.run_uuid}\u0000${r.key}`)
+      ?.metrics.push({ key: r.key, value: metricValue(r.value, r.is_nan), timestamp: Number(r.timestamp), step: Number(r.step) })
   }
   return [...out.values()]
 }

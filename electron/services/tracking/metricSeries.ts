@@ -107,7 +107,8 @@ async function downsampleIn(store: StoreHandle, reader: Reader, req: SeriesReque
     await assertRunExists(store, req.run_id, reader)
     return { metrics: [], sampled: false, total_points: 0, bucket_width: null }
   }
-  if (head.length <= req.max_points) return { metrics: head.sort(byStep).map((r) => toMetric(req.metric_key, r)), sampled: false, total_points: head.length, bucket_width: null }
+  if (head.length <= req.max_points)
+    return { metrics: head.sort(byStep).map((r) => toMetric(req.metric_key, r)), sampled: false, total_points: head.length, bucket_width: null }
 
   const [{ lo, hi }] = await reader.select<{ lo: number; hi: number }>(`SELECT min(${q.step}) AS lo, max(${q.step}) AS hi ${q.from}`, q.bind)
   const buckets = Math.max(1, Math.floor(req.max_points / POINTS_PER_BUCKET))

@@ -118,7 +118,7 @@ function otherRevision(revision: string): AppError {
     'SCHEMA_MISMATCH',
     `This store is at alembic revision ${revision} (${written}); MLflow Desk's migrations only produce ${MLFLOW_HEAD_REVISION} ` +
       `(${ours.range}) from an empty database and do not upgrade existing stores. ` +
-      'To upgrade it, use MLflow\'s own path: `mlflow db upgrade <database URI>` with the MLflow version you want to move to.',
+      "To upgrade it, use MLflow's own path: `mlflow db upgrade <database URI>` with the MLflow version you want to move to.",
   )
 }
 

@@ -44,8 +44,7 @@ export interface RunPageRow {
 }
 
 function metricsSubquery(can: StoreCapabilities): string {
-  const row = (a: string) =>
-    `json_build_array(${a}.key, ${a}.value, ${a}.timestamp, ${a}.step, ${a}.is_nan)`
+  const row = (a: string) => `json_build_array(${a}.key, ${a}.value, ${a}.timestamp, ${a}.step, ${a}.is_nan)`
   if (can.latestMetrics) {
     return `(SELECT json_agg(${row('m')} ORDER BY m.key) FROM latest_metrics m WHERE m.run_uuid = p.run_uuid)`
   }
@@ -86,8 +85,12 @@ export function runPageSql(can: StoreCapabilities, q: RunPageQuery): string {
   // thousands of candidates stays cheap); only the chosen rows are widened.
   return `WITH p AS (
   SELECT r.run_uuid, ${cursorCols}
-    FROM runs r${(q.joins ?? []).map((j) => `
-    ${j}`).join('')}
+    FROM runs r${(q.joins ?? [])
+      .map(
+        (j) => `
+    ${j}`,
+      )
+      .join('')}
    WHERE ${q.where.length ? q.where.join(' AND ') : 'TRUE'}
    ORDER BY ${orderByClause(q.order)}
    ${limit}

@@ -34,7 +34,12 @@ function experimentCondition(b: SqlBuilder, ids: readonly string[]): string {
 }
 
 /** The WHERE conditions of a search (experiments, view, filter but the clauses `done` elsewhere), parameters appended to b.bind. */
-function searchConditions(b: SqlBuilder, req: Pick<RunsSearchRequest, 'experiment_ids' | 'view'>, filter: FilterNode | null, done?: ReadonlySet<Comparison>): string[] {
+function searchConditions(
+  b: SqlBuilder,
+  req: Pick<RunsSearchRequest, 'experiment_ids' | 'view'>,
+  filter: FilterNode | null,
+  done?: ReadonlySet<Comparison>,
+): string[] {
   const stages = lifecycleStages(req.view)
   const where = [
     experimentCondition(b, req.experiment_ids),

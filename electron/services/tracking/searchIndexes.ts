@@ -66,7 +66,8 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     needs: 'metricSteps',
     columns: 'run_uuid, key, step',
     include: 'timestamp, value, is_nan',
-    purpose: "a metric's history by step without reading the run's other metrics: chart windows seek to their steps, previews probe, downsampling scans only the index",
+    purpose:
+      "a metric's history by step without reading the run's other metrics: chart windows seek to their steps, previews probe, downsampling scans only the index",
   },
   // Without these the planner judges params.lr = '0.01' by how common '0.01' is among ALL
   // params, not among lr's values (off by 10x on real stores), and sorts where it should walk.

@@ -61,7 +61,10 @@ function httpTransport(): Transport {
         })
       } catch {
         if (signal?.aborted) return CANCELLED
-        return { ok: false, error: { code: 'CONNECTION_REFUSED', message: 'MLflow Desk’s local server is not answering. Is `mlflow-desk serve` still running?' } }
+        return {
+          ok: false,
+          error: { code: 'CONNECTION_REFUSED', message: 'MLflow Desk’s local server is not answering. Is `mlflow-desk serve` still running?' },
+        }
       }
       let text: string
       try {

@@ -59,7 +59,12 @@ export function useLatestRequest<T = unknown>(): LatestRequest<T> {
     loading.value = false
   }
 
-  async function settle<U>(c: AbortController, request: (signal: AbortSignal) => Promise<U>, outcome: Outcome<U>, onValue?: (value: U) => void): Promise<U | undefined> {
+  async function settle<U>(
+    c: AbortController,
+    request: (signal: AbortSignal) => Promise<U>,
+    outcome: Outcome<U>,
+    onValue?: (value: U) => void,
+  ): Promise<U | undefined> {
     try {
       const value = await request(c.signal)
       if (!isLatest(c)) return undefined

@@ -78,7 +78,9 @@ function keySpec(ref: RunFieldRef): ColumnSpec {
       sort: ref,
       render: (r) => {
         const m = runMetric(r, ref.key)
-        return m ? h('span', { class: 'num', title: `${m.value} · step ${m.step}${m.timestamp ? ` · ${formatDateTime(m.timestamp)}` : ''}` }, formatMetric(m.value)) : dash()
+        return m
+          ? h('span', { class: 'num', title: `${m.value} · step ${m.step}${m.timestamp ? ` · ${formatDateTime(m.timestamp)}` : ''}` }, formatMetric(m.value))
+          : dash()
       },
     }
   }
@@ -104,7 +106,9 @@ function nameCell(row: RunRow, nested: boolean) {
   return h('span', { class: 'run-name', title: r.info.run_id }, [
     child ? h('span', { class: 'muted', title: `Child of run ${child}` }, '↳ ') : null,
     h('span', { class: 'run-name-text' }, r.info.run_name ?? r.info.run_id),
-    row.descendants ? h('span', { class: 'descendants muted', title: `${row.descendants} nested run${row.descendants === 1 ? '' : 's'}` }, ` ${row.descendants}`) : null,
+    row.descendants
+      ? h('span', { class: 'descendants muted', title: `${row.descendants} nested run${row.descendants === 1 ? '' : 's'}` }, ` ${row.descendants}`)
+      : null,
     r.info.lifecycle_stage === 'deleted' ? h(NTag, { size: 'tiny', type: 'error', bordered: false, class: 'deleted-tag' }, { default: () => 'deleted' }) : null,
   ])
 }

@@ -130,7 +130,11 @@ export const useCompareStore = defineStore('compare', () => {
 
   /** One metric's series of every run for a step window (a zoomed chart); the caller aborts a window it no longer shows. */
   async function loadWindow(metricKey: string, fromStep: number, toStep: number, signal?: AbortSignal): Promise<CompareSeries[]> {
-    const res = await api.call('metrics:compare', { run_ids: runIds.value, metric_keys: [metricKey], max_points: maxPoints.value, from_step: fromStep, to_step: toStep }, { signal })
+    const res = await api.call(
+      'metrics:compare',
+      { run_ids: runIds.value, metric_keys: [metricKey], max_points: maxPoints.value, from_step: fromStep, to_step: toStep },
+      { signal },
+    )
     return res.series
   }
 
@@ -142,7 +146,26 @@ export const useCompareStore = defineStore('compare', () => {
     hidden.value = []
   }
 
-  return { lastQuery, runIds, metricKeys, maxPoints, runs, series, loading, refining, error, hidden, availableKeys, runById, load, reload, abort, loadWindow, toggleHidden, showAll }
+  return {
+    lastQuery,
+    runIds,
+    metricKeys,
+    maxPoints,
+    runs,
+    series,
+    loading,
+    refining,
+    error,
+    hidden,
+    availableKeys,
+    runById,
+    load,
+    reload,
+    abort,
+    loadWindow,
+    toggleHidden,
+    showAll,
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

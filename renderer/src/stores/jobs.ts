@@ -70,7 +70,19 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Copy a file or folder ('' = all) of a run to this machine, with progress; resolves when it ends. */
   async function download(run: string, path: string, isDir: boolean): Promise<void> {
-    const job: DownloadJob = { kind: 'download', id: newJobId('artifacts'), runId: run, path, isDir, state: 'running', progress: null, savedTo: null, files: 0, bytes: 0, error: null }
+    const job: DownloadJob = {
+      kind: 'download',
+      id: newJobId('artifacts'),
+      runId: run,
+      path,
+      isDir,
+      state: 'running',
+      progress: null,
+      savedTo: null,
+      files: 0,
+      bytes: 0,
+      error: null,
+    }
     jobs.value.unshift(job)
     listen()
     try {
@@ -109,7 +121,19 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Start an export (the dialog follows it); returns its job id at once. */
   function startExport(target: ExportTarget, name: string, zip: boolean): string {
-    const job: ExportJob = { kind: 'export', id: newJobId('export'), target, name: name.trim(), zip, state: 'running', progress: null, error: null, report: null, startedAt: Date.now(), cancelling: false }
+    const job: ExportJob = {
+      kind: 'export',
+      id: newJobId('export'),
+      target,
+      name: name.trim(),
+      zip,
+      state: 'running',
+      progress: null,
+      error: null,
+      report: null,
+      startedAt: Date.now(),
+      cancelling: false,
+    }
     jobs.value.unshift(job)
     dialog.value = { open: dialog.value.open, target, jobId: job.id }
     void runExport(job, false)

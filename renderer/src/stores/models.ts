@@ -92,7 +92,25 @@ export const useModelsStore = defineStore('models', () => {
     versions.value = []
   }
 
-  return { filter, items, nextToken, loading, loadingMore, loaded, error, model, versions, modelLoading, modelError, search, loadMore, loadModel, abortList, abortModel, reset }
+  return {
+    filter,
+    items,
+    nextToken,
+    loading,
+    loadingMore,
+    loaded,
+    error,
+    model,
+    versions,
+    modelLoading,
+    modelError,
+    search,
+    loadMore,
+    loadModel,
+    abortList,
+    abortModel,
+    reset,
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

@@ -174,8 +174,19 @@ export const useQueryStore = defineStore('query', () => {
   let stopProgress: (() => void) | null = null
   async function exportResult(sql: string, params: Record<string, string>, format: 'csv' | 'jsonl', fileName: string, value?: ExportState['value']) {
     const job: ExportState = {
-      id: newJobId('export'), format, fileName, rows: 0, bytes: 0, elapsedMs: 0, running: true, path: null, error: null, cancelled: false,
-      value: value ?? null, cutValues: 0, cutExamples: [],
+      id: newJobId('export'),
+      format,
+      fileName,
+      rows: 0,
+      bytes: 0,
+      elapsedMs: 0,
+      running: true,
+      path: null,
+      error: null,
+      cancelled: false,
+      value: value ?? null,
+      cutValues: 0,
+      cutExamples: [],
     }
     exportJob.value = job
     stopProgress?.()
@@ -184,10 +195,23 @@ export const useQueryStore = defineStore('query', () => {
       Object.assign(exportJob.value, { rows: p.rows, bytes: p.bytes, elapsedMs: p.elapsed_ms })
     })
     try {
-      const done = await api.call('query:export', { export_id: job.id, sql, params, format, file_name: fileName, ...(value ? { value: { row: value.row, column: value.column } } : {}) })
+      const done = await api.call('query:export', {
+        export_id: job.id,
+        sql,
+        params,
+        format,
+        file_name: fileName,
+        ...(value ? { value: { row: value.row, column: value.column } } : {}),
+      })
       if (exportJob.value?.id === job.id) {
         Object.assign(exportJob.value, {
-          path: done.path, rows: done.rows, bytes: done.bytes, elapsedMs: done.duration_ms, cancelled: done.path === null, cutValues: done.cut_values, cutExamples: done.cut_examples,
+          path: done.path,
+          rows: done.rows,
+          bytes: done.bytes,
+          elapsedMs: done.duration_ms,
+          cancelled: done.path === null,
+          cutValues: done.cut_values,
+          cutExamples: done.cut_examples,
         })
       }
     } catch (e) {

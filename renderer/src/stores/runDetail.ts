@@ -64,7 +64,11 @@ export const useRunDetailStore = defineStore('runDetail', () => {
           const points: Metric[] = []
           let token: string | null = null
           do {
-            const page: MetricHistoryResponse = await api.call('metrics:history', { run_id: id, metric_key: key, max_results: HISTORY_PAGE, page_token: token }, { signal })
+            const page: MetricHistoryResponse = await api.call(
+              'metrics:history',
+              { run_id: id, metric_key: key, max_results: HISTORY_PAGE, page_token: token },
+              { signal },
+            )
             points.push(...page.metrics)
             token = page.next_page_token
           } while (token)

@@ -14,16 +14,19 @@ export const useSessionStore = defineStore('session', () => {
   const ready = ref(false)
 
   async function load() {
-    await describe.run((signal) => Promise.all([app.value ? Promise.resolve(app.value) : api.call('app:info', {}, { signal }), api.call('session:describe', {}, { signal })]), {
-      apply: ([info, desc]) => {
-        app.value = info
-        description.value = desc
+    await describe.run(
+      (signal) => Promise.all([app.value ? Promise.resolve(app.value) : api.call('app:info', {}, { signal }), api.call('session:describe', {}, { signal })]),
+      {
+        apply: ([info, desc]) => {
+          app.value = info
+          description.value = desc
+        },
+        fail: (e) => {
+          error.value = e
+          description.value = null
+        },
       },
-      fail: (e) => {
-        error.value = e
-        description.value = null
-      },
-    })
+    )
     // The app's own facts (version, transport) do not depend on the store: show them even when it fails.
     if (!app.value) app.value = await api.call('app:info', {}).catch(() => null)
   }

@@ -56,20 +56,64 @@ export function chartDatasets(model: ChartModel, smoothing: boolean): { datasets
   for (const l of model.lines) {
     if (l.band) {
       const band = l.band
-      push({ ...line(`${l.label} min`, 'transparent', band.map((b) => ({ x: b.x, y: gapless(b.min) })), 0, true), pointHoverRadius: 0 }, 'band', l)
       push(
-        { ...line(`${l.label} max`, 'transparent', band.map((b) => ({ x: b.x, y: gapless(b.max) })), 0, true), pointHoverRadius: 0, fill: '-1', backgroundColor: withAlpha(l.color, 0.18) },
+        {
+          ...line(
+            `${l.label} min`,
+            'transparent',
+            band.map((b) => ({ x: b.x, y: gapless(b.min) })),
+            0,
+            true,
+          ),
+          pointHoverRadius: 0,
+        },
         'band',
         l,
       )
-      push(line(l.label, l.color, band.map((b) => ({ x: b.x, y: gapless(b.mean) })), 2, true), 'mean', l)
+      push(
+        {
+          ...line(
+            `${l.label} max`,
+            'transparent',
+            band.map((b) => ({ x: b.x, y: gapless(b.max) })),
+            0,
+            true,
+          ),
+          pointHoverRadius: 0,
+          fill: '-1',
+          backgroundColor: withAlpha(l.color, 0.18),
+        },
+        'band',
+        l,
+      )
+      push(
+        line(
+          l.label,
+          l.color,
+          band.map((b) => ({ x: b.x, y: gapless(b.mean) })),
+          2,
+          true,
+        ),
+        'mean',
+        l,
+      )
       continue
     }
     const raw = l.points.map((p) => ({ x: p.x, y: p.y }))
     if (smoothing && l.smoothed) {
       const s = l.smoothed
       push({ ...line(`${l.label} (raw)`, withAlpha(l.color, 0.28), raw, 1, true), pointHoverRadius: 0 }, 'raw', l)
-      push(line(l.label, l.color, l.points.map((p, i) => ({ x: p.x, y: s[i] })), 1.8, dense(l)), 'smooth', l)
+      push(
+        line(
+          l.label,
+          l.color,
+          l.points.map((p, i) => ({ x: p.x, y: s[i] })),
+          1.8,
+          dense(l),
+        ),
+        'smooth',
+        l,
+      )
     } else push(line(l.label, l.color, raw, 1.6, dense(l)), 'raw', l)
   }
   if (model.specials.length) {
@@ -143,7 +187,9 @@ export function chartOptions(args: {
     const l = meta.line!
     if (l.band) {
       const b = l.band[item.dataIndex]
-      return b && b.n ? [`mean ${formatMetric(b.mean)}  (min ${formatMetric(b.min)}, max ${formatMetric(b.max)})`, `${b.n} of ${l.runCount} runs at ${formatX(xAxis, b.x)}`] : []
+      return b && b.n
+        ? [`mean ${formatMetric(b.mean)}  (min ${formatMetric(b.min)}, max ${formatMetric(b.max)})`, `${b.n} of ${l.runCount} runs at ${formatX(xAxis, b.x)}`]
+        : []
     }
     const p = l.points[item.dataIndex]
     if (!p) return []

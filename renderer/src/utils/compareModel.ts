@@ -58,7 +58,8 @@ export const groupId = (value: string | null): string => `group:${value ?? ''}`
 
 /** The legend: the runs in comparison order, or the groups of `groupBy` with their run counts. */
 export function legendEntries(runs: readonly Run[], groupBy: string | null, runColor: (id: string) => string): LegendEntry[] {
-  if (!groupBy) return runs.map((r) => ({ id: r.info.run_id, label: runLabel(r, r.info.run_id), color: runColor(r.info.run_id), runCount: 1, runIds: [r.info.run_id] }))
+  if (!groupBy)
+    return runs.map((r) => ({ id: r.info.run_id, label: runLabel(r, r.info.run_id), color: runColor(r.info.run_id), runCount: 1, runIds: [r.info.run_id] }))
   const groups = groupRuns(runs, groupBy)
   const color = colorOf(groups.map((g) => groupId(g.value)))
   const name = groupBy.slice(groupBy.indexOf('.') + 1)
@@ -88,7 +89,17 @@ export function buildChartModel(input: ModelInput): ChartModel {
   const hidden = new Set(input.hidden)
   const entries = legendEntries(input.runs, input.groupBy, input.runColor).filter((e) => !hidden.has(e.id))
   const byRun = new Map(input.series.map((s) => [s.run_id, s]))
-  const model: ChartModel = { lines: [], specials: [], counts: { nan: 0, posinf: 0, neginf: 0 }, offScale: 0, untimed: 0, missing: [], sampled: false, totalPoints: 0, pointCount: 0 }
+  const model: ChartModel = {
+    lines: [],
+    specials: [],
+    counts: { nan: 0, posinf: 0, neginf: 0 },
+    offScale: 0,
+    untimed: 0,
+    missing: [],
+    sampled: false,
+    totalPoints: 0,
+    pointCount: 0,
+  }
 
   const plotted = new Map<string, PlotPoint[]>()
   for (const e of entries) {
@@ -113,7 +124,17 @@ export function buildChartModel(input: ModelInput): ChartModel {
     if (!input.groupBy) {
       const points = plotted.get(e.id)
       if (!points) continue
-      const line: ChartLine = { ...e, points, smoothed: smoothing ? ema(points.map((p) => p.y), input.smooth) : null, band: null }
+      const line: ChartLine = {
+        ...e,
+        points,
+        smoothed: smoothing
+          ? ema(
+              points.map((p) => p.y),
+              input.smooth,
+            )
+          : null,
+        band: null,
+      }
       model.lines.push(line)
       continue
     }
@@ -121,7 +142,12 @@ export function buildChartModel(input: ModelInput): ChartModel {
     const members = e.runIds.map((id) => plotted.get(id)).filter((p): p is PlotPoint[] => !!p)
     if (!members.length) continue
     const xy = members.map((pts) => {
-      const ys = smoothing ? ema(pts.map((p) => p.y), input.smooth) : pts.map((p) => p.y)
+      const ys = smoothing
+        ? ema(
+            pts.map((p) => p.y),
+            input.smooth,
+          )
+        : pts.map((p) => p.y)
       return pts.map((p, i) => ({ x: p.x, y: ys[i] }))
     })
     const line: ChartLine = { ...e, points: members.flat(), smoothed: null, band: aggregate(xy) }

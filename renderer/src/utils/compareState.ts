@@ -60,7 +60,10 @@ const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/
 function list(v: unknown, max: number, valid: (s: string) => boolean): string[] {
   const raw = first(v)
   if (!raw) return []
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s && valid(s))
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && valid(s))
   return [...new Set(items)].slice(0, max)
 }
 

@@ -12,7 +12,11 @@ export interface ExportTarget {
 /** Ticked runs (named after the experiment(s) they were shown in, when known). */
 export function runsTarget(runIds: string[], from?: string): ExportTarget {
   const n = runIds.length
-  return { selection: { kind: 'runs', run_ids: [...runIds] }, label: n === 1 ? `run ${runIds[0].slice(0, 8)}…` : `${n.toLocaleString('en-US')} runs`, slug: from || (n === 1 ? `run-${runIds[0].slice(0, 8)}` : 'runs') }
+  return {
+    selection: { kind: 'runs', run_ids: [...runIds] },
+    label: n === 1 ? `run ${runIds[0].slice(0, 8)}…` : `${n.toLocaleString('en-US')} runs`,
+    slug: from || (n === 1 ? `run-${runIds[0].slice(0, 8)}` : 'runs'),
+  }
 }
 
 /** One run, by its name when it has one. */
@@ -79,5 +83,10 @@ export function filesText(p: ExportProgress): string {
 
 /** The last part of a folder path (either separator): the name a resume passes. */
 export function folderName(path: string): string {
-  return path.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? path
+  return (
+    path
+      .replace(/[/\\]+$/, '')
+      .split(/[/\\]/)
+      .pop() ?? path
+  )
 }

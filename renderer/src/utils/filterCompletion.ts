@@ -155,7 +155,8 @@ function subjectOf(tokens: Token[]): ReturnType<typeof splitIdent> {
 
 function valueItems(subject: NonNullable<ReturnType<typeof splitIdent>>, hints?: ValueHints): Completion[] {
   if (subject.entity === 'attributes' && subject.key === 'status') return RUN_STATUSES.map((s) => ({ label: `'${s}'`, insert: `'${s}' `, detail: 'status' }))
-  if (subject.entity === 'attributes' && subject.key === 'lifecycle_stage') return ['active', 'deleted'].map((s) => ({ label: `'${s}'`, insert: `'${s}' `, detail: 'lifecycle' }))
+  if (subject.entity === 'attributes' && subject.key === 'lifecycle_stage')
+    return ['active', 'deleted'].map((s) => ({ label: `'${s}'`, insert: `'${s}' `, detail: 'lifecycle' }))
   if ((subject.entity === 'params' || subject.entity === 'tags') && hints) {
     return hints(subject.entity, subject.key)
       .slice(0, MAX_ITEMS)
@@ -190,7 +191,15 @@ export function completeFilter(text: string, cursor: number, columns: RunColumns
       split.key,
     )
     const detail = new Map(keys.map((k) => [k.key, k.detail]))
-    return { from, to, items: chosen.map((key) => ({ label: filterIdentifier(split.alias, key), insert: `${filterIdentifier(split.alias, key)} `, detail: detail.get(key) ?? '' })) }
+    return {
+      from,
+      to,
+      items: chosen.map((key) => ({
+        label: filterIdentifier(split.alias, key),
+        insert: `${filterIdentifier(split.alias, key)} `,
+        detail: detail.get(key) ?? '',
+      })),
+    }
   }
 
   const inList = prev?.kind === 'comma' || (prev?.kind === 'lparen' && /^in$/i.test(before[before.length - 2]?.text ?? ''))

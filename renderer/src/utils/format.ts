@@ -13,7 +13,18 @@ export function formatRelative(ms: number | null | undefined, now = Date.now()):
   if (ms === null || ms === undefined) return '—'
   const s = Math.round((now - ms) / 1000)
   const abs = Math.abs(s)
-  const unit = abs < 60 ? [s, 'second'] : abs < 3600 ? [s / 60, 'minute'] : abs < 86400 ? [s / 3600, 'hour'] : abs < 86400 * 30 ? [s / 86400, 'day'] : abs < 86400 * 365 ? [s / (86400 * 30), 'month'] : [s / (86400 * 365), 'year']
+  const unit =
+    abs < 60
+      ? [s, 'second']
+      : abs < 3600
+        ? [s / 60, 'minute']
+        : abs < 86400
+          ? [s / 3600, 'hour']
+          : abs < 86400 * 30
+            ? [s / 86400, 'day']
+            : abs < 86400 * 365
+              ? [s / (86400 * 30), 'month']
+              : [s / (86400 * 365), 'year']
   return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(-Math.round(unit[0] as number), unit[1] as Intl.RelativeTimeFormatUnit)
 }
 

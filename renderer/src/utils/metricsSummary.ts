@@ -36,7 +36,16 @@ export interface SummaryCell {
 }
 
 export function summarize(last: number | undefined, series: CompareSeries | undefined): SummaryCell {
-  const cell: SummaryCell = { last, min: undefined, minStep: undefined, max: undefined, maxStep: undefined, points: series?.total_points ?? 0, sampledFrom: null, specials: 0 }
+  const cell: SummaryCell = {
+    last,
+    min: undefined,
+    minStep: undefined,
+    max: undefined,
+    maxStep: undefined,
+    points: series?.total_points ?? 0,
+    sampledFrom: null,
+    specials: 0,
+  }
   if (!series) return cell
   if (series.sampled) cell.sampledFrom = series.metrics.length
   for (const m of series.metrics) {

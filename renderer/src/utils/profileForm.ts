@@ -154,7 +154,17 @@ function untouched(): Record<SecretName, SecretEdit> {
 }
 
 function form(settings: ProfileSettings, extra: Partial<ProfileForm> = {}): ProfileForm {
-  return { id: null, settings: toFormSettings(settings), secrets: untouched(), stored: { ...NO_SECRETS }, passwordFromUrl: null, copySecretsFrom: null, inheritedFrom: null, secretsFor: null, ...extra }
+  return {
+    id: null,
+    settings: toFormSettings(settings),
+    secrets: untouched(),
+    stored: { ...NO_SECRETS },
+    passwordFromUrl: null,
+    copySecretsFrom: null,
+    inheritedFrom: null,
+    secretsFor: null,
+    ...extra,
+  }
 }
 
 export function newProfileForm(): ProfileForm {

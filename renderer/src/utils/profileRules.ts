@@ -21,9 +21,15 @@ function check(test: Test): FormItemRule {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
-const requiredText = (message: string, max: number): Test => (v) => (!text(v) ? message : text(v).length > max ? `at most ${max} characters` : null)
+const requiredText =
+  (message: string, max: number): Test =>
+  (v) =>
+    !text(v) ? message : text(v).length > max ? `at most ${max} characters` : null
 const required = (message: string, max: number) => check(requiredText(message, max))
-const portTest = (what: string): Test => (v) => (v === null || v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535) ? null : `${what} is a number from 1 to 65535`)
+const portTest =
+  (what: string): Test =>
+  (v) =>
+    v === null || v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535) ? null : `${what} is a number from 1 to 65535`
 /** Main reads the file as written: a path starting with ~ would not be found. */
 
 export function profileRules(settings: () => FormSettings): FormRules {
@@ -42,7 +48,9 @@ export function profileRules(settings: () => FormSettings): FormRules {
       user: ssh(requiredText('the SSH user is empty', 255)),
       key_path: ssh((v) => (settings().ssh.auth !== 'key' ? null : !text(v) ? 'the private key file is needed for key authentication' : null)),
     },
-    statement_timeout_s: check((v) => (v === null || v === undefined || ((v as number) >= 1 && (v as number) <= 86_400) ? null : 'from 1 second to 86,400 (a day)')),
+    statement_timeout_s: check((v) =>
+      v === null || v === undefined || ((v as number) >= 1 && (v as number) <= 86_400) ? null : 'from 1 second to 86,400 (a day)',
+    ),
   }
 }
 

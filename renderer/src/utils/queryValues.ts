@@ -70,7 +70,12 @@ export function flattenPlan(root: PlanNode): Array<{ node: PlanNode; depth: numb
 
 /** A file name for an export: the tab's title made safe, with the format's extension. */
 export function exportFileName(title: string, format: 'csv' | 'jsonl', now = new Date()): string {
-  const base = title.trim().replace(/[^\w.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 80) || 'query'
+  const base =
+    title
+      .trim()
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 80) || 'query'
   const stamp = now.toISOString().slice(0, 19).replace(/[:T]/g, '-')
   return `${base}-${stamp}.${format}`
 }

@@ -4,10 +4,26 @@
  * hues are mid-tones that read on both the light and the dark background.
  */
 export const RUN_PALETTE: readonly string[] = [
-  '#3b82f6', '#f97316', '#22a55b', '#e5484d', '#a855f7',
-  '#14b8a6', '#d4a106', '#ec4899', '#8b5e3c', '#64748b',
-  '#0ea5e9', '#7cb518', '#d946ef', '#be123c', '#6366f1',
-  '#10b981', '#c2410c', '#0891b2', '#7c3aed', '#9f7a2d',
+  '#3b82f6',
+  '#f97316',
+  '#22a55b',
+  '#e5484d',
+  '#a855f7',
+  '#14b8a6',
+  '#d4a106',
+  '#ec4899',
+  '#8b5e3c',
+  '#64748b',
+  '#0ea5e9',
+  '#7cb518',
+  '#d946ef',
+  '#be123c',
+  '#6366f1',
+  '#10b981',
+  '#c2410c',
+  '#0891b2',
+  '#7c3aed',
+  '#9f7a2d',
 ]
 
 /** For runs outside the comparison. */

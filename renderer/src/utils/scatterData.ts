@@ -42,11 +42,20 @@ export function fieldColumn(runs: readonly Run[], field: Field): FieldColumn {
   if (field.kind === 'metric') {
     const values = runs.map((r) => runMetric(r, field.key)?.value)
     const positions = values.map((v) => (v !== undefined && valueKind(v) === 'finite' ? v : undefined))
-    return numeric(field, positions, values.map((v) => (v === undefined ? undefined : formatMetric(v))))
+    return numeric(
+      field,
+      positions,
+      values.map((v) => (v === undefined ? undefined : formatMetric(v))),
+    )
   }
   const texts = runs.map((r) => runParam(r, field.key))
   const present = texts.filter((v): v is string => v !== undefined)
-  if (present.length && present.every((v) => NUMBER.test(v))) return numeric(field, texts.map((v) => (v === undefined ? undefined : Number(v))), texts)
+  if (present.length && present.every((v) => NUMBER.test(v)))
+    return numeric(
+      field,
+      texts.map((v) => (v === undefined ? undefined : Number(v))),
+      texts,
+    )
   const categories = [...new Set(present)].sort(natural.compare)
   const index = new Map(categories.map((c, i) => [c, i]))
   return { field, type: 'category', positions: texts.map((v) => (v === undefined ? undefined : index.get(v))), texts, categories, positive: false }

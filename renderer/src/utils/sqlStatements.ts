@@ -58,7 +58,12 @@ export function splitStatements(text: string): StatementSpan[] {
 }
 
 function isOnlyComments(sql: string): boolean {
-  return sql.replace(/--[^\n]*(\n|$)/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === ''
+  return (
+    sql
+      .replace(/--[^\n]*(\n|$)/g, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .trim() === ''
+  )
 }
 
 /**

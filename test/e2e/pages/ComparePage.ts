@@ -50,7 +50,11 @@ export class ComparePage {
     }
     await select.click()
     await this.page.keyboard.type(key)
-    await this.page.locator('.n-base-select-option').filter({ hasText: new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().click()
+    await this.page
+      .locator('.n-base-select-option')
+      .filter({ hasText: new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+      .first()
+      .click()
   }
 
   /** Drag across a chart's plot from `from` to `to` (fractions of its width): the drag-zoom. */

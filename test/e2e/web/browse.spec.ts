@@ -273,7 +273,9 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await screenshot(page, 'runs-nested-dark')
     // The first children, right below it (the rest may be out of the virtual list's view).
     for (const c of children.slice(0, 2)) await expect(runs.row(c.info.run_id)).toBeVisible()
-    await expect(runs.row(parent.info.run_id).locator('.descendants')).toHaveText(String(all.filter((c) => parentOf(c) && isBelow(all, c, parent.info.run_id)).length))
+    await expect(runs.row(parent.info.run_id).locator('.descendants')).toHaveText(
+      String(all.filter((c) => parentOf(c) && isBelow(all, c, parent.info.run_id)).length),
+    )
 
     await runs.row(children[0].info.run_id).locator('.run-name-text').click()
     await expect(page).toHaveURL(new RegExp(`#/runs/${children[0].info.run_id}$`))

@@ -108,16 +108,19 @@ test.describe('cancellation', () => {
     const aborted = abortedCalls(page)
     // The first search's answer is held back 2 s: it arrives after the second one's.
     let heldBack: Promise<void> | null = null
-    await page.route((url) => decodeURIComponent(url.pathname) === '/api/models:list', async (route) => {
-      const filter = (JSON.parse(route.request().postData() ?? '{}') as { filter?: string }).filter
-      if (filter !== first) return route.continue()
-      heldBack = (async () => {
-        const response = await route.fetch()
-        await new Promise((r) => setTimeout(r, 2_000))
-        await route.fulfill({ response }).catch(() => undefined)
-      })()
-      await heldBack
-    })
+    await page.route(
+      (url) => decodeURIComponent(url.pathname) === '/api/models:list',
+      async (route) => {
+        const filter = (JSON.parse(route.request().postData() ?? '{}') as { filter?: string }).filter
+        if (filter !== first) return route.continue()
+        heldBack = (async () => {
+          const response = await route.fetch()
+          await new Promise((r) => setTimeout(r, 2_000))
+          await route.fulfill({ response }).catch(() => undefined)
+        })()
+        await heldBack
+      },
+    )
     await models.search.fill(first)
     await expect.poll(() => heldBack !== null).toBe(true)
     await models.search.fill(last)

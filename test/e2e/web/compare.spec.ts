@@ -120,7 +120,10 @@ test.describe('compare runs', () => {
     expect(windowed).toBeDefined()
     expect(windowed!.metric_keys).toEqual([pick.metric])
     expect(windowed!.max_points).toBe(1000)
-    const [from, to] = (await chart.getAttribute('data-window'))!.match(/^(-?\d+)-(-?\d+)$/)!.slice(1).map(Number)
+    const [from, to] = (await chart.getAttribute('data-window'))!
+      .match(/^(-?\d+)-(-?\d+)$/)!
+      .slice(1)
+      .map(Number)
     expect([windowed!.from_step, windowed!.to_step]).toEqual([from, to])
     await expect(chart.getByTestId('chart-window')).toContainText(`steps ${from.toLocaleString('en-US')}`)
     await chart.getByTestId('reset-zoom').click()
@@ -133,7 +136,9 @@ test.describe('compare runs', () => {
     expect(pngBytes.subarray(1, 4).toString()).toBe('PNG')
     expect(pngBytes.length).toBeGreaterThan(2000)
     const [csv] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('save-csv').click()])
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/)
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/)
     expect(lines[0]).toBe('run_id,run_name,metric,step,timestamp,value')
     expect(lines.length - 1).toBe(points)
     expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(ids))
@@ -179,7 +184,8 @@ test.describe('compare runs', () => {
   test('a link shows NaN/±inf as marked gaps, sampling and missing metrics in the chart header; unknown runs show an error', async ({ page }) => {
     const { experiments } = await api('experiments:list', { view: 'active' })
     const all: Run[] = []
-    for (const e of experiments.filter((x) => x.run_count > 0)) all.push(...(await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 5000 })).runs)
+    for (const e of experiments.filter((x) => x.run_count > 0))
+      all.push(...(await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 5000 })).runs)
     const has = (r: Run, key: string) => r.data.metrics.some((m) => m.key === key)
     const unstable = all.find((r) => has(r, 'unstable'))
     const long = all.filter((r) => has(r, 'loss') && !has(r, 'unstable'))

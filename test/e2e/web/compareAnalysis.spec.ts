@@ -57,13 +57,20 @@ test.describe('compare: analysis panels', () => {
   test('the params tab shows only the params that differ, and all of them on request', async ({ page }) => {
     const { runs, metrics } = await comparison(6)
     const compare = new CompareAnalysisPage(page)
-    await compare.open(e2eUrl(), runs.map((r) => r.info.run_id), metrics, 'params')
+    await compare.open(
+      e2eUrl(),
+      runs.map((r) => r.info.run_id),
+      metrics,
+      'params',
+    )
 
     const differing = differingParams(runs)
     const total = new Set(runs.flatMap((r) => r.data.params.map((p) => p.key))).size
     await expect(compare.diffRows).toHaveCount(differing.length)
     expect(await compare.diffKeys()).toEqual(differing)
-    await expect(compare.diffCount).toHaveText(`${differing.length} of ${total} ${total === 1 ? 'param' : 'params'} ${differing.length === 1 ? 'differs' : 'differ'}`)
+    await expect(compare.diffCount).toHaveText(
+      `${differing.length} of ${total} ${total === 1 ? 'param' : 'params'} ${differing.length === 1 ? 'differs' : 'differ'}`,
+    )
     // One column per run, headed by its name, and a missing value shown as an em-dash.
     for (const r of runs) await expect(compare.paramsPanel.locator(`th [data-run-id="${r.info.run_id}"]`)).toContainText(r.info.run_name ?? r.info.run_id)
     const key = differing[0]
@@ -94,7 +101,9 @@ test.describe('compare: analysis panels', () => {
       await expect(compare.bestOf(key)).toContainText(`at step ${expected!.step.toLocaleString('en-US')}`)
       // The last value is MLflow's latest metric of each run.
       const first = runs[0]
-      await expect(page.locator(`[data-testid="summary-row"][data-run-id="${first.info.run_id}"] [data-testid="summary-last"][data-metric="${key}"]`)).not.toHaveText('—')
+      await expect(
+        page.locator(`[data-testid="summary-row"][data-run-id="${first.info.run_id}"] [data-testid="summary-last"][data-metric="${key}"]`),
+      ).not.toHaveText('—')
     }
     await screenshotBothThemes(page, 'compare-summary')
 
@@ -121,7 +130,10 @@ test.describe('compare: analysis panels', () => {
     await expect(compare.bestOf(key)).toHaveAttribute('data-run-id', expected.runId)
     await expect(compare.bestOf(key)).toContainText(`at step ${expected.step.toLocaleString('en-US')}`)
     const row = page.locator(`[data-testid="summary-row"][data-run-id="${ids[0]}"]`)
-    const values = full.find((s) => s.run_id === ids[0])!.metrics.map((m) => m.value).filter(finite)
+    const values = full
+      .find((s) => s.run_id === ids[0])!
+      .metrics.map((m) => m.value)
+      .filter(finite)
     expectShown(await row.getByTestId('summary-min').textContent(), Math.min(...values))
     expectShown(await row.getByTestId('summary-max').textContent(), Math.max(...values))
     await expect(row).toContainText(`min/max from ${s0.metrics.length.toLocaleString('en-US')} sampled points`)
@@ -132,7 +144,12 @@ test.describe('compare: analysis panels', () => {
   test('the scatter tab draws one point per run that has both values', async ({ page }) => {
     const { runs, metrics } = await comparison(6)
     const compare = new CompareAnalysisPage(page)
-    await compare.open(e2eUrl(), runs.map((r) => r.info.run_id), metrics, 'scatter')
+    await compare.open(
+      e2eUrl(),
+      runs.map((r) => r.info.run_id),
+      metrics,
+      'scatter',
+    )
 
     // Defaults: the first param that differs against the first chosen metric.
     const x = differingParams(runs)[0]
@@ -163,7 +180,12 @@ test.describe('compare: analysis panels', () => {
   test('the parallel coordinates tab draws one line per run over the differing params and the metric', async ({ page }) => {
     const { runs, metrics } = await comparison(6)
     const compare = new CompareAnalysisPage(page)
-    await compare.open(e2eUrl(), runs.map((r) => r.info.run_id), metrics, 'parallel')
+    await compare.open(
+      e2eUrl(),
+      runs.map((r) => r.info.run_id),
+      metrics,
+      'parallel',
+    )
 
     const params = differingParams(runs).slice(0, 6)
     const numeric = params.filter((k) => {
@@ -187,7 +209,12 @@ test.describe('compare: analysis panels', () => {
     const runs = (await api('runs:search', { experiment_ids: [biggest.experiment_id], max_results: 120 })).runs.filter((r) => r.data.params.length)
     expect(runs.length, 'the demo store has an experiment with 100 runs').toBeGreaterThanOrEqual(100)
     const compare = new CompareAnalysisPage(page)
-    await compare.open(e2eUrl(), runs.map((r) => r.info.run_id), [], 'params')
+    await compare.open(
+      e2eUrl(),
+      runs.map((r) => r.info.run_id),
+      [],
+      'params',
+    )
     const differing = differingParams(runs)
     await expect(compare.runHeaders()).toHaveCount(runs.length, { timeout: 30_000 })
     await expect(compare.diffCount).toContainText(`${differing.length} of `)

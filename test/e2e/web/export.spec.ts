@@ -60,7 +60,10 @@ test.describe('offline export', () => {
     // Every file the manifest vouches for, but the report itself (written after it counted).
     await expect(dialog.stat('checksums')).toHaveText((manifest.files.length - 1).toLocaleString('en-US'))
     for (const id of ids) expect(existsSync(join(out, 'runs', id, 'run.json'))).toBe(true)
-    const report = JSON.parse(readFileSync(join(out, 'export-report.json'), 'utf8').replace(/\bNaN\b|-?Infinity\b/g, 'null')) as { files: number; runs: unknown[] }
+    const report = JSON.parse(readFileSync(join(out, 'export-report.json'), 'utf8').replace(/\bNaN\b|-?Infinity\b/g, 'null')) as {
+      files: number
+      runs: unknown[]
+    }
     expect(report.files).toBe(artifactFiles.length)
     await screenshotBothThemes(page, 'export-dialog-done')
 
@@ -121,7 +124,11 @@ test.describe('offline export', () => {
     const manifest = manifestOf(out)
     await expect(dialog.stat('checksums')).toHaveText((manifest.files.length - 1).toLocaleString('en-US'))
     // Resumed: what the first attempt finished was kept, the rest downloaded.
-    const report = JSON.parse(readFileSync(join(out, 'export-report.json'), 'utf8').replace(/\bNaN\b|-?Infinity\b/g, 'null')) as { files: number; downloaded: { files: number }; skipped_verified: { files: number } }
+    const report = JSON.parse(readFileSync(join(out, 'export-report.json'), 'utf8').replace(/\bNaN\b|-?Infinity\b/g, 'null')) as {
+      files: number
+      downloaded: { files: number }
+      skipped_verified: { files: number }
+    }
     expect(report.downloaded.files + report.skipped_verified.files).toBe(report.files)
   })
 })

@@ -5,7 +5,6 @@ import { RunDetailPage } from '../pages/RunDetailPage'
 import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
-
 test.describe('model registry', () => {
   test('the sidebar leads to the registered models; the name search asks the server', async ({ page }) => {
     await new AppShell(page).open(e2eUrl())
@@ -38,7 +37,8 @@ test.describe('model registry', () => {
     await expect(models.versionRows).toHaveCount(model_versions.length)
     for (const v of model_versions) await expect(models.version(v.version)).toContainText(`v${v.version}`)
     // Descriptions are Markdown: the words show, the emphasis and code marks do not.
-    if (registered_model.description) await expect(page.getByTestId('model-description').getByTestId('markdown-body')).toHaveText(registered_model.description.replace(/\*\*|`/g, ''))
+    if (registered_model.description)
+      await expect(page.getByTestId('model-description').getByTestId('markdown-body')).toHaveText(registered_model.description.replace(/\*\*|`/g, ''))
     await screenshotBothThemes(page, 'model-detail')
 
     const withRun = model_versions.find((v) => v.run_id)

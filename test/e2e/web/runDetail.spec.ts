@@ -39,7 +39,6 @@ async function family(): Promise<{ parent: Run; child: Run }> {
   return { parent, child }
 }
 
-
 test.describe('run detail', () => {
   test('a run opened by its address shows the params and metrics the API has', async ({ page }) => {
     const { parent } = await family()
@@ -65,9 +64,7 @@ test.describe('run detail', () => {
 
   test('a long param value folds and expands to the whole value', async ({ page }) => {
     const runs = await allRuns()
-    const longest = runs
-      .flatMap((r) => r.data.params.map((p) => ({ run: r, param: p })))
-      .sort((a, b) => b.param.value.length - a.param.value.length)[0]
+    const longest = runs.flatMap((r) => r.data.params.map((p) => ({ run: r, param: p }))).sort((a, b) => b.param.value.length - a.param.value.length)[0]
     expect(longest.param.value.length).toBeGreaterThan(1000)
     const detail = new RunDetailPage(page)
     await detail.open(e2eUrl(), longest.run.info.run_id, 'params')

@@ -2,10 +2,24 @@ import type { Metric, Run } from '@shared/domain/mlflow'
 import type { CompareSeries } from '@shared/api/contract'
 
 /** A run as the API returns it, with only what the compare panels read. */
-export function run(id: string, opts: { name?: string; params?: Record<string, string>; tags?: Record<string, string>; metrics?: Record<string, number> } = {}): Run {
+export function run(
+  id: string,
+  opts: { name?: string; params?: Record<string, string>; tags?: Record<string, string>; metrics?: Record<string, number> } = {},
+): Run {
   const kv = (o: Record<string, string> = {}) => Object.entries(o).map(([key, value]) => ({ key, value }))
   return {
-    info: { run_id: id, run_uuid: id, run_name: opts.name ?? id, experiment_id: '1', user_id: null, status: 'FINISHED', start_time: 0, end_time: 1, artifact_uri: null, lifecycle_stage: 'active' },
+    info: {
+      run_id: id,
+      run_uuid: id,
+      run_name: opts.name ?? id,
+      experiment_id: '1',
+      user_id: null,
+      status: 'FINISHED',
+      start_time: 0,
+      end_time: 1,
+      artifact_uri: null,
+      lifecycle_stage: 'active',
+    },
     data: {
       params: kv(opts.params),
       tags: kv(opts.tags),

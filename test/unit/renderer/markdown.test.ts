@@ -41,7 +41,9 @@ const ATTACKS = [
 
 describe('renderMarkdown', () => {
   it('renders GitHub-flavoured Markdown as MLflow does, single newlines kept', () => {
-    const root = rendered('## Sweep\nGrid over **lr**\n× *batch_size*\n\n- metric: `best_val_acc`\n- [x] done\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nprint("hi")\n```\n\n~~old~~')
+    const root = rendered(
+      '## Sweep\nGrid over **lr**\n× *batch_size*\n\n- metric: `best_val_acc`\n- [x] done\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nprint("hi")\n```\n\n~~old~~',
+    )
     expect(root.querySelector('h2')?.textContent).toBe('Sweep')
     expect(root.querySelector('strong')?.textContent).toBe('lr')
     expect(root.querySelector('em')?.textContent).toBe('batch_size')
@@ -65,7 +67,9 @@ describe('renderMarkdown', () => {
   it.each(ATTACKS)('lets no script, style, frame, handler or javascript: URL through: %s', (attack) => {
     const html = renderMarkdown(attack)
     const root = rendered(attack)
-    expect(root.querySelectorAll('script, style, iframe, object, embed, form, button, svg, math, link, meta, video, audio, source, img, noscript').length).toBe(0)
+    expect(root.querySelectorAll('script, style, iframe, object, embed, form, button, svg, math, link, meta, video, audio, source, img, noscript').length).toBe(
+      0,
+    )
     for (const attr of attributes(root)) {
       expect(attr).not.toMatch(/^[a-z0-9]+@on/i)
       expect(attr).not.toMatch(/^[a-z0-9]+@(style|id|data-x|background|srcset|poster|action)=/i)

@@ -1,7 +1,17 @@
 import { noSecrets } from '@shared/api/profileSchemas'
 import { describe, expect, it } from 'vitest'
 import type { ProfileView } from '@shared/domain/profiles'
-import { copiedProfileForm, editProfileForm, newProfileForm, pastedUriForm, saveRequest, secretsPayload, secretsToRetype, secretWillBeSet, testRequest } from '@/utils/profileForm'
+import {
+  copiedProfileForm,
+  editProfileForm,
+  newProfileForm,
+  pastedUriForm,
+  saveRequest,
+  secretsPayload,
+  secretsToRetype,
+  secretWillBeSet,
+  testRequest,
+} from '@/utils/profileForm'
 import { recall, remember } from '@/utils/profileMemory'
 import { errorField, errorHelp } from '@/utils/errorHelp'
 import { AppError } from '@shared/api/errors'
@@ -120,7 +130,9 @@ describe('secrets go only where they were saved for (the editor says so first)',
       const g = editProfileForm(saved)
       change(g)
       expect(Object.keys(secretsToRetype(g)), String(change)).toContain('password')
-      expect(secretsToRetype(g).password).toBe("Type the database password again: the stored one is only for reader@db.example.com:5433/mlflow via SSH me@bastion:22 (the server's certificate checked).")
+      expect(secretsToRetype(g).password).toBe(
+        "Type the database password again: the stored one is only for reader@db.example.com:5433/mlflow via SSH me@bastion:22 (the server's certificate checked).",
+      )
     }
   })
 
@@ -162,7 +174,7 @@ describe('the SQL console allow-list in the form', () => {
     expect(saveRequest(f).settings.sql_console).toEqual({ allowed_functions: ['public.f', 'citext.*'], work_mem: null, max_value_bytes: null })
   })
 
-  it("work_mem and the value cap: blank is the default, a cap in MiB is saved in bytes", () => {
+  it('work_mem and the value cap: blank is the default, a cap in MiB is saved in bytes', () => {
     const f = editProfileForm({ ...saved, sql_console: { allowed_functions: [], work_mem: '256MB', max_value_bytes: 4 * 1024 * 1024 } })
     expect(f.settings.sql_console).toMatchObject({ work_mem: '256MB', max_value_mib: 4 })
     f.settings.sql_console.work_mem = '  '

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { workMemProblem } from '@shared/api/queryLimits'
 import { boundedStatement, cutUtf8, rowDecoder, valueKind, type ResultColumn } from '../../../electron/services/query/boundedValues'
 
-const col = (name: string, oid: number, typlen: number, typmod = -1, typcategory = 'S'): ResultColumn => ({ name, oid, typmod, type: name, category: 'string', typlen, typcategory })
+const col = (name: string, oid: number, typlen: number, typmod = -1, typcategory = 'S'): ResultColumn => ({
+  name,
+  oid,
+  typmod,
+  type: name,
+  category: 'string',
+  typlen,
+  typcategory,
+})
 const INT4 = col('i', 23, 4, -1, 'N')
 const TEXT = col('t', 25, -1)
 const VARCHAR_250 = col('v', 1043, -1, 254)
@@ -14,7 +22,12 @@ const EXT = col('e', 70000, -1, -1, 'U')
 describe('what the server must cut', () => {
   it('passes columns bounded by their type; cuts the rest by kind', () => {
     const cap = 1024 * 1024
-    expect([INT4, VARCHAR_250, col('n', 1700, -1, (10 << 16) + 2 + 4, 'N'), col('ip', 869, -1)].map((c) => valueKind(c, cap))).toEqual(['plain', 'plain', 'plain', 'plain'])
+    expect([INT4, VARCHAR_250, col('n', 1700, -1, (10 << 16) + 2 + 4, 'N'), col('ip', 869, -1)].map((c) => valueKind(c, cap))).toEqual([
+      'plain',
+      'plain',
+      'plain',
+      'plain',
+    ])
     expect([TEXT, BYTEA, JSONB, XML, EXT].map((c) => valueKind(c, cap))).toEqual(['text', 'bytea', 'generic', 'generic', 'generic'])
     // varchar(n) is n characters of up to 4 bytes: past the cap it is cut like text.
     expect(valueKind(col('v', 1043, -1, 300_000 + 4), cap)).toBe('text')

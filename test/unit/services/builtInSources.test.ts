@@ -37,13 +37,18 @@ describe('which store a CLI command uses', () => {
 
   it('passes the statement timeout and ad hoc artifact maps on', async () => {
     const { home, profiles } = await profileService()
-    const r = await resolveCliSource({ url: 'postgresql://u@h/db', statementTimeoutSeconds: 5, artifactMaps: ['file:///srv/mlflow=/data/mlflow'] }, { env: {}, home, profiles: async () => profiles })
+    const r = await resolveCliSource(
+      { url: 'postgresql://u@h/db', statementTimeoutSeconds: 5, artifactMaps: ['file:///srv/mlflow=/data/mlflow'] },
+      { env: {}, home, profiles: async () => profiles },
+    )
     expect(r.source.options).toEqual({ statementTimeoutMs: 5000 })
     expect(r.source.artifactMappings).toEqual([{ prefix: 'file:///srv/mlflow', path: '/data/mlflow' }])
   })
 
   it('refuses a malformed --artifact-map', () => {
-    expect(() => parseArtifactMaps(['no-equals-sign'])).toThrowError(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringContaining('PREFIX=PATH') }))
+    expect(() => parseArtifactMaps(['no-equals-sign'])).toThrowError(
+      expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringContaining('PREFIX=PATH') }),
+    )
     expect(parseArtifactMaps(['s3://bucket/a=b=/mnt/x'])).toEqual([{ prefix: 's3://bucket/a=b', path: '/mnt/x' }])
   })
 })

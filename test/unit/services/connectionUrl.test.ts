@@ -17,7 +17,9 @@ describe('connection URLs', () => {
     expect(parseConnectionUrl('postgresql://u@h/db?sslmode=disable').ssl?.mode).toBe('disable')
     // libpq's default
     expect(parseConnectionUrl('postgresql://u@h/db').ssl?.mode).toBe('prefer')
-    expect(() => parseConnectionUrl('postgresql://u@h/db?sslmode=on')).toThrowError(expect.objectContaining({ code: 'INVALID_CONNECTION', message: expect.stringContaining('verify-full') }))
+    expect(() => parseConnectionUrl('postgresql://u@h/db?sslmode=on')).toThrowError(
+      expect.objectContaining({ code: 'INVALID_CONNECTION', message: expect.stringContaining('verify-full') }),
+    )
   })
 
   it('defaults the port to 5432', () => {

@@ -26,13 +26,23 @@ describe('dispatch: the boundary every transport goes through', () => {
   it('validates requests and names the bad field', async () => {
     const h = fakeHandlers()
     const res = await dispatch(h, 'runs:search', { experiment_ids: ['1', 'abc'] }, call)
-    expect(res).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('experiment_ids.1'), details: { field: 'experiment_ids.1' } } })
+    expect(res).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('experiment_ids.1'), details: { field: 'experiment_ids.1' } },
+    })
     expect(h['runs:search']).not.toHaveBeenCalled()
   })
 
   it('refuses unknown fields, wrong types and out-of-range numbers', async () => {
     const h = fakeHandlers()
-    for (const body of [{ experiment_ids: ['1'], sql: 'DROP' }, { experiment_ids: '1' }, { experiment_ids: ['1'], max_results: 50_001 }, { view: 'some' }, 'text', [1]]) {
+    for (const body of [
+      { experiment_ids: ['1'], sql: 'DROP' },
+      { experiment_ids: '1' },
+      { experiment_ids: ['1'], max_results: 50_001 },
+      { view: 'some' },
+      'text',
+      [1],
+    ]) {
       const res = await dispatch(h, 'runs:search', body, call)
       expect(res.ok).toBe(false)
       if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST')
@@ -52,28 +62,54 @@ describe('dispatch: the boundary every transport goes through', () => {
   })
 
   it('wraps typed errors and hides untyped ones behind a safe message', async () => {
-    const typed = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }), 'runs:search', { experiment_ids: ['1'] }, call)
+    const typed = await dispatch(
+      fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }),
+      'runs:search',
+      { experiment_ids: ['1'] },
+      call,
+    )
     expect(typed).toEqual({ ok: false, error: { code: 'TIMEOUT', message: 'too slow' } })
-    const raw = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new Error('boom at postgresql://u:pw123456@h/db')) }), 'runs:search', { experiment_ids: ['1'] }, call)
+    const raw = await dispatch(
+      fakeHandlers({ 'runs:search': () => Promise.reject(new Error('boom at postgresql://u:pw123456@h/db')) }),
+      'runs:search',
+      { experiment_ids: ['1'] },
+      call,
+    )
     expect(raw).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.not.stringContaining('pw123456') } })
   })
 
-  it('a call whose caller went away ends CANCELLED when its work stops with a bare error (a stream\'s AbortError), typed errors kept', async () => {
+  it("a call whose caller went away ends CANCELLED when its work stops with a bare error (a stream's AbortError), typed errors kept", async () => {
     const gone = new AbortController()
     gone.abort()
     const aborted = { ...call, signal: gone.signal }
     const abortError = Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })
     const bare = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(abortError) }), 'runs:search', { experiment_ids: ['1'] }, aborted)
     expect(bare).toEqual({ ok: false, error: { code: 'CANCELLED', message: expect.any(String) } })
-    const typed = await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }), 'runs:search', { experiment_ids: ['1'] }, aborted)
+    const typed = await dispatch(
+      fakeHandlers({ 'runs:search': () => Promise.reject(new AppError('TIMEOUT', 'too slow')) }),
+      'runs:search',
+      { experiment_ids: ['1'] },
+      aborted,
+    )
     expect(typed).toEqual({ ok: false, error: { code: 'TIMEOUT', message: 'too slow' } })
     // Not aborted: the same bare error is an INTERNAL one, as before.
-    expect(await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(abortError) }), 'runs:search', { experiment_ids: ['1'] }, call)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+    expect(await dispatch(fakeHandlers({ 'runs:search': () => Promise.reject(abortError) }), 'runs:search', { experiment_ids: ['1'] }, call)).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL' },
+    })
   })
 
   it('a schema a handler checks further (a ZodError thrown inside it) is BAD_REQUEST naming the field, not a 500', async () => {
     const inner = z.object({ settings: z.object({ port: z.number() }) })
-    const res = await dispatch(fakeHandlers({ 'runs:search': async () => inner.parse({ settings: { port: 'x' } }) as never }), 'runs:search', { experiment_ids: ['1'] }, call)
-    expect(res).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('runs:search: settings.port:'), details: { field: 'settings.port' } } })
+    const res = await dispatch(
+      fakeHandlers({ 'runs:search': async () => inner.parse({ settings: { port: 'x' } }) as never }),
+      'runs:search',
+      { experiment_ids: ['1'] },
+      call,
+    )
+    expect(res).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('runs:search: settings.port:'), details: { field: 'settings.port' } },
+    })
   })
 })

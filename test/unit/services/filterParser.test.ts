@@ -31,7 +31,7 @@ describe('MLflow filter grammar', () => {
     expect(cmp("status = 'RUNNING'")).toMatchObject({ entity: 'attribute', key: 'status' })
     expect(cmp('attributes.created > 5')).toMatchObject({ entity: 'attribute', key: 'start_time' })
     expect(cmp("attributes.`Run Name` = 'x'")).toMatchObject({ entity: 'attribute', key: 'run_name' })
-    expect(cmp("attributes.run_id not in ('a', \"b\")")).toMatchObject({ comparator: 'NOT IN', value: { kind: 'list', values: ['a', 'b'] } })
+    expect(cmp('attributes.run_id not in (\'a\', "b")')).toMatchObject({ comparator: 'NOT IN', value: { kind: 'list', values: ['a', 'b'] } })
     expect(cmp("datasets.context IN ('training')")).toMatchObject({ entity: 'dataset', key: 'context' })
   })
 
@@ -52,18 +52,18 @@ describe('MLflow filter grammar', () => {
     ["foo.bar = 'x'", 'foo', /Invalid entity type 'foo'/],
     ["colour = 'red'", 'colour', /Invalid attribute key 'colour'.*metrics.colour/],
     ["datasets.size = '1'", 'datasets.size', /Invalid dataset key 'size'/],
-    ["metrics.val-loss > 1", '-', /Unexpected character '-'.*backticks/],
+    ['metrics.val-loss > 1', '-', /Unexpected character '-'.*backticks/],
     ["params.lr = '0.01", "'0.01", /Unterminated quoted string/],
     ["(metrics.a > 1 and params.b = 'x'", '(', /Unbalanced '\('/],
-    ["metrics.a > 1)", ')', /Unbalanced '\)'/],
+    ['metrics.a > 1)', ')', /Unbalanced '\)'/],
     ["metrics.a > 1 params.b = 'x'", 'params', /Expected AND, OR or the end/],
     ['metrics.a >', '', /Expected a value after '>' at the end/],
-    ["metrics.a > 1 and", '', /Expected a key .* at the end of the filter/],
-    ["and metrics.a > 1", 'and', /Expected a comparison before 'and'/],
+    ['metrics.a > 1 and', '', /Expected a key .* at the end of the filter/],
+    ['and metrics.a > 1', 'and', /Expected a comparison before 'and'/],
     ["run_id IN 'a'", "'a'", /needs a parenthesised list/],
     ["run_id = ('a')", '(', /needs IN or NOT IN/],
     ["run_id IN ('a' 'b')", "'b'", /Expected ',' or '\)'/],
-    ["params.x = adam", 'adam', /quoted string value for params.x/],
+    ['params.x = adam', 'adam', /quoted string value for params.x/],
     ['attributes.start_time > yesterday', 'yesterday', /milliseconds since the epoch/],
   ])('%s → error at %j', (text, at, message) => {
     const e = pointed(text)

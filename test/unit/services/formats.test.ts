@@ -11,7 +11,9 @@ describe('Python-style JSON', () => {
 
 describe('MLflow REST JSON shape', () => {
   it('drops nulls and empty lists like protobuf JSON, keeps empty strings and zeros', () => {
-    expect(toMlflowJson({ info: { end_time: null, run_name: '', step: 0 }, data: { params: [], tags: [{ key: 'k', value: '' }] }, inputs: { dataset_inputs: [] } })).toEqual({
+    expect(
+      toMlflowJson({ info: { end_time: null, run_name: '', step: 0 }, data: { params: [], tags: [{ key: 'k', value: '' }] }, inputs: { dataset_inputs: [] } }),
+    ).toEqual({
       info: { run_name: '', step: 0 },
       data: { tags: [{ key: 'k', value: '' }] },
     })

@@ -35,7 +35,9 @@ describe('keyset pagination SQL', () => {
 describe('cursor values are checked against their keys before SQL', () => {
   const key = (cast: string, nullable?: boolean): OrderKey => ({ sql: 'x', direction: 'ASC', nulls: 'LAST', cast, nullable })
   const refused = (k: OrderKey, v: unknown) =>
-    expect(() => keysetCondition([k], [v], []), `${k.cast} ${JSON.stringify(v)}`).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', details: { field: 'page_token' } }))
+    expect(() => keysetCondition([k], [v], []), `${k.cast} ${JSON.stringify(v)}`).toThrowError(
+      expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', details: { field: 'page_token' } }),
+    )
 
   it('bigint: whole numbers within 64 bits, as numbers or digit strings', () => {
     for (const v of [0, -1, 1_700_000_000_000, Number.MAX_SAFE_INTEGER, '9223372036854775807', '-9223372036854775808']) {

@@ -21,12 +21,12 @@ describe('the registered-models name filter', () => {
   it('refuses anything else that looks like a filter, pointing at the fault', () => {
     const cases: Array<[string, number, RegExp]> = [
       ["tags.owner = 'bob'", 0, /"tags\.owner" cannot be filtered on/],
-      ["version > 2", 0, /"version" cannot be filtered on/],
+      ['version > 2', 0, /"version" cannot be filtered on/],
       ["name IN ('a')", 5, /comparator "IN" is not supported/],
       ["name NOT LIKE 'a'", 5, /comparator "NOT LIKE" is not supported/],
       ["name = 'a' name = 'b'", 11, /clauses are joined with AND/],
       ["name = 'a' AND", 14, /expected the identifier name/],
-      ["name = \"open", 7, /quoted value is not closed/],
+      ['name = "open', 7, /quoted value is not closed/],
     ]
     for (const [filter, position, message] of cases) {
       let error: unknown

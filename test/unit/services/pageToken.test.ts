@@ -15,7 +15,9 @@ describe('page tokens', () => {
 
   it('refuse a token from another search, and garbage, with a typed error', () => {
     const other = encodePageToken([1, 'a'], searchFingerprint({ e: [2] }))
-    expect(() => decodePageToken(other, f)).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', message: expect.stringContaining('different search') }))
+    expect(() => decodePageToken(other, f)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', message: expect.stringContaining('different search') }),
+    )
     expect(() => decodePageToken('%%%not-base64', f)).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN' }))
     expect(decodePageToken(null, f)).toBeNull()
   })
@@ -24,7 +26,8 @@ describe('page tokens', () => {
 describe('tampered page tokens', () => {
   const f = searchFingerprint({ e: [1], s: ['active'] })
   const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64')
-  const refused = (token: string) => expect(() => decodePageToken(token, f)).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', details: { field: 'page_token' } }))
+  const refused = (token: string) =>
+    expect(() => decodePageToken(token, f)).toThrowError(expect.objectContaining({ code: 'INVALID_PAGE_TOKEN', details: { field: 'page_token' } }))
 
   it('JSON that is not an object (null, a number, a string, an array) is INVALID_PAGE_TOKEN, not a TypeError', () => {
     for (const v of ['null', '1', '"x"', '[1,2]', 'true']) refused(b64(v))

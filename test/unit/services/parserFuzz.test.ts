@@ -24,24 +24,119 @@ const everything = ALL_CAPABILITIES
 
 /** Pieces of MLflow's filter syntax (and of its mistakes), glued at random: reaches far deeper into the parser than random text. */
 const FRAGMENTS = [
-  'metrics.', 'metric.', 'params.', 'param.', 'tags.', 'tag.', 'attributes.', 'attr.', 'run.', 'datasets.', 'dataset.', 'nosuch.',
-  'acc', 'loss', '`f1 score`', '"mlflow.user"', 'mlflow.source.type', 'run_id', 'run_name', 'status', 'start_time', 'end_time', 'created', 'name', 'digest', 'context', 'lifecycle_stage', '``',
-  '=', '!=', '<', '<=', '>', '>=', '==', '<>', ' LIKE ', ' ILIKE ', ' IN ', ' NOT IN ', ' NOT ', ' AND ', ' OR ', ' and ', ' or ',
-  '(', ')', '((', '))', ',', '.', ' ', '  ', '\n', '\t',
-  '0', '0.5', '-1', '-1e-3', '1e309', '.5', '5.', '1e', '9223372036854775808', 'NaN',
-  "'a'", "'it''s'", "'\\''", '"b"', "'%x_'", "('a', 'b')", '()', "'", '"', '`', '\\', 'é', '😀', '\u0000', '\uD800',
+  'metrics.',
+  'metric.',
+  'params.',
+  'param.',
+  'tags.',
+  'tag.',
+  'attributes.',
+  'attr.',
+  'run.',
+  'datasets.',
+  'dataset.',
+  'nosuch.',
+  'acc',
+  'loss',
+  '`f1 score`',
+  '"mlflow.user"',
+  'mlflow.source.type',
+  'run_id',
+  'run_name',
+  'status',
+  'start_time',
+  'end_time',
+  'created',
+  'name',
+  'digest',
+  'context',
+  'lifecycle_stage',
+  '``',
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '==',
+  '<>',
+  ' LIKE ',
+  ' ILIKE ',
+  ' IN ',
+  ' NOT IN ',
+  ' NOT ',
+  ' AND ',
+  ' OR ',
+  ' and ',
+  ' or ',
+  '(',
+  ')',
+  '((',
+  '))',
+  ',',
+  '.',
+  ' ',
+  '  ',
+  '\n',
+  '\t',
+  '0',
+  '0.5',
+  '-1',
+  '-1e-3',
+  '1e309',
+  '.5',
+  '5.',
+  '1e',
+  '9223372036854775808',
+  'NaN',
+  "'a'",
+  "'it''s'",
+  "'\\''",
+  '"b"',
+  "'%x_'",
+  "('a', 'b')",
+  '()',
+  "'",
+  '"',
+  '`',
+  '\\',
+  'é',
+  '😀',
+  '\u0000',
+  '\uD800',
 ]
 const fragment = fc.constantFrom(...FRAGMENTS)
-const soup = fc.array(fc.oneof({ weight: 6, arbitrary: fragment }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }) }), { maxLength: 40 }).map((p) => p.join(''))
+const soup = fc
+  .array(fc.oneof({ weight: 6, arbitrary: fragment }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }) }), { maxLength: 40 })
+  .map((p) => p.join(''))
 
 /** Well-formed filters, nested at random up to past the limit, so acceptance and the limit are both exercised. */
-const comparison = fc.constantFrom("metrics.acc > 0.5", "params.lr = '0.01'", "tags.`mlflow.user` LIKE 'a%'", "status IN ('FINISHED', 'FAILED')", 'attributes.start_time >= 0', "datasets.name != 'x'", 'metrics."f1 score" <= -1e-3')
+const comparison = fc.constantFrom(
+  'metrics.acc > 0.5',
+  "params.lr = '0.01'",
+  "tags.`mlflow.user` LIKE 'a%'",
+  "status IN ('FINISHED', 'FAILED')",
+  'attributes.start_time >= 0',
+  "datasets.name != 'x'",
+  'metrics."f1 score" <= -1e-3',
+)
 const wellFormed = fc
-  .tuple(fc.array(comparison, { minLength: 1, maxLength: 6 }), fc.array(fc.constantFrom(' AND ', ' OR ', ' and ', ' or '), { minLength: 5, maxLength: 5 }), fc.integer({ min: 0, max: MAX_FILTER_NESTING + 20 }))
+  .tuple(
+    fc.array(comparison, { minLength: 1, maxLength: 6 }),
+    fc.array(fc.constantFrom(' AND ', ' OR ', ' and ', ' or '), { minLength: 5, maxLength: 5 }),
+    fc.integer({ min: 0, max: MAX_FILTER_NESTING + 20 }),
+  )
   .map(([items, joins, depth]) => '('.repeat(depth) + items.map((c, i) => (i ? joins[i % joins.length] : '') + c).join('') + ')'.repeat(depth))
-const deep = fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.constantFrom('(', '( ', '(('), fc.constantFrom('', 'metrics.a > 1', ')')).map(([n, open, rest]) => open.repeat(n) + rest)
+const deep = fc
+  .tuple(fc.integer({ min: 0, max: 20_000 }), fc.constantFrom('(', '( ', '(('), fc.constantFrom('', 'metrics.a > 1', ')'))
+  .map(([n, open, rest]) => open.repeat(n) + rest)
 const anyText = fc.string({ unit: 'binary', maxLength: 300 })
-const filterText = fc.oneof({ weight: 3, arbitrary: anyText }, { weight: 4, arbitrary: soup }, { weight: 2, arbitrary: wellFormed }, { weight: 1, arbitrary: deep })
+const filterText = fc.oneof(
+  { weight: 3, arbitrary: anyText },
+  { weight: 4, arbitrary: soup },
+  { weight: 2, arbitrary: wellFormed },
+  { weight: 1, arbitrary: deep },
+)
 
 /** INVALID_FILTER (or what `code` says) pointing inside the text: never another error. */
 function expectPointedError(e: unknown, text: string, field: RegExp, code = 'INVALID_FILTER'): void {
@@ -123,7 +218,11 @@ describe('fuzz: the runs filter parser', () => {
   it('the model-name filter: conditions with bound values, or INVALID_FILTER pointing inside it', () => {
     let runs = 0
     const started = performance.now()
-    const modelText = fc.oneof(anyText, soup, fc.constantFrom("name = 'a'", "name LIKE 'x%' AND name != 'y'", 'churn', "attribute.name ILIKE '%'", "`name` = 'it''s'"))
+    const modelText = fc.oneof(
+      anyText,
+      soup,
+      fc.constantFrom("name = 'a'", "name LIKE 'x%' AND name != 'y'", 'churn', "attribute.name ILIKE '%'", "`name` = 'it''s'"),
+    )
     fc.assert(
       fc.property(modelText, (text) => {
         runs++

@@ -3,7 +3,14 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MAX_PROFILES_NESTING, firstInvalidUtf8, readProfilesFile, tooDeep, writeProfilesFile, type ProfilesFileData } from '../../../electron/services/profiles/profileFile'
+import {
+  MAX_PROFILES_NESTING,
+  firstInvalidUtf8,
+  readProfilesFile,
+  tooDeep,
+  writeProfilesFile,
+  type ProfilesFileData,
+} from '../../../electron/services/profiles/profileFile'
 import { ProfileService } from '../../../electron/services/profiles/profileService'
 import { aesGcmCipher } from '../../../electron/services/profiles/secretCipher'
 
@@ -53,7 +60,11 @@ describe('the profiles file', () => {
     const portLine = lines.findIndex((l, i) => l.includes('"port"') && i > lines.findIndex((x) => x.includes('"name": "b"')))
     lines[portLine] = lines[portLine].replace(/\d+/, '"fifty"')
     writeFileSync(file, lines.join('\n'))
-    await expect(svc.list()).rejects.toMatchObject({ code: 'PROFILES_FILE_INVALID', details: { line: portLine + 1 }, message: expect.stringContaining('profiles.1.port') })
+    await expect(svc.list()).rejects.toMatchObject({
+      code: 'PROFILES_FILE_INVALID',
+      details: { line: portLine + 1 },
+      message: expect.stringContaining('profiles.1.port'),
+    })
     // Nothing is written over a file that could not be read.
     await expect(svc.save({ settings: { name: 'c', host: 'h', database: 'db', user: 'u' } })).rejects.toMatchObject({ code: 'PROFILES_FILE_INVALID' })
     expect(readFileSync(file, 'utf8')).toContain('"fifty"')
@@ -81,7 +92,10 @@ describe('the profiles file', () => {
     const file = join(d, 'profiles.json')
     const p = (name: string) => ({ id: 'same', created_at: 1, updated_at: 1, name, host: 'h', database: 'd', user: 'u', secrets: {} })
     writeFileSync(file, JSON.stringify({ version: 1, profiles: [p('a'), p('b')] }, null, 2))
-    await expect(readProfilesFile(file)).rejects.toMatchObject({ code: 'PROFILES_FILE_INVALID', message: expect.stringContaining('two profiles have the id "same"') })
+    await expect(readProfilesFile(file)).rejects.toMatchObject({
+      code: 'PROFILES_FILE_INVALID',
+      message: expect.stringContaining('two profiles have the id "same"'),
+    })
     expect(existsSync(file)).toBe(true)
   })
 })
@@ -99,7 +113,13 @@ describe('the profiles file, when it cannot be read', () => {
     expect(err.message).toMatch(/profiles\.json, line 3, column 20: not valid UTF-8 \(byte 0xe9\)/)
     expect(readFileSync(file)).toEqual(bytes)
     // Overlong forms, surrogates and a cut sequence are refused too; real multi-byte text is fine.
-    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) expect(firstInvalidUtf8(Buffer.from(bad)), String(bad)).toBe(0)
+    for (const bad of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+    ])
+      expect(firstInvalidUtf8(Buffer.from(bad)), String(bad)).toBe(0)
     expect(firstInvalidUtf8(Buffer.from('é€😀 ok', 'utf8'))).toBe(-1)
   })
 

@@ -52,7 +52,10 @@ describe('saved profiles', () => {
 
   it('export settings only; import adds new names and reports the rest', async () => {
     const a = await service()
-    await a.svc.save({ settings: { ...base, artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }] }, secrets: { password: 'never-exported-pw' } })
+    await a.svc.save({
+      settings: { ...base, artifact_mappings: [{ prefix: 'file:///mnt/mlflow', path: '/Volumes/mlflow' }] },
+      secrets: { password: 'never-exported-pw' },
+    })
     await a.svc.save({ settings: { ...base, name: 'dev', environment: 'dev' } })
     const json = await a.svc.exportJson()
     expect(json).not.toContain('never-exported-pw')
@@ -71,9 +74,19 @@ describe('saved profiles', () => {
   it('import pg_service.conf services, their passwords sealed', async () => {
     const { home, svc } = await service()
     const file = join(home, 'pg_service.conf')
-    writeFileSync(file, '[mlflow-prod]\nhost=pg.internal\nport=5433\ndbname=mlflow\nuser=reader\npassword=svc-secret-pw\nsslmode=verify-full\nsslrootcert=/etc/ssl/ca.pem\n\n[other]\nhost=x\n')
+    writeFileSync(
+      file,
+      '[mlflow-prod]\nhost=pg.internal\nport=5433\ndbname=mlflow\nuser=reader\npassword=svc-secret-pw\nsslmode=verify-full\nsslrootcert=/etc/ssl/ca.pem\n\n[other]\nhost=x\n',
+    )
     const v = await svc.importService('mlflow-prod', { PGSERVICEFILE: file })
-    expect(v).toMatchObject({ name: 'mlflow-prod', host: 'pg.internal', port: 5433, database: 'mlflow', user: 'reader', ssl: { mode: 'verify-full', root_cert: '/etc/ssl/ca.pem' } })
+    expect(v).toMatchObject({
+      name: 'mlflow-prod',
+      host: 'pg.internal',
+      port: 5433,
+      database: 'mlflow',
+      user: 'reader',
+      ssl: { mode: 'verify-full', root_cert: '/etc/ssl/ca.pem' },
+    })
     expect(v.secrets.password).toBe(true)
     expect(readFileSync(join(home, 'profiles.json'), 'utf8')).not.toContain('svc-secret-pw')
     await expect(svc.importService('missing', { PGSERVICEFILE: file })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(file) })
@@ -86,8 +99,16 @@ describe('saved profiles', () => {
       ssh: { enabled: true, host: 'bastion', user: 'me', auth: 'key', key_path: '/home/me/.ssh/id_ed25519', host_fingerprint: 'SHA256:' + 'A'.repeat(43) },
     })
     const t = targetFromSettings(s, (n) => ({ password: 'db-pw', ssh_passphrase: 'kp' })[n as 'password'])
-    expect(t).toMatchObject({ host: 'db.example.com', schema: 'mlflow', password: 'db-pw', ssh: { host: 'bastion', port: 22, keyPath: '/home/me/.ssh/id_ed25519', passphrase: 'kp', password: undefined, fingerprint: 'SHA256:' + 'A'.repeat(43) } })
-    const pw = targetFromSettings({ ...s, password_source: 'pgpass', ssh: { ...s.ssh, auth: 'password' } }, (n) => ({ password: 'db-pw', ssh_password: 'sp' })[n as 'password'])
+    expect(t).toMatchObject({
+      host: 'db.example.com',
+      schema: 'mlflow',
+      password: 'db-pw',
+      ssh: { host: 'bastion', port: 22, keyPath: '/home/me/.ssh/id_ed25519', passphrase: 'kp', password: undefined, fingerprint: 'SHA256:' + 'A'.repeat(43) },
+    })
+    const pw = targetFromSettings(
+      { ...s, password_source: 'pgpass', ssh: { ...s.ssh, auth: 'password' } },
+      (n) => ({ password: 'db-pw', ssh_password: 'sp' })[n as 'password'],
+    )
     expect(pw.password).toBeUndefined()
     expect(pw.ssh).toMatchObject({ password: 'sp', keyPath: null })
   })

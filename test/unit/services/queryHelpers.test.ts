@@ -64,14 +64,37 @@ describe('write errors say what happened, in words', () => {
 
 describe('the audit library', () => {
   it('reads the header of each file: title, description, parameters with defaults', () => {
-    const q = parseLibraryFile('x', '-- title: A title\n-- description: What it finds.\n-- param: days = 30 | How far back\n-- param: user\nSELECT :days, :user\n')
-    expect(q).toEqual({ id: 'x', title: 'A title', description: 'What it finds.', sql: 'SELECT :days, :user', params: [{ name: 'days', default: '30', description: 'How far back' }, { name: 'user', default: null, description: null }] })
+    const q = parseLibraryFile(
+      'x',
+      '-- title: A title\n-- description: What it finds.\n-- param: days = 30 | How far back\n-- param: user\nSELECT :days, :user\n',
+    )
+    expect(q).toEqual({
+      id: 'x',
+      title: 'A title',
+      description: 'What it finds.',
+      sql: 'SELECT :days, :user',
+      params: [
+        { name: 'days', default: '30', description: 'How far back' },
+        { name: 'user', default: null, description: null },
+      ],
+    })
     expect(() => parseLibraryFile('bad', 'SELECT 1')).toThrow('no "-- title:" line')
   })
 
   it('ships at least the eight queries the issue asks for', () => {
     const ids = queryLibrary().map((q) => q.id)
-    expect(ids).toEqual(expect.arrayContaining(['deleted-runs', 'runs-per-user-week', 'zombie-runs', 'param-drift', 'model-versions-aliases', 'artifacts-outside-experiment', 'nan-inf-metrics', 'inactive-experiments']))
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'deleted-runs',
+        'runs-per-user-week',
+        'zombie-runs',
+        'param-drift',
+        'model-versions-aliases',
+        'artifacts-outside-experiment',
+        'nan-inf-metrics',
+        'inactive-experiments',
+      ]),
+    )
   })
 })
 

@@ -39,7 +39,9 @@ describe('a stored secret is bound to the target it was saved for', () => {
     const v = await svc.save({ settings: base, secrets: { password: PW } })
     const refused = svc.save({ id: v.id, settings: { ...base, ...change } })
     await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
-    await expect(refused).rejects.toThrow(/Enter the database password again: it was saved for analyst@db\.example\.com:5432\/mlflow, and this profile would now send it to /)
+    await expect(refused).rejects.toThrow(
+      /Enter the database password again: it was saved for analyst@db\.example\.com:5432\/mlflow, and this profile would now send it to /,
+    )
     // Nothing changed, and typing it again is accepted.
     expect((await svc.target(v.id)).target).toMatchObject({ host: 'db.example.com', port: 5432, password: PW })
     await svc.save({ id: v.id, settings: { ...base, ...change }, secrets: { password: 'typed-again-1' } })
@@ -55,13 +57,18 @@ describe('a stored secret is bound to the target it was saved for', () => {
     expect((await svc.target(v.id)).target.password).toBe(PW)
     const refused = svc.save({ id: v.id, settings: { ...base, ssl: { mode: 'prefer' as const } } })
     await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
-    await expect(refused).rejects.toThrow(/saved for analyst@db\.example\.com:5432\/mlflow \(the server's certificate checked\), and this profile would now send it to analyst@db\.example\.com:5432\/mlflow\. /)
+    await expect(refused).rejects.toThrow(
+      /saved for analyst@db\.example\.com:5432\/mlflow \(the server's certificate checked\), and this profile would now send it to analyst@db\.example\.com:5432\/mlflow\. /,
+    )
   })
 
   it('the same target keeps its secrets: other settings, host case, environment, timeout, allow-list', async () => {
     const { svc } = await service()
     const v = await svc.save({ settings: base, secrets: { password: PW } })
-    await svc.save({ id: v.id, settings: { ...base, host: 'DB.Example.com', environment: 'prod', statement_timeout_s: 99, sql_console: { allowed_functions: ['public.f'] } } })
+    await svc.save({
+      id: v.id,
+      settings: { ...base, host: 'DB.Example.com', environment: 'prod', statement_timeout_s: 99, sql_console: { allowed_functions: ['public.f'] } },
+    })
     expect((await svc.target(v.id)).target.password).toBe(PW)
   })
 
@@ -81,12 +88,19 @@ describe('a stored secret is bound to the target it was saved for', () => {
 
   it('artifact store secrets are bound to their endpoint and account', async () => {
     const { svc } = await service()
-    const store = { s3: { endpoint_url: 'https://minio.internal:9000', access_key_id: 'AKIA1' }, http: { tracking_uri: 'https://mlflow.internal', auth: 'bearer' as const } }
+    const store = {
+      s3: { endpoint_url: 'https://minio.internal:9000', access_key_id: 'AKIA1' },
+      http: { tracking_uri: 'https://mlflow.internal', auth: 'bearer' as const },
+    }
     const v = await svc.save({ settings: { ...base, artifact_store: store }, secrets: { s3_secret_access_key: 's3-secret-1', http_credential: 'token-1' } })
-    await expect(svc.save({ id: v.id, settings: { ...base, artifact_store: { ...store, s3: { ...store.s3, endpoint_url: 'https://evil:9000' } } } })).rejects.toMatchObject({
+    await expect(
+      svc.save({ id: v.id, settings: { ...base, artifact_store: { ...store, s3: { ...store.s3, endpoint_url: 'https://evil:9000' } } } }),
+    ).rejects.toMatchObject({
       details: { field: 'secrets.s3_secret_access_key' },
     })
-    await expect(svc.save({ id: v.id, settings: { ...base, artifact_store: { ...store, http: { ...store.http, tracking_uri: 'https://evil' } } } })).rejects.toMatchObject({
+    await expect(
+      svc.save({ id: v.id, settings: { ...base, artifact_store: { ...store, http: { ...store.http, tracking_uri: 'https://evil' } } } }),
+    ).rejects.toMatchObject({
       details: { field: 'secrets.http_credential' },
     })
     const src = await svc.source(v.id)
@@ -109,7 +123,10 @@ describe('a stored secret is bound to the target it was saved for', () => {
 
   it('nor can moving a sealed secret to another name or profile', async () => {
     const { home, svc } = await service()
-    const v = await svc.save({ settings: { ...base, ssh: { enabled: true, host: 'evil-ssh', user: 'me', auth: 'password' } }, secrets: { password: PW, ssh_password: 'ssh-secret' } })
+    const v = await svc.save({
+      settings: { ...base, ssh: { enabled: true, host: 'evil-ssh', user: 'me', auth: 'password' } },
+      secrets: { password: PW, ssh_password: 'ssh-secret' },
+    })
     // The database password sealed as the SSH password: it would go to the SSH host.
     handEdit(home, (p) => (p.secrets.ssh_password = p.secrets.password))
     await expect(svc.target(v.id)).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE', details: { field: 'secrets.ssh_password' } })
@@ -138,7 +155,10 @@ describe('a stored secret is bound to the target it was saved for', () => {
   it('secrets carried from elsewhere (a URI, another profile) go only to the target they were given for', async () => {
     const { svc } = await service()
     const carried = carriedFrom(base, { password: PW })
-    await expect(svc.save({ settings: { ...base, name: 'copy', host: 'evil' }, carried })).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'secrets.password' } })
+    await expect(svc.save({ settings: { ...base, name: 'copy', host: 'evil' }, carried })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      details: { field: 'secrets.password' },
+    })
     const ok = await svc.save({ settings: { ...base, name: 'copy' }, carried })
     expect((await svc.target(ok.id)).target.password).toBe(PW)
     // A typed value wins over a carried one, wherever it goes.
@@ -183,12 +203,15 @@ describe('the SQL console allow-list setting', () => {
     expect(parse([entry]).success).toBe(true)
   })
 
-  it.each(['my_func', 'public.*.x', 'a.b.c', '1x.f', 'public.', '.f', '*.f', 'public.f()', '"".f', `${'x'.repeat(64)}.f`, 'pg_catalog.f; DROP TABLE runs'])('refuses %s, naming the field', (entry) => {
-    const r = parse([entry])
-    expect(r.success).toBe(false)
-    expect(r.error!.issues[0]!.path).toEqual(['sql_console', 'allowed_functions', 0])
-    expect(r.error!.issues[0]!.message).toMatch(/schema-qualified/)
-  })
+  it.each(['my_func', 'public.*.x', 'a.b.c', '1x.f', 'public.', '.f', '*.f', 'public.f()', '"".f', `${'x'.repeat(64)}.f`, 'pg_catalog.f; DROP TABLE runs'])(
+    'refuses %s, naming the field',
+    (entry) => {
+      const r = parse([entry])
+      expect(r.success).toBe(false)
+      expect(r.error!.issues[0]!.path).toEqual(['sql_console', 'allowed_functions', 0])
+      expect(r.error!.issues[0]!.message).toMatch(/schema-qualified/)
+    },
+  )
 
   it('holds at most 200 entries', () => {
     expect(parse(Array.from({ length: 200 }, (_, i) => `s.f${i}`)).success).toBe(true)

@@ -23,7 +23,9 @@ describe('secrets at rest (CLI and serve)', () => {
   it('a secret sealed with another key cannot be opened, and says so', async () => {
     const a = await keyFileCipher(await mkdtemp(join(tmpdir(), 'desk-key-')), {})
     const b = await keyFileCipher(await mkdtemp(join(tmpdir(), 'desk-key-')), {})
-    expect(() => b.open(a.seal('x-secret'))).toThrowError(expect.objectContaining({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('another key') }))
+    expect(() => b.open(a.seal('x-secret'))).toThrowError(
+      expect.objectContaining({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('another key') }),
+    )
   })
 
   it('MLFLOW_DESK_SECRET_KEY replaces the key file', async () => {
@@ -35,7 +37,7 @@ describe('secrets at rest (CLI and serve)', () => {
     expect(() => readFileSync(join(home, 'secret.key'))).toThrow()
   })
 
-  it("a secret the desktop app sealed in the OS keychain is named as such", async () => {
+  it('a secret the desktop app sealed in the OS keychain is named as such', async () => {
     const c = await keyFileCipher(await mkdtemp(join(tmpdir(), 'desk-key-')), {})
     expect(() => c.open({ enc: SAFESTORAGE_SCHEME, data: 'AAAA' })).toThrowError(
       expect.objectContaining({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('desktop app') }),

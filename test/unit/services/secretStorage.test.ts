@@ -18,7 +18,9 @@ describe('secrets at rest outside Electron: the key-file fallback', () => {
     const s = await cliSecretStorage(h, {})
     expect(s.kind).toBe('keyfile')
     expect(s.description).toBe(`the key file ${join(h, 'secret.key')}`)
-    expect(s.warning).toBe('No OS keychain here (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set, so no Secret Service): anyone who can read the key file can open the secrets sealed with it.')
+    expect(s.warning).toBe(
+      'No OS keychain here (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set, so no Secret Service): anyone who can read the key file can open the secrets sealed with it.',
+    )
     expect(statSync(join(h, 'secret.key')).mode & 0o777).toBe(0o600)
     expect(s.cipher.seal('pw').enc).toBe(KEYFILE_SCHEME)
   })
@@ -50,7 +52,10 @@ describe('secrets at rest outside Electron: the key-file fallback', () => {
 
   it('MLFLOW_DESK_SECRET_STORE=keychain where there is none is an error, not a silent key file', async () => {
     const h = await home()
-    await expect(cliSecretStorage(h, { MLFLOW_DESK_SECRET_STORE: 'keychain' })).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('MLFLOW_DESK_SECRET_STORE=keychain, but') })
+    await expect(cliSecretStorage(h, { MLFLOW_DESK_SECRET_STORE: 'keychain' })).rejects.toMatchObject({
+      code: 'SECRET_UNAVAILABLE',
+      message: expect.stringContaining('MLFLOW_DESK_SECRET_STORE=keychain, but'),
+    })
     expect(existsSync(join(h, 'secret.key'))).toBe(false)
     await expect(cliSecretStorage(h, { MLFLOW_DESK_SECRET_STORE: 'vault' })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
   })
@@ -62,7 +67,9 @@ describe('secrets at rest outside Electron: the key-file fallback', () => {
     await announceSecretStorage(h, fallback, (l) => lines.push(l))
     await announceSecretStorage(h, fallback, (l) => lines.push(l))
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toBe(`mlflow-desk: No OS keychain here (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set, so no Secret Service): secrets are sealed with the key file ${join(h, 'secret.key')} (mode 0600) instead; anyone who can read it can open them.`)
+    expect(lines[0]).toBe(
+      `mlflow-desk: No OS keychain here (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set, so no Secret Service): secrets are sealed with the key file ${join(h, 'secret.key')} (mode 0600) instead; anyone who can read it can open them.`,
+    )
     // The keychain came (and nothing is said), then went again: said again.
     await announceSecretStorage(h, { ...fallback, kind: 'keychain', description: 'the OS keychain (Secret Service)', warning: null }, (l) => lines.push(l))
     expect(lines).toHaveLength(1)

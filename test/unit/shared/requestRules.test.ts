@@ -57,7 +57,11 @@ describe('request rules live in the contract', () => {
     const parse = (name: string) => contract['export:run'].request.safeParse({ job_id: 'j1', selection: { kind: 'runs', run_ids: [RUN] }, name })
     const bad = parse('../escape')
     expect(bad.success).toBe(false)
-    if (!bad.success) expect([bad.error.issues[0].path.join('.'), bad.error.issues[0].message]).toEqual(['name', 'A plain folder name: no “/” or “\\” (the folder is chosen when the export starts).'])
+    if (!bad.success)
+      expect([bad.error.issues[0].path.join('.'), bad.error.issues[0].message]).toEqual([
+        'name',
+        'A plain folder name: no “/” or “\\” (the folder is chosen when the export starts).',
+      ])
     for (const name of ['.hidden', 'a..b', 'a:b', '  ', 'x'.repeat(201), 'tab\there']) expect(parse(name).success, name).toBe(false)
     const ok = parse('  mlflow-export (2) ')
     expect(ok.success && ok.data.name).toBe('mlflow-export (2)')
@@ -73,6 +77,9 @@ describe('request rules live in the contract', () => {
     const history = await dispatch(h, 'metrics:history', { run_id: RUN, metric_key: 'loss', max_points: 50, from_step: 1, to_step: 0 }, call)
     expect(history).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { field: 'from_step' } } })
     expect(h['metrics:compare']).not.toHaveBeenCalled()
-    expect(await dispatch(h, 'metrics:compare', { run_ids: [RUN], metric_keys: ['loss'], from_step: 2, to_step: 10 }, call)).toEqual({ ok: true, data: { ok: 'handled' } })
+    expect(await dispatch(h, 'metrics:compare', { run_ids: [RUN], metric_keys: ['loss'], from_step: 2, to_step: 10 }, call)).toEqual({
+      ok: true,
+      data: { ok: 'handled' },
+    })
   })
 })

@@ -24,7 +24,7 @@ function sampled(world: World, run: RunSkel, keyIndex: number, max: number): Arr
   return Array.from({ length: max }, (_, i) => all[Math.floor((i * (all.length - 1)) / (max - 1))])
 }
 
-const FAILURES = ['CUDA out of memory. Tried to allocate 2.00 GiB', 'loss is NaN, stopping early', 'KeyError: \'label\'']
+const FAILURES = ['CUDA out of memory. Tried to allocate 2.00 GiB', 'loss is NaN, stopping early', "KeyError: 'label'"]
 
 function trainingLog(world: World, run: RunSkel): string {
   const lines = [`${pyUtc(run.start)} INFO mlflow.tracking: started run ${run.id} (${run.name})`]

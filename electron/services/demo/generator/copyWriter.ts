@@ -59,12 +59,7 @@ export function quoteIdent(name: string): string {
  * lazily generated millions of rows never pile up in memory.
  * Returns the row count the server reports.
  */
-export async function copyLines(
-  client: pg.Client,
-  table: string,
-  columns: readonly string[],
-  lines: Iterable<string>,
-): Promise<number> {
+export async function copyLines(client: pg.Client, table: string, columns: readonly string[], lines: Iterable<string>): Promise<number> {
   const sql = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`
   const stream = client.query(copyFrom(sql))
   await pipeline(Readable.from(chunked(lines), { objectMode: false, highWaterMark: 4 * CHUNK_CHARS }), stream)
@@ -72,12 +67,7 @@ export async function copyLines(
 }
 
 /** copyLines for rows given as arrays of cells. */
-export async function copyRows(
-  client: pg.Client,
-  table: string,
-  columns: readonly string[],
-  rows: Iterable<readonly CopyValue[]>,
-): Promise<number> {
+export async function copyRows(client: pg.Client, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number> {
   function* lines() {
     for (const r of rows) {
       if (r.length !== columns.length) throw new Error(`COPY ${table}: row has ${r.length} cells for ${columns.length} columns`)

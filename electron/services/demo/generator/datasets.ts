@@ -34,7 +34,18 @@ function schema(kind: Kind): string {
     const features = pyJson([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 224, 224, 3] } }])
     return pyJson({ mlflow_tensorspec: { features, targets: null } })
   }
-  const cols = kind === 'nlp' ? [['text', 'string'], ['label', 'long']] : [['x1', 'double'], ['x2', 'double'], ['x3', 'long'], ['label', 'string']]
+  const cols =
+    kind === 'nlp'
+      ? [
+          ['text', 'string'],
+          ['label', 'long'],
+        ]
+      : [
+          ['x1', 'double'],
+          ['x2', 'double'],
+          ['x3', 'long'],
+          ['label', 'string'],
+        ]
   return pyJson({ mlflow_colspec: cols.map(([name, type]) => ({ type, name, required: true })) })
 }
 

@@ -75,10 +75,7 @@ function checkWidths(world: World): void {
   for (const e of world.experiments) {
     const runUri = `${e.location}/${'0'.repeat(32)}/artifacts`
     if (e.location.length > 256 || runUri.length > 200) {
-      throw new AppError(
-        'BAD_REQUEST',
-        `artifactRoot is too long: run artifact URIs like "${runUri}" exceed MLflow's 200-character runs.artifact_uri column.`,
-      )
+      throw new AppError('BAD_REQUEST', `artifactRoot is too long: run artifact URIs like "${runUri}" exceed MLflow's 200-character runs.artifact_uri column.`)
     }
   }
 }

@@ -8,12 +8,26 @@ export const HUGE_STEP = 2 ** 40
 /** [step, timestamp offset from the run's start + 1 s, value]: the quirky histories of ../shared/mlflow-schema.md. */
 const SPECIAL_POINTS: Record<string, ReadonlyArray<readonly [number, number, number]>> = {
   // NaN, then +inf and -inf: the latest value is -inf, stored as -max double.
-  unstable: [[0, 3, NaN], [1, 10, 1.5], [2, 17, Infinity], [3, 24, -Infinity]],
+  unstable: [
+    [0, 3, NaN],
+    [1, 10, 1.5],
+    [2, 17, Infinity],
+    [3, 24, -Infinity],
+  ],
   // The latest value is NaN: latest_metrics gets value 0, is_nan true.
-  diverged: [[0, 3, 0.3], [1, 10, NaN]],
+  diverged: [
+    [0, 3, 0.3],
+    [1, 10, NaN],
+  ],
   // A repeated step, a negative step, 2^40, and two values at the same (step, timestamp)
   // so the value decides which one is latest.
-  dup_step: [[5, 3, 1], [5, 10, 2], [-3, 11, -1], [HUGE_STEP, 14, 3], [HUGE_STEP, 14, 2.5]],
+  dup_step: [
+    [5, 3, 1],
+    [5, 10, 2],
+    [-3, 11, -1],
+    [HUGE_STEP, 14, 3],
+    [HUGE_STEP, 14, 2.5],
+  ],
 }
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6
@@ -21,8 +35,14 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6
 /** A curve over training progress t in [0, 1] plus a noise amplitude, shaped by the run's quality. */
 function curveFor(key: string, run: RunSkel, r: Rng): [(t: number) => number, number] {
   const q = run.quality
-  const decay = (s0: number, e: number, k = 4) => (t: number) => e + (s0 - e) * Math.exp(-k * t)
-  const rise = (s0: number, a: number, k = 4) => (t: number) => a - (a - s0) * Math.exp(-k * t)
+  const decay =
+    (s0: number, e: number, k = 4) =>
+    (t: number) =>
+      e + (s0 - e) * Math.exp(-k * t)
+  const rise =
+    (s0: number, a: number, k = 4) =>
+    (t: number) =>
+      a - (a - s0) * Math.exp(-k * t)
   switch (key) {
     case 'loss':
       return [decay(2 + r.next() * 0.5, 0.03 + 0.45 * (1 - q)), 0.02]
@@ -89,7 +109,11 @@ export class Series {
   /** lr values are tiny: six decimals would flatten them. */
   private readonly round: boolean
 
-  constructor(world: World, private readonly run: RunSkel, keyIndex: number) {
+  constructor(
+    world: World,
+    private readonly run: RunSkel,
+    keyIndex: number,
+  ) {
     const key = run.keys[keyIndex]
     this.r = rngFor(world.seed, 'metric', run.index, keyIndex)
     this.points = SPECIAL_POINTS[key] ?? null

@@ -9,7 +9,13 @@ export function pyJson(v: unknown): string {
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   if (Array.isArray(v)) return '[' + v.map(pyJson).join(', ') + ']'
-  return '{' + Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`).join(', ') + '}'
+  return (
+    '{' +
+    Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`)
+      .join(', ') +
+    '}'
+  )
 }
 
 /** str(datetime.utcnow()) as MLflow records utc_time_created: '2025-01-31 12:34:56.789000'. */

@@ -21,10 +21,37 @@ interface ModelSpec {
 }
 
 const MODELS: ModelSpec[] = [
-  { name: 'resnet-classifier', kind: 'vision', task: 'image-classification', stages: ['Archived', 'Archived', 'Production', 'Staging'], aliases: { champion: 3, challenger: 4, baseline: 1 } },
-  { name: 'sentiment-bert', kind: 'nlp', task: 'text-classification', stages: ['None', 'Production', 'None'], status: { 3: 'FAILED_REGISTRATION' }, aliases: { champion: 2, baseline: 1 } },
-  { name: 'churn-xgboost', kind: 'tabular', task: 'tabular-classification', stages: ['Archived', 'Production', 'None'], aliases: { champion: 2, challenger: 3 }, fromDeleted: true },
-  { name: 'demand-forecaster', kind: 'forecast', task: 'forecasting', stages: ['None', 'None'], status: { 2: 'PENDING_REGISTRATION' }, aliases: { baseline: 1 } },
+  {
+    name: 'resnet-classifier',
+    kind: 'vision',
+    task: 'image-classification',
+    stages: ['Archived', 'Archived', 'Production', 'Staging'],
+    aliases: { champion: 3, challenger: 4, baseline: 1 },
+  },
+  {
+    name: 'sentiment-bert',
+    kind: 'nlp',
+    task: 'text-classification',
+    stages: ['None', 'Production', 'None'],
+    status: { 3: 'FAILED_REGISTRATION' },
+    aliases: { champion: 2, baseline: 1 },
+  },
+  {
+    name: 'churn-xgboost',
+    kind: 'tabular',
+    task: 'tabular-classification',
+    stages: ['Archived', 'Production', 'None'],
+    aliases: { champion: 2, challenger: 3 },
+    fromDeleted: true,
+  },
+  {
+    name: 'demand-forecaster',
+    kind: 'forecast',
+    task: 'forecasting',
+    stages: ['None', 'None'],
+    status: { 2: 'PENDING_REGISTRATION' },
+    aliases: { baseline: 1 },
+  },
 ]
 
 interface Version {
@@ -68,7 +95,9 @@ export function planRegistry(world: World): RegistryPlan {
   const versions: Version[] = []
   for (const model of MODELS) {
     const n = model.stages.length
-    const runs = model.fromDeleted ? [...pickRuns(world, 'scratch', 1, true), ...pickRuns(world, model.kind, n - 1, false)] : pickRuns(world, model.kind, n, false)
+    const runs = model.fromDeleted
+      ? [...pickRuns(world, 'scratch', 1, true), ...pickRuns(world, model.kind, n - 1, false)]
+      : pickRuns(world, model.kind, n, false)
     runs.forEach((run, i) => {
       run.hasModel = true
       const created = Math.min(world.now - 60_000, run.end! + r.int(60_000, 3_600_000))
@@ -82,7 +111,14 @@ export function planRegistry(world: World): RegistryPlan {
     for (const run of [source, null]) {
       const id = `m-${r.hex(32)}`
       const created = run ? run.end! - 10_000 : world.now - r.int(3_600_000, 86_400_000)
-      loggedModels.push({ id, experimentId: nlp.id, name: run ? `sentiment-agent-${run.name}` : 'external-scorer', location: `${nlp.location}/models/${id}/artifacts`, created, run })
+      loggedModels.push({
+        id,
+        experimentId: nlp.id,
+        name: run ? `sentiment-agent-${run.name}` : 'external-scorer',
+        location: `${nlp.location}/models/${id}/artifacts`,
+        created,
+        run,
+      })
     }
   }
   return { versions, loggedModels }
@@ -103,17 +139,49 @@ function* registryTables(world: World, plan: RegistryPlan) {
   yield {
     table: 'registered_model_tags',
     columns: ['key', 'value', 'name'],
-    rows: models.flatMap((m, i): CopyValue[][] => [['owner', ofModel(m)[0].run.user, m.name], ['task', m.task, m.name], ...(i === 0 ? [['note', 'Ünïcödé ßtraße ✓', m.name]] : [])]),
+    rows: models.flatMap((m, i): CopyValue[][] => [
+      ['owner', ofModel(m)[0].run.user, m.name],
+      ['task', m.task, m.name],
+      ...(i === 0 ? [['note', 'Ünïcödé ßtraße ✓', m.name]] : []),
+    ]),
   }
   yield {
     table: 'model_versions',
-    columns: ['name', 'version', 'creation_time', 'last_updated_time', 'description', 'user_id', 'current_stage', 'source', 'run_id', 'status', 'status_message', 'run_link', 'storage_location'],
+    columns: [
+      'name',
+      'version',
+      'creation_time',
+      'last_updated_time',
+      'description',
+      'user_id',
+      'current_stage',
+      'source',
+      'run_id',
+      'status',
+      'status_message',
+      'run_link',
+      'storage_location',
+    ],
     rows: plan.versions.map((v): CopyValue[] => {
       const status = v.model.status?.[v.version] ?? 'READY'
       const message = status === 'FAILED_REGISTRATION' ? 'Copying model artifacts failed: permission denied' : null
       const description = v.version === 1 ? 'first version ✓' : r.chance(0.5) ? `v${v.version} of ${v.model.name}` : null
       const stage = v.model.stages[v.version - 1]
-      return [v.model.name, v.version, v.created, v.updated, description, null, stage, `runs:/${v.run.id}/model`, v.run.id, status, message, null, `${v.run.artifactUri}/model`]
+      return [
+        v.model.name,
+        v.version,
+        v.created,
+        v.updated,
+        description,
+        null,
+        stage,
+        `runs:/${v.run.id}/model`,
+        v.run.id,
+        status,
+        message,
+        null,
+        `${v.run.artifactUri}/model`,
+      ]
     }),
   }
   yield {
@@ -127,7 +195,11 @@ function* registryTables(world: World, plan: RegistryPlan) {
   yield {
     table: 'registered_model_aliases',
     columns: ['alias', 'version', 'name'],
-    rows: models.flatMap((m) => Object.entries(m.aliases).filter(([, ver]) => ver <= ofModel(m).length).map(([alias, ver]): CopyValue[] => [alias, ver, m.name])),
+    rows: models.flatMap((m) =>
+      Object.entries(m.aliases)
+        .filter(([, ver]) => ver <= ofModel(m).length)
+        .map(([alias, ver]): CopyValue[] => [alias, ver, m.name]),
+    ),
   }
 }
 
@@ -136,14 +208,41 @@ function* loggedModelTables(world: World, plan: RegistryPlan, latest: readonly L
   const lm = plan.loggedModels
   yield {
     table: 'logged_models',
-    columns: ['model_id', 'experiment_id', 'name', 'artifact_location', 'creation_timestamp_ms', 'last_updated_timestamp_ms', 'status', 'lifecycle_stage', 'model_type', 'source_run_id', 'status_message'],
+    columns: [
+      'model_id',
+      'experiment_id',
+      'name',
+      'artifact_location',
+      'creation_timestamp_ms',
+      'last_updated_timestamp_ms',
+      'status',
+      'lifecycle_stage',
+      'model_type',
+      'source_run_id',
+      'status_message',
+    ],
     // status is MLflow's LoggedModelStatus enum: 2 = READY.
-    rows: lm.map((m): CopyValue[] => [m.id, m.experimentId, m.name, m.location, m.created, m.created + 27, 2, 'active', m.run ? 'agent' : 'external', m.run?.id ?? null, null]),
+    rows: lm.map((m): CopyValue[] => [
+      m.id,
+      m.experimentId,
+      m.name,
+      m.location,
+      m.created,
+      m.created + 27,
+      2,
+      'active',
+      m.run ? 'agent' : 'external',
+      m.run?.id ?? null,
+      null,
+    ]),
   }
   yield {
     table: 'logged_model_params',
     columns: ['model_id', 'experiment_id', 'param_key', 'param_value'],
-    rows: lm.flatMap((m): CopyValue[][] => [[m.id, m.experimentId, 'temperature', '0.2'], [m.id, m.experimentId, 'max_tokens', '256']]),
+    rows: lm.flatMap((m): CopyValue[][] => [
+      [m.id, m.experimentId, 'temperature', '0.2'],
+      [m.id, m.experimentId, 'max_tokens', '256'],
+    ]),
   }
   yield {
     table: 'logged_model_tags',
@@ -158,12 +257,32 @@ function* loggedModelTables(world: World, plan: RegistryPlan, latest: readonly L
   // MLflow 3 writes a metric logged with a model_id to both metrics and logged_model_metrics.
   yield {
     table: 'logged_model_metrics',
-    columns: ['model_id', 'metric_name', 'metric_timestamp_ms', 'metric_step', 'metric_value', 'experiment_id', 'run_id', 'dataset_uuid', 'dataset_name', 'dataset_digest'],
+    columns: [
+      'model_id',
+      'metric_name',
+      'metric_timestamp_ms',
+      'metric_step',
+      'metric_value',
+      'experiment_id',
+      'run_id',
+      'dataset_uuid',
+      'dataset_name',
+      'dataset_digest',
+    ],
     rows: lm.flatMap((m) =>
-      latest.filter((x) => m.run && x.runId === m.run.id && !x.isNan).map((x): CopyValue[] => [m.id, x.key, x.timestamp, x.step, x.value, m.experimentId, x.runId, null, null, null]),
+      latest
+        .filter((x) => m.run && x.runId === m.run.id && !x.isNan)
+        .map((x): CopyValue[] => [m.id, x.key, x.timestamp, x.step, x.value, m.experimentId, x.runId, null, null, null]),
     ),
   }
-  const edge = (m: LoggedModel): CopyValue[] => [rngFor(world.seed, 'edge', m.id).uuidHex(), 'RUN_OUTPUT', m.run!.id, 'MODEL_OUTPUT', m.id, ...(inputStep ? [m.run!.steps] : [])]
+  const edge = (m: LoggedModel): CopyValue[] => [
+    rngFor(world.seed, 'edge', m.id).uuidHex(),
+    'RUN_OUTPUT',
+    m.run!.id,
+    'MODEL_OUTPUT',
+    m.id,
+    ...(inputStep ? [m.run!.steps] : []),
+  ]
   const cols = ['input_uuid', 'source_type', 'source_id', 'destination_type', 'destination_id', ...(inputStep ? ['step'] : [])]
   yield { table: 'inputs', columns: cols, rows: lm.filter((m) => m.run).map(edge) }
 }

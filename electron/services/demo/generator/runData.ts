@@ -18,13 +18,27 @@ const MODELS: Record<Kind, readonly string[]> = {
 function kindParams(kind: Kind, r: Rng): Pair[] {
   switch (kind) {
     case 'vision':
-      return [['weight_decay', r.pick(['0', '1e-4', '5e-4'])], ['image_size', r.pick(['224', '256', '384'])], ['dropout', r.pick(['0.0', '0.1', '0.3'])]]
+      return [
+        ['weight_decay', r.pick(['0', '1e-4', '5e-4'])],
+        ['image_size', r.pick(['224', '256', '384'])],
+        ['dropout', r.pick(['0.0', '0.1', '0.3'])],
+      ]
     case 'nlp':
-      return [['max_seq_len', r.pick(['128', '256', '512'])], ['warmup_steps', String(r.int(0, 20) * 50)]]
+      return [
+        ['max_seq_len', r.pick(['128', '256', '512'])],
+        ['warmup_steps', String(r.int(0, 20) * 50)],
+      ]
     case 'tabular':
-      return [['max_depth', String(r.int(3, 12))], ['n_estimators', String(r.int(1, 20) * 50)], ['subsample', r.pick(['0.6', '0.8', '1.0'])]]
+      return [
+        ['max_depth', String(r.int(3, 12))],
+        ['n_estimators', String(r.int(1, 20) * 50)],
+        ['subsample', r.pick(['0.6', '0.8', '1.0'])],
+      ]
     case 'forecast':
-      return [['horizon', r.pick(['7', '14', '28'])], ['lookback', r.pick(['28', '56', '112'])]]
+      return [
+        ['horizon', r.pick(['7', '14', '28'])],
+        ['lookback', r.pick(['28', '56', '112'])],
+      ]
     default:
       return []
   }
@@ -32,7 +46,11 @@ function kindParams(kind: Kind, r: Rng): Pair[] {
 
 /** A realistic reason for a > 3000-character param: a whole model config serialised into one value. */
 function longConfig(r: Rng): string {
-  const layers = Array.from({ length: r.int(40, 70) }, (_, i) => `{"name": "block_${i}", "units": ${r.pick([64, 128, 256, 512])}, "activation": "${r.pick(['relu', 'gelu', 'silu'])}", "dropout": ${r.pick([0, 0.1, 0.2])}}`)
+  const layers = Array.from(
+    { length: r.int(40, 70) },
+    (_, i) =>
+      `{"name": "block_${i}", "units": ${r.pick([64, 128, 256, 512])}, "activation": "${r.pick(['relu', 'gelu', 'silu'])}", "dropout": ${r.pick([0, 0.1, 0.2])}}`,
+  )
   return `{"architecture": "custom", "layers": [${layers.join(', ')}]}`
 }
 
@@ -54,11 +72,19 @@ export function runParams(world: World, run: RunSkel): Pair[] {
   const r = rngFor(world.seed, 'params', run.index)
   if (world.plan.shape === 'baseline') return run.role === 'long' ? [] : BASELINE_PARAMS(run, r)
   if (run.role === 'parent') {
-    return [['role', 'parent'], ['grid', 'lr x batch_size'], ['n_children', String(run.steps)], ['model', r.pick(MODELS[run.kind])]]
+    return [
+      ['role', 'parent'],
+      ['grid', 'lr x batch_size'],
+      ['n_children', String(run.steps)],
+      ['model', r.pick(MODELS[run.kind])],
+    ]
   }
   const out: Pair[] =
     run.kind === 'default'
-      ? [['alpha', r.pick(['0.1', '0.5', '1.0'])], ['l1_ratio', r.pick(['0.1', '0.5', '0.9'])]]
+      ? [
+          ['alpha', r.pick(['0.1', '0.5', '1.0'])],
+          ['l1_ratio', r.pick(['0.1', '0.5', '0.9'])],
+        ]
       : [
           ['lr', run.lr],
           ['batch_size', r.pick(['16', '32', '64', '128'])],
@@ -80,8 +106,16 @@ const TEAMS = ['core', 'platform', 'research', 'applied-ml']
 function source(run: RunSkel, r: Rng): Pair[] {
   const type = r.pick(['LOCAL', 'LOCAL', 'LOCAL', 'NOTEBOOK', 'JOB', 'PROJECT'])
   const home = `/home/${run.user}/projects/${run.kind}`
-  const name = { LOCAL: `${home}/train.py`, NOTEBOOK: `/Users/${run.user}/notebooks/${run.kind}-explore.ipynb`, JOB: `jobs/${run.kind}-nightly`, PROJECT: `file://${home}` }[type]!
-  const out: Pair[] = [['mlflow.source.name', name], ['mlflow.source.type', type]]
+  const name = {
+    LOCAL: `${home}/train.py`,
+    NOTEBOOK: `/Users/${run.user}/notebooks/${run.kind}-explore.ipynb`,
+    JOB: `jobs/${run.kind}-nightly`,
+    PROJECT: `file://${home}`,
+  }[type]!
+  const out: Pair[] = [
+    ['mlflow.source.name', name],
+    ['mlflow.source.type', type],
+  ]
   if (type === 'LOCAL' || type === 'PROJECT') {
     out.push(['mlflow.source.git.commit', r.hex(40)])
     if (r.chance(0.5)) out.push(['mlflow.source.git.branch', r.pick(['main', 'dev', `exp/${run.kind}-sweep`])])

@@ -81,7 +81,22 @@ export async function copyTracking(ctx: SeedContext): Promise<LatestMetric[]> {
   await copyTable(
     ctx,
     'runs',
-    ['run_uuid', 'name', 'source_type', 'source_name', 'entry_point_name', 'user_id', 'status', 'start_time', 'end_time', 'source_version', 'lifecycle_stage', 'artifact_uri', 'experiment_id', 'deleted_time'],
+    [
+      'run_uuid',
+      'name',
+      'source_type',
+      'source_name',
+      'entry_point_name',
+      'user_id',
+      'status',
+      'start_time',
+      'end_time',
+      'source_version',
+      'lifecycle_stage',
+      'artifact_uri',
+      'experiment_id',
+      'deleted_time',
+    ],
     rowLines(runRows(world)),
   )
   await copyTable(ctx, 'params', ['key', 'value', 'run_uuid'], paramLines(world))

@@ -61,7 +61,13 @@ export function tokenize(text: string, field: string): Token[] {
     }
     if (c in QUOTES) {
       const end = closingQuote(text, i)
-      if (end < 0) throw filterError(`Unterminated ${c === '`' ? 'backtick' : 'quoted string'} starting at character ${i + 1}: add the closing ${c}.`, field, i, text.length - i)
+      if (end < 0)
+        throw filterError(
+          `Unterminated ${c === '`' ? 'backtick' : 'quoted string'} starting at character ${i + 1}: add the closing ${c}.`,
+          field,
+          i,
+          text.length - i,
+        )
       push(QUOTES[c], i, end + 1, text.slice(i + 1, end))
       continue
     }

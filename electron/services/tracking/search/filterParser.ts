@@ -20,10 +20,7 @@ export interface KeyRef {
   length: number
 }
 
-export type FilterValue =
-  | { kind: 'number'; text: string; value: number }
-  | { kind: 'string'; value: string }
-  | { kind: 'list'; values: string[] }
+export type FilterValue = { kind: 'number'; text: string; value: number } | { kind: 'string'; value: string } | { kind: 'list'; values: string[] }
 
 export interface Comparison extends KeyRef {
   kind: 'compare'
@@ -90,7 +87,12 @@ export class TokenReader {
       const dot = this.next()
       const part = this.peek()
       if (part.spaced || !['word', 'backtick', 'dquote', 'number'].includes(part.kind)) {
-        throw filterError(`Expected a key name after '${this.textOf(parts)}.'; quote keys with special characters, e.g. metrics.\`f1-score\`.`, this.field, dot.position, 1)
+        throw filterError(
+          `Expected a key name after '${this.textOf(parts)}.'; quote keys with special characters, e.g. metrics.\`f1-score\`.`,
+          this.field,
+          dot.position,
+          1,
+        )
       }
       parts.push(this.next())
     }
@@ -172,7 +174,12 @@ function parseTerm(r: TokenReader): FilterNode {
   const t = r.peek()
   if (t.kind === 'lparen') {
     if (r.depth >= MAX_FILTER_NESTING) {
-      throw filterError(`Parentheses nest more than ${MAX_FILTER_NESTING} levels deep at character ${t.position + 1}: write the filter with fewer levels.`, r.field, t.position, 1)
+      throw filterError(
+        `Parentheses nest more than ${MAX_FILTER_NESTING} levels deep at character ${t.position + 1}: write the filter with fewer levels.`,
+        r.field,
+        t.position,
+        1,
+      )
     }
     r.next()
     r.depth++
@@ -180,7 +187,12 @@ function parseTerm(r: TokenReader): FilterNode {
     r.depth--
     const close = r.peek()
     if (close.kind !== 'rparen') {
-      throw filterError(`Unbalanced '(' at character ${t.position + 1}: expected ')' before ${close.kind === 'end' ? 'the end of the filter' : `'${close.text}'`}.`, r.field, t.position, 1)
+      throw filterError(
+        `Unbalanced '(' at character ${t.position + 1}: expected ')' before ${close.kind === 'end' ? 'the end of the filter' : `'${close.text}'`}.`,
+        r.field,
+        t.position,
+        1,
+      )
     }
     r.next()
     return inner
@@ -281,12 +293,23 @@ function readList(r: TokenReader): string[] {
       values.push(t.inner)
       r.next()
     } else {
-      throw r.error(t.kind === 'end' ? `Unbalanced '(' at character ${open.position + 1}: the list is not closed.` : `Expected a quoted string in the list, found '${t.text}'.`)
+      throw r.error(
+        t.kind === 'end'
+          ? `Unbalanced '(' at character ${open.position + 1}: the list is not closed.`
+          : `Expected a quoted string in the list, found '${t.text}'.`,
+      )
     }
     const sep = r.next()
     if (sep.kind === 'rparen') return values
     if (sep.kind !== 'comma') {
-      throw filterError(sep.kind === 'end' ? `Unbalanced '(' at character ${open.position + 1}: the list is not closed.` : `Expected ',' or ')' in the list, found '${sep.text}'.`, r.field, sep.kind === 'end' ? open.position : sep.position, sep.text.length || 1)
+      throw filterError(
+        sep.kind === 'end'
+          ? `Unbalanced '(' at character ${open.position + 1}: the list is not closed.`
+          : `Expected ',' or ')' in the list, found '${sep.text}'.`,
+        r.field,
+        sep.kind === 'end' ? open.position : sep.position,
+        sep.text.length || 1,
+      )
     }
   }
 }

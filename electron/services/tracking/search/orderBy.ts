@@ -23,7 +23,12 @@ export function parseOrderBy(entries: readonly string[] | null | undefined): Ord
     const rest = r.peek()
     if (rest.kind !== 'end') throw r.error(`Expected ASC, DESC or the end of order_by entry ${i + 1} ('${entry}'), found '${rest.text}'.`)
     if (terms.some((t) => t.entity === key.entity && t.key === key.key)) {
-      throw filterError(`order_by names ${key.entity === 'attribute' ? key.key : `${key.entity} '${key.key}'`} twice; give each key once.`, field, key.position, key.length)
+      throw filterError(
+        `order_by names ${key.entity === 'attribute' ? key.key : `${key.entity} '${key.key}'`} twice; give each key once.`,
+        field,
+        key.position,
+        key.length,
+      )
     }
     terms.push({ ...key, ascending, field })
   }

@@ -129,7 +129,13 @@ export interface CompiledOrder {
   applied: Set<Comparison>
 }
 
-const nullsLast = (expr: string): OrderKey => ({ sql: `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END)`, direction: 'ASC', nulls: 'LAST', cast: 'int', nullable: false })
+const nullsLast = (expr: string): OrderKey => ({
+  sql: `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END)`,
+  direction: 'ASC',
+  nulls: 'LAST',
+  cast: 'int',
+  nullable: false,
+})
 
 /**
  * MLflow's ordering (sqlalchemy_store._get_orderby_clauses): for each term a
@@ -172,7 +178,13 @@ export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: r
         )
       } else {
         keys.push(
-          { sql: `(CASE WHEN ${alias}.is_nan THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END)`, direction: 'ASC', nulls: 'LAST', cast: 'int', nullable: false },
+          {
+            sql: `(CASE WHEN ${alias}.is_nan THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END)`,
+            direction: 'ASC',
+            nulls: 'LAST',
+            cast: 'int',
+            nullable: false,
+          },
           { sql: `${alias}.value`, direction: dir(t), nulls: defaultNulls(t), cast: 'float8' },
         )
       }

@@ -1,5 +1,16 @@
 import type { Component } from 'vue'
-import { CodeSlashOutline, CubeOutline, DocumentOutline, DocumentTextOutline, FolderOpenOutline, FolderOutline, GridOutline, ImageOutline, ReaderOutline, TerminalOutline } from '@vicons/ionicons5'
+import {
+  CodeSlashOutline,
+  CubeOutline,
+  DocumentOutline,
+  DocumentTextOutline,
+  FolderOpenOutline,
+  FolderOutline,
+  GridOutline,
+  ImageOutline,
+  ReaderOutline,
+  TerminalOutline,
+} from '@vicons/ionicons5'
 import { artifactKind, artifactName, type ArtifactViewKind } from '@/utils/artifactKinds'
 
 const BY_KIND: Record<ArtifactViewKind, Component> = {

@@ -14,9 +14,9 @@ function tagsCell(e: ExperimentWithStats) {
   const tags = userTags(e)
   if (!tags.length) return h('span', { class: 'muted' }, '—')
   return h('div', { class: 'exp-tags', title: tags.map((t) => `${t.key}: ${t.value}`).join('\n') }, [
-    ...tags.slice(0, MAX_TAGS).map((t) =>
-      h(NTag, { size: 'small', bordered: false, key: t.key }, { default: () => [h('span', { class: 'muted' }, `${t.key}: `), t.value] }),
-    ),
+    ...tags
+      .slice(0, MAX_TAGS)
+      .map((t) => h(NTag, { size: 'small', bordered: false, key: t.key }, { default: () => [h('span', { class: 'muted' }, `${t.key}: `), t.value] })),
     tags.length > MAX_TAGS ? h('span', { class: 'muted' }, `+${tags.length - MAX_TAGS}`) : null,
   ])
 }
@@ -37,7 +37,9 @@ export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
           h('div', { class: 'exp-title' }, [
             h('span', { class: 'exp-title-text' }, e.name),
             h('span', { class: 'mono muted exp-id', title: `Experiment id ${e.experiment_id}` }, `#${e.experiment_id}`),
-            e.lifecycle_stage === 'deleted' ? h(NTag, { size: 'tiny', type: 'error', bordered: false, style: 'margin-left: 8px' }, { default: () => 'deleted' }) : null,
+            e.lifecycle_stage === 'deleted'
+              ? h(NTag, { size: 'tiny', type: 'error', bordered: false, style: 'margin-left: 8px' }, { default: () => 'deleted' })
+              : null,
           ]),
           note(e) ? h('div', { class: 'exp-note muted', title: note(e) }, note(e)) : null,
         ]),
@@ -52,7 +54,9 @@ export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
       render: (e) =>
         h('span', null, [
           h('span', { style: 'font-variant-numeric: tabular-nums' }, e.run_count.toLocaleString()),
-          e.deleted_run_count ? h('span', { class: 'muted', style: 'font-size: 11px', title: `${e.deleted_run_count} deleted runs` }, ` +${e.deleted_run_count} del.`) : null,
+          e.deleted_run_count
+            ? h('span', { class: 'muted', style: 'font-size: 11px', title: `${e.deleted_run_count} deleted runs` }, ` +${e.deleted_run_count} del.`)
+            : null,
         ]),
     },
     {
@@ -67,7 +71,8 @@ export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
       key: 'creation_time',
       width: 112,
       sorter: (a, b) => (a.creation_time ?? 0) - (b.creation_time ?? 0),
-      render: (e) => h('span', { class: 'muted', style: 'white-space: nowrap', title: formatDateTime(e.creation_time) }, formatDateTime(e.creation_time).slice(0, 10)),
+      render: (e) =>
+        h('span', { class: 'muted', style: 'white-space: nowrap', title: formatDateTime(e.creation_time) }, formatDateTime(e.creation_time).slice(0, 10)),
     },
     {
       title: 'Artifact location',

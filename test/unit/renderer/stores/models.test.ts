@@ -6,7 +6,15 @@ import { useTransport } from '@/api'
 import { useModelsStore } from '@/stores/models'
 import { fakeTransport } from '../fakeTransport'
 
-const model = (name: string): RegisteredModel => ({ name, creation_timestamp: 1, last_updated_timestamp: 2, description: null, latest_versions: [], tags: [], aliases: [] })
+const model = (name: string): RegisteredModel => ({
+  name,
+  creation_timestamp: 1,
+  last_updated_timestamp: 2,
+  description: null,
+  latest_versions: [],
+  tags: [],
+  aliases: [],
+})
 
 beforeEach(() => setActivePinia(createPinia()))
 
@@ -59,7 +67,8 @@ describe('models store', () => {
 
   it('appends the next page with the same filter', async () => {
     const fake = fakeTransport({
-      'models:list': ({ page_token }) => (page_token ? { registered_models: [model('b')], next_page_token: null } : { registered_models: [model('a')], next_page_token: 't1' }),
+      'models:list': ({ page_token }) =>
+        page_token ? { registered_models: [model('b')], next_page_token: null } : { registered_models: [model('a')], next_page_token: 't1' },
     })
     useTransport(fake.transport)
     const store = useModelsStore()

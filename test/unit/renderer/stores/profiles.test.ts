@@ -42,7 +42,13 @@ function description(id: string, environment: SessionDescription['connection']['
     connection: { id, name: id, environment, display: `reader@db:5432/${id}` },
     server_version: '17.1',
     standby: false,
-    store: { revision: 'bf29a5ff90ea', mlflow_versions: 'MLflow 3.5 or later', known_revision: true, schema: 'public', table_count: 30 } as unknown as SessionDescription['store'],
+    store: {
+      revision: 'bf29a5ff90ea',
+      mlflow_versions: 'MLflow 3.5 or later',
+      known_revision: true,
+      schema: 'public',
+      table_count: 30,
+    } as unknown as SessionDescription['store'],
     role_access: null,
   }
 }

@@ -30,7 +30,13 @@ describe('query store', () => {
     await vi.advanceTimersByTimeAsync(1000)
     const saves = fake.calls.filter((c) => c.channel === 'query:tabs-save')
     expect(saves).toHaveLength(1)
-    expect(queryTabsSaveRequest.parse(saves[0].request)).toEqual({ tabs: [{ ...tab('a', 'One'), title: 'Renamed' }, { ...tab('b', 'Two'), sql: 'SELECT 12' }], active_tab_id: 'b' })
+    expect(queryTabsSaveRequest.parse(saves[0].request)).toEqual({
+      tabs: [
+        { ...tab('a', 'One'), title: 'Renamed' },
+        { ...tab('b', 'Two'), sql: 'SELECT 12' },
+      ],
+      active_tab_id: 'b',
+    })
   })
 
   it('starts with one empty tab, never closes the last, and picks a neighbour when the active one closes', async () => {
@@ -48,7 +54,14 @@ describe('query store', () => {
   })
 
   it('keeps a run’s rows, or its error, on the tab that ran it', async () => {
-    const result = { columns: [{ name: 'n', type: 'integer', category: 'number' }], rows: [[1]], row_count_shown: 1, truncated: false, duration_ms: 3, statement_kind: 'select' }
+    const result = {
+      columns: [{ name: 'n', type: 'integer', category: 'number' }],
+      rows: [[1]],
+      row_count_shown: 1,
+      truncated: false,
+      duration_ms: 3,
+      statement_kind: 'select',
+    }
     useTransport(
       fakeTransport({
         'query:run': ({ sql }) => {
@@ -69,7 +82,19 @@ describe('query store', () => {
 
   it('fetches one value of the tab’s last result with the statement and values it ran with; exports that cell alone', async () => {
     const fake = fakeTransport({
-      'query:run': () => ({ columns: [{ name: 'doc', type: 'text', category: 'string' }], rows: [['xx']], row_count_shown: 1, truncated: false, stopped_by: null, cut_values: [{ row: 0, column: 0, bytes: 9 }], result_bytes: 2, max_value_bytes: 2, max_result_bytes: 1024, duration_ms: 1, statement_kind: 'select' }),
+      'query:run': () => ({
+        columns: [{ name: 'doc', type: 'text', category: 'string' }],
+        rows: [['xx']],
+        row_count_shown: 1,
+        truncated: false,
+        stopped_by: null,
+        cut_values: [{ row: 0, column: 0, bytes: 9 }],
+        result_bytes: 2,
+        max_value_bytes: 2,
+        max_result_bytes: 1024,
+        duration_ms: 1,
+        statement_kind: 'select',
+      }),
       'query:value': () => ({ value: 'xxxxxxxxx', bytes: 9, complete: true, duration_ms: 1 }),
       'query:export': () => ({ path: '/exports/doc.csv', rows: 1, bytes: 14, duration_ms: 2, cut_values: 0, cut_examples: [] }),
       'query:history': () => ({ entries: [] }),
@@ -78,7 +103,13 @@ describe('query store', () => {
     const store = useQueryStore()
     await store.run('t1', 'SELECT :d AS doc', { d: 'x' })
     expect(await store.loadValue('t1', 0, 0)).toMatchObject({ value: 'xxxxxxxxx', complete: true })
-    expect(fake.calls.find((c) => c.channel === 'query:value')?.request).toEqual({ tab_id: 't1', sql: 'SELECT :d AS doc', params: { d: 'x' }, row: 0, column: 0 })
+    expect(fake.calls.find((c) => c.channel === 'query:value')?.request).toEqual({
+      tab_id: 't1',
+      sql: 'SELECT :d AS doc',
+      params: { d: 'x' },
+      row: 0,
+      column: 0,
+    })
     await store.exportResult('SELECT :d AS doc', { d: 'x' }, 'csv', 'doc.csv', { row: 0, column: 0, name: 'doc' })
     expect(fake.calls.find((c) => c.channel === 'query:export')?.request).toMatchObject({ format: 'csv', value: { row: 0, column: 0 } })
     expect(store.exportJob).toMatchObject({ path: '/exports/doc.csv', value: { name: 'doc' }, cutValues: 0 })

@@ -8,7 +8,18 @@ import { fakeTransport } from '../fakeTransport'
 
 function run(id: string): Run {
   return {
-    info: { run_id: id, run_uuid: id, run_name: `run ${id}`, experiment_id: '1', user_id: 'ana', status: 'FINISHED', start_time: 1, end_time: 2, artifact_uri: null, lifecycle_stage: 'active' },
+    info: {
+      run_id: id,
+      run_uuid: id,
+      run_name: `run ${id}`,
+      experiment_id: '1',
+      user_id: 'ana',
+      status: 'FINISHED',
+      start_time: 1,
+      end_time: 2,
+      artifact_uri: null,
+      lifecycle_stage: 'active',
+    },
     data: { metrics: [{ key: 'loss', value: 0.1, timestamp: 1, step: 3 }], params: [], tags: [] },
     inputs: { dataset_inputs: [], model_inputs: [] },
     outputs: { model_outputs: [] },
@@ -58,7 +69,8 @@ describe('run detail store', () => {
     const fake = fakeTransport({
       'runs:get': ({ run_id }) => ({ run: run(run_id) }),
       'runs:related': () => related,
-      'metrics:history': ({ page_token }) => (page_token ? { metrics: all.slice(3), next_page_token: null } : { metrics: all.slice(0, 3), next_page_token: 'p2' }),
+      'metrics:history': ({ page_token }) =>
+        page_token ? { metrics: all.slice(3), next_page_token: null } : { metrics: all.slice(0, 3), next_page_token: 'p2' },
     })
     useTransport(fake.transport)
     const store = useRunDetailStore()

@@ -38,7 +38,7 @@ describe('runs store', () => {
 
   it('shows the first page without waiting for the count, sending the filter and order as given', async () => {
     const store = useRunsStore()
-    await store.search({ ...Q, filter: " metrics.acc > 1 ", orderBy: ['metrics.`acc` DESC'] })
+    await store.search({ ...Q, filter: ' metrics.acc > 1 ', orderBy: ['metrics.`acc` DESC'] })
     expect(store.runs.map((r) => r.info.run_id)).toEqual(['a', 'b'])
     expect(store.total).toBeNull()
     expect(store.leadingMetrics).toEqual(['loss', 'acc'])
@@ -100,7 +100,8 @@ describe('runs store', () => {
   it('leaving the page (abort) stops the search, its count and its next page on the server, and applies none of them', async () => {
     const gates: Array<() => void> = []
     const slow = fakeTransport({
-      'runs:search': (req) => new Promise((r) => gates.push(() => r(req.page_token ? { runs: [run('c')], next_page_token: null } : { runs: [run('a')], next_page_token: 'next' }))),
+      'runs:search': (req) =>
+        new Promise((r) => gates.push(() => r(req.page_token ? { runs: [run('c')], next_page_token: null } : { runs: [run('a')], next_page_token: 'next' }))),
       'runs:count': () => new Promise(() => undefined),
       'runs:columns': () => new Promise(() => undefined),
     })

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { artifactAncestors, artifactKind, artifactLanguage, artifactName, artifactParent, nextPreviewBytes, prettyJsonPreview } from '../../../../renderer/src/utils/artifactKinds'
+import {
+  artifactAncestors,
+  artifactKind,
+  artifactLanguage,
+  artifactName,
+  artifactParent,
+  nextPreviewBytes,
+  prettyJsonPreview,
+} from '../../../../renderer/src/utils/artifactKinds'
 
 describe('artifact kinds', () => {
   it('reads the kind from the extension, any case', () => {

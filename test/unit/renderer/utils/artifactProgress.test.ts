@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import type { ExportProgress } from '@shared/domain/exports'
 import { formatEta, progressFigures, progressPercent } from '../../../../renderer/src/utils/artifactProgress'
 
-const base: ExportProgress = { phase: 'artifacts', files_done: 3, files_total: 12, bytes_done: 1_200_000, bytes_total: 4_500_000, listing_done: true, rate: 2_100_000, eta_seconds: 5 }
+const base: ExportProgress = {
+  phase: 'artifacts',
+  files_done: 3,
+  files_total: 12,
+  bytes_done: 1_200_000,
+  bytes_total: 4_500_000,
+  listing_done: true,
+  rate: 2_100_000,
+  eta_seconds: 5,
+}
 
 describe('download progress', () => {
   it('formats time left', () => {

@@ -39,7 +39,10 @@ describe('the artifact store settings in the profile form', () => {
   })
 
   it('round-trips saved settings unchanged, and trims what is typed (empty text is null)', () => {
-    const saved = artifactStoreSchema.parse({ s3: { endpoint_url: 'http://127.0.0.1:9000', access_key_id: 'AKIA1', force_path_style: false }, http: { tracking_uri: 'https://mlflow', auth: 'bearer' } })
+    const saved = artifactStoreSchema.parse({
+      s3: { endpoint_url: 'http://127.0.0.1:9000', access_key_id: 'AKIA1', force_path_style: false },
+      http: { tracking_uri: 'https://mlflow', auth: 'bearer' },
+    })
     const form = editProfileForm(view(saved))
     expect(form.settings.artifact_store.s3.region).toBe('')
     expect(saveRequest(form).settings.artifact_store).toEqual(saved)

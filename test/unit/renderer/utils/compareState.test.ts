@@ -5,7 +5,16 @@ import { compareLinkFor, DEFAULT_COMPARE_STATE, parseCompareState, writeCompareS
 
 describe('compare state in the link', () => {
   it('round-trips every field', () => {
-    const s: CompareState = { runs: ['a1', 'b2'], metrics: ['loss', 'val/acc'], x: 'wall', y: 'log', smooth: 0.6, group: 'params.lr', points: 3000, tab: 'scatter' }
+    const s: CompareState = {
+      runs: ['a1', 'b2'],
+      metrics: ['loss', 'val/acc'],
+      x: 'wall',
+      y: 'log',
+      smooth: 0.6,
+      group: 'params.lr',
+      points: 3000,
+      tab: 'scatter',
+    }
     const q = writeCompareState(s)
     expect(q).toEqual({ runs: 'a1,b2', metrics: 'loss,val/acc', x: 'wall', y: 'log', smooth: '0.6', group: 'params.lr', points: '3000', tab: 'scatter' })
     expect(parseCompareState(q)).toEqual(s)
@@ -32,7 +41,18 @@ describe('compare state in the link', () => {
 
 describe('compareLinkFor', () => {
   const run = (id: string, metrics: string[]): Run => ({
-    info: { run_id: id, run_uuid: id, run_name: id, experiment_id: '1', user_id: null, status: 'FINISHED', start_time: 0, end_time: 1, artifact_uri: null, lifecycle_stage: 'active' },
+    info: {
+      run_id: id,
+      run_uuid: id,
+      run_name: id,
+      experiment_id: '1',
+      user_id: null,
+      status: 'FINISHED',
+      start_time: 0,
+      end_time: 1,
+      artifact_uri: null,
+      lifecycle_stage: 'active',
+    },
     data: { metrics: metrics.map((key) => ({ key, value: 1, timestamp: 0, step: 0 })), params: [], tags: [] },
     inputs: { dataset_inputs: [], model_inputs: [] },
     outputs: { model_outputs: [] },
@@ -45,6 +65,11 @@ describe('compareLinkFor', () => {
 
   it('refuses nothing ticked and more than a comparison takes', () => {
     expect(compareLinkFor([], [])).toBeNull()
-    expect(compareLinkFor([], Array.from({ length: MAX_COMPARE_RUNS + 1 }, (_, i) => `r${i}`))).toBeNull()
+    expect(
+      compareLinkFor(
+        [],
+        Array.from({ length: MAX_COMPARE_RUNS + 1 }, (_, i) => `r${i}`),
+      ),
+    ).toBeNull()
   })
 })

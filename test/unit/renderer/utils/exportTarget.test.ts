@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest'
 import type { ExportProgress } from '@shared/domain/exports'
-import { defaultExportName, experimentTarget, exportNameProblem, filesText, folderName, modelTarget, phaseLabel, runTarget, runsTarget, slugify } from '@/utils/exportTarget'
+import {
+  defaultExportName,
+  experimentTarget,
+  exportNameProblem,
+  filesText,
+  folderName,
+  modelTarget,
+  phaseLabel,
+  runTarget,
+  runsTarget,
+  slugify,
+} from '@/utils/exportTarget'
 
 const at = new Date(2024, 2, 7, 9, 5)
-const p: ExportProgress = { phase: 'artifacts', files_done: 12, files_total: 40, bytes_done: 10, bytes_total: 100, listing_done: true, rate: 5, eta_seconds: 18 }
+const p: ExportProgress = {
+  phase: 'artifacts',
+  files_done: 12,
+  files_total: 40,
+  bytes_done: 10,
+  bytes_total: 100,
+  listing_done: true,
+  rate: 5,
+  eta_seconds: 18,
+}
 
 describe('export targets and folder names', () => {
   it('names the default folder after the experiment or model, with the local date and time', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { applyCompletion, completeFilter } from '@/utils/filterCompletion'
 
 const COLUMNS = { metrics: ['acc', 'val_acc', 'f1 score', 'loss'], params: ['lr', 'optimizer'], tags: ['mlflow.user', 'team'] }
-const labels = (text: string, cursor = text.length, hints?: Parameters<typeof completeFilter>[3]) => completeFilter(text, cursor, COLUMNS, hints)?.items.map((i) => i.label) ?? null
+const labels = (text: string, cursor = text.length, hints?: Parameters<typeof completeFilter>[3]) =>
+  completeFilter(text, cursor, COLUMNS, hints)?.items.map((i) => i.label) ?? null
 
 describe('filter autocomplete', () => {
   it('offers the entities at the start and after AND / OR / (', () => {

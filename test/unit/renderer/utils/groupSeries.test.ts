@@ -3,8 +3,23 @@ import type { Run } from '@shared/domain/mlflow'
 import { aggregate, commonGrid, groupRuns, resample } from '@/utils/groupSeries'
 
 const run = (id: string, params: Record<string, string>, tags: Record<string, string> = {}): Run => ({
-  info: { run_id: id, run_uuid: id, run_name: id, experiment_id: '1', user_id: null, status: 'FINISHED', start_time: 0, end_time: 1, artifact_uri: null, lifecycle_stage: 'active' },
-  data: { metrics: [], params: Object.entries(params).map(([key, value]) => ({ key, value })), tags: Object.entries(tags).map(([key, value]) => ({ key, value })) },
+  info: {
+    run_id: id,
+    run_uuid: id,
+    run_name: id,
+    experiment_id: '1',
+    user_id: null,
+    status: 'FINISHED',
+    start_time: 0,
+    end_time: 1,
+    artifact_uri: null,
+    lifecycle_stage: 'active',
+  },
+  data: {
+    metrics: [],
+    params: Object.entries(params).map(([key, value]) => ({ key, value })),
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+  },
   inputs: { dataset_inputs: [], model_inputs: [] },
   outputs: { model_outputs: [] },
 })

@@ -13,7 +13,18 @@ describe('defaultDirection', () => {
 
 describe('summarize', () => {
   it('takes min, max and their first steps from finite values only, counting NaN and ±inf apart', () => {
-    const c = summarize(NaN, series('a', 'loss', [[0, 2], [1, NaN], [2, MAX], [3, 0.5], [4, -MAX], [5, 0.5], [6, 3]]))
+    const c = summarize(
+      NaN,
+      series('a', 'loss', [
+        [0, 2],
+        [1, NaN],
+        [2, MAX],
+        [3, 0.5],
+        [4, -MAX],
+        [5, 0.5],
+        [6, 3],
+      ]),
+    )
     expect(c).toMatchObject({ min: 0.5, minStep: 3, max: 3, maxStep: 6, specials: 3, points: 7, sampledFrom: null })
     expect(Number.isNaN(c.last)).toBe(true)
     expect(bestOf(c, 'min')).toEqual({ value: 0.5, step: 3 })
@@ -21,14 +32,31 @@ describe('summarize', () => {
   })
 
   it('has no min, max or best when every value is NaN or inf', () => {
-    const c = summarize(MAX, series('a', 'loss', [[0, NaN], [1, MAX]]))
+    const c = summarize(
+      MAX,
+      series('a', 'loss', [
+        [0, NaN],
+        [1, MAX],
+      ]),
+    )
     expect(c.min).toBeUndefined()
     expect(bestOf(c, 'min')).toBeUndefined()
     expect(c.specials).toBe(2)
   })
 
   it('reports stored points and how many were sent when sampled', () => {
-    const c = summarize(1, series('a', 'acc', [[0, 1], [99, 2]], { sampled: true, total_points: 100_000 }))
+    const c = summarize(
+      1,
+      series(
+        'a',
+        'acc',
+        [
+          [0, 1],
+          [99, 2],
+        ],
+        { sampled: true, total_points: 100_000 },
+      ),
+    )
     expect(c.points).toBe(100_000)
     expect(c.sampledFrom).toBe(2)
   })
@@ -37,12 +65,30 @@ describe('summarize', () => {
 describe('summaryTable and bestRunIndex', () => {
   const runs = [run('a', { metrics: { loss: 0.3, acc: 0.8 } }), run('b', { metrics: { loss: NaN, acc: 0.9 } }), run('c', { metrics: { acc: 0.7 } })]
   const all = [
-    series('a', 'loss', [[0, 1], [1, 0.3]]),
-    series('a', 'acc', [[0, 0.5], [1, 0.8]]),
-    series('b', 'loss', [[0, -MAX], [1, NaN], [2, 0.2], [3, 0.25]]),
-    series('b', 'acc', [[0, 0.6], [1, 0.95], [2, 0.9]]),
+    series('a', 'loss', [
+      [0, 1],
+      [1, 0.3],
+    ]),
+    series('a', 'acc', [
+      [0, 0.5],
+      [1, 0.8],
+    ]),
+    series('b', 'loss', [
+      [0, -MAX],
+      [1, NaN],
+      [2, 0.2],
+      [3, 0.25],
+    ]),
+    series('b', 'acc', [
+      [0, 0.6],
+      [1, 0.95],
+      [2, 0.9],
+    ]),
     series('c', 'loss', [], { total_points: 0 }),
-    series('c', 'acc', [[0, NaN], [1, 0.7]]),
+    series('c', 'acc', [
+      [0, NaN],
+      [1, 0.7],
+    ]),
   ]
   const table = summaryTable(runs, all, ['loss', 'acc'])
 

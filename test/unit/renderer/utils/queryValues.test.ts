@@ -42,7 +42,10 @@ describe('console values', () => {
   })
 
   it('splits PostgreSQL’s hint from its message', () => {
-    expect(splitHint('PostgreSQL refused the statement: no column x. Hint: Perhaps y.')).toEqual({ message: 'PostgreSQL refused the statement: no column x.', hint: 'Perhaps y.' })
+    expect(splitHint('PostgreSQL refused the statement: no column x. Hint: Perhaps y.')).toEqual({
+      message: 'PostgreSQL refused the statement: no column x.',
+      hint: 'Perhaps y.',
+    })
     expect(splitHint('plain').hint).toBeNull()
   })
 
@@ -50,7 +53,10 @@ describe('console values', () => {
     const plan = node({
       node_type: 'Hash Join',
       join_type: 'Inner',
-      children: [node({ relation: 'public.runs', alias: 'r', parent_relationship: 'Outer' }), node({ node_type: 'Hash', children: [node({ relation: 'experiments', alias: 'experiments' })] })],
+      children: [
+        node({ relation: 'public.runs', alias: 'r', parent_relationship: 'Outer' }),
+        node({ node_type: 'Hash', children: [node({ relation: 'experiments', alias: 'experiments' })] }),
+      ],
     })
     const flat = flattenPlan(plan)
     expect(flat.map((l) => [planTitle(l.node), l.depth])).toEqual([

@@ -42,6 +42,9 @@ describe('runs table sort', () => {
     const reversed = nextSort(two, name, true)
     expect(reversed[1]).toEqual({ ref: name, desc: true })
     expect(nextSort(reversed, name, true)).toEqual(one)
-    expect(nextSort([], name, true)).toEqual([{ ref: started, desc: true }, { ref: name, desc: false }])
+    expect(nextSort([], name, true)).toEqual([
+      { ref: started, desc: true },
+      { ref: name, desc: false },
+    ])
   })
 })

@@ -31,7 +31,11 @@ describe('runs table preferences', () => {
   })
 
   it('show and hide columns, never the run name', () => {
-    expect(toggleColumns(['attributes.run_name', 'metrics.acc'], ['params.lr', 'metrics.acc'], true)).toEqual(['attributes.run_name', 'metrics.acc', 'params.lr'])
+    expect(toggleColumns(['attributes.run_name', 'metrics.acc'], ['params.lr', 'metrics.acc'], true)).toEqual([
+      'attributes.run_name',
+      'metrics.acc',
+      'params.lr',
+    ])
     expect(toggleColumns(['attributes.run_name', 'metrics.acc'], ['attributes.run_name', 'metrics.acc'], false)).toEqual(['attributes.run_name'])
   })
 })
@@ -49,6 +53,10 @@ describe('runs search in the route', () => {
 
   it('writes only what differs from the defaults, keeping other entries', () => {
     expect(writeRunsQuery({ profile: 'x', filter: 'old' }, { filter: ' ', orderBy: [], view: 'active' })).toEqual({ profile: 'x' })
-    expect(writeRunsQuery({}, { filter: "params.lr = '1' ", orderBy: ['metrics.`a` DESC'], view: 'deleted' })).toEqual({ filter: "params.lr = '1'", order: ['metrics.`a` DESC'], view: 'deleted' })
+    expect(writeRunsQuery({}, { filter: "params.lr = '1' ", orderBy: ['metrics.`a` DESC'], view: 'deleted' })).toEqual({
+      filter: "params.lr = '1'",
+      order: ['metrics.`a` DESC'],
+      view: 'deleted',
+    })
   })
 })

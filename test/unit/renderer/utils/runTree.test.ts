@@ -6,7 +6,18 @@ function run(id: string, opts: { parent?: string; lr?: string } = {}): Run {
   const tags = opts.parent ? [{ key: 'mlflow.parentRunId', value: opts.parent }] : []
   const params = opts.lr ? [{ key: 'lr', value: opts.lr }] : []
   return {
-    info: { run_id: id, run_uuid: id, run_name: id, experiment_id: '1', user_id: null, status: 'FINISHED', start_time: 0, end_time: 0, artifact_uri: null, lifecycle_stage: 'active' },
+    info: {
+      run_id: id,
+      run_uuid: id,
+      run_name: id,
+      experiment_id: '1',
+      user_id: null,
+      status: 'FINISHED',
+      start_time: 0,
+      end_time: 0,
+      artifact_uri: null,
+      lifecycle_stage: 'active',
+    },
     data: { metrics: [], params, tags },
     inputs: { dataset_inputs: [], model_inputs: [] },
     outputs: { model_outputs: [] },
@@ -17,7 +28,14 @@ const keys = (rows: ReturnType<typeof buildRunRows>) => rows.map((r) => r.key)
 
 describe('runs table rows', () => {
   // Children start after their parent: in start_time DESC order they come first.
-  const runs = [run('c2', { parent: 'p', lr: '0.1' }), run('g', { parent: 'c1' }), run('c1', { parent: 'p', lr: '0.01' }), run('p', { lr: '0.1' }), run('orphan', { parent: 'gone' }), run('solo', { lr: '0.01' })]
+  const runs = [
+    run('c2', { parent: 'p', lr: '0.1' }),
+    run('g', { parent: 'c1' }),
+    run('c1', { parent: 'p', lr: '0.01' }),
+    run('p', { lr: '0.1' }),
+    run('orphan', { parent: 'gone' }),
+    run('solo', { lr: '0.01' }),
+  ]
 
   it('nests children under loaded parents, keeping the server’s order at each level', () => {
     const rows = buildRunRows(runs, { nest: true, groupBy: null })

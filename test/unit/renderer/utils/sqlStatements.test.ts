@@ -3,7 +3,7 @@ import { splitStatements, statementAt, statementEnds } from '@/utils/sqlStatemen
 
 describe('statements of the console’s text', () => {
   it('splits on top-level semicolons only', () => {
-    const text = "SELECT ';' AS a;\nSELECT \"x;y\" FROM t; -- c;\nSELECT $q$ ; $q$, $1 /* ; */"
+    const text = 'SELECT \';\' AS a;\nSELECT "x;y" FROM t; -- c;\nSELECT $q$ ; $q$, $1 /* ; */'
     expect(splitStatements(text).map((s) => s.sql)).toEqual(["SELECT ';' AS a", 'SELECT "x;y" FROM t', '-- c;\nSELECT $q$ ; $q$, $1 /* ; */'])
     expect(statementEnds("SELECT 'it''s;'; SELECT 2")).toEqual([15])
   })
