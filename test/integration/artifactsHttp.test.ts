@@ -22,7 +22,6 @@ const CONTRACT_RUN = '2/contract/artifacts'
 const OUTSIDE = { name: 'outside.txt', bytes: Buffer.from('beside the root, never inside it\n') }
 /** Where the artifact proxy repository differs from the contract (see repositoryContract.ts). */
 const HTTP_GAPS = {
-  climbsOut: 'the URL path "<root>/../outside.txt" is sent as it is; only the handlers refuse ".." (artifactPath)',
   readFolder: "a GET of a folder is the server's 404, passed on as NOT_FOUND",
   emptyFolder:
     'a repository rooted at an empty folder lists nothing, so stat("") is null and its download "root_not_found" (MLflow lists a missing folder as empty too)',

@@ -63,3 +63,23 @@ export function joinArtifactPath(root: string, path: string): string {
 export function sortArtifactFiles(files: ArtifactFile[]): ArtifactFile[] {
   return files.sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
+
+/**
+ * The rules every store keeps, applied before the store sees the call: a path that is not a plain
+ * relative path is refused (BAD_REQUEST, see artifactPath), so no store is ever asked for
+ * `<root>/../x`, whatever it would make of it; a call whose signal is already aborted is
+ * CANCELLED without a request. Each opener returns its repository through this.
+ */
+export function guardedRepository(repo: ArtifactRepository): ArtifactRepository {
+  const checked = (path: string, signal: AbortSignal | undefined): string => {
+    if (signal?.aborted) throw new AppError('CANCELLED', `Reading "${path}" in ${repo.describe} was cancelled.`, { path })
+    return artifactPath(path)
+  }
+  return {
+    describe: repo.describe,
+    list: async (path, signal) => repo.list(checked(path, signal), signal),
+    stat: async (path, signal) => repo.stat(checked(path, signal), signal),
+    read: async (path, opts) => repo.read(checked(path, opts?.signal), opts),
+    close: () => repo.close(),
+  }
+}

@@ -3,7 +3,7 @@ import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob'
 import { AppError } from '@shared/api/errors'
 import { redact, registerSecret } from '../security/redact'
 import type { ArtifactAccess } from './artifactAccess'
-import { joinArtifactPath, sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
+import { joinArtifactPath, sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions, guardedRepository } from './artifactRepository'
 
 /** The parts of an Azure location MLflow records (wasbs:// for Blob, abfss:// for ADLS Gen2, read through the blob endpoint). */
 export interface AzureLocation {
@@ -167,7 +167,7 @@ export async function openAzureRepository(uri: string, access: ArtifactAccess): 
     return [...folders.values(), ...files.filter((f) => !names.has(f.path))]
   }
 
-  return {
+  return guardedRepository({
     describe,
     async list(path, signal) {
       try {
@@ -214,5 +214,5 @@ export async function openAzureRepository(uri: string, access: ArtifactAccess): 
       }
     },
     async close() {},
-  }
+  })
 }

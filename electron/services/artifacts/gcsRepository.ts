@@ -5,7 +5,7 @@ import { AppError } from '@shared/api/errors'
 import { expandHome } from '../config/appPaths'
 import { redact, registerSecret } from '../security/redact'
 import type { ArtifactAccess } from './artifactAccess'
-import { joinArtifactPath, sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
+import { joinArtifactPath, sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions, guardedRepository } from './artifactRepository'
 
 /** gs://<bucket>/<path>: the bucket and the root inside it (no leading or trailing '/'). */
 export function parseGcsUri(uri: string): { bucket: string; prefix: string } {
@@ -122,7 +122,7 @@ export async function openGcsRepository(uri: string, access: ArtifactAccess): Pr
     return out
   }
 
-  return {
+  return guardedRepository({
     describe,
     async list(path) {
       try {
@@ -167,5 +167,5 @@ export async function openGcsRepository(uri: string, access: ArtifactAccess): Pr
       return opts.signal ? addAbortSignal(opts.signal, stream) : stream
     },
     async close() {},
-  }
+  })
 }

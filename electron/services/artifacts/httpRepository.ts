@@ -5,7 +5,7 @@ import { addAbortSignal, Readable } from 'node:stream'
 import { AppError } from '@shared/api/errors'
 import { redact, registerSecret } from '../security/redact'
 import type { ArtifactAccess } from './artifactAccess'
-import { artifactPath, sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
+import { artifactPath, sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions, guardedRepository } from './artifactRepository'
 
 /** The artifact proxy's REST route on an MLflow tracking server (mlflow/server/handlers.py). */
 const ROUTE = '/api/2.0/mlflow-artifacts/artifacts'
@@ -205,7 +205,7 @@ export async function openHttpRepository(uri: string, access: ArtifactAccess): P
     return sortArtifactFiles(files)
   }
 
-  return {
+  return guardedRepository({
     describe,
     list,
     async stat(path, signal) {
@@ -231,5 +231,5 @@ export async function openHttpRepository(uri: string, access: ArtifactAccess): P
     async close() {
       agent.destroy()
     },
-  }
+  })
 }

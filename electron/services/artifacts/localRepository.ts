@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { addAbortSignal, Readable } from 'node:stream'
 import { AppError } from '@shared/api/errors'
-import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
+import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions, guardedRepository } from './artifactRepository'
 
 /** A local folder (a file:// location, a plain path, or a mapped server prefix) as an artifact repository. */
 export function openLocalRepository(location: string): ArtifactRepository {
@@ -18,7 +18,7 @@ export function openLocalRepository(location: string): ArtifactRepository {
           `Cannot read artifact "${p}" in ${root}: ${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.code ?? e.message)}.`,
           { path: p },
         )
-  return {
+  return guardedRepository({
     describe: root,
     async list(path) {
       let entries
@@ -59,5 +59,5 @@ export function openLocalRepository(location: string): ArtifactRepository {
       return opts.signal ? addAbortSignal(opts.signal, stream) : stream
     },
     async close() {},
-  }
+  })
 }

@@ -7,7 +7,7 @@ import { fromIni } from '@aws-sdk/credential-providers'
 import { AppError } from '@shared/api/errors'
 import { redact, registerSecret } from '../security/redact'
 import type { ArtifactAccess } from './artifactAccess'
-import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
+import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions, guardedRepository } from './artifactRepository'
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 type CredentialProvider = () => Promise<Credentials>
@@ -213,7 +213,7 @@ export async function openS3Repository(uri: string, access: ArtifactAccess): Pro
     return (page.KeyCount ?? 0) > 0 || (page.Contents?.length ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0
   }
 
-  return {
+  return guardedRepository({
     describe,
     async list(path, signal) {
       const base = folderPrefix(path)
@@ -262,5 +262,5 @@ export async function openS3Repository(uri: string, access: ArtifactAccess): Pro
     async close() {
       client.destroy()
     },
-  }
+  })
 }

@@ -6,7 +6,7 @@ import { AppError } from '@shared/api/errors'
 import { connectSsh, type SshConnection, type SshTarget } from '../connections/sshTunnel'
 import { redact, registerSecret } from '../security/redact'
 import type { ArtifactAccess } from './artifactAccess'
-import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions } from './artifactRepository'
+import { sortArtifactFiles, type ArtifactFile, type ArtifactRepository, type ReadOptions, guardedRepository } from './artifactRepository'
 
 /** The parts of an sftp://[user[:password]@]host[:port]/path location. */
 export interface SftpLocation {
@@ -127,7 +127,7 @@ export async function openSftpRepository(uri: string, access: ArtifactAccess): P
   }
   const entry = (path: string, s: Stats): ArtifactFile => ({ path, is_dir: s.isDirectory(), file_size: s.isDirectory() ? null : s.size })
 
-  return {
+  return guardedRepository({
     describe,
     async list(path, signal) {
       cancelled(signal, path)
@@ -182,5 +182,5 @@ export async function openSftpRepository(uri: string, access: ArtifactAccess): P
       const conn = await open.then((s) => s.conn).catch(() => null)
       conn?.client.end()
     },
-  }
+  })
 }
