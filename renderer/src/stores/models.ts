@@ -3,8 +3,7 @@ import { ref } from 'vue'
 import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
-
-const PAGE_SIZE = 100
+import { MODELS_PAGE_SIZE } from '@shared/domain/pageSizes'
 
 /** The model registry: the list (searched by name on the server, paged) and one model with its versions. */
 export const useModelsStore = defineStore('models', () => {
@@ -27,7 +26,7 @@ export const useModelsStore = defineStore('models', () => {
     filter.value = text
     loadingMore.value = false
     const q = text.trim()
-    await list.run((signal) => api.call('models:list', { max_results: PAGE_SIZE, ...(q ? { filter: q } : {}) }, { signal }), {
+    await list.run((signal) => api.call('models:list', { max_results: MODELS_PAGE_SIZE, ...(q ? { filter: q } : {}) }, { signal }), {
       apply: (page) => {
         items.value = page.registered_models
         nextToken.value = page.next_page_token
@@ -41,7 +40,7 @@ export const useModelsStore = defineStore('models', () => {
     loadingMore.value = true
     const q = filter.value.trim()
     const token = nextToken.value
-    await list.follow((signal) => api.call('models:list', { max_results: PAGE_SIZE, page_token: token, ...(q ? { filter: q } : {}) }, { signal }), {
+    await list.follow((signal) => api.call('models:list', { max_results: MODELS_PAGE_SIZE, page_token: token, ...(q ? { filter: q } : {}) }, { signal }), {
       apply: (page) => {
         items.value = [...items.value, ...page.registered_models]
         nextToken.value = page.next_page_token

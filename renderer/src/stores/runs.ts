@@ -2,12 +2,13 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Run, RunColumns, ViewType } from '@shared/domain/mlflow'
 import { AppError } from '@shared/api/errors'
+import { RUNS_PAGE_SIZE } from '@shared/domain/pageSizes'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
 import { commonMetricKeys } from '@/utils/runValues'
 
 /** Runs per keyset page: big enough to fill a screen many times, small enough to come back at once. */
-export const PAGE_SIZE = 250
+export const PAGE_SIZE = RUNS_PAGE_SIZE
 
 /** One search of the runs table, as the route holds it. */
 export interface RunsQuery {

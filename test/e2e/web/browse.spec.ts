@@ -5,16 +5,14 @@ import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { RunsPage } from '../pages/RunsPage'
 import { api, apiFailure, e2eUrl } from '../support/api'
 import { screenshot } from '../support/screenshots'
-
-/** The first page the table asks for (renderer/src/stores/runs.ts PAGE_SIZE). */
-const PAGE_SIZE = 250
+import { RUNS_PAGE_SIZE } from '@shared/domain/pageSizes'
 
 /** The experiment with the most runs, and that has nested runs: the richest table. */
 async function richestExperiment() {
   const list = (await api('experiments:list', { view: 'active' })).experiments
   const withRuns = list.filter((e) => e.run_count > 0).sort((a, b) => b.run_count - a.run_count)
   for (const e of withRuns) {
-    const { runs } = await api('runs:search', { experiment_ids: [e.experiment_id], max_results: PAGE_SIZE })
+    const { runs } = await api('runs:search', { experiment_ids: [e.experiment_id], max_results: RUNS_PAGE_SIZE })
     if (runs.some((r) => parentOf(r))) return { experiment: e, runs }
   }
   throw new Error('The demo store has no experiment with nested runs')
@@ -115,7 +113,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await runs.filter.fill('')
 
     await runs.search(filter)
-    const expected = await api('runs:search', { experiment_ids: [experiment.experiment_id], filter, max_results: PAGE_SIZE })
+    const expected = await api('runs:search', { experiment_ids: [experiment.experiment_id], filter, max_results: RUNS_PAGE_SIZE })
     const { count } = await api('runs:count', { experiment_ids: [experiment.experiment_id], filter })
     expect(expected.runs.length).toBeGreaterThan(0)
     expect(await runs.loadedCount()).toBe(expected.runs.length)
@@ -185,7 +183,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     const orderBy = [`metrics.\`${key}\` DESC`]
     expect(routeQuery(page).getAll('order')).toEqual(orderBy)
     await expect(runs.header(metric!)).toHaveClass(/n-data-table-th--sorting/)
-    const expected = await api('runs:search', { experiment_ids: [experiment.experiment_id], order_by: orderBy, max_results: PAGE_SIZE })
+    const expected = await api('runs:search', { experiment_ids: [experiment.experiment_id], order_by: orderBy, max_results: RUNS_PAGE_SIZE })
     const shown = await runs.shownRunIds()
     expect(shown).toEqual(expected.runs.slice(0, shown.length).map((r) => r.info.run_id))
 
@@ -196,7 +194,7 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     const twoKeys = await api('runs:search', {
       experiment_ids: [experiment.experiment_id],
       order_by: [...orderBy, 'attributes.run_name ASC'],
-      max_results: PAGE_SIZE,
+      max_results: RUNS_PAGE_SIZE,
     })
     const shownTwo = await runs.shownRunIds()
     expect(shownTwo).toEqual(twoKeys.runs.slice(0, shownTwo.length).map((r) => r.info.run_id))
@@ -323,8 +321,8 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     const { count } = await api('runs:count', { experiment_ids: ids })
     expect(count).toBe(list.reduce((n, e) => n + e.run_count, 0))
     // More runs than a page: the count comes beside what is loaded, the rest follows the scroll.
-    expect(count).toBeGreaterThan(PAGE_SIZE)
-    await expect(runs.count).toHaveText(`${PAGE_SIZE} of ${count.toLocaleString('en-US')} runs loaded`)
+    expect(count).toBeGreaterThan(RUNS_PAGE_SIZE)
+    await expect(runs.count).toHaveText(`${RUNS_PAGE_SIZE} of ${count.toLocaleString('en-US')} runs loaded`)
     await runs.setNested(false)
     await runs.scrollToEnd()
     await expect(page.getByTestId('all-loaded')).toHaveText(`All ${count.toLocaleString('en-US')} runs loaded`)

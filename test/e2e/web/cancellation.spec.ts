@@ -1,18 +1,15 @@
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { expect, test, type Page, type Request } from '@playwright/test'
 import pg from 'pg'
 import { AppShell } from '../pages/AppShell'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { ModelsPage } from '../pages/ModelsPage'
 import { RunsPage } from '../pages/RunsPage'
-import { api, e2eUrl } from '../support/api'
+// The demo's lock_timeout: a blocked read gives up by itself after it.
+import { LOCK_TIMEOUT_MS } from '../../../electron/services/connections/transactionSettings'
+import { api, e2eHome, e2eUrl } from '../support/api'
 import { screenshot } from '../support/screenshots'
-
-/** Where globalSetup wrote the served app's home (the demo's credentials are in it). */
-const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.json')
-/** The demo's lock_timeout (electron/services/connections/transactionSettings.ts LOCK_TIMEOUT_MS): a blocked read gives up by itself after it. */
-const LOCK_TIMEOUT_MS = 10_000
 
 /** A client of the demo store beside the app's, as its owner (to hold a lock and watch pg_stat_activity). */
 async function demoAdmin(): Promise<pg.Client> {
@@ -20,8 +17,8 @@ async function demoAdmin(): Promise<pg.Client> {
   const m = /^([^@]+)@([^:]+):(\d+)\/(.+)$/.exec(connection.display)
   if (!m) throw new Error(`Cannot read the demo's address from "${connection.display}"`)
   const [, user, host, port, database] = m
-  const { home } = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { home: string }
-  const { password } = JSON.parse(readFileSync(join(home, 'demo', 'credentials.json'), 'utf8')) as { password: string }
+  // The served app's home holds the demo's credentials.
+  const { password } = JSON.parse(readFileSync(join(e2eHome(), 'demo', 'credentials.json'), 'utf8')) as { password: string }
   const client = new pg.Client({ host, port: Number(port), user, password, database, application_name: 'e2e-cancellation' })
   await client.connect()
   return client

@@ -4,6 +4,7 @@ import { ModelsPage } from '../pages/ModelsPage'
 import { RunDetailPage } from '../pages/RunDetailPage'
 import { api, e2eUrl } from '../support/api'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
+import { MODELS_PAGE_SIZE } from '@shared/domain/pageSizes'
 
 test.describe('model registry', () => {
   test('the sidebar leads to the registered models; the name search asks the server', async ({ page }) => {
@@ -11,7 +12,7 @@ test.describe('model registry', () => {
     const models = new ModelsPage(page)
     await models.navLink.click()
     await models.waitLoaded()
-    const all = (await api('models:list', { max_results: 100 })).registered_models
+    const all = (await api('models:list', { max_results: MODELS_PAGE_SIZE })).registered_models
     expect(all.length).toBeGreaterThan(1)
     expect(await models.names()).toEqual(all.map((m) => m.name))
     const withAlias = all.find((m) => m.aliases.length > 0)
@@ -19,7 +20,7 @@ test.describe('model registry', () => {
     await screenshotBothThemes(page, 'models-list')
 
     const part = all[0].name.slice(0, 4)
-    const expected = (await api('models:list', { max_results: 100, filter: part })).registered_models.map((m) => m.name)
+    const expected = (await api('models:list', { max_results: MODELS_PAGE_SIZE, filter: part })).registered_models.map((m) => m.name)
     await models.search.fill(part)
     await expect.poll(() => models.names()).toEqual(expected)
     await models.search.fill('zzz-no-such-model')
@@ -27,7 +28,7 @@ test.describe('model registry', () => {
   })
 
   test('a model’s page lists its versions; a version’s run link opens the run', async ({ page }) => {
-    const all = (await api('models:list', { max_results: 100 })).registered_models
+    const all = (await api('models:list', { max_results: MODELS_PAGE_SIZE })).registered_models
     const name = all[0].name
     const { registered_model, model_versions } = await api('models:get', { name })
     await page.goto(`${e2eUrl()}#/models`)
@@ -54,7 +55,7 @@ test.describe('model registry', () => {
   })
 
   test('the run detail links the model versions made from the run', async ({ page }) => {
-    const all = (await api('models:list', { max_results: 100 })).registered_models
+    const all = (await api('models:list', { max_results: MODELS_PAGE_SIZE })).registered_models
     const { model_versions } = await api('models:get', { name: all[0].name })
     const version = model_versions.find((v) => v.run_id)!
     const detail = new RunDetailPage(page)
