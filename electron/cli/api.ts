@@ -4,10 +4,11 @@ import { AppError, isAppError, type AppErrorPayload } from '@shared/api/errors'
 import { dispatch } from '../services/api/dispatch'
 import type { EventHub } from '../services/api/events'
 import type { CallContext } from '../services/api/handlerTypes'
-import { createCliAppContext } from '../services/appContext'
+import { CLI_SESSION, createAppContext, createCliAppContext, type CliAppSetup } from '../services/appContext'
+import type { SecretStorage } from '../services/profiles/secretStorage'
 import { CommandExit } from './exitCode'
 import type { CliIO } from './io'
-import { cliProfiles, storeChoice } from './storeOptions'
+import { cliProfiles, cliSecretStorageFor, storeChoice } from './storeOptions'
 
 /** One command's road to the API: the same dispatch as IPC and HTTP, in the command's session. */
 export interface CliApi {
@@ -44,6 +45,31 @@ export async function withApi<T>(cmd: Command, io: CliIO, fn: (api: CliApi) => P
     savedProfiles: () => cliProfiles(io),
     onProgress: (m) => io.err(m),
   })
+  return callThrough(io, setup, fn, where)
+}
+
+/**
+ * The profiles commands' road: the app's own workspace of profiles (the saved ones, the demo,
+ * MLFLOW_TRACKING_URI), sealed and opened with the CLI's secret storage, as the desktop app has
+ * it; no store is opened unless a call needs one (profiles test).
+ */
+export async function withProfilesApi<T>(io: CliIO, fn: (api: CliApi, storage: SecretStorage) => Promise<T>): Promise<T> {
+  const storage = await cliSecretStorageFor(io)
+  const app = await createAppContext({
+    home: io.home,
+    env: io.env,
+    cipher: storage.cipher,
+    secretStorageWarning: storage.warning,
+    choice: {},
+    transport: 'cli',
+    onProgress: (m) => io.err(m),
+  })
+  const setup: CliAppSetup = { ...app, window: await app.workspace.window(CLI_SESSION), dispose: () => app.workspace.dispose() }
+  return callThrough(io, setup, (api) => fn(api, storage))
+}
+
+/** Dispatch a command's calls in its session, Ctrl-C aborting them, and close what they opened. */
+async function callThrough<T>(io: CliIO, setup: CliAppSetup, fn: (api: CliApi) => Promise<T>, where: CliDestinations = {}): Promise<T> {
   const controller = new AbortController()
   const stopListening = io.onInterrupt?.(() => controller.abort())
   const call: CallContext = {

@@ -34,7 +34,7 @@ export async function createAppContext(opts: {
   /** Where secrets go, in words, and a warning when that is weak. */
   secretStorageWarning?: string | null
   choice: StoreChoice
-  transport: 'ipc' | 'http'
+  transport: 'ipc' | 'http' | 'cli'
   onProgress?: (msg: string) => void
 }): Promise<AppSetup> {
   const profiles = new ProfileService(opts.home, opts.cipher)

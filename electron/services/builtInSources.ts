@@ -3,8 +3,8 @@
  * with --url or MLFLOW_TRACKING_URI — and how one CLI command picks its store.
  */
 import { AppError } from '@shared/api/errors'
-import { artifactMappingSchema, noSecrets, profileSettingsSchema } from '@shared/api/profileSchemas'
-import type { ArtifactMapping, ProfileView } from '@shared/domain/profiles'
+import { noSecrets, parseArtifactMaps, profileSettingsSchema } from '@shared/api/profileSchemas'
+import type { ProfileView } from '@shared/domain/profiles'
 import { describeTarget } from './connections/connectionUrl'
 import { ensureDemoStore, demoSummary, type DemoStore } from './demo/demoStore'
 import { settingsFromUrl, type ProfileService } from './profiles/profileService'
@@ -33,20 +33,7 @@ export const URL_PROFILE = 'url'
 
 const NO_SECRETS = noSecrets()
 
-/** `PREFIX=PATH` (split at the last `=` that is not part of a URI scheme's `//`). */
-export function parseArtifactMaps(values: string[] | undefined): ArtifactMapping[] {
-  return (values ?? []).map((v) => {
-    const i = v.lastIndexOf('=')
-    const parsed = artifactMappingSchema.safeParse({ prefix: i > 0 ? v.slice(0, i) : '', path: i > 0 ? v.slice(i + 1) : '' })
-    if (!parsed.success)
-      throw new AppError(
-        'BAD_REQUEST',
-        `--artifact-map "${v}": expected PREFIX=PATH, e.g. file:///mnt/mlflow=/Volumes/mlflow (${parsed.error.issues[0].message}).`,
-        { field: 'artifact-map' },
-      )
-    return parsed.data
-  })
-}
+export { parseArtifactMaps }
 
 function extraView(id: string, kind: ProfileView['kind'], settings: Parameters<typeof profileSettingsSchema.parse>[0], hasPassword: boolean): ProfileView {
   return { ...profileSettingsSchema.parse(settings), id, kind, secrets: { ...NO_SECRETS, password: hasPassword }, created_at: null, updated_at: null }

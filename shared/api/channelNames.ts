@@ -32,6 +32,7 @@ export const CHANNELS = [
   'profiles:export',
   'profiles:import',
   'profiles:trust-host-key',
+  'profiles:grant-sql',
   'windows:open',
   'query:check',
   'query:run',

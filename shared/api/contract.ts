@@ -89,6 +89,17 @@ export interface ExperimentsListResponse {
   experiments: ExperimentWithStats[]
 }
 
+export interface ProfileGrantSqlResponse {
+  /** The statements, for a superuser (or the owner of the database and schema) to run. */
+  sql: string
+  /** The role they create. */
+  role: string
+  /** The store, as the profile shows it (user@host:port/db, via SSH when tunnelled). */
+  target: string
+  /** Why the owner of MLflow's tables could not be read (then the SQL names "mlflow_owner"); null when it was. */
+  store_error: string | null
+}
+
 export interface ProfilesListResponse {
   profiles: ProfileView[]
   /** The profile this window shows. */
@@ -430,6 +441,16 @@ const profilesTestRequest = z
   .strict()
   .refine((r) => r.id || r.settings, { message: 'give a profile id or settings to test' })
 
+const profilesParseUrlRequest = z
+  .object({
+    url: z.string().min(1).max(4096),
+    /** Where the URI came from, named in a refusal ("--url", "MLFLOW_TRACKING_URI"); "URI" when absent. */
+    source: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+
+const profilesGrantSqlRequest = z.object({ id: profileId, role: z.string().trim().min(1).max(63).optional() }).strict()
+
 export const contract = {
   'app:info': def<typeof noArgs, AppInfo>(noArgs),
   'session:describe': def<typeof noArgs, SessionDescription>(noArgs),
@@ -469,9 +490,7 @@ export const contract = {
   'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),
   'profiles:test': def<typeof profilesTestRequest, ConnectionTestResult>(profilesTestRequest),
   'profiles:switch': def<z.ZodObject<{ id: typeof profileId }>, ProfileSwitchResponse>(z.object({ id: profileId }).strict()),
-  'profiles:parse-url': def<z.ZodObject<{ url: z.ZodString }>, { settings: ProfileSettingsInput; has_password: boolean }>(
-    z.object({ url: z.string().min(1).max(4096) }).strict(),
-  ),
+  'profiles:parse-url': def<typeof profilesParseUrlRequest, { settings: ProfileSettingsInput; has_password: boolean }>(profilesParseUrlRequest),
   'profiles:services': def<typeof noArgs, { files: string[]; services: Array<{ name: string; settings: ProfileSettingsInput; has_password: boolean }> }>(
     noArgs,
   ),
@@ -482,6 +501,8 @@ export const contract = {
   'profiles:import': def<z.ZodObject<{ json: z.ZodString }>, { added: ProfileView[]; skipped: Array<{ name: string; reason: string }> }>(
     z.object({ json: z.string().min(1).max(5_000_000) }).strict(),
   ),
+  /** The SQL that makes a read-only role for the profile's store, with the owner of MLflow's tables read from the store when it answers. */
+  'profiles:grant-sql': def<typeof profilesGrantSqlRequest, ProfileGrantSqlResponse>(profilesGrantSqlRequest),
   'profiles:trust-host-key': def<z.ZodObject<{ id: typeof profileId; fingerprint: z.ZodString }>, { profile: ProfileView }>(
     z.object({ id: profileId, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict(),
   ),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AppError } from './errors'
 import { MAX_VALUE_BYTES, MIN_VALUE_BYTES, workMemProblem } from './queryLimits'
 import { ARTIFACT_SECRET_NAMES, artifactStoreSchema } from './artifactSchemas'
 import { ENVIRONMENTS, SSL_MODES } from './profileChoices'
@@ -137,3 +138,18 @@ export function noSecrets(): Record<SecretName, boolean> {
 
 export type ProfileSettingsInput = z.input<typeof profileSettingsSchema>
 export type ProfileSecretsInput = z.infer<typeof profileSecretsSchema>
+
+/** `PREFIX=PATH` (split at the last `=` that is not part of a URI scheme's `//`). */
+export function parseArtifactMaps(values: string[] | undefined): z.infer<typeof artifactMappingSchema>[] {
+  return (values ?? []).map((v) => {
+    const i = v.lastIndexOf('=')
+    const parsed = artifactMappingSchema.safeParse({ prefix: i > 0 ? v.slice(0, i) : '', path: i > 0 ? v.slice(i + 1) : '' })
+    if (!parsed.success)
+      throw new AppError(
+        'BAD_REQUEST',
+        `--artifact-map "${v}": expected PREFIX=PATH, e.g. file:///mnt/mlflow=/Volumes/mlflow (${parsed.error.issues[0].message}).`,
+        { field: 'artifact-map' },
+      )
+    return parsed.data
+  })
+}

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { AppError } from '../api/errors'
 import type { ENVIRONMENTS, SSL_MODES, SecretName, profileSettingsSchema } from '../api/profileSchemas'
 
 export type Environment = (typeof ENVIRONMENTS)[number]
@@ -79,4 +80,22 @@ export interface ConnectionTestResult {
   write_access: (RoleAccess & { read_only_role_sql: string }) | null
   /** SSH first contact: the host key to confirm before it is pinned. */
   ssh_host_fingerprint: string | null
+}
+
+/** user@host:port/database, never the password. */
+export function describeTarget(t: {
+  user: string
+  host: string
+  port: number
+  database: string
+  ssh?: { user: string; host: string; port: number } | null
+}): string {
+  return `${t.user}@${t.host}:${t.port}/${t.database}` + (t.ssh ? ` via ssh ${t.ssh.user}@${t.ssh.host}:${t.ssh.port}` : '')
+}
+
+/** The refusal for a profile asked for by a name (or id) no saved profile has, listing those there are. */
+export function noSuchProfile(idOrName: string, names: string[]): AppError {
+  return new AppError('NOT_FOUND', `No profile named "${idOrName}".${names.length ? ` Profiles: ${names.join(', ')}.` : ' No profiles are saved yet.'}`, {
+    field: 'profile',
+  })
 }

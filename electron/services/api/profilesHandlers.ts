@@ -1,6 +1,9 @@
 import { profileSettingsSchema, type ProfileSecretsInput } from '@shared/api/profileSchemas'
-import type { ConnectionTarget } from '../connections/connectionUrl'
+import { AppError } from '@shared/api/errors'
+import { describeTarget, type ConnectionTarget } from '../connections/connectionUrl'
 import { testConnection } from '../connections/connectionTest'
+import { DEFAULT_READER_ROLE, readGrantFacts, readOnlyRoleSql, type GrantFacts } from '../connections/roleAccess'
+import { openStore } from '../connections/storeConnection'
 import { DEMO_PROFILE } from '../builtInSources'
 import { readPgServices } from '../profiles/pgServiceFile'
 import { carriedFrom, reenterError, settingsFromUrl, targetFromSettings, type CarriedSecrets } from '../profiles/profileService'
@@ -25,6 +28,7 @@ type ProfileChannels =
   | 'profiles:export'
   | 'profiles:import'
   | 'profiles:trust-host-key'
+  | 'profiles:grant-sql'
 
 /** profiles:* — connection profiles. Secrets arrive here and go no further back than "set / not set". */
 export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels> {
@@ -145,7 +149,7 @@ export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels>
     },
 
     'profiles:parse-url': async (req) => {
-      const { settings, password, target } = settingsFromUrl(req.url, '', 'URI')
+      const { settings, password, target } = settingsFromUrl(req.url, '', req.source ?? 'URI')
       return { settings: { ...settings, name: `${target.database} on ${target.host}` }, has_password: !!password }
     },
 
@@ -166,6 +170,33 @@ export function profilesHandlers(ctx: AppContext): HandlerGroup<ProfileChannels>
       const result = await profiles.importJson(req.json)
       if (result.added.length) ctx.events.emit('profiles:changed', { reason: 'imported' })
       return result
+    },
+
+    'profiles:grant-sql': async (req) => {
+      if (req.id === DEMO_PROFILE) throw new AppError('BAD_REQUEST', 'The demo store is local and throwaway: grant-sql is for a saved profile.')
+      const profile = await profiles.get(req.id)
+      let facts: GrantFacts
+      let storeError: string | null = null
+      try {
+        const { target } = await profiles.target(profile.id)
+        const handle = await openStore(target, { statementTimeoutMs: profile.statement_timeout_s * 1000, poolMax: 1 })
+        try {
+          facts = await readGrantFacts(handle)
+        } finally {
+          await handle.close()
+        }
+      } catch (e) {
+        // Unreachable (or no password here): the SQL is still given, with the owner as a placeholder.
+        storeError = redact(e instanceof Error ? e.message : String(e))
+        facts = { database: profile.database, schema: profile.schema ?? 'public', owners: [], public_create: false }
+      }
+      const role = req.role ?? DEFAULT_READER_ROLE
+      return {
+        sql: readOnlyRoleSql(facts, role),
+        role,
+        target: describeTarget({ ...profile, ssh: profile.ssh.enabled ? profile.ssh : null }),
+        store_error: storeError,
+      }
     },
 
     'profiles:trust-host-key': async (req) => {

@@ -94,16 +94,7 @@ function schemaFromOptions(options: string | undefined): string | undefined {
   return m ? m[1] : undefined
 }
 
-/** user@host:port/database, never the password. */
-export function describeTarget(t: {
-  user: string
-  host: string
-  port: number
-  database: string
-  ssh?: { user: string; host: string; port: number } | null
-}): string {
-  return `${t.user}@${t.host}:${t.port}/${t.database}` + (t.ssh ? ` via ssh ${t.ssh.user}@${t.ssh.host}:${t.ssh.port}` : '')
-}
+export { describeTarget } from '@shared/domain/profiles'
 
 /** A URI that other tools (psql, MLflow) accept, with the password only when asked for. */
 export function targetToUrl(t: ConnectionTarget, withPassword = false): string {

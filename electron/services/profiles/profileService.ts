@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '@shared/api/errors'
 import { SECRET_NAMES, profileSecretsSchema, profileSettingsSchema, type ProfileSecretsInput, type ProfileSettingsInput } from '@shared/api/profileSchemas'
-import type { ProfileSettings, ProfileView, SecretStatus } from '@shared/domain/profiles'
+import { noSuchProfile, type ProfileSettings, type ProfileView, type SecretStatus } from '@shared/domain/profiles'
 import { SECRET_LABELS, secretInUse } from '@shared/domain/secretTargets'
 import { describeTarget, parseConnectionUrl, type ConnectionTarget } from '../connections/connectionUrl'
 import { profilesFilePath, readProfilesFile, writeProfilesFile, type ProfilesFileData, type SecretName, type StoredProfile } from './profileFile'
@@ -69,12 +69,7 @@ export class ProfileService {
 
   async get(idOrName: string): Promise<StoredProfile> {
     const p = await this.find(idOrName)
-    if (!p) {
-      const names = (await this.list()).map((x) => x.name)
-      throw new AppError('NOT_FOUND', `No profile named "${idOrName}".${names.length ? ` Profiles: ${names.join(', ')}.` : ' No profiles are saved yet.'}`, {
-        field: 'profile',
-      })
-    }
+    if (!p) throw noSuchProfile(idOrName, (await this.list()).map((x) => x.name))
     return p
   }
 
