@@ -57,11 +57,11 @@ export interface TestServer {
   stop(): Promise<void>
 }
 
-/** A server of this major version of its own (beside the suite's), in a temporary folder removed on stop. */
-export async function startTestServer(major: number, password = 'version-test-password'): Promise<TestServer> {
+/** A server of this major version of its own (beside the suite's), in a temporary folder removed on stop; `flags` are postgres's own (-c name=value). */
+export async function startTestServer(major: number, password = 'version-test-password', flags: string[] = []): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), `mlflow-desk-pg${major}-`))
   await chmod(dir, 0o755) // as root the server runs as 'postgres' and must enter it
-  const cluster = await startCluster({ dataDir: join(dir, 'data'), password, ephemeral: true, binDir: await binDirFor(major) })
+  const cluster = await startCluster({ dataDir: join(dir, 'data'), password, ephemeral: true, binDir: await binDirFor(major), postgresFlags: flags })
   return {
     cluster,
     url: (db) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${cluster.port}/${db}?sslmode=disable`,
