@@ -1,6 +1,6 @@
 import Table from 'cli-table3'
-import { stringifyPythonJson } from '../services/format/pythonJson'
-import { toMlflowJson } from '../services/format/mlflowJson'
+import { stringifyPythonJson } from '@shared/format/pythonJson'
+import { toMlflowJson } from '@shared/format/mlflowJson'
 import type { CliIO } from './io'
 
 /** MLflow REST-shaped JSON: unset fields and empty lists dropped, NaN as Python writes it. */

@@ -1,6 +1,6 @@
 import { hostname, arch, type as osType, userInfo } from 'node:os'
 import { APP_INFO } from '../appInfo'
-import { stringifyPythonJson } from '../format/pythonJson'
+import { stringifyPythonJson } from '@shared/format/pythonJson'
 
 /**
  * The text of one export JSON file as mlflow-export-import writes it: Python's

@@ -69,7 +69,11 @@ export class ProfileService {
 
   async get(idOrName: string): Promise<StoredProfile> {
     const p = await this.find(idOrName)
-    if (!p) throw noSuchProfile(idOrName, (await this.list()).map((x) => x.name))
+    if (!p)
+      throw noSuchProfile(
+        idOrName,
+        (await this.list()).map((x) => x.name),
+      )
     return p
   }
 

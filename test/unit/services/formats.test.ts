@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { stringifyPythonJson } from '../../../electron/services/format/pythonJson'
-import { toMlflowJson } from '../../../electron/services/format/mlflowJson'
+import { stringifyPythonJson } from '@shared/format/pythonJson'
+import { toMlflowJson } from '@shared/format/mlflowJson'
 
 describe('Python-style JSON', () => {
   it('writes non-finite numbers as the bare literals Python json reads', () => {
