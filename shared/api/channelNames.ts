@@ -21,6 +21,8 @@ export const CHANNELS = [
   'export:cancel',
   'models:list',
   'models:get',
+  'models:version',
+  'models:version-files',
   'profiles:list',
   'profiles:save',
   'profiles:remove',

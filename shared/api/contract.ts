@@ -4,6 +4,7 @@ import type { AppErrorPayload } from './errors'
 import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
+import type { HistoryModel, ModelFilesResponse, ModelVersionResponse } from '../domain/models'
 import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from '../domain/profiles'
 import type {
   CutValue,
@@ -188,6 +189,10 @@ export interface RunRelatedResponse {
   logged_models: LoggedModel[]
   /** Registered model versions made from this run. */
   model_versions: ModelVersion[]
+  /** Models logged by MLflow 1.x/2.x, from the run tag mlflow.log-model.history, in the order logged. */
+  history_models: HistoryModel[]
+  /** Why the history tag could not be read whole (not JSON, entries without a path); null when it could or there is none. */
+  history_problem: string | null
 }
 
 /** query:check — instant feedback while typing; nothing is sent to the store. */
@@ -403,6 +408,14 @@ const exportRunRequest = z
 
 const modelName = z.string().min(1).max(256)
 
+/** A model version number: MLflow's REST passes "3", the CLI may pass 3; an integer column, so 1..2^31-1. */
+const modelVersionNumber = z
+  .union([z.string().regex(/^\d{1,10}$/, 'must be a version number such as "3"'), z.number().int()])
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 2_147_483_647, { message: 'must be a version number from 1' })
+
+const modelVersionRequest = z.object({ name: modelName, version: modelVersionNumber }).strict()
+
 const modelsListRequest = z
   .object({
     /** Substring of the model name (case-insensitive), or an MLflow filter "name LIKE '%x%'". */
@@ -485,6 +498,14 @@ export const contract = {
   'export:cancel': def<z.ZodObject<{ job_id: typeof exportJobId }>, { cancelled: boolean }>(z.object({ job_id: exportJobId }).strict()),
   'models:list': def<typeof modelsListRequest, ModelsListResponse>(modelsListRequest),
   'models:get': def<z.ZodObject<{ name: typeof modelName }>, ModelGetResponse>(z.object({ name: modelName }).strict()),
+  /** One live version: its fields, its model's aliases and tags, the other versions' numbers, and its source run (params, metrics, tags). */
+  'models:version': def<typeof modelVersionRequest, ModelVersionResponse>(modelVersionRequest),
+  /**
+   * A version's MLmodel (flavors, signature, input example reference) and the first bytes of its input example,
+   * read where its files are (storage_location, else source: runs:/, models:/, a URI). No MLmodel: NOT_FOUND
+   * naming where it was looked for; not YAML: INVALID_ARTIFACT; the artifact store's own errors as artifacts:* give them.
+   */
+  'models:version-files': def<typeof modelVersionRequest, ModelFilesResponse>(modelVersionRequest),
   'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),
   'profiles:save': def<typeof profilesSaveRequest, { profile: ProfileView }>(profilesSaveRequest),
   'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),
@@ -584,5 +605,6 @@ export type RunsCountRequest = ParsedRequest<'runs:count'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
 export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
 export type ModelsListRequest = ParsedRequest<'models:list'>
+export type ModelVersionRequest = ParsedRequest<'models:version'>
 export type QueryRunRequest = ParsedRequest<'query:run'>
 export type QueryExportRequest = ParsedRequest<'query:export'>

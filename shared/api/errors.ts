@@ -57,6 +57,8 @@ export const APP_ERROR_CODES = [
   'ARTIFACT_UNAVAILABLE',
   /** An artifact location whose scheme no repository reads (the message names the URI). */
   'ARTIFACT_UNSUPPORTED',
+  /** An artifact is there but is not what it must be (an MLmodel that is not YAML): the message names the file and why. */
+  'INVALID_ARTIFACT',
   /** The embedded demo store could not start. */
   'DEMO_UNAVAILABLE',
   /** The profiles file cannot be read (the message names the file, line and column). */

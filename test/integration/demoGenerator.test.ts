@@ -224,7 +224,8 @@ describe('demo store generator, small size', () => {
       expect(readFileSync(join(dir, 'plots/training_curves.png')).subarray(1, 4).toString()).toBe('PNG')
       if (r.has_model) {
         models++
-        for (const f of ['MLmodel', 'conda.yaml', 'python_env.yaml', 'requirements.txt', 'model.pkl']) expect(existsSync(join(dir, 'model', f)), f).toBe(true)
+        for (const f of ['MLmodel', 'conda.yaml', 'python_env.yaml', 'requirements.txt', 'input_example.json', 'model.pkl'])
+          expect(existsSync(join(dir, 'model', f)), f).toBe(true)
         expect(readFileSync(join(dir, 'model/MLmodel'), 'utf8')).toContain(`run_id: ${r.run_uuid}`)
       }
     }

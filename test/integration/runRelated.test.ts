@@ -47,6 +47,8 @@ describe.each(['small', 'old'] as FixtureName[])('what surrounds each run of the
         .map((t) => runs.find((r) => r.run_uuid === t.run_uuid)!)
         .sort((a, b) => Number(a.start_time) - Number(b.start_time) || a.run_uuid!.localeCompare(b.run_uuid!))
       expect(got.children, id).toEqual(children.map((c) => summaryOf(c, tags)))
+      const history = tags.find((t) => t.run_uuid === id && t.key === 'mlflow.log-model.history')
+      if (!history) expect({ models: got.history_models, problem: got.history_problem }, id).toEqual({ models: [], problem: null })
       const mine = versions.filter((v) => v.run_id === id)
       expect(
         got.model_versions.map((v) => [v.name, v.version]),
@@ -146,5 +148,92 @@ describe('deleted children and logged models (MLflow 3 store)', () => {
 
   it('names every logged model status MLflow stores', () => {
     expect([0, 1, 2, 3, 42, null].map(loggedModelStatus)).toEqual(['UNSPECIFIED', 'PENDING', 'READY', 'FAILED', 'UNSPECIFIED', 'UNSPECIFIED'])
+  })
+})
+
+describe('models logged by MLflow 1.x/2.x (the mlflow.log-model.history tag), on the MLflow 1.30 store', () => {
+  const runs = dumpRows(FIXTURES.old.dump, 'runs')
+  const versions = dumpRows(FIXTURES.old.dump, 'model_versions')
+  // A run whose artifacts hold a model folder (an MLmodel real MLflow 1.30 wrote).
+  const run = runs.find((r) => versions.some((v) => v.run_id === r.run_uuid))!
+  let store: StoreHandle
+  /** The tag as MLflow 2.x's SqlAlchemyStore.record_logged_model writes it: json.dumps of Model.get_tags_dict(), one entry per log_model. */
+  const tag = (id: string) =>
+    JSON.stringify([
+      {
+        run_id: id,
+        artifact_path: 'model',
+        utc_time_created: '2024-03-05 10:11:12.131415',
+        flavors: { python_function: { loader_module: 'mlflow.sklearn', python_version: '3.10.12' }, sklearn: { sklearn_version: '1.3.2' } },
+        model_uuid: 'f3b2a1c0d9e84f7a8b6c5d4e3f2a1b0c',
+        mlflow_version: '2.9.2',
+        model_size_bytes: 2045,
+      },
+      { run_id: id, artifact_path: 'calibrated', utc_time_created: '2024-03-05 10:12:00.000000', flavors: { python_function: {} }, model_uuid: 'a'.repeat(32) },
+    ])
+      .replace(/":/g, '": ')
+      .replace(/,"/g, ', "')
+
+  beforeAll(async () => {
+    const db = await createDatabase('related_history', FIXTURES.old.template)
+    const c = adminClient(db)
+    await c.connect()
+    await c.query(`INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.log-model.history', $1, $2)`, [tag(run.run_uuid!), run.run_uuid])
+    await c.end()
+    store = await openStore(targetFor(db))
+  })
+  afterAll(() => store?.close())
+
+  it('lists each logged model beside the run’s other models: path, flavors, time, uuid, MLflow version and size', async () => {
+    const got = await getRunRelated(store, run.run_uuid!)
+    expect(got.history_problem).toBeNull()
+    expect(got.history_models).toEqual([
+      {
+        artifact_path: 'model',
+        flavors: ['python_function', 'sklearn'],
+        created_ms: Date.UTC(2024, 2, 5, 10, 11, 12, 131),
+        model_uuid: 'f3b2a1c0d9e84f7a8b6c5d4e3f2a1b0c',
+        mlflow_version: '2.9.2',
+        model_size_bytes: 2045,
+        run_id: run.run_uuid,
+      },
+      {
+        artifact_path: 'calibrated',
+        flavors: ['python_function'],
+        created_ms: Date.UTC(2024, 2, 5, 10, 12),
+        model_uuid: 'a'.repeat(32),
+        mlflow_version: null,
+        model_size_bytes: null,
+        run_id: run.run_uuid,
+      },
+    ])
+    // The registered versions from the same run are still there, as before.
+    expect(got.model_versions.map((v) => v.version).sort()).toEqual(
+      versions
+        .filter((v) => v.run_id === run.run_uuid)
+        .map((v) => v.version)
+        .sort(),
+    )
+    // Other runs have no history: none listed.
+    const other = runs.find((r) => r.run_uuid !== run.run_uuid)!
+    expect((await getRunRelated(store, other.run_uuid!)).history_models).toEqual([])
+  })
+
+  it('says why when the tag cannot be read (cut at the tag length limit), and still answers the rest', async () => {
+    const cut = tag(run.run_uuid!).slice(0, 120)
+    const db = await createDatabase('related_history_cut', FIXTURES.old.template)
+    const admin = adminClient(db)
+    await admin.connect()
+    await admin.query(`INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.log-model.history', $1, $2)`, [cut, run.run_uuid])
+    await admin.end()
+    const cutStore = await openStore(targetFor(db))
+    try {
+      const got = await getRunRelated(cutStore, run.run_uuid!)
+      expect(got.history_models).toEqual([])
+      expect(got.history_problem).toBe(`The run tag mlflow.log-model.history is not valid JSON (120 characters): its logged models cannot be listed.`)
+      expect(got.model_versions.length).toBeGreaterThan(0)
+    } finally {
+      await cutStore.close()
+    }
   })
 })

@@ -77,6 +77,11 @@ export const CAPABILITIES = {
     since: '3500859a5d39',
     lets: 'show model aliases',
   },
+  modelVersionStorage: {
+    needs: [['model_versions', 'storage_location']],
+    since: 'acf3f17fdcc7',
+    lets: "read a model version's files where the registry copied them (storage_location), before its source",
+  },
   datasets: {
     needs: [['datasets'], ['inputs'], ['input_tags']],
     since: '7f2a7d5fae7d',

@@ -3,6 +3,7 @@ import type { RunRelatedResponse } from '@shared/api/contract'
 import type { LoggedModel, ModelVersion, RunSummary } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
+import { LOG_MODEL_HISTORY_TAG, parseLogModelHistory } from '../models/logModelHistory'
 import { liveVersion, modelVersionJson } from './registry'
 
 /** MLflow's only nesting mechanism: the child carries its parent's id in this tag. */
@@ -49,12 +50,14 @@ interface RelatedRow {
   children: RunSummary[]
   logged_models: Array<Omit<LoggedModel, 'status'> & { status: number | null }>
   model_versions: ModelVersion[]
+  history: string | null
 }
 
 /**
  * What surrounds a run on its detail page, in one statement (one snapshot):
  * its parent and children (every lifecycle stage, by start_time), the MLflow 3
- * logged models it produced, and the registered model versions made from it.
+ * logged models it produced, the models MLflow 1.x/2.x logged in it (its
+ * mlflow.log-model.history tag), and the registered model versions made from it.
  */
 export async function getRunRelated(store: StoreHandle, runId: string): Promise<RunRelatedResponse> {
   const summary = runSummaryJson(store.capabilities)
@@ -66,14 +69,18 @@ export async function getRunRelated(store: StoreHandle, runId: string): Promise<
                         FROM tags c JOIN runs r ON r.run_uuid = c.run_uuid
                        WHERE c.key = '${PARENT_TAG}' AND c.value = $1), '[]'::json) AS children,
             ${loggedModelsJson(store.capabilities)} AS logged_models,
-            ${modelVersionsJson(store.capabilities)} AS model_versions`,
+            ${modelVersionsJson(store.capabilities)} AS model_versions,
+            (SELECT h.value FROM tags h WHERE h.run_uuid = $1 AND h.key = '${LOG_MODEL_HISTORY_TAG}') AS history`,
     [runId],
   )
   if (!row?.found) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
+  const history = parseLogModelHistory(row.history)
   return {
     parent: row.parent,
     children: row.children,
     logged_models: row.logged_models.map((m) => ({ ...m, status: loggedModelStatus(m.status) })),
     model_versions: row.model_versions,
+    history_models: history.models,
+    history_problem: history.problem,
   }
 }

@@ -58,6 +58,10 @@ const HELP: Partial<Record<AppErrorCode, { title: string; hint: string }>> = {
     hint: 'Check the endpoint or server named in the message, the network, and TLS settings.',
   },
   ARTIFACT_UNSUPPORTED: { title: 'Artifact location not readable', hint: 'Add a prefix mapping in the connection profile to read it from a local folder.' },
+  INVALID_ARTIFACT: {
+    title: 'The file cannot be read',
+    hint: 'It is there but not in the form MLflow writes. Open it in the run’s artifacts to see what it holds.',
+  },
   WRITE_FAILED: {
     title: 'Could not write the file',
     hint: 'Free disk space or fix the folder permissions named in the message, then try again (an export resumes).',

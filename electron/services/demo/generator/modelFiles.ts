@@ -76,9 +76,18 @@ export function logModelHistory(world: World, run: RunSkel): string {
   ])
 }
 
-/** The files of the run's `model/` folder, as mlflow.sklearn.log_model lays them out. */
+/** The input_example= rows log_model saved (a pandas split frame of the signature's columns) and its serving form. */
+function inputExample(world: World, run: RunSkel): { example: string; serving: string } {
+  const r = rngFor(world.seed, 'input-example', run.index)
+  const columns = ['x1', 'x2', 'x3']
+  const data = Array.from({ length: 5 }, () => [Number(r.float(-3, 3).toFixed(4)), Number(r.float(0, 1).toFixed(4)), r.int(0, 20)])
+  return { example: pyJson({ columns, data }), serving: pyJson({ dataframe_split: { columns, data } }) }
+}
+
+/** The files of the run's `model/` folder, as mlflow.sklearn.log_model(..., input_example=...) lays them out. */
 export function modelFolder(world: World, run: RunSkel): Array<[string, string | Buffer]> {
   const m = modelInfo(world, run)
+  const example = inputExample(world, run)
   const mlmodel = [
     'artifact_path: model',
     'flavors:',
@@ -99,6 +108,11 @@ export function modelFolder(world: World, run: RunSkel): Array<[string, string |
     `model_size_bytes: ${m.pickle.length}`,
     `model_uuid: ${m.uuid}`,
     `run_id: ${run.id}`,
+    'saved_input_example_info:',
+    '  artifact_path: input_example.json',
+    '  pandas_orient: split',
+    '  serving_input_path: serving_input_example.json',
+    '  type: dataframe',
     'signature:',
     `  inputs: '${SIGNATURE_INPUTS}'`,
     `  outputs: '[{"type": "long", "required": true}]'`,
@@ -132,6 +146,8 @@ export function modelFolder(world: World, run: RunSkel): Array<[string, string |
     ['model/conda.yaml', conda],
     ['model/python_env.yaml', pythonEnv],
     ['model/requirements.txt', REQUIREMENTS.join('\n') + '\n'],
+    ['model/input_example.json', example.example],
+    ['model/serving_input_example.json', example.serving],
     ['model/model.pkl', m.pickle],
   ]
 }
