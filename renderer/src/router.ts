@@ -16,6 +16,8 @@ export const router = createRouter({
     { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
     { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
     { path: '/models/:name', name: 'model', component: () => import('./views/ModelDetailView.vue'), props: true },
+    { path: '/models/:name/versions/:version', name: 'model-version', component: () => import('./views/ModelVersionView.vue'), props: true },
+    { path: '/models/:name/compare', name: 'model-compare', component: () => import('./views/ModelVersionCompareView.vue'), props: true },
     { path: '/query', name: 'query', component: () => import('./views/QueryView.vue') },
     { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/experiments' },
