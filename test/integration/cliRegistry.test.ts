@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { cli } from '../helpers/cliRunner'
 import { createDatabase, urlFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
-import { FIXTURES } from '../helpers/fixtures'
+import { FIXTURES, readManifest } from '../helpers/fixtures'
 import { parsePythonJson } from '../helpers/pythonJson'
 
 const dump = FIXTURES.small.dump
@@ -115,6 +115,30 @@ describe('mlflow-desk models and metrics commands', () => {
       expect(r.stderr, args.join(' ')).toMatch(pattern)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
+  })
+
+  it('models version shows a version, its run and its MLmodel; without the artifacts it says why the MLmodel was not read', async () => {
+    const v = dumpRows(dump, 'model_versions')[0]
+    const map = ['--artifact-map', `${readManifest('small').artifact_root_uri as string}=${FIXTURES.small.artifacts}`]
+    const r = await cli(['models', 'version', v.name!, v.version!, '--json', '--url', url, ...map])
+    expect(r.code, r.stderr).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.model_version).toMatchObject({ name: v.name, version: v.version, source: v.source, run_id: v.run_id })
+    expect(json.run.info.run_id).toBe(v.run_id)
+    expect(json.files).toMatchObject({ location: v.storage_location, mlmodel: { run_id: v.run_id, artifact_path: 'model' } })
+    const table = await cli(['models', 'version', v.name!, v.version!, '--url', url, ...map])
+    expect(table.stdout).toMatch(/^FIELD\s+VALUE/)
+    expect(table.stdout).toMatch(new RegExp(`location\\s+${v.storage_location}`))
+    // The recorded server path is not on this machine: the version shows, the MLmodel says why it is missing.
+    const unmapped = await cli(['models', 'version', v.name!, v.version!, '--url', url])
+    expect(unmapped.code).toBe(0)
+    expect(unmapped.stdout).toMatch(/MLmodel\s+not read: No MLmodel file in/)
+    const missing = await cli(['models', 'version', v.name!, '99', '--url', url])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/version 99 not found/)
+    const bad = await cli(['models', 'version', v.name!, 'two', '--url', url])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/VERSION: must be a version number/)
   })
 
   it('exits 1 when the run or model does not exist', async () => {

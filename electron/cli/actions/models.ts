@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
+import { AppError } from '@shared/api/errors'
 import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
+import type { ModelFilesResponse, SignatureField } from '@shared/domain/models'
 import { withApi } from '../api'
 import type { CliIO } from '../io'
 import { formatTime, printMlflowJson, printTable } from '../output'
@@ -64,4 +66,55 @@ export async function get(io: CliIO, name: string, opts: { json?: boolean }, cmd
   )
   io.out('')
   printVersions(io, got.model_versions)
+}
+
+const fieldsText = (fields: SignatureField[] | null) => (fields ? fields.map((f) => `${f.name ?? '-'}: ${f.type}${f.required ? '' : '?'}`).join(', ') : '')
+
+/** A version, its run and its MLmodel; the files are read apart, so a store that cannot give them still shows the version. */
+export async function version(io: CliIO, name: string, v: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const req = validateRequest('models:version', { name, version: v }, { name: 'NAME', version: 'VERSION' })
+  const { got, files, filesError } = await withApi(cmd, io, async (api) => {
+    const got = await api.call('models:version', req)
+    let files: ModelFilesResponse | null = null
+    let filesError: AppError | null = null
+    try {
+      files = await api.call('models:version-files', req)
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code === 'CANCELLED') throw e
+      filesError = e
+    }
+    return { got, files, filesError }
+  })
+  if (opts.json) {
+    return printMlflowJson(io, { ...got, ...(files ? { files } : { files_error: { code: filesError!.code, message: filesError!.message } }) })
+  }
+  const mv = got.model_version
+  const m = files?.mlmodel
+  printTable(
+    io,
+    ['FIELD', 'VALUE'],
+    [
+      ['name', mv.name],
+      ['version', mv.version],
+      ['status', mv.status],
+      ['stage', mv.current_stage],
+      ['aliases', mv.aliases.map((a) => `@${a}`).join(' ')],
+      ['created (UTC)', formatTime(mv.creation_timestamp)],
+      ['source', mv.source],
+      ['run', got.run ? `${got.run.info.run_id} (${got.run.info.run_name ?? ''})` : mv.run_id ? `${mv.run_id} (not in this store)` : ''],
+      ['description', mv.description],
+      ...mv.tags.map((t): [string, string] => [`tags.${t.key}`, t.value]),
+      ...(m && files
+        ? ([
+            ['location', files.location],
+            ['flavors', m.flavors.map((f) => f.name).join(', ')],
+            ['signature inputs', fieldsText(m.signature?.inputs ?? null)],
+            ['signature outputs', fieldsText(m.signature?.outputs ?? null)],
+            ['input example', m.input_example?.artifact_path ?? ''],
+            ['mlflow version', m.mlflow_version],
+          ] as Array<[string, string | null]>)
+        : [['MLmodel', `not read: ${filesError?.message ?? ''}`] as [string, string]]),
+      ...(got.run?.data.metrics ?? []).map((x): [string, string] => [`metrics.${x.key}`, String(x.value)]),
+    ],
+  )
 }

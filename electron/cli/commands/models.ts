@@ -20,5 +20,12 @@ export function modelsCommand(io: CliIO): Command {
     .argument('<name>', 'the registered model name (exact)')
     .option('--json', 'print MLflow REST JSON: {"registered_model": {...}, "model_versions": [...]}')
     .action(async (name: string, opts: { json?: boolean }, cmd: Command) => (await actions()).get(io, name, opts, cmd))
+  models
+    .command('version')
+    .description("Show one model version: its fields, its source run's metrics, and its MLmodel (flavors, signature, input example)")
+    .argument('<name>', 'the registered model name (exact)')
+    .argument('<version>', 'the version number')
+    .option('--json', 'print JSON: {"model_version": {...}, "run": {...}, "files": {...} or "files_error": {...}}')
+    .action(async (name: string, version: string, opts: { json?: boolean }, cmd: Command) => (await actions()).version(io, name, version, opts, cmd))
   return models
 }
