@@ -150,7 +150,13 @@ describe.each(['small', 'old'] as FixtureName[])('a model version of the MLflow-
     await setSource(`${run.artifact_uri}/no-model-here`)
     const missing = await t.fails('models:version-files', { name: v.name!, version: v.version! })
     expect(missing.code).toBe('NOT_FOUND')
-    expect(missing.message).toMatch(/^No MLmodel file in .*no-model-here: the model's files were moved or deleted/)
+    expect(missing.message).toMatch(
+      /^No MLmodel file in .*no-model-here: nothing is there: the files were moved or deleted, or the path is the tracking server's \(map it/,
+    )
+    // A folder with files but no MLmodel says what it holds.
+    await setSource(run.artifact_uri!)
+    const notModel = await t.fails('models:version-files', { name: v.name!, version: v.version! })
+    expect(notModel.message).toMatch(/^No MLmodel file in .*: this folder holds .*model.*, but no MLmodel: it is not a model folder\.$/)
 
     const dir = await mkdtemp(join(tmpdir(), 'desk-bad-mlmodel-'))
     try {

@@ -32,13 +32,17 @@ export async function readModelFiles(
   repo: ArtifactRepository,
   signal?: AbortSignal,
 ): Promise<{ mlmodel: MLmodelInfo; input_example: InputExampleFile | null }> {
-  const preview = await previewArtifact(repo, 'MLmodel', MAX_MLMODEL_BYTES, signal).catch((e: unknown) => {
-    if (e instanceof AppError && e.code === 'NOT_FOUND') {
-      throw new AppError('NOT_FOUND', `No MLmodel file in ${repo.describe}: the model's files were moved or deleted, or this is not a model folder.`, {
-        path: 'MLmodel',
-      })
-    }
-    throw e
+  const preview = await previewArtifact(repo, 'MLmodel', MAX_MLMODEL_BYTES, signal).catch(async (e: unknown) => {
+    if (!(e instanceof AppError && e.code === 'NOT_FOUND')) throw e
+    // An empty (or absent) folder is most often the tracking server's path, not mounted here: say how to point at it.
+    const held = await repo.list('', signal).catch(() => [])
+    const why = held.length
+      ? `this folder holds ${held
+          .slice(0, 5)
+          .map((f) => f.path)
+          .join(', ')}${held.length > 5 ? ', …' : ''}, but no MLmodel: it is not a model folder.`
+      : "nothing is there: the files were moved or deleted, or the path is the tracking server's (map it to where the files are here: the profile's artifact prefix mapping, or --artifact-map)."
+    throw new AppError('NOT_FOUND', `No MLmodel file in ${repo.describe}: ${why}`, { path: 'MLmodel' })
   })
   if (preview.kind !== 'text' || preview.text === null) throw new AppError('INVALID_ARTIFACT', `The MLmodel file in ${repo.describe} is not text.`)
   if (preview.truncated) {

@@ -4,7 +4,7 @@ import { ArtifactsPage } from '../pages/ArtifactsPage'
 import { ModelVersionPage } from '../pages/ModelVersionPage'
 import { ModelsPage } from '../pages/ModelsPage'
 import { RunDetailPage } from '../pages/RunDetailPage'
-import { api, e2eUrl } from '../support/api'
+import { api, e2eUrl, secondStoreUrl } from '../support/api'
 import { screenshotBothThemes } from '../support/screenshots'
 
 /** The demo's registered model with the most versions whose source runs are in the store, and those versions (newest first). */
@@ -113,6 +113,30 @@ test.describe('model versions', () => {
     await expect(page).toHaveURL(/tab=artifacts/)
     await expect(new ArtifactsPage(page).previewName).toContainText('MLmodel')
     expect(ArtifactsPage.selectedIn(new URL(page.url()))).toBe(`${logged.artifact_path}/MLmodel`)
+  })
+
+  test('a version whose files are not on this machine still shows, and its files say where they were looked for', async ({ page }) => {
+    // The second store is real MLflow 3.5's: its sources are the tracking server's paths, not mapped here.
+    const name = 'e2e model files elsewhere'
+    const { settings } = await api('profiles:parse-url', { url: secondStoreUrl() })
+    const { profile } = await api('profiles:save', { settings: { ...settings, name, environment: 'dev' }, password_from_url: secondStoreUrl() })
+    try {
+      await api('profiles:switch', { id: profile.id })
+      const [model] = (await api('models:list', { max_results: 1 })).registered_models
+      const [v] = (await api('models:get', { name: model.name })).model_versions
+      const failure = await api('models:version-files', { name: model.name, version: v.version }).catch((e: Error & { code: string }) => e)
+      expect(failure).toMatchObject({ code: 'NOT_FOUND' })
+      const vp = new ModelVersionPage(page)
+      await vp.open(e2eUrl(), model.name, v.version)
+      await expect(vp.facts).toContainText(v.source!)
+      await expect(page.getByTestId('model-files-error')).toContainText((failure as Error).message)
+      await expect(vp.runLink).toBeVisible()
+      await page.getByTestId('model-files').scrollIntoViewIfNeeded()
+      await screenshotBothThemes(page, 'model-version-files-error')
+    } finally {
+      await api('profiles:switch', { id: 'demo' })
+      await api('profiles:remove', { id: profile.id })
+    }
   })
 
   test('an unknown version says it is not there', async ({ page }) => {
