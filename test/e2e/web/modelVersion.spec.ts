@@ -89,9 +89,12 @@ test.describe('model versions', () => {
     await vp.onlyDiffs.click()
     await expect(page.locator('[data-testid="signature-diff-row"][data-change="same"]')).toHaveCount(0)
 
-    // From a version's page, "Compare with…" opens the same comparison.
+    // From a version's page, "Compare with…" opens the same comparison, and so does C (the version before).
     await vp.open(e2eUrl(), name, b.version)
     await vp.compareTo(a.version)
+    await expect(vp.compareTitle).toHaveText(`${name}: version ${a.version} vs ${b.version}`)
+    await vp.open(e2eUrl(), name, b.version)
+    await page.keyboard.press('c')
     await expect(vp.compareTitle).toHaveText(`${name}: version ${a.version} vs ${b.version}`)
   })
 
