@@ -23,6 +23,8 @@ export const CHANNELS = [
   'models:get',
   'models:version',
   'models:version-files',
+  'find:search',
+  'find:resolve',
   'profiles:list',
   'profiles:save',
   'profiles:remove',

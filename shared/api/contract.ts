@@ -5,6 +5,7 @@ import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
 import type { HistoryModel, ModelFilesResponse, ModelVersionResponse } from '../domain/models'
+import type { FindResolveResponse, FindSearchResponse } from '../domain/find'
 import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from '../domain/profiles'
 import type {
   CutValue,
@@ -23,6 +24,7 @@ import type {
 import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput } from './profileSchemas'
 import { experimentId, runId, viewType } from './trackingSchemas'
 import { exportName, exportSelection } from './exportSchemas'
+import { findResolveRequest, findSearchRequest } from './findSchemas'
 import {
   jobId,
   queryCancelRequest,
@@ -506,6 +508,19 @@ export const contract = {
    * naming where it was looked for; not YAML: INVALID_ARTIFACT; the artifact store's own errors as artifacts:* give them.
    */
   'models:version-files': def<typeof modelVersionRequest, ModelFilesResponse>(modelVersionRequest),
+  /**
+   * Find anything by a text: runs by name or id prefix (every experiment), experiments, registered
+   * models, logged models, saved queries and the app's screens, best first; an id or URI in the
+   * text (see find:resolve) comes first. Names match case-insensitively anywhere inside.
+   */
+  'find:search': def<typeof findSearchRequest, FindSearchResponse>(findSearchRequest),
+  /**
+   * What an id, URI or exact name stands for: a 32-hex run id, runs:/<id>/<path>, models:/<name>/<version|stage|latest>
+   * and models:/<name>@<alias> (resolved as MLflow resolves them), m-… logged model and tr-… trace ids, an
+   * experiment id, a link of MLflow's UI, or an exact experiment, model or run name. NOT_FOUND names what was
+   * looked for and where.
+   */
+  'find:resolve': def<typeof findResolveRequest, FindResolveResponse>(findResolveRequest),
   'profiles:list': def<typeof noArgs, ProfilesListResponse>(noArgs),
   'profiles:save': def<typeof profilesSaveRequest, { profile: ProfileView }>(profilesSaveRequest),
   'profiles:remove': def<z.ZodObject<{ id: typeof profileId }>, Record<string, never>>(z.object({ id: profileId }).strict()),

@@ -3,6 +3,7 @@ import type { AppContext, Handlers } from './handlerTypes'
 import { artifactsHandlers } from './artifactsHandlers'
 import { experimentsHandlers } from './experimentsHandlers'
 import { exportHandlers } from './exportHandlers'
+import { findHandlers } from './findHandlers'
 import { metricsHandlers } from './metricsHandlers'
 import { modelsHandlers } from './modelsHandlers'
 import { profilesHandlers } from './profilesHandlers'
@@ -23,6 +24,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...runsHandlers(),
     ...metricsHandlers(),
     ...modelsHandlers(),
+    ...findHandlers(ctx),
     ...artifactsHandlers(ctx),
     ...exportHandlers(ctx),
     ...queryHandlers(ctx),
