@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo'
 import { exportCommand } from './commands/export'
 import { CommandExit } from './exitCode'
 import { experimentsCommand } from './commands/experiments'
+import { findCommand, openCommand } from './commands/find'
 import { indexesCommand } from './commands/indexes'
 import { generateCommand } from './commands/generate'
 import { migrateCommand } from './commands/migrate'
@@ -42,6 +43,8 @@ export function createProgram(io: CliIO): Command {
     runsCommand,
     metricsCommand,
     modelsCommand,
+    findCommand,
+    openCommand,
     queryCommand,
     profilesCommand,
     serveCommand,
