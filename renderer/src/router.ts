@@ -19,6 +19,8 @@ export const router = createRouter({
     { path: '/models/:name/versions/:version', name: 'model-version', component: () => import('./views/ModelVersionView.vue'), props: true },
     { path: '/models/:name/compare', name: 'model-compare', component: () => import('./views/ModelVersionCompareView.vue'), props: true },
     { path: '/query', name: 'query', component: () => import('./views/QueryView.vue') },
+    /** An id or URI to resolve and open (what `mlflow-desk open` takes): #/open/runs:/<id>/model, #/open/models:/churn@champion, … */
+    { path: '/open/:text(.*)', name: 'open', component: () => import('./views/OpenView.vue'), props: true },
     { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/experiments' },
   ],

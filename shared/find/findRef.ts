@@ -115,3 +115,9 @@ export function formatFindRef(ref: FindRef): string {
       return `experiment ${ref.experiment_id}`
   }
 }
+
+/** The runs filter (MLflow's syntax) for the one run a text names — a run id, runs:/ URI or run link — or null. */
+export function runIdFilter(text: string): string | null {
+  const ref = parseFindRef(text)
+  return ref?.kind === 'run' ? `attributes.run_id = '${ref.run_id}'` : null
+}

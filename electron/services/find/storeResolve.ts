@@ -68,6 +68,7 @@ async function versionRow(store: StoreHandle, name: string, version: number): Pr
 async function modelUriVersion(store: StoreHandle, ref: Extract<FindRef, { kind: 'model_uri' }>): Promise<VersionRow> {
   const uri = `models:/${ref.name}${ref.alias ? `@${ref.alias}` : `/${ref.version ?? ref.stage ?? 'latest'}`}`
   if (!store.capabilities.modelRegistry) throw notFound(store, `Model '${uri}'`, ' (this store has no model registry: it was written by MLflow before 1.4)')
+  if (!(await modelByName(store, ref.name))) throw notFound(store, `Registered model '${ref.name}' (of ${uri})`)
   let version: number | null
   if (ref.version !== null) version = Number(ref.version)
   else if (ref.alias !== null) {

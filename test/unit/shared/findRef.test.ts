@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatFindRef, parseFindRef } from '@shared/find/findRef'
+import { formatFindRef, parseFindRef, runIdFilter } from '@shared/find/findRef'
 
 const RUN = '0123456789abcdef0123456789abcdef'
 
@@ -64,5 +64,13 @@ describe('what a pasted text refers to', () => {
       expect(formatFindRef(parseFindRef(text)!)).toBe(text)
     }
     expect(formatFindRef(parseFindRef('models:/churn/latest')!)).toBe('models:/churn/latest')
+  })
+
+  it('turns a pasted run id, runs:/ URI or run link into the runs filter that finds that run', () => {
+    expect(runIdFilter(` ${RUN.toUpperCase()} `)).toBe(`attributes.run_id = '${RUN}'`)
+    expect(runIdFilter(`runs:/${RUN}/model`)).toBe(`attributes.run_id = '${RUN}'`)
+    expect(runIdFilter(`http://mlflow:5000/#/experiments/1/runs/${RUN}`)).toBe(`attributes.run_id = '${RUN}'`)
+    expect(runIdFilter(`metrics.acc > 0.9`)).toBeNull()
+    expect(runIdFilter('models:/churn/1')).toBeNull()
   })
 })
