@@ -22,6 +22,13 @@ export class FindPalette {
     await expect(this.input).toBeFocused()
   }
 
+  /** The sidebar's "Find…" button. */
+  async openFromSidebar(): Promise<void> {
+    await this.page.getByTestId('nav-find').click()
+    await expect(this.dialog).toBeVisible()
+    await expect(this.input).toBeFocused()
+  }
+
   /** Type a text and wait for the search's answer to be listed (its first hit's title contains `first`). */
   async search(text: string, first?: string): Promise<void> {
     await this.input.fill(text)
