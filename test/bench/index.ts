@@ -22,6 +22,7 @@ import { downsampleHistory } from '../../electron/services/tracking/metricSeries
 import { migrateStore } from '../../electron/services/tracking/migrate'
 import { countRuns, getRun, searchRuns } from '../../electron/services/tracking/runs'
 import { runColumns } from '../../electron/services/tracking/runColumns'
+import { findResolve, findSearch, type FindSources } from '../../electron/services/find/findService'
 import { createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
@@ -115,6 +116,7 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
   if (smallest) figures.push(await measure('runs.columns, smallest experiment', () => runColumns(store, [String(smallest.experiment_id)], 'active'), opts))
   const [someRun] = await store.select<{ run_uuid: string }>('SELECT run_uuid FROM latest_metrics LIMIT 1')
   figures.push(await measure('runs.get', () => getRun(store, someRun.run_uuid), opts))
+  figures.push(...(await findCases(store, someRun.run_uuid, opts)))
   const [longest] = await store.select<{ run_uuid: string; key: string; n: number }>(
     'SELECT run_uuid, key, count(*)::int AS n FROM metrics GROUP BY run_uuid, key ORDER BY n DESC LIMIT 1',
   )
@@ -130,6 +132,19 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
     ),
   )
   return figures
+}
+
+/** "Find anything" (the palette, `mlflow-desk find`/`open`): a piece of a run name and an id prefix across every experiment, and exact lookups. */
+async function findCases(store: StoreHandle, runId: string, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
+  const src: FindSources = { store: async () => store, savedQueries: async () => [] }
+  const [named] = await store.select<{ name: string }>(`SELECT name FROM runs WHERE run_uuid = $1`, [runId])
+  const piece = (named?.name ?? 'run').slice(2, 8)
+  log(`find: "${piece}" (a piece of run ${runId}'s name), its id's first 8 characters, the id itself`)
+  return [
+    await measure(`find.search a piece of a run name, every experiment (20 hits)`, () => findSearch(src, { text: piece, limit: 20 }), opts),
+    await measure('find.search a run id prefix (8 hex), every experiment', () => findSearch(src, { text: runId.slice(0, 8), limit: 20 }), opts),
+    await measure('find.resolve a run id', () => findResolve(src, { text: runId }), opts),
+  ]
 }
 
 /**
