@@ -194,12 +194,10 @@ export async function resolveName(store: StoreHandle, text: string, maxRuns: num
   const model = await modelByName(store, text)
   if (model) hits.push(modelHit(model, EXACT_SCORE + 1))
   const can = store.capabilities
-  // Both where a run name lives: the column (indexed by nothing, but one pass over runs, never metrics) and the tag (its key leads tag_pk).
+  // Where MLflow's UI finds the name: the column, else the tag (looked up by its key only for runs without one).
   const runs = await store.select<RunRow>(
-    `WITH named AS (
-       ${can.runNameColumn ? `(SELECT run_uuid FROM runs WHERE name = $1) UNION ` : ''}
-       (SELECT run_uuid FROM tags WHERE key = 'mlflow.runName' AND value = $1))
-     SELECT ${runRowSql(can)} FROM named JOIN runs r ON r.run_uuid = named.run_uuid LEFT JOIN experiments e ON e.experiment_id = r.experiment_id
+    `SELECT ${runRowSql(can)} FROM runs r LEFT JOIN experiments e ON e.experiment_id = r.experiment_id
+      WHERE ${runNameSql(can)} = $1
       ORDER BY (r.lifecycle_stage = 'deleted'), r.start_time DESC NULLS LAST, r.run_uuid LIMIT $2`,
     [text, maxRuns],
   )

@@ -7,6 +7,7 @@ import {
   loggedModelHit,
   modelHit,
   runHit,
+  runNameSql,
   runRowSql,
   runScore,
   type ExperimentRow,
@@ -18,8 +19,8 @@ import {
 /**
  * The store's things whose name holds a text (ILIKE, words in order), or whose id starts with it.
  * Each kind is one bounded statement (LIMIT), ordered so the best candidates (exact, then prefix,
- * then newest) are the ones kept; the final ranking is findRank's. Run names are read from runs and
- * from the mlflow.runName tag only: no search here touches metrics, params or latest_metrics.
+ * then newest) are the ones kept; the final ranking is findRank's. Run names are read from runs.name,
+ * else the mlflow.runName tag: no search here touches metrics, params or latest_metrics.
  */
 
 /** ILIKE's wildcards and escape taken literally; spaces between words match anything ("val loss" finds "val_loss"). */
@@ -42,12 +43,14 @@ async function searchRuns(store: StoreHandle, text: string, limit: number): Prom
   const bind: unknown[] = [contains, prefix, text, limit]
   const byId = RUN_ID_PREFIX.test(text.trim())
   if (byId) bind.push(text.trim().toLowerCase())
-  // Ranked in SQL only to keep the best `limit` of each source: exact, then prefix, then newest.
-  const rank = (col: string) => `(lower(${col}) = lower($3)) DESC, (${col} ILIKE $2) DESC`
+  // One pass over runs: the name column, and the mlflow.runName tag looked up (by its primary key)
+  // only for runs whose column is empty, as MLflow <= 1.29 left them. Ranked in SQL only to keep
+  // the best `limit`: exact, then prefix, then newest.
+  const name = runNameSql(can)
   const rows = await store.select<RunRow>(
     `WITH named AS (
-       ${can.runNameColumn ? `(SELECT run_uuid FROM runs WHERE name ILIKE $1 ORDER BY ${rank('name')}, start_time DESC NULLS LAST LIMIT $4) UNION` : ''}
-       (SELECT t.run_uuid FROM tags t WHERE t.key = 'mlflow.runName' AND t.value ILIKE $1 ORDER BY ${rank('t.value')} LIMIT $4)
+       (SELECT r.run_uuid FROM runs r WHERE ${name} ILIKE $1
+         ORDER BY (lower(${name}) = lower($3)) DESC, (${name} ILIKE $2) DESC, r.start_time DESC NULLS LAST LIMIT $4)
        ${
          // A range on the primary key (hex sorts alike in every collation), checked exactly after.
          byId ? `UNION (SELECT run_uuid FROM runs WHERE run_uuid >= $5 AND run_uuid < $5 || 'g' AND left(run_uuid, length($5)) = $5 LIMIT $4)` : ''
