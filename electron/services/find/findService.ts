@@ -15,7 +15,7 @@ import { searchStore } from './storeSearch'
  */
 
 export interface FindSources {
-  /** The window's store, opened only when the text needs it (a screen or saved query does not). */
+  /** The window's store (opened on first use, as every handler opens it). */
   store: () => Promise<StoreHandle>
   savedQueries: () => Promise<SavedQuery[]>
 }
@@ -65,7 +65,7 @@ export async function findSearch(src: FindSources, req: { text: string; limit: n
   const exact = await refHit(store, text)
   if (exact && wanted(exact.kind)) hits.push(exact)
   // An id or URI names one thing: searching names for "runs:/…" finds nothing more.
-  if (!parseFindRef(text)) {
+  if (exact === null && !parseFindRef(text)) {
     hits.push(...(await searchStore(store, text, req.limit, wanted)))
     if (wanted('saved_query')) hits.push(...savedQueryHits(text, await src.savedQueries()))
     if (wanted('screen')) hits.push(...screenHits(text, { registry: store.capabilities.modelRegistry }))
