@@ -20,6 +20,8 @@ export interface FindHit {
   route: string
   /** Said when it opens somewhere other than a page of its own (traces and logged models have none yet). */
   note: string | null
+  /** The experiment it belongs to (a run's, a trace's, a logged model's; an experiment's own id); null for the rest. */
+  experiment_id: string | null
   /** Deleted in the store (lifecycle_stage): listed, after the live ones. */
   deleted: boolean
   /** Higher first (see shared/find/findRank.ts). */

@@ -35,6 +35,7 @@ export function screenHits(text: string, opts: { registry: boolean }): FindHit[]
       detail: s.detail,
       route: s.path,
       note: null,
+      experiment_id: null,
       deleted: false,
       score: hitScore(byTitle ? match : match - 50, 'screen', false),
     })

@@ -61,6 +61,7 @@ describe.each(['small', 'old', 'genai'] as FixtureName[])('find anything in the 
       const experiment = experiments.find((e) => e.experiment_id === run.experiment_id)!
       expect(hit).toMatchObject({ kind: 'run', id: run.run_uuid, title: nameOf(run, tags) ?? run.run_uuid, route: `/runs/${run.run_uuid}` })
       expect(hit.detail).toContain(experiment.name)
+      expect(hit.experiment_id).toBe(run.experiment_id)
       expect(hit.deleted).toBe(run.lifecycle_stage === 'deleted')
     }
   })

@@ -42,6 +42,7 @@ export function runHit(row: RunRow, score: number, opts: { artifact?: string } =
     detail: [where, row.status?.toLowerCase(), deleted ? 'deleted' : null].filter(Boolean).join(' · '),
     route: runRoute(row.run_id, 'overview', opts.artifact ?? ''),
     note: opts.artifact ? `Opens the run's artifacts at ${opts.artifact}.` : null,
+    experiment_id: row.experiment_id,
     deleted,
     score,
   }
@@ -68,6 +69,7 @@ export function experimentHit(row: ExperimentRow, score: number): FindHit {
     detail: `Experiment ${row.experiment_id}${deleted ? ' · deleted' : ''}`,
     route: experimentRoute(row.experiment_id),
     note: null,
+    experiment_id: row.experiment_id,
     deleted,
     score,
   }
@@ -87,6 +89,7 @@ export function modelHit(row: ModelRow, score: number): FindHit {
     detail: `Registered model · ${row.versions} version${row.versions === 1 ? '' : 's'}`,
     route: modelRoute(row.name),
     note: null,
+    experiment_id: null,
     deleted: false,
     score,
   }
@@ -110,6 +113,7 @@ export function versionHit(row: VersionRow, score: number): FindHit {
     detail: ['Model version', stage, ...row.aliases.map((a) => `@${a}`)].filter(Boolean).join(' · '),
     route: modelRoute(row.name),
     note: null,
+    experiment_id: null,
     deleted: false,
     score,
   }
@@ -137,6 +141,7 @@ export function loggedModelHit(row: LoggedModelRow, score: number): FindHit {
     note: row.run_id
       ? 'Logged models have no page yet: this opens the run that logged it.'
       : 'Logged models have no page yet: this opens the experiment it was logged in.',
+    experiment_id: row.experiment_id,
     deleted,
     score,
   }
@@ -164,6 +169,7 @@ export function traceHit(row: TraceRow, score: number): FindHit {
     note: row.run_id
       ? `Traces have no page yet: this opens the run it was made in${row.run_name ? ` (${row.run_name})` : ''}.`
       : `Traces have no page yet: this opens the experiment it was logged in${row.experiment_name ? ` (${row.experiment_name})` : ''}.`,
+    experiment_id: row.experiment_id,
     deleted: false,
     score,
   }

@@ -37,6 +37,7 @@ function savedQueryHits(text: string, queries: SavedQuery[]): FindHit[] {
         detail: q.description ? `Saved query · ${q.description}` : 'Saved query',
         route: savedQueryRoute(q.id),
         note: null,
+        experiment_id: null,
         deleted: false,
         score: hitScore(byName === null ? match - 100 : match, 'saved_query', false),
       },

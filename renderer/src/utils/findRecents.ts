@@ -17,8 +17,8 @@ export function recentsKey(profileId: string | null): string {
 
 /** The item first, without an earlier showing of the same thing, at most MAX_RECENTS. */
 export function addRecent(list: readonly RecentItem[], hit: FindHit | RecentItem): RecentItem[] {
-  const { kind, id, title, detail, route, note, deleted } = hit
-  const item: RecentItem = { kind, id, title, detail, route, note, deleted }
+  const { kind, id, title, detail, route, note, experiment_id, deleted } = hit
+  const item: RecentItem = { kind, id, title, detail, route, note, experiment_id, deleted }
   return [item, ...list.filter((r) => !(r.kind === item.kind && r.id === item.id))].slice(0, MAX_RECENTS)
 }
 
@@ -35,6 +35,7 @@ function isRecent(x: unknown): x is RecentItem {
     !r.route.startsWith('//') &&
     (r.detail === null || typeof r.detail === 'string') &&
     (r.note === null || typeof r.note === 'string') &&
+    (r.experiment_id === null || typeof r.experiment_id === 'string') &&
     typeof r.deleted === 'boolean'
   )
 }

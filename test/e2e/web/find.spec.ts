@@ -99,6 +99,13 @@ test.describe('find anything', () => {
     await runs.waitLoaded()
     await expect(runs.count).toHaveText('1 run')
     await expect(runs.row(first.info.run_id)).toBeVisible()
+
+    // A run of another experiment would match nothing here: it is opened instead, and that is said.
+    const { other } = await namedRuns()
+    await runs.filter.fill('')
+    await new FindPalette(page).paste(other.info.run_id, runs.filter)
+    await new RunDetailPage(page).waitFor(other.info.run_id)
+    await expect(page.getByText('That run is in another experiment')).toBeVisible()
   })
 
   test('a saved query found in the palette opens in the SQL console', async ({ page }) => {

@@ -32,6 +32,7 @@ const hit = (id: string, kind: FindHit['kind'] = 'run'): FindHit => ({
   detail: null,
   route: `/runs/${id}`,
   note: null,
+  experiment_id: '1',
   deleted: false,
   score: 123,
 })
