@@ -56,6 +56,11 @@ test.describe('find anything', () => {
     await expect(palette.page.getByText('Recent', { exact: true })).toHaveCount(0)
     await page.keyboard.press('Escape')
     await expect(palette.dialog).toBeHidden()
+
+    // The shortcut is listed with the others.
+    await page.keyboard.press('?')
+    await expect(page.getByRole('dialog').filter({ hasText: 'Keyboard shortcuts' })).toContainText('Find anything')
+    await screenshot(page, 'find-shortcuts-dark')
   })
 
   test('a run id, runs:/ or models:/ URI pasted outside a text field opens what it names', async ({ page }) => {
