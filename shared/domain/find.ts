@@ -3,7 +3,7 @@
  * answered with. One hit is one thing of the store (or of the app) a person can open.
  */
 
-/** What a hit is. A model_version opens its model's page; a trace or a logged model opens the run (or experiment) it belongs to. */
+/** What a hit is. A trace or a logged model opens the run (or experiment) it belongs to. */
 export type FindKind = 'run' | 'experiment' | 'model' | 'model_version' | 'logged_model' | 'trace' | 'saved_query' | 'screen'
 
 export const FIND_KINDS: readonly FindKind[] = ['run', 'experiment', 'model', 'model_version', 'logged_model', 'trace', 'saved_query', 'screen']

@@ -20,6 +20,11 @@ export function modelRoute(name: string): string {
   return `/models/${encodeURIComponent(name)}`
 }
 
+/** One version of a registered model. */
+export function modelVersionRoute(name: string, version: number | string): string {
+  return `${modelRoute(name)}/versions/${encodeURIComponent(String(version))}`
+}
+
 /** The SQL console with a saved query opened in a tab. */
 export function savedQueryRoute(id: string): string {
   return `/query?saved=${encodeURIComponent(id)}`

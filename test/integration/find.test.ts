@@ -122,7 +122,7 @@ describe.each(['small', 'old', 'genai'] as FixtureName[])('find anything in the 
       const highest = Math.max(...mine.map((v) => Number(v.version)))
       for (const v of mine) {
         const { hit } = await findResolve(src, { text: `models:/${name}/${v.version}` })
-        expect(hit).toMatchObject({ kind: 'model_version', id: `${name}/${v.version}`, route: `/models/${encodeURIComponent(name)}` })
+        expect(hit).toMatchObject({ kind: 'model_version', id: `${name}/${v.version}`, route: `/models/${encodeURIComponent(name)}/versions/${v.version}` })
       }
       expect((await findResolve(src, { text: `models:/${name}/latest` })).hit.id).toBe(`${name}/${highest}`)
       for (const stage of STAGES) {

@@ -1,6 +1,6 @@
 import type { FindHit } from '@shared/domain/find'
 import { bestScore, hitScore } from '@shared/find/findRank'
-import { experimentRoute, modelRoute, runRoute } from '@shared/find/findRoutes'
+import { experimentRoute, modelRoute, modelVersionRoute, runRoute } from '@shared/find/findRoutes'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 
 /**
@@ -103,7 +103,7 @@ export interface VersionRow {
   run_id: string | null
 }
 
-/** A model version opens its model's page, where its versions are listed. */
+/** A model version opens its own page. */
 export function versionHit(row: VersionRow, score: number): FindHit {
   const stage = row.current_stage && row.current_stage !== 'None' ? row.current_stage : null
   return {
@@ -111,7 +111,7 @@ export function versionHit(row: VersionRow, score: number): FindHit {
     id: `${row.name}/${row.version}`,
     title: `${row.name} v${row.version}`,
     detail: ['Model version', stage, ...row.aliases.map((a) => `@${a}`)].filter(Boolean).join(' · '),
-    route: modelRoute(row.name),
+    route: modelVersionRoute(row.name, row.version),
     note: null,
     experiment_id: null,
     deleted: false,

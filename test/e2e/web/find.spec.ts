@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { AppShell } from '../pages/AppShell'
 import { FindPalette } from '../pages/FindPalette'
-import { ModelsPage } from '../pages/ModelsPage'
+import { ModelVersionPage } from '../pages/ModelVersionPage'
 import { RunDetailPage } from '../pages/RunDetailPage'
 import { RunsPage } from '../pages/RunsPage'
 import { api, e2eUrl } from '../support/api'
@@ -72,13 +72,14 @@ test.describe('find anything', () => {
 
     const models = (await api('models:list', { max_results: 10 })).registered_models
     const model = models.find((m) => m.latest_versions.length)!
-    await palette.paste(`models:/${model.name}/${model.latest_versions[0].version}`)
-    await expect(new ModelsPage(page).modelTitle).toHaveText(model.name)
+    const version = model.latest_versions[0].version
+    await palette.paste(`models:/${model.name}/${version}`)
+    await new ModelVersionPage(page).waitFor(model.name, version)
 
     // An id that names nothing says so, and the page stays.
     await palette.paste('f'.repeat(32))
     await expect(page.getByText(`Run '${'f'.repeat(32)}' not found`)).toBeVisible()
-    await expect(new ModelsPage(page).modelTitle).toHaveText(model.name)
+    await new ModelVersionPage(page).waitFor(model.name, version)
   })
 
   test('#/open/<id or URI> goes where it points, and says what it could not find', async ({ page }) => {
