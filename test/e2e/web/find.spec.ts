@@ -59,7 +59,7 @@ test.describe('find anything', () => {
 
     // The shortcut is listed with the others.
     await page.keyboard.press('?')
-    await expect(page.getByRole('dialog').filter({ hasText: 'Keyboard shortcuts' })).toContainText('Find anything')
+    await expect(page.getByRole('dialog').filter({ hasText: 'Keyboard shortcuts' })).toContainText('Find a run (any experiment)')
     await screenshot(page, 'find-shortcuts-dark')
   })
 
