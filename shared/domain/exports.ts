@@ -42,7 +42,7 @@ export interface ExportReport {
   downloaded: { files: number; bytes: number }
   /** Files of an earlier attempt kept because their size and sha256 still matched (--resume). */
   skipped_verified: { files: number; bytes: number }
-  /** Files whose sha256 was computed from the bytes written (or re-read on resume): every file of the manifest. */
+  /** Artifact files whose sha256 was computed from the bytes written (or re-read on resume): the same files as `files`. */
   checksums_verified: number
   missing: MissingArtifact[]
   /** Set on the returned report when --zip wrote one (the report inside the folder cannot describe the zip that holds it). */

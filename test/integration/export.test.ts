@@ -86,6 +86,11 @@ describe('export layouts', () => {
     expect(Object.fromEntries(manifest.files.map((f: { path: string; sha256: string }) => [f.path, f.sha256]))).toEqual(onDisk)
     for (const f of manifest.files) expect((await stat(join(out, f.path))).size).toBe(f.size)
     expect(existsSync(join(out, '.mlflow-desk-export.journal'))).toBe(false)
+    // "Files" and "Checksums verified" count the same files: the artifacts, each hashed from its bytes.
+    const artifactEntries = manifest.files.filter((f: { path: string }) => f.path.startsWith('artifacts/'))
+    expect(report.files).toBe(Object.keys(source).length)
+    expect(report.files).toBe(artifactEntries.length)
+    expect(report.checksums_verified).toBe(report.files)
   })
 
   it('an experiment: experiment.json (info.failed_runs, mlflow.runs, mlflow.experiment.tags) and runs/<run_id>/', async () => {
@@ -229,6 +234,9 @@ describe('interruptions', () => {
     expect(report.skipped_verified.files).toBeGreaterThan(0)
     expect(report.downloaded.bytes + report.skipped_verified.bytes).toBe(report.bytes)
     expect(report.downloaded.bytes).toBeLessThan(report.bytes)
+    // Kept files were re-read and matched: they count as verified, once.
+    expect(report.downloaded.files + report.skipped_verified.files).toBe(report.files)
+    expect(report.checksums_verified).toBe(report.files)
     expect(await tree(join(out, 'artifacts'))).toEqual(await tree(join(clean, 'artifacts')))
     expect((await readdir(out, { recursive: true })).filter((f) => String(f).endsWith('.part'))).toEqual([])
   })
