@@ -57,8 +57,8 @@ test.describe('offline export', () => {
     const artifactFiles = manifest.files.filter((f) => f.path.includes('/artifacts/'))
     await expect(dialog.stat('runs')).toHaveText(String(ids.length))
     await expect(dialog.stat('files')).toHaveText(artifactFiles.length.toLocaleString('en-US'))
-    // Every file the manifest vouches for, but the report itself (written after it counted).
-    await expect(dialog.stat('checksums')).toHaveText((manifest.files.length - 1).toLocaleString('en-US'))
+    // The same files as "Files": every artifact, its sha256 taken from the bytes written.
+    await expect(dialog.stat('checksums')).toHaveText(artifactFiles.length.toLocaleString('en-US'))
     for (const id of ids) expect(existsSync(join(out, 'runs', id, 'run.json'))).toBe(true)
     const report = JSON.parse(readFileSync(join(out, 'export-report.json'), 'utf8').replace(/\bNaN\b|-?Infinity\b/g, 'null')) as {
       files: number
@@ -72,6 +72,13 @@ test.describe('offline export', () => {
     await expect(dialog.root).toBeHidden()
     const job = page.locator('[data-testid="job"][data-kind="export"]').first()
     await expect(job).toHaveAttribute('data-state', 'done')
+    // Everything finished: the panel folds itself a moment later, and its toggle opens it.
+    const toggle = page.getByTestId('jobs-toggle')
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false', { timeout: 10_000 })
+    await expect(page.getByTestId('jobs-list')).toBeHidden()
+    await screenshotBothThemes(page, 'jobs-panel-folded')
+    await toggle.click()
+    await expect(job).toBeVisible()
     await job.getByTestId('job-details').click()
     await expect(dialog.report).toBeVisible()
     await page.keyboard.press('Escape')
