@@ -49,6 +49,8 @@ export const useQueryStore = defineStore('query', () => {
   const tabsLoaded = ref(false)
   const outcomes = reactive<Record<string, TabOutcome>>({})
   const schema = ref<SchemaTable[]>([])
+  /** The catalog was read (or could not be): the table browser stops saying it is reading. */
+  const schemaLoaded = ref(false)
   const history = ref<QueryHistoryEntry[]>([])
   const historyError = ref<unknown>(null)
   /** Why some history entries are not on disk (a full disk): they are listed, and this says so. */
@@ -232,7 +234,11 @@ export const useQueryStore = defineStore('query', () => {
   }
 
   async function loadSchema() {
-    schema.value = (await api.call('query:schema', {})).tables
+    try {
+      schema.value = (await api.call('query:schema', {})).tables
+    } finally {
+      schemaLoaded.value = true
+    }
   }
 
   let historySearch = ''
@@ -285,6 +291,7 @@ export const useQueryStore = defineStore('query', () => {
     tabsLoaded,
     outcomes,
     schema,
+    schemaLoaded,
     history,
     historyError,
     historyUnsaved,

@@ -84,7 +84,26 @@ export class QueryPage {
     await this.page.getByText(label, { exact: true }).click()
   }
 
-  async openSide(name: 'History' | 'Saved' | 'Library'): Promise<void> {
+  /** CodeMirror's completion popup. */
+  get completion(): Locator {
+    return this.page.locator('.cm-tooltip-autocomplete')
+  }
+
+  /** The completion's icon for an item of `label`. */
+  completionIcon(label: string): Locator {
+    return this.completion.locator('li', { has: this.page.locator('.cm-completionLabel', { hasText: new RegExp(`^${label}$`) }) }).locator('.cm-kind-icon')
+  }
+
+  get wrapSwitch(): Locator {
+    return this.page.getByTestId('query-wrap')
+  }
+
+  /** The table browser's node of a table (`runs`) or column (`runs.run_uuid`). */
+  schemaNode(key: string): Locator {
+    return this.page.locator(`[data-testid="schema-node"][data-name="${key}"]`)
+  }
+
+  async openSide(name: 'Tables' | 'History' | 'Saved' | 'Library'): Promise<void> {
     await this.page.getByTestId('query-side').locator('.n-tabs-tab', { hasText: name }).click()
   }
 }
