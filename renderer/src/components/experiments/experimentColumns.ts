@@ -1,5 +1,5 @@
 import { h } from 'vue'
-import { NTag, type DataTableColumns } from 'naive-ui'
+import { NEllipsis, NTag, type DataTableColumn, type DataTableColumns } from 'naive-ui'
 import type { ExperimentWithStats } from '@shared/api/contract'
 import { formatDateTime, formatRelative, notePreview } from '@/utils/format'
 
@@ -16,26 +16,34 @@ function tagsCell(e: ExperimentWithStats) {
   return h('div', { class: 'exp-tags', title: tags.map((t) => `${t.key}: ${t.value}`).join('\n') }, [
     ...tags
       .slice(0, MAX_TAGS)
-      .map((t) => h(NTag, { size: 'small', bordered: false, key: t.key }, { default: () => [h('span', { class: 'muted' }, `${t.key}: `), t.value] })),
+      .map((t) =>
+        h(NTag, { size: 'small', bordered: false, key: t.key, class: 'exp-tag' }, { default: () => [h('span', { class: 'muted' }, `${t.key}: `), t.value] }),
+      ),
     tags.length > MAX_TAGS ? h('span', { class: 'muted' }, `+${tags.length - MAX_TAGS}`) : null,
   ])
 }
 
-/** What the columns need side by side; narrower windows scroll sideways. */
-export const EXPERIMENT_TABLE_WIDTH = 1080
+/**
+ * What the columns need side by side (fixed widths, and the least the stretching ones take):
+ * the table fits a 1280 px window beside the sidebar; narrower ones scroll sideways.
+ */
+export function tableWidth(columns: ReadonlyArray<DataTableColumn<never> | DataTableColumn<ExperimentWithStats>>): number {
+  return columns.reduce((sum, c) => sum + Number(('width' in c ? c.width : undefined) ?? ('minWidth' in c ? c.minWidth : undefined) ?? 0), 0)
+}
 
 export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
   return [
-    { type: 'selection' },
+    { type: 'selection', width: 40 },
     {
       title: 'Name',
       key: 'name',
-      minWidth: 260,
+      // Takes what the others leave; a long name is cut with its whole text in a tooltip.
+      minWidth: 220,
       sorter: (a, b) => a.name.localeCompare(b.name),
       render: (e) =>
         h('div', { class: 'exp-name' }, [
           h('div', { class: 'exp-title' }, [
-            h('span', { class: 'exp-title-text' }, e.name),
+            h(NEllipsis, { class: 'exp-title-text', 'data-testid': 'experiment-name' }, { default: () => e.name }),
             h('span', { class: 'mono muted exp-id', title: `Experiment id ${e.experiment_id}` }, `#${e.experiment_id}`),
             e.lifecycle_stage === 'deleted'
               ? h(NTag, { size: 'tiny', type: 'error', bordered: false, style: 'margin-left: 8px' }, { default: () => 'deleted' })
@@ -44,11 +52,11 @@ export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
           note(e) ? h('div', { class: 'exp-note muted', title: note(e) }, note(e)) : null,
         ]),
     },
-    { title: 'Tags', key: 'tags', width: 210, render: tagsCell },
+    { title: 'Tags', key: 'tags', width: 160, render: tagsCell },
     {
       title: 'Runs',
       key: 'run_count',
-      width: 104,
+      width: 88,
       align: 'right',
       sorter: (a, b) => a.run_count - b.run_count,
       render: (e) =>
@@ -62,14 +70,14 @@ export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
     {
       title: 'Last run',
       key: 'last_run_start_time',
-      width: 136,
+      width: 124,
       sorter: (a, b) => (a.last_run_start_time ?? 0) - (b.last_run_start_time ?? 0),
       render: (e) => h('span', { title: formatDateTime(e.last_run_start_time), style: 'white-space: nowrap' }, formatRelative(e.last_run_start_time)),
     },
     {
       title: 'Created',
       key: 'creation_time',
-      width: 112,
+      width: 104,
       sorter: (a, b) => (a.creation_time ?? 0) - (b.creation_time ?? 0),
       render: (e) =>
         h('span', { class: 'muted', style: 'white-space: nowrap', title: formatDateTime(e.creation_time) }, formatDateTime(e.creation_time).slice(0, 10)),
@@ -77,9 +85,10 @@ export function experimentColumns(): DataTableColumns<ExperimentWithStats> {
     {
       title: 'Artifact location',
       key: 'artifact_location',
-      width: 200,
-      ellipsis: true,
-      render: (e) => h('span', { class: 'mono muted', title: e.artifact_location ?? '' }, e.artifact_location ?? '—'),
+      // Fixed: the name alone takes what is left (two stretching columns split it evenly).
+      width: 150,
+      ellipsis: { tooltip: true },
+      render: (e) => h('span', { class: 'mono muted' }, e.artifact_location ?? '—'),
     },
   ]
 }
