@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -31,6 +31,7 @@ import { compareCases, compareWorkload } from './compareBench'
 import { drawCases } from './drawBench'
 import { runExportBench } from './exportBench'
 import { runCliBench } from './cliBench'
+import { runChartViewBench } from './chartViewBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -61,6 +62,8 @@ const { values: args } = parseArgs({
     export: { type: 'boolean', default: false },
     /** Only the command line's start: --help, --version, runs search --help as whole processes (cliBench.ts); needs no store. */
     cli: { type: 'boolean', default: false },
+    /** Only the runs page's chart view in Chromium (a click to drawn charts, scrolling 2,000 charts): chartViewBench.ts; makes its own store. */
+    charts: { type: 'boolean', default: false },
   },
 })
 
@@ -234,6 +237,7 @@ async function main(): Promise<void> {
   const opts = { repeat: Number(args.repeat ?? (args.cli ? 15 : 20)), warmup: Number(args.warmup) }
   if (args.export) return runExportBench(opts, log)
   if (args.cli) return runCliBench(opts, log)
+  if (args.charts) return runChartViewBench(opts, log)
   let bench: BenchStore | null = null
   let target: ConnectionTarget
   if (args.url) {

@@ -242,3 +242,20 @@ export function chartOptions(args: {
     },
   } as ChartOptions<'line'>
 }
+
+/** The datasets of one run's line drawn wider and in front (the run hovered in a table); the others unchanged. */
+export function emphasize(datasets: ChartDataset[], metas: readonly DatasetMeta[], runId: string | null): ChartDataset[] {
+  if (!runId) return datasets
+  return datasets.map((d, i) => {
+    const m = metas[i]
+    if (!m?.line || m.line.band || m.line.id !== runId) return d
+    const width = (d as { borderWidth?: number }).borderWidth ?? 1.6
+    return { ...d, borderWidth: width + 1.6, order: -1 } as ChartDataset
+  })
+}
+
+/** The run a hovered dataset draws (null for a group's band or mean, and for the NaN markers). */
+export function runOfDataset(metas: readonly DatasetMeta[], index: number): string | null {
+  const m = metas[index]
+  return m?.line && !m.line.band ? m.line.id : null
+}

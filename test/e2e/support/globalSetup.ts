@@ -1,9 +1,6 @@
-import { dirname, join, resolve } from 'node:path'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import pg from 'pg'
-import { loadPlainDump } from '../../helpers/pgDump'
-import { FIXTURES } from '../../helpers/fixtures'
-import { api } from './api'
+import { dirname, resolve } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { createFixtureStore } from './fixtureStore'
 import { makeHome, startServe } from './serve'
 
 export const STATE_FILE = resolve(__dirname, '../../../test-results/e2e-server.json')
@@ -32,27 +29,6 @@ export default async function globalSetup(): Promise<void> {
  * (experiment names unlike the demo's), in a database beside the demo's in the
  * same embedded cluster. Returns its URI, password included, as a user would paste it.
  */
-async function createSecondStore(url: string, home: string): Promise<string> {
-  // Asking the server for its session starts the demo cluster and says where it listens.
-  const { connection } = await api('session:describe', {}, url)
-  const m = /^([^@]+)@([^:]+):(\d+)\//.exec(connection.display)
-  if (!m) throw new Error(`Cannot read the demo's address from "${connection.display}"`)
-  const [, user, host, port] = m
-  const { password } = JSON.parse(readFileSync(join(home, 'demo', 'credentials.json'), 'utf8')) as { password: string }
-  const admin = new pg.Client({ host, port: Number(port), user, password, database: 'postgres' })
-  await admin.connect()
-  try {
-    await admin.query('DROP DATABASE IF EXISTS e2e_second WITH (FORCE)')
-    await admin.query('CREATE DATABASE e2e_second')
-  } finally {
-    await admin.end()
-  }
-  const store = new pg.Client({ host, port: Number(port), user, password, database: 'e2e_second' })
-  await store.connect()
-  try {
-    await loadPlainDump(store, FIXTURES.small.dump)
-  } finally {
-    await store.end()
-  }
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/e2e_second?sslmode=disable`
+function createSecondStore(url: string, home: string): Promise<string> {
+  return createFixtureStore('e2e_second', url, home)
 }
