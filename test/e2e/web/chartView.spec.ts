@@ -108,9 +108,12 @@ test.describe('chart view of an experiment', () => {
     await expect(page.getByTestId('run-color-palette')).toBeHidden()
 
     // Hovering a line highlights its row.
+    await chart.scrollIntoViewIfNeeded()
     const box = (await chart.locator('canvas').boundingBox())!
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 4 })
-    await expect(page.locator('.row-highlight')).toHaveCount(1)
+    await expect(chart).not.toHaveAttribute('data-hovered', '')
+    const hoveredRun = (await chart.getAttribute('data-hovered'))!
+    await expect(runs.row(hoveredRun)).toHaveClass(/row-highlight/)
     await page.mouse.move(0, 0)
 
     await screenshotBothThemes(page, 'chart-view')
@@ -120,9 +123,11 @@ test.describe('chart view of an experiment', () => {
     await runs.waitLoaded()
     await expect(charts.view).toBeVisible()
     expect((await charts.sectionNames())[0]).toBe('pinned')
+    await expect.poll(async () => (await charts.keysIn(section)).slice(0, 2)).toEqual([before[1], before[0]])
+    await charts.setSearch(first)
     await expect(charts.card(first).getByTestId('compare-chart')).toHaveAttribute('data-y', 'log')
     await expect(charts.card(first).getByTestId('compare-chart')).toHaveAttribute('data-series-count', String(withKey - 1))
-    expect((await charts.keysIn(section)).slice(0, 2)).toEqual([before[1], before[0]])
+    await charts.setSearch('')
 
     // Fewer runs: the link carries the number.
     await charts.runCount.fill('2')
