@@ -85,30 +85,25 @@ async function screenDrawn(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => r(null))))
 }
 
-/** Frames per second (1000 / median frame time) while the grid scrolls `px` per frame for `ms`. */
+/**
+ * Frames per second (1000 / median frame time) while the grid scrolls `px` per frame for `ms`.
+ * The page script is a string: tsx would wrap a function's inner closures in its own helper, which the page lacks.
+ */
 function scrollFps(page: Page, px: number, ms: number): Promise<number> {
-  return page.evaluate(
-    ({ px, ms }) =>
-      new Promise<number>((resolve) => {
-        const g = globalThis as any
-        const el = g.document.querySelector('[data-testid="chart-scroller"]')
-        const times: number[] = []
-        let last = 0
-        const start = g.performance.now()
-        const step = (t: number) => {
-          if (last) times.push(t - last)
-          last = t
-          el.scrollTop += px
-          if (t - start < ms) g.requestAnimationFrame(step)
-          else {
-            times.sort((a, b) => a - b)
-            resolve(1000 / times[Math.floor(times.length / 2)])
-          }
-        }
-        g.requestAnimationFrame(step)
-      }),
-    { px, ms },
-  )
+  return page.evaluate(`new Promise((resolve) => {
+    const el = document.querySelector('[data-testid="chart-scroller"]')
+    const times = []
+    let last = 0
+    const start = performance.now()
+    requestAnimationFrame(function step(t) {
+      if (last) times.push(t - last)
+      last = t
+      el.scrollTop += ${px}
+      if (t - start < ${ms}) return requestAnimationFrame(step)
+      times.sort((a, b) => a - b)
+      resolve(1000 / times[Math.floor(times.length / 2)])
+    })
+  })`)
 }
 
 export async function runChartViewBench(opts: { repeat: number }, log: (m: string) => void): Promise<void> {
