@@ -1,25 +1,27 @@
 /**
  * Stable run colours for a comparison: a run keeps the colour of its position
  * in the comparison, so every chart, legend and panel agrees on it. The 20
- * hues are mid-tones that read on both the light and the dark background.
+ * hues are mid-tones that read on both the light and the dark background: each
+ * has a contrast of at least 3:1 (WCAG's bar for lines and marks) against the
+ * light card (#ffffff) and the dark one (#18181c), as runColors.test.ts checks.
  */
 export const RUN_PALETTE: readonly string[] = [
   '#3b82f6',
-  '#f97316',
+  '#f26706',
   '#22a55b',
   '#e5484d',
   '#a855f7',
-  '#14b8a6',
-  '#d4a106',
+  '#12a393',
+  '#b68a05',
   '#ec4899',
   '#8b5e3c',
   '#64748b',
-  '#0ea5e9',
-  '#7cb518',
+  '#0d9bdb',
+  '#6ea115',
   '#d946ef',
-  '#be123c',
+  '#ca1340',
   '#6366f1',
-  '#10b981',
+  '#0ea674',
   '#c2410c',
   '#0891b2',
   '#7c3aed',
@@ -27,7 +29,7 @@ export const RUN_PALETTE: readonly string[] = [
 ]
 
 /** For runs outside the comparison. */
-const UNKNOWN = '#888888'
+export const UNKNOWN_RUN_COLOR = '#888888'
 
 /** `colorOf(runIds)(runId)`: the colour of a run by its position in `runIds` (wrapping after 20). */
 export function colorOf(runIds: readonly string[]): (runId: string) => string {
@@ -37,7 +39,7 @@ export function colorOf(runIds: readonly string[]): (runId: string) => string {
   })
   return (runId) => {
     const i = index.get(runId)
-    return i === undefined ? UNKNOWN : RUN_PALETTE[i % RUN_PALETTE.length]
+    return i === undefined ? UNKNOWN_RUN_COLOR : RUN_PALETTE[i % RUN_PALETTE.length]
   }
 }
 

@@ -82,7 +82,7 @@ describe('chart view layout', () => {
       order: ['acc', 'loss'],
       collapsed: ['val'],
       hiddenRuns: ['r1'],
-      colors: { r2: '#be123c' },
+      colors: { r2: '#ca1340' },
     }
     saveLayout(storage, 'k', layout)
     expect(loadLayout(storage, 'k')).toEqual(layout)
