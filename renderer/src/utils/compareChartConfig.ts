@@ -172,12 +172,27 @@ export function chartOptions(args: {
   const { xAxis, yScale, colors } = args
   const ticks = { color: colors.muted, maxRotation: 0, autoSkipPadding: 12 }
   const grid = { color: colors.grid }
-  const title = (item: TooltipItem<'line'>) => {
+  const runLabel = (item: TooltipItem<'line'>) => {
     const meta = args.metas()[item.datasetIndex]
     if (meta?.role === 'special') return args.model().specials[item.dataIndex]?.line.label ?? ''
     return meta?.line?.label ?? ''
   }
+  // Several runs at the hovered x (eachRunAtX): the title is the x, and each run gets one line,
+  // its name and value. One run: its name, then its value, step and time. Chart.js asks for the
+  // title before the labels of the same tooltip, so the title decides which form the labels take.
+  let several = false
+  const title = (items: TooltipItem<'line'>[]) => {
+    several = items.length > 1
+    if (!items[0]) return ''
+    if (!several) return runLabel(items[0])
+    const x = items[0].parsed.x ?? 0
+    return xAxis === 'step' ? `step ${formatX(xAxis, x)}` : formatX(xAxis, x)
+  }
   const label = (item: TooltipItem<'line'>): string[] => {
+    const lines = detail(item)
+    return several && lines.length ? [`${runLabel(item)}  ${lines[0]!.replace(/^value /, '')}`] : lines
+  }
+  const detail = (item: TooltipItem<'line'>): string[] => {
     const meta = args.metas()[item.datasetIndex]
     if (!meta) return []
     if (meta.role === 'special') {
@@ -203,7 +218,8 @@ export function chartOptions(args: {
     responsive: true,
     parsing: false,
     normalized: true,
-    interaction: { mode: 'nearest', axis: 'xy', intersect: false },
+    // The tooltip lists every run at the hovered x (registerEachRunAtX), highest value first.
+    interaction: { mode: 'eachRunAtX', intersect: false },
     scales: {
       x: {
         type: xAxis === 'wall' ? 'time' : 'linear',
@@ -227,7 +243,8 @@ export function chartOptions(args: {
         borderColor: colors.grid,
         borderWidth: 1,
         filter: (item) => args.metas()[item.datasetIndex]?.role !== 'band',
-        callbacks: { title: (items) => (items[0] ? title(items[0]) : ''), label },
+        itemSort: (a, b) => (b.parsed.y ?? 0) - (a.parsed.y ?? 0),
+        callbacks: { title, label },
       },
       zoom: {
         limits: { x: { minRange: xAxis === 'step' ? 1 : 10 } },

@@ -103,8 +103,12 @@ test.describe('chart view of an experiment', () => {
     const colored = tableIds.find((rid) => rid !== hiddenRun)!
     const swatch = page.getByTestId(`run-chart-cell-${colored}`).getByTestId('run-chart-color')
     await swatch.click()
-    await page.getByTestId('run-color-palette').locator('[data-color="#be123c"]').click()
-    await expect(swatch).toHaveAttribute('data-color', '#be123c')
+    // Another colour than its own: the palette's 14th.
+    const picked = page.getByTestId('run-color-palette').locator('[data-color]').nth(13)
+    const color = (await picked.getAttribute('data-color'))!
+    expect(color).not.toBe(await swatch.getAttribute('data-color'))
+    await picked.click()
+    await expect(swatch).toHaveAttribute('data-color', color)
     await expect(page.getByTestId('run-color-palette')).toBeHidden()
 
     // Hovering a line highlights its row.
@@ -114,6 +118,8 @@ test.describe('chart view of an experiment', () => {
     await expect(chart).not.toHaveAttribute('data-hovered', '')
     const hoveredRun = (await chart.getAttribute('data-hovered'))!
     await expect(runs.row(hoveredRun)).toHaveClass(/row-highlight/)
+    // The tooltip (drawn on the canvas) lists every run at the hovered step: pictured, looked at.
+    await screenshot(page, 'chart-view-tooltip-light')
     await page.mouse.move(0, 0)
 
     await screenshotBothThemes(page, 'chart-view')
