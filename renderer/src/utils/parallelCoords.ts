@@ -4,6 +4,8 @@
  * evenly, and a run that lacks a categorical param sits at "—" on that axis.
  * A run lacking a number on a numeric axis (or with a NaN/±inf metric) cannot
  * be drawn as one line: it is left out and listed.
+ * A numeric axis whose values are all positive can be logarithmic (a learning
+ * rate from 1e-5 to 1e-1): by default when they span two decades or more.
  */
 import type { Run } from '@shared/domain/mlflow'
 import { diffRows } from './paramsDiff'
@@ -18,8 +20,12 @@ export interface PcpAxis {
   max: number
   /** Category labels in axis order ([] on a numeric axis). */
   categories: string[]
-  /** Per run: the value (numeric) or category index; null when the run has none. */
+  /** Per run: the value (numeric; its log10 on a log axis) or category index; null when the run has none. */
   values: Array<number | null>
+  /** Drawn on a log10 scale: values, min and max are log10 of the run's numbers. */
+  log: boolean
+  /** Every value is positive, so the axis may be logarithmic. */
+  logPossible: boolean
   /** Per run: the position on the axis, 0 (bottom) .. 1 (top); null when none. */
   normalized: Array<number | null>
   texts: Array<string | undefined>
@@ -33,7 +39,13 @@ export interface PcpData {
   missing: string[]
 }
 
-function axisOf(runs: readonly Run[], field: Field): PcpAxis {
+/** How an axis is named in a choice of log axes: params and metrics may share a key. */
+export const axisId = (field: Field): string => `${field.kind}:${field.key}`
+
+/** Values spanning this ratio (two decades) or more are drawn on a log axis unless the user says otherwise. */
+export const AUTO_LOG_RATIO = 100
+
+function axisOf(runs: readonly Run[], field: Field, logChoice: boolean | undefined): PcpAxis {
   const col = fieldColumn(runs, field)
   if (col.type === 'category') {
     const categories = col.positions.some((p) => p === undefined) ? [...col.categories, MISSING_CATEGORY] : col.categories
@@ -46,14 +58,19 @@ function axisOf(runs: readonly Run[], field: Field): PcpAxis {
       max: categories.length - 1,
       categories,
       values,
+      log: false,
+      logPossible: false,
       normalized: values.map((v) => (categories.length === 1 ? 0.5 : v / last)),
       texts: col.texts.map((t) => t ?? MISSING_CATEGORY),
     }
   }
   const defined = col.positions.filter((v): v is number => v !== undefined)
-  const min = defined.length ? Math.min(...defined) : 0
-  const max = defined.length ? Math.max(...defined) : 0
-  const values = col.positions.map((v) => v ?? null)
+  const logPossible = defined.length > 0 && defined.every((v) => v > 0)
+  const log = logPossible && (logChoice ?? Math.max(...defined) / Math.min(...defined) >= AUTO_LOG_RATIO)
+  const scaled = log ? defined.map(Math.log10) : defined
+  const min = scaled.length ? Math.min(...scaled) : 0
+  const max = scaled.length ? Math.max(...scaled) : 0
+  const values = col.positions.map((v) => (v === undefined ? null : log ? Math.log10(v) : v))
   return {
     field,
     type: 'numeric',
@@ -61,15 +78,18 @@ function axisOf(runs: readonly Run[], field: Field): PcpAxis {
     max,
     categories: [],
     values,
+    log,
+    logPossible,
     normalized: values.map((v) => (v === null ? null : max === min ? 0.5 : (v - min) / (max - min))),
     texts: col.texts,
   }
 }
 
-export function pcpData(runs: readonly Run[], paramKeys: readonly string[], metricKey: string | null): PcpData {
+/** `log`: the user's choice per axis (by axisId); an axis not in it is logarithmic when its values span AUTO_LOG_RATIO. */
+export function pcpData(runs: readonly Run[], paramKeys: readonly string[], metricKey: string | null, log: Readonly<Record<string, boolean>> = {}): PcpData {
   const fields: Field[] = paramKeys.map((key) => ({ kind: 'param', key }))
   if (metricKey) fields.push({ kind: 'metric', key: metricKey })
-  const axes = fields.map((f) => axisOf(runs, f))
+  const axes = fields.map((f) => axisOf(runs, f, log[axisId(f)]))
   const drawn: number[] = []
   const missing: string[] = []
   runs.forEach((r, i) => (axes.every((a) => a.values[i] !== null) ? drawn.push(i) : missing.push(runLabel(r))))

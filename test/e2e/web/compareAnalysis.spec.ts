@@ -196,7 +196,27 @@ test.describe('compare: analysis panels', () => {
     await expect(compare.parallelChart).toHaveAttribute('data-axes', String(params.length + 1))
     await expect(compare.parallelChart).toHaveAttribute('data-lines', String(drawn.length))
     await expect(page.getByTestId('pcp-scale')).toBeVisible()
+    // A param whose values are all positive and span two decades (a learning rate) is drawn on a log axis.
+    const spansDecades = numeric.filter((k) => {
+      const values = runs
+        .map((r) => param(r, k))
+        .filter((v): v is string => v !== undefined)
+        .map(Number)
+      return values.every((v) => v > 0) && Math.max(...values) / Math.min(...values) >= 100
+    })
+    const logParams = async () =>
+      ((await compare.parallelChart.getAttribute('data-log-axes')) ?? '')
+        .split(',')
+        .filter((a) => a.startsWith('param:'))
+        .map((a) => a.slice('param:'.length))
+    expect(await logParams()).toEqual(spansDecades)
     await screenshotBothThemes(page, 'compare-parallel')
+    if (spansDecades.length) {
+      // Cleared, every axis is linear again.
+      await page.getByTestId('pcp-log').hover()
+      await page.getByTestId('pcp-log').locator('.n-base-clear').click()
+      await expect(compare.parallelChart).toHaveAttribute('data-log-axes', '')
+    }
 
     await page.getByTestId('pcp-color-by').getByText('Run colours').click()
     await expect(page.getByTestId('pcp-scale')).toHaveCount(0)

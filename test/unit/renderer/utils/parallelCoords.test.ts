@@ -64,3 +64,35 @@ describe('sequentialColor', () => {
     expect(sequentialColor(NaN)).toBe(sequentialColor(0))
   })
 })
+
+describe('log axes', () => {
+  const spread = [
+    run('a', { params: { lr: '0.0001', opt: 'sgd' }, metrics: { loss: 0.5 } }),
+    run('b', { params: { lr: '0.001', opt: 'adam' }, metrics: { loss: -1 } }),
+    run('c', { params: { lr: '0.1', opt: 'sgd' }, metrics: { loss: 0.2 } }),
+  ]
+
+  it('draws a positive axis spanning two decades on log10 by default, evenly per decade', () => {
+    const lr = pcpData(spread, ['lr'], null).axes[0]!
+    expect([lr.log, lr.logPossible]).toEqual([true, true])
+    expect([lr.min, lr.max].map((v) => Number(v.toFixed(9)))).toEqual([-4, -1])
+    expect(lr.normalized.map((v) => Number(v!.toFixed(6)))).toEqual([0, 0.333333, 1])
+    expect(lr.texts).toEqual(['0.0001', '0.001', '0.1'])
+  })
+
+  it('follows the choice: linear on request, log on request when every value is positive', () => {
+    const linear = pcpData(spread, ['lr'], null, { 'param:lr': false }).axes[0]!
+    expect([linear.log, linear.min, linear.max]).toEqual([false, 0.0001, 0.1])
+    const narrow = pcpData(runs, ['lr'], null, { 'param:lr': true }).axes[0]!
+    expect(narrow.log).toBe(true)
+    expect(narrow.max).toBeCloseTo(Math.log10(0.3))
+  })
+
+  it('never makes an axis with a value <= 0, nor a category, logarithmic', () => {
+    const d = pcpData(spread, ['opt'], 'loss', { 'metric:loss': true, 'param:opt': true })
+    expect(d.axes.map((a) => [a.log, a.logPossible])).toEqual([
+      [false, false],
+      [false, false],
+    ])
+  })
+})
