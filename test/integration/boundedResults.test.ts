@@ -17,6 +17,9 @@ const MiB = 1024 * 1024
 const HUGE = "SELECT 1 AS n, repeat('x', 600000000) AS big, 'after' AS s"
 
 /** Peak RSS growth (MB) while `work` runs, sampled as auditExport.test.ts does. */
+/** A bound on memory growth that still proves a 600 MB value was never held whole (a JS string of it alone is 600 MB). */
+const HALF_THE_VALUE_MB = 300
+
 async function rssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; mb: number }> {
   const baseline = process.memoryUsage().rss
   let peak = baseline
@@ -99,7 +102,7 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     expect(cut.result).toMatchObject({ rows: 1, cut_values: 1, cut_examples: [{ row: 0, column: 1, name: 'big', bytes: 600_000_000 }] })
     const line = JSON.parse(readFileSync(jsonl, 'utf8'))
     expect(line).toEqual({ n: 1, big: 'x'.repeat(16 * MiB), s: 'after' })
-    expect(cut.mb).toBeLessThan(150)
+    expect(cut.mb).toBeLessThan(HALF_THE_VALUE_MB)
 
     const cell = join(dir, 'cell.jsonl')
     const whole = await rssGrowth(() => exportResult(store, { sql: HUGE, params: {}, format: 'jsonl', path: cell, value: { row: 0, column: 1 } }))
@@ -107,8 +110,9 @@ describe('bounded results: no value, row or result can overwhelm the app', () =>
     expect(whole.result).toMatchObject({ rows: 1, cut_values: 0 })
     expect(statSync(cell).size).toBe('{"big":"'.length + 600_000_000 + '"}\n'.length)
     expect(ends(cell)).toEqual({ head: `{"big":"${'x'.repeat(32)}`, tail: `${'x'.repeat(37)}"}\n` })
-    // Bounded by the chunks in flight, never the value (600 MB): 21–113 MB seen across PostgreSQL 12–18 on a busy machine.
-    expect(whole.mb).toBeLessThan(150)
+    // Bounded by the chunks in flight, never the value (600 MB): 21–160 MB seen across PostgreSQL 12–18 and machines
+    // (how many freed chunks the process keeps before a GC varies), so the bound is half the value: holding it would be 600.
+    expect(whole.mb).toBeLessThan(HALF_THE_VALUE_MB)
     expect(readdirSync(dir).sort()).toEqual(['cell.jsonl', 'huge.csv', 'huge.jsonl'])
   }, 300_000)
 
