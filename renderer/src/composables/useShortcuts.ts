@@ -19,9 +19,17 @@ function matches(e: KeyboardEvent, keys: string): boolean {
   return e.key.toLowerCase() === key
 }
 
-function typing(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null
+/** Something the user types in (an input, a select, the SQL editor): its keys and pastes are theirs. */
+export function isTextField(target: EventTarget | null): boolean {
+  const t = target as HTMLElement | null
   return !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))
+}
+
+const typing = (e: KeyboardEvent): boolean => isTextField(e.target)
+
+/** A dialog or drawer is open: a page's own keys (Escape, E, C…) and pastes are its, not the page's. */
+export function overlayOpen(): boolean {
+  return !!document.querySelector('[aria-modal="true"]')
 }
 
 /** Page-level keyboard shortcuts, active while the component is mounted. */
