@@ -11,7 +11,8 @@ import { formatElapsed, X_AXIS_LABELS, type PlotPoint } from './chartData'
 import { formatDateTime, formatMetric } from './format'
 import { withAlpha } from './runColors'
 
-export type DatasetRole = 'raw' | 'smooth' | 'mean' | 'band' | 'special'
+/** raw: a run's values; shadow: its faint raw line under the smoothed one (not in tooltips); band: a group's min..max. */
+export type DatasetRole = 'raw' | 'shadow' | 'smooth' | 'mean' | 'band' | 'special'
 export interface DatasetMeta {
   role: DatasetRole
   line: ChartLine | null
@@ -102,7 +103,7 @@ export function chartDatasets(model: ChartModel, smoothing: boolean): { datasets
     const raw = l.points.map((p) => ({ x: p.x, y: p.y }))
     if (smoothing && l.smoothed) {
       const s = l.smoothed
-      push({ ...line(`${l.label} (raw)`, withAlpha(l.color, 0.28), raw, 1, true), pointHoverRadius: 0 }, 'raw', l)
+      push({ ...line(`${l.label} (raw)`, withAlpha(l.color, 0.28), raw, 1, true), pointHoverRadius: 0 }, 'shadow', l)
       push(
         line(
           l.label,
@@ -242,7 +243,8 @@ export function chartOptions(args: {
         bodyColor: colors.tooltipText,
         borderColor: colors.grid,
         borderWidth: 1,
-        filter: (item) => args.metas()[item.datasetIndex]?.role !== 'band',
+        // A run once: its smoothed line, not also the faint raw one under it; a group by its mean.
+        filter: (item) => !['band', 'shadow'].includes(args.metas()[item.datasetIndex]?.role ?? ''),
         itemSort: (a, b) => (b.parsed.y ?? 0) - (a.parsed.y ?? 0),
         callbacks: { title, label },
       },

@@ -160,6 +160,8 @@ export function buildChartModel(input: ModelInput): ChartModel {
       model.specials.push({ x: p.x, kind: p.kind, line, point: p })
     }
   }
+  // By x, like every other dataset: the tooltip finds points by a binary search on x (eachRunAtX).
+  model.specials.sort((a, b) => a.x - b.x)
   model.counts = countSpecials(model.lines.flatMap((l) => l.points))
   return model
 }
