@@ -11,6 +11,7 @@ const ROOT: InjectionKey<Ref<HTMLElement | null>> = Symbol('near-viewport-root')
 
 type Listener = (near: boolean) => void
 interface Shared {
+  key: string
   observer: IntersectionObserver
   listeners: Map<Element, Listener>
 }
@@ -34,7 +35,7 @@ function sharedFor(root: HTMLElement | null, margin: string): Shared {
       },
       { root, rootMargin: margin },
     )
-    shared = { observer, listeners }
+    shared = { key, observer, listeners }
     observers.set(key, shared)
   }
   return shared
@@ -60,6 +61,11 @@ export function useNearViewport(target: Ref<HTMLElement | null>, margin = '600px
       stop = () => {
         shared.observer.unobserve(el)
         shared.listeners.delete(el)
+        // The box's last element gone (the charts pane closed): its observer goes too, and with it the box.
+        if (!shared.listeners.size) {
+          shared.observer.disconnect()
+          observers.delete(shared.key)
+        }
         stop = () => {}
       }
     },

@@ -9,6 +9,9 @@ import { runLabel } from '@/utils/compareModel'
 import { runKeysUnder, type RunRow } from '@/utils/runTree'
 import { useStoredPrefs } from './useStoredPrefs'
 
+/** The width of the table's Chart column (the table's scroll width grows by it in the chart view). */
+export const CHART_COLUMN_WIDTH = 76
+
 /**
  * The runs page's chart view, beside its table: which pane shows (in the link),
  * the runs it charts (the table's first N as the table orders and groups them),
@@ -36,10 +39,18 @@ export function useRunCharts(input: { rows: Ref<RunRow[]>; runs: Ref<Run[]>; pro
     const byId = new Map(input.runs.value.map((r) => [r.info.run_id, r]))
     return input.rows.value.flatMap(runKeysUnder).map((id) => byId.get(id)!)
   })
-  const chartRuns = computed(() => orderedRuns.value.slice(0, runCount.value))
+  // The same array while the first N runs are the same ones (another page of the table loaded, say): the charts keep theirs.
+  const chartRuns = computed<Run[]>((old) => {
+    const next = orderedRuns.value.slice(0, runCount.value)
+    return old && old.length === next.length && next.every((r, i) => r === old[i]) ? old : next
+  })
   const chartRunIds = computed(() => chartRuns.value.map((r) => r.info.run_id))
   const charted = computed(() => new Set(chartRunIds.value))
-  const runColor = computed(() => runColorsOf(chartRunIds.value, layout.value.colors))
+  // Narrowed to what each reads: a pin, a drag or a setting replaces the layout, and must not
+  // recolour (so redraw) every chart nor rebuild the table's column.
+  const colors = computed(() => layout.value.colors)
+  const hiddenRuns = computed(() => layout.value.hiddenRuns)
+  const runColor = computed(() => runColorsOf(chartRunIds.value, colors.value))
 
   /** Every metric key the charted runs logged, and those each logged at step 0 only (bars by default). */
   const metricKeys = computed(() => {
@@ -64,13 +75,13 @@ export function useRunCharts(input: { rows: Ref<RunRow[]>; runs: Ref<Run[]>; pro
 
   /** The table's first column in the chart view: shown or hidden, and the colour, of each charted run. */
   const column = computed<DataTableColumn<RunRow>>(() => {
-    const hidden = new Set(layout.value.hiddenRuns)
+    const hidden = new Set(hiddenRuns.value)
     const color = runColor.value
-    const custom = layout.value.colors
+    const custom = colors.value
     return {
       key: 'chart',
       title: 'Chart',
-      width: 76,
+      width: CHART_COLUMN_WIDTH,
       fixed: 'left',
       render: (row: RunRow) =>
         row.run

@@ -96,9 +96,16 @@ export function saveLayout(storage: Storage, key: string, layout: ChartLayout): 
   }
 }
 
+/** Merged settings by the stored object they come from: the same object each time, so a card re-renders only when its own settings change. */
+const merged = new WeakMap<Partial<ChartSettings>, ChartSettings>()
+
 /** A chart's settings: its own where it has them, the defaults elsewhere. */
 export function settingsOf(layout: ChartLayout, key: string): ChartSettings {
-  return { ...DEFAULT_CHART_SETTINGS, ...layout.settings[key] }
+  const own = layout.settings[key]
+  if (!own) return DEFAULT_CHART_SETTINGS
+  let settings = merged.get(own)
+  if (!settings) merged.set(own, (settings = { ...DEFAULT_CHART_SETTINGS, ...own }))
+  return settings
 }
 
 /** The layout with one chart's settings changed; settings equal to the defaults are not stored. */
@@ -149,7 +156,9 @@ export function arrangeCharts(keys: readonly string[], layout: ChartLayout, sear
   for (const k of shown) {
     if (pinnedSet.has(k)) continue
     const s = sectionOf(k)
-    bySection.set(s, [...(bySection.get(s) ?? []), k])
+    const keys = bySection.get(s)
+    if (keys) keys.push(k)
+    else bySection.set(s, [k])
   }
   const names = [...bySection.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
   return [...(pinned.length ? [{ name: PINNED_SECTION, keys: pinned }] : []), ...names.map((name) => ({ name, keys: bySection.get(name)!.sort(byOrder) }))]
