@@ -99,3 +99,6 @@ export function noSuchProfile(idOrName: string, names: string[]): AppError {
     field: 'profile',
   })
 }
+
+/** The schemes of a PostgreSQL connection URI, as MLflow and libpq write them (`postgresql+psycopg2://` too). */
+export const POSTGRES_URI_SCHEME = /^(postgres|postgresql)(\+[a-z0-9_]+)?:\/\//i

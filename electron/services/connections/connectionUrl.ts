@@ -1,7 +1,7 @@
 import { parse as parsePgUri } from 'pg-connection-string'
 import { SSL_MODES } from '@shared/api/profileSchemas'
 import { AppError } from '@shared/api/errors'
-import type { SslSettings } from '@shared/domain/profiles'
+import { POSTGRES_URI_SCHEME, type SslSettings } from '@shared/domain/profiles'
 import { registerSecret } from '../security/redact'
 import type { SshTarget } from './sshTunnel'
 
@@ -41,7 +41,6 @@ function takeSslParams(uri: string, source: string): { rest: string; ssl: SslSet
 }
 
 /** Schemes MLflow and libpq accept for a PostgreSQL store. SQLAlchemy adds a driver suffix. */
-const PG_SCHEME = /^(postgres|postgresql)(\+[a-z0-9_]+)?:\/\//i
 
 /**
  * Parse a libpq or SQLAlchemy-style URI (postgresql://, postgres://,
@@ -51,7 +50,7 @@ const PG_SCHEME = /^(postgres|postgresql)(\+[a-z0-9_]+)?:\/\//i
 export function parseConnectionUrl(url: string, source = '--url'): ConnectionTarget {
   const trimmed = url.trim()
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]
-  if (!PG_SCHEME.test(trimmed)) {
+  if (!POSTGRES_URI_SCHEME.test(trimmed)) {
     const hint =
       scheme && /^(https?|file|databricks|sqlite|mysql|mssql)/i.test(scheme)
         ? ` It points at a "${scheme}" store; MLflow Desk reads the PostgreSQL backend store directly, so give its postgresql:// URI.`
@@ -60,7 +59,7 @@ export function parseConnectionUrl(url: string, source = '--url'): ConnectionTar
       field: source,
     })
   }
-  const { rest: libpqUri, ssl } = takeSslParams(trimmed.replace(PG_SCHEME, 'postgresql://'), source)
+  const { rest: libpqUri, ssl } = takeSslParams(trimmed.replace(POSTGRES_URI_SCHEME, 'postgresql://'), source)
   let parsed: ReturnType<typeof parsePgUri>
   try {
     parsed = parsePgUri(libpqUri)
