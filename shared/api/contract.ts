@@ -3,7 +3,18 @@ import type { Channel, EventName } from './channelNames'
 import type { AppErrorPayload } from './errors'
 import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
-import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunColumns, RunSummary, StoreDescription } from '../domain/mlflow'
+import {
+  INT4_MAX,
+  type Experiment,
+  type LoggedModel,
+  type Metric,
+  type ModelVersion,
+  type RegisteredModel,
+  type Run,
+  type RunColumns,
+  type RunSummary,
+  type StoreDescription,
+} from '../domain/mlflow'
 import type { HistoryModel, ModelFilesResponse, ModelVersionResponse } from '../domain/models'
 import type { FindResolveResponse, FindSearchResponse } from '../domain/find'
 import type { ConnectionTestResult, Environment, ProfileView, RoleAccess } from '../domain/profiles'
@@ -414,7 +425,7 @@ const modelName = z.string().min(1).max(256)
 const modelVersionNumber = z
   .union([z.string().regex(/^\d{1,10}$/, 'must be a version number such as "3"'), z.number().int()])
   .transform(Number)
-  .refine((n) => n >= 1 && n <= 2_147_483_647, { message: 'must be a version number from 1' })
+  .refine((n) => n >= 1 && n <= INT4_MAX, { message: 'must be a version number from 1' })
 
 const modelVersionRequest = z.object({ name: modelName, version: modelVersionNumber }).strict()
 

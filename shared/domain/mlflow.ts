@@ -188,3 +188,6 @@ export interface RunSummary {
   start_time: number | null
   lifecycle_stage: LifecycleStage | null
 }
+
+/** The largest value of PostgreSQL's integer (int4): MLflow's experiment ids and model version numbers are such columns. */
+export const INT4_MAX = 2_147_483_647

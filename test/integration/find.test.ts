@@ -140,6 +140,14 @@ describe.each(['small', 'old', 'genai'] as FixtureName[])('find anything in the 
     }
   })
 
+  it('takes an id past PostgreSQL’s integer range as naming nothing, not as a failed search', async () => {
+    // Experiment ids and version numbers are int4 columns: 9999999999 would be PostgreSQL's out-of-range error.
+    const search = await findSearch(src, { text: 'http://mlflow.example/#/experiments/9999999999', limit: 10 })
+    expect(search.hits.filter((h) => h.kind === 'experiment' && h.id === '9999999999')).toEqual([])
+    expect((await failure(findResolve(src, { text: 'http://mlflow.example/#/experiments/9999999999' }))).code).toBe('NOT_FOUND')
+    if (versions.length) expect((await failure(findResolve(src, { text: `models:/${versions[0].name}/99999999999` }))).code).toBe('NOT_FOUND')
+  })
+
   it('resolves models:/<name>@<alias> where the store keeps aliases, and says why not where it does not', async () => {
     const aliases = dumpRows(dump, 'registered_model_aliases')
     if (store.capabilities.modelAliases) {

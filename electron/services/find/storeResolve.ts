@@ -1,5 +1,6 @@
 import { AppError } from '@shared/api/errors'
 import type { FindHit } from '@shared/domain/find'
+import { INT4_MAX } from '@shared/domain/mlflow'
 import type { FindRef } from '@shared/find/findRef'
 import type { StoreHandle } from '../connections/storeConnection'
 import { liveVersion } from '../tracking/registry'
@@ -42,6 +43,8 @@ export async function runById(store: StoreHandle, runId: string): Promise<RunRow
 }
 
 export async function experimentById(store: StoreHandle, id: string): Promise<ExperimentRow | null> {
+  // An integer column: a longer id names no experiment (and would be PostgreSQL's out-of-range error).
+  if (Number(id) > INT4_MAX) return null
   const [row] = await store.select<ExperimentRow>(
     `SELECT experiment_id::text AS experiment_id, name, lifecycle_stage FROM experiments WHERE experiment_id = $1::int`,
     [id],
@@ -57,6 +60,7 @@ const VERSION_COLUMNS = (can: StoreHandle['capabilities']) =>
   } AS aliases`
 
 async function versionRow(store: StoreHandle, name: string, version: number): Promise<VersionRow | null> {
+  if (version > INT4_MAX) return null
   const [row] = await store.select<VersionRow>(
     `SELECT ${VERSION_COLUMNS(store.capabilities)} FROM model_versions v WHERE v.name = $1 AND v.version = $2 AND ${liveVersion()}`,
     [name, version],
