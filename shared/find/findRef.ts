@@ -19,8 +19,8 @@ export type FindRef =
   /** An experiment named by a UI link (#/experiments/<id>). */
   | { kind: 'experiment'; experiment_id: string }
 
+/** A run id (and an MLflow 2 trace id): 32 hex digits. */
 const HEX32 = /^[0-9a-f]{32}$/i
-const RUN_ID = /^[0-9a-f]{32}$/i
 const TRACE_ID = /^tr-[0-9a-f]{32}$/i
 const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/i
 
@@ -36,7 +36,7 @@ function unwrap(text: string): string {
 /** MLflow's `runs:/<run_id>/<relative path>` (mlflow/tracking/artifact_utils: the id is the first segment). */
 function parseRunsUri(text: string): FindRef | null {
   const m = /^runs:\/+([^/]+)(?:\/(.*))?$/i.exec(text)
-  if (!m || !RUN_ID.test(m[1])) return null
+  if (!m || !HEX32.test(m[1])) return null
   return { kind: 'run', run_id: m[1].toLowerCase(), artifact_path: (m[2] ?? '').replace(/\/+$/, '') }
 }
 

@@ -81,9 +81,14 @@ function passwordLabel(p: ProfileView): string {
   return p.secrets.password ? 'stored' : 'stored (not set)'
 }
 
-/** A saved profile by its name (any case) or id, as the app lists them; the refusal names those there are. */
-async function savedProfile(api: CliApi, nameOrId: string): Promise<ProfileView> {
-  const saved = (await api.call('profiles:list', {})).profiles.filter((p) => p.kind === 'saved')
+/** The saved profiles, as the app lists them. */
+async function savedProfiles(api: CliApi): Promise<ProfileView[]> {
+  return (await api.call('profiles:list', {})).profiles.filter((p) => p.kind === 'saved')
+}
+
+/** A saved profile by its name (any case) or id; the refusal names those there are. */
+async function savedProfile(api: CliApi, nameOrId: string, listed?: ProfileView[]): Promise<ProfileView> {
+  const saved = listed ?? (await savedProfiles(api))
   const found = saved.find((p) => p.id === nameOrId) ?? saved.find((p) => p.name.toLowerCase() === nameOrId.toLowerCase())
   if (!found)
     throw noSuchProfile(
@@ -105,7 +110,7 @@ export async function add(io: CliIO, name: string, opts: AddOptions, cmd: Comman
   }
   await withProfilesApi(io, async (api, storage) => {
     const { settings, has_password: urlPassword } = await api.call('profiles:parse-url', { url: g.url!, source: '--url' })
-    const saved = (await api.call('profiles:list', {})).profiles.filter((p) => p.kind === 'saved')
+    const saved = await savedProfiles(api)
     const existing = saved.find((p) => p.name.toLowerCase() === name.toLowerCase())
     if (existing && !opts.update) throw new AppError('CONFLICT', `A profile named "${existing.name}" exists already; add --update to replace its settings.`)
     const full: ProfileSettingsInput = {
@@ -245,7 +250,8 @@ export async function importProfiles(io: CliIO, opts: ImportOptions): Promise<vo
 
 export async function exportProfiles(io: CliIO, names: string[], opts: { out?: string }): Promise<void> {
   const { json } = await withProfilesApi(io, async (api) => {
-    const ids = names.length ? await Promise.all(names.map(async (n) => (await savedProfile(api, n)).id)) : undefined
+    const saved = await savedProfiles(api)
+    const ids = names.length ? await Promise.all(names.map(async (n) => (await savedProfile(api, n, saved)).id)) : undefined
     return api.call('profiles:export', { ids })
   })
   if (opts.out) {

@@ -1,6 +1,6 @@
 import { readModelFiles } from '../models/modelFiles'
 import { modelLocation } from '../models/modelLocation'
-import { getModelVersion, modelVersionRow } from '../tracking/modelVersion'
+import { getModelVersion, versionSource } from '../tracking/modelVersion'
 import { getRegisteredModel, listRegisteredModels } from '../tracking/registry'
 import type { HandlerGroup } from './handlerTypes'
 
@@ -12,8 +12,8 @@ export function modelsHandlers(): HandlerGroup<'models:list' | 'models:get' | 'm
     'models:version': async (req, call) => getModelVersion(await call.window.store(call.signal), req.name, req.version),
     'models:version-files': async (req, call) => {
       const store = await call.window.store(call.signal)
-      const { version, storage_location } = await modelVersionRow(store, req.name, req.version)
-      const where = await modelLocation(store, version.source, storage_location, version.run_id)
+      const v = await versionSource(store, req.name, req.version)
+      const where = await modelLocation(store, v.source, v.storage_location, v.run_id)
       const repo = await call.window.artifactRepositories.get(where.uri, () => call.window.artifactAccess())
       const files = await readModelFiles(repo, call.signal)
       return { location: where.uri, read_from: repo.describe, run_artifact: where.run_artifact, ...files }

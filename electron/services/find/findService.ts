@@ -17,13 +17,14 @@ import { searchStore } from './storeSearch'
 export interface FindSources {
   /** The window's store (opened on first use, as every handler opens it). */
   store: () => Promise<StoreHandle>
-  savedQueries: () => Promise<SavedQuery[]>
+  /** The saved queries as stored (their names and descriptions are what is searched). */
+  savedQueries: () => Promise<Array<Pick<SavedQuery, 'id' | 'name' | 'description'>>>
 }
 
 /** How many runs sharing one exact name are listed by find:resolve. */
 const MAX_SAME_NAME = 20
 
-function savedQueryHits(text: string, queries: SavedQuery[]): FindHit[] {
+function savedQueryHits(text: string, queries: Array<Pick<SavedQuery, 'id' | 'name' | 'description'>>): FindHit[] {
   return queries.flatMap((q) => {
     const byName = bestScore(text, [q.name])
     // Found by its description only: below what its name would have given.

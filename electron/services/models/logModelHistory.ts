@@ -1,11 +1,9 @@
 import type { HistoryModel } from '@shared/domain/models'
-import { utcTimeMs } from './mlmodel'
+import { isDict, utcTimeMs } from './mlmodel'
 
 /** The run tag MLflow 1.x/2.x appends one JSON entry to on every log_model call (MLflow 3 has logged_models instead). */
 export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history'
 
-type Dict = Record<string, unknown>
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null)
 
 /**

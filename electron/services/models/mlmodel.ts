@@ -10,9 +10,10 @@ import type { InputExampleInfo, MLmodelInfo, ModelFlavor, ModelSignature, Signat
  * Every MLflow from 1.x to 3.x writes the same keys; those a version lacks read as null.
  */
 
-type Dict = Record<string, unknown>
+export type Dict = Record<string, unknown>
 
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v)
+/** A YAML/JSON mapping (not a list, not null). */
+export const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v)
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))
 const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'null'))
 

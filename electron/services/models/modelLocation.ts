@@ -1,7 +1,7 @@
 import { AppError } from '@shared/api/errors'
 import type { StoreHandle } from '../connections/storeConnection'
 import { artifactPath, joinArtifactPath } from '../artifacts/artifactRepository'
-import { modelVersionRow } from '../tracking/modelVersion'
+import { versionSource } from '../tracking/modelVersion'
 import { runArtifactRoot } from '../tracking/runs'
 
 /** Where a model's files are: a URI an artifact repository opens, and the run artifact folder it is, when it is one. */
@@ -46,8 +46,8 @@ async function resolve(store: StoreHandle, uri: string, runId: string | null, ho
     const nv = /^(.+)\/(\d+)$/.exec(models)
     if (!nv || hops >= MAX_MODEL_HOPS)
       throw new AppError('NOT_FOUND', `The model source '${uri}' names no model version this app can follow (use models:/<name>/<version>).`)
-    const target = await modelVersionRow(store, nv[1], Number(nv[2]))
-    return modelLocation(store, target.version.source, target.storage_location, target.version.run_id, hops + 1)
+    const target = await versionSource(store, nv[1], Number(nv[2]))
+    return modelLocation(store, target.source, target.storage_location, target.run_id, hops + 1)
   }
   // A relative path is no location (MLflow's prompt registry records 'dummy-source'): read against this app's folder, it would read the wrong files.
   if (!/^[a-z][a-z0-9+.-]*:/i.test(uri) && !uri.startsWith('/')) {

@@ -29,6 +29,11 @@ export class SavedQueries {
     return queryParamNames(q.sql).then((params) => ({ ...q, params }))
   }
 
+  /** The queries as stored, without their parameters (which list() reads with PostgreSQL's scanner): enough to search their names. */
+  async stored(): Promise<Stored[]> {
+    return (await this.store.read()).queries
+  }
+
   async list(): Promise<SavedQuery[]> {
     const { queries } = await this.store.read()
     return Promise.all([...queries].sort((a, b) => a.name.localeCompare(b.name)).map(SavedQueries.view))

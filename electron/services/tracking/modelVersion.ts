@@ -2,7 +2,7 @@ import { AppError } from '@shared/api/errors'
 import type { KeyValue, ModelVersion, RegisteredModelAlias } from '@shared/domain/mlflow'
 import type { ModelVersionResponse } from '@shared/domain/models'
 import type { StoreHandle } from '../connections/storeConnection'
-import { liveVersion, modelVersionJson } from './registry'
+import { liveVersion, modelAliasesJson, modelVersionJson, tagsJson } from './registry'
 import { getRun } from './runs'
 
 /** One live model version's row as the version page and the file reader need it. */
@@ -15,28 +15,43 @@ export interface VersionRow {
   siblings: string[]
 }
 
+const versionNotFound = (store: StoreHandle, name: string, version: number, why = '') =>
+  new AppError('NOT_FOUND', `Model version '${name}' version ${version} not found in ${store.where}${why}.`)
+const NO_REGISTRY = ' (this store has no model registry: it was written by MLflow before 1.4)'
+
 /** get_model_version, plus what of its registered model the version page shows (one statement). NOT_FOUND names model and version. */
 export async function modelVersionRow(store: StoreHandle, name: string, version: number): Promise<VersionRow> {
   const can = store.capabilities
-  const notFound = (why = '') => new AppError('NOT_FOUND', `Model version '${name}' version ${version} not found in ${store.where}${why}.`)
-  if (!can.modelRegistry) throw notFound(' (this store has no model registry: it was written by MLflow before 1.4)')
-  const aliases = can.modelAliases
-    ? `COALESCE((SELECT json_agg(json_build_object('alias', a.alias, 'version', a.version::text) ORDER BY a.alias) FROM registered_model_aliases a WHERE a.name = m.name), '[]'::json)`
-    : `'[]'::json`
-  const tags = can.registeredModelTags
-    ? `COALESCE((SELECT json_agg(json_build_object('key', t.key, 'value', COALESCE(t.value, '')) ORDER BY t.key) FROM registered_model_tags t WHERE t.name = m.name), '[]'::json)`
-    : `'[]'::json`
+  if (!can.modelRegistry) throw versionNotFound(store, name, version, NO_REGISTRY)
   const [row] = await store.select<VersionRow>(
     `SELECT ${modelVersionJson(can)} AS version,
             ${can.modelVersionStorage ? 'v.storage_location' : 'NULL'} AS storage_location,
-            m.description AS model_description, ${aliases} AS model_aliases, ${tags} AS model_tags,
+            m.description AS model_description, ${modelAliasesJson(can)} AS model_aliases,
+            ${tagsJson(can.registeredModelTags, 'registered_model_tags', 't.name = m.name')} AS model_tags,
             COALESCE((SELECT json_agg(x.version::text ORDER BY x.version DESC) FROM model_versions x
                        WHERE x.name = m.name AND ${liveVersion('x')}), '[]'::json) AS siblings
        FROM model_versions v JOIN registered_models m ON m.name = v.name
       WHERE v.name = $1 AND v.version = $2 AND ${liveVersion()}`,
     [name, version],
   )
-  if (!row) throw notFound()
+  if (!row) throw versionNotFound(store, name, version)
+  return row
+}
+
+/** Where a live version's files come from (its source, storage location and run): all that finding them needs, without the page's JSON. */
+export async function versionSource(
+  store: StoreHandle,
+  name: string,
+  version: number,
+): Promise<{ source: string | null; storage_location: string | null; run_id: string | null }> {
+  const can = store.capabilities
+  if (!can.modelRegistry) throw versionNotFound(store, name, version, NO_REGISTRY)
+  const [row] = await store.select<{ source: string | null; storage_location: string | null; run_id: string | null }>(
+    `SELECT v.source, ${can.modelVersionStorage ? 'v.storage_location' : 'NULL'} AS storage_location, v.run_id
+       FROM model_versions v WHERE v.name = $1 AND v.version = $2 AND ${liveVersion()}`,
+    [name, version],
+  )
+  if (!row) throw versionNotFound(store, name, version)
   return row
 }
 

@@ -22,7 +22,8 @@ const MODEL_ORDER: readonly OrderKey[] = [{ sql: 'rm.name', direction: 'ASC', nu
 
 const emptyJsonArray = `'[]'::json`
 
-function tagsJson(present: boolean, table: string, where: string): string {
+/** A JSON array of {key, value} from a tags table (`t`), by key; [] where the store has no such table. */
+export function tagsJson(present: boolean, table: string, where: string): string {
   if (!present) return emptyJsonArray
   return `COALESCE((SELECT json_agg(json_build_object('key', t.key, 'value', COALESCE(t.value, '')) ORDER BY t.key) FROM ${table} t WHERE ${where}), ${emptyJsonArray})`
 }
@@ -51,17 +52,21 @@ export function liveVersion(v = 'v'): string {
  * is MLflow's: per stage, the highest version (deleted ones never count), listed
  * by version.
  */
-function registeredModelJson(can: StoreCapabilities): string {
-  const aliases = can.modelAliases
-    ? `COALESCE((SELECT json_agg(json_build_object('alias', a.alias, 'version', a.version::text) ORDER BY a.alias) FROM registered_model_aliases a WHERE a.name = m.name), ${emptyJsonArray})`
+/** A registered model's (alias `m`) aliases as JSON [{alias, version}], by alias; [] before MLflow 2.3. */
+export function modelAliasesJson(can: StoreCapabilities, m = 'm'): string {
+  return can.modelAliases
+    ? `COALESCE((SELECT json_agg(json_build_object('alias', a.alias, 'version', a.version::text) ORDER BY a.alias) FROM registered_model_aliases a WHERE a.name = ${m}.name), ${emptyJsonArray})`
     : emptyJsonArray
+}
+
+function registeredModelJson(can: StoreCapabilities): string {
   return `json_build_object(
     'name', m.name, 'creation_timestamp', m.creation_time, 'last_updated_timestamp', m.last_updated_time, 'description', m.description,
     'latest_versions', COALESCE((SELECT json_agg(${modelVersionJson(can)} ORDER BY v.version)
          FROM (SELECT DISTINCT ON (x.current_stage) x.* FROM model_versions x
                 WHERE x.name = m.name AND ${liveVersion('x')} ORDER BY x.current_stage, x.version DESC) v), ${emptyJsonArray}),
     'tags', ${tagsJson(can.registeredModelTags, 'registered_model_tags', 't.name = m.name')},
-    'aliases', ${aliases})`
+    'aliases', ${modelAliasesJson(can)})`
 }
 
 /** search_registered_models: name-ordered pages, filtered by a name substring or MLflow's name clauses. */
