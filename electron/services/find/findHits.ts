@@ -2,6 +2,7 @@ import type { FindHit } from '@shared/domain/find'
 import { bestScore, hitScore } from '@shared/find/findRank'
 import { experimentRoute, modelRoute, modelVersionRoute, runRoute } from '@shared/find/findRoutes'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
+import { runNameSql } from '../tracking/runNameSql'
 
 /**
  * The store's things as "find anything" hits: the SQL that reads each kind's row, and the
@@ -18,12 +19,6 @@ export interface RunRow {
   experiment_name: string | null
   status: string | null
   lifecycle_stage: string | null
-}
-
-/** The run name as MLflow's UI shows it: runs.name, else the mlflow.runName tag (runs of MLflow <= 1.29 have only the tag). */
-export function runNameSql(can: StoreCapabilities, r = 'r'): string {
-  const tag = `(SELECT n.value FROM tags n WHERE n.run_uuid = ${r}.run_uuid AND n.key = 'mlflow.runName')`
-  return can.runNameColumn ? `COALESCE(NULLIF(${r}.name, ''), ${tag})` : tag
 }
 
 /** RunRow's columns from runs alias `r` (joined to experiments `e`). */

@@ -10,7 +10,6 @@ import {
   loggedModelHit,
   modelHit,
   runHit,
-  runNameSql,
   runRowSql,
   traceHit,
   versionHit,
@@ -21,6 +20,7 @@ import {
   type TraceRow,
   type VersionRow,
 } from './findHits'
+import { runNameSql } from '../tracking/runNameSql'
 
 /**
  * Exact lookups of what an id or URI names, each by primary key (or a unique key): one

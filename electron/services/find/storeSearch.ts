@@ -7,7 +7,6 @@ import {
   loggedModelHit,
   modelHit,
   runHit,
-  runNameSql,
   runRowSql,
   runScore,
   type ExperimentRow,
@@ -15,6 +14,7 @@ import {
   type ModelRow,
   type RunRow,
 } from './findHits'
+import { runNameSql } from '../tracking/runNameSql'
 
 /**
  * The store's things whose name holds a text (ILIKE, words in order), or whose id starts with it.

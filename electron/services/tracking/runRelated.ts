@@ -3,6 +3,7 @@ import type { RunRelatedResponse } from '@shared/api/contract'
 import type { LoggedModel, ModelVersion, RunSummary } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
+import { runNameSql } from './runNameSql'
 import { LOG_MODEL_HISTORY_TAG, parseLogModelHistory } from '../models/logModelHistory'
 import { liveVersion, modelVersionJson } from './registry'
 
@@ -18,9 +19,7 @@ export function loggedModelStatus(n: number | null): string {
 
 /** A run link as JSON from runs alias `r`; the name falls back to the mlflow.runName tag as for runs from MLflow <= 1.29. */
 function runSummaryJson(can: StoreCapabilities): string {
-  const nameTag = `(SELECT n.value FROM tags n WHERE n.run_uuid = r.run_uuid AND n.key = 'mlflow.runName')`
-  const name = can.runNameColumn ? `COALESCE(NULLIF(r.name, ''), ${nameTag})` : nameTag
-  return `json_build_object('run_id', r.run_uuid, 'run_name', ${name}, 'experiment_id', r.experiment_id::text,
+  return `json_build_object('run_id', r.run_uuid, 'run_name', ${runNameSql(can)}, 'experiment_id', r.experiment_id::text,
     'status', r.status, 'start_time', r.start_time, 'lifecycle_stage', r.lifecycle_stage)`
 }
 
