@@ -259,13 +259,18 @@ export const useQueryStore = defineStore('query', () => {
     history.value = []
   }
 
-  async function loadSaved() {
+  async function fetchSaved() {
     saved.value = (await api.call('query:saved-list', {})).queries
+  }
+  /** The saved queries, read once for callers that ask together (the side panel and a #/query?saved= link, as the console opens). */
+  let savedLoading: Promise<void> | null = null
+  function loadSaved(): Promise<void> {
+    return (savedLoading ??= fetchSaved().finally(() => (savedLoading = null)))
   }
 
   async function saveQuery(name: string, sql: string, id?: string): Promise<SavedQuery> {
     const { query } = await api.call('query:saved-save', { name, sql, id })
-    await loadSaved()
+    await fetchSaved()
     return query
   }
 

@@ -1,5 +1,5 @@
 import { h } from 'vue'
-import { NEllipsis, NTag, type DataTableColumn, type DataTableColumns } from 'naive-ui'
+import { NEllipsis, NTag, type DataTableColumns } from 'naive-ui'
 import type { ExperimentWithStats } from '@shared/api/contract'
 import { formatDateTime, formatRelative, notePreview } from '@/utils/format'
 
@@ -21,14 +21,6 @@ function tagsCell(e: ExperimentWithStats) {
       ),
     tags.length > MAX_TAGS ? h('span', { class: 'muted' }, `+${tags.length - MAX_TAGS}`) : null,
   ])
-}
-
-/**
- * What the columns need side by side (fixed widths, and the least the stretching ones take):
- * the table fits a 1280 px window beside the sidebar; narrower ones scroll sideways.
- */
-export function tableWidth(columns: ReadonlyArray<DataTableColumn<never> | DataTableColumn<ExperimentWithStats>>): number {
-  return columns.reduce((sum, c) => sum + Number(('width' in c ? c.width : undefined) ?? ('minWidth' in c ? c.minWidth : undefined) ?? 0), 0)
 }
 
 export function experimentColumns(): DataTableColumns<ExperimentWithStats> {

@@ -22,13 +22,22 @@ const ICONS: Record<string, Component> = {
 export const completionIcon = {
   position: 20,
   render(c: Completion): Node {
-    const span = document.createElement('span')
-    const kind = c.type ?? 'text'
+    return iconOf(c.type ?? 'text').cloneNode(true)
+  },
+}
+
+/** Each kind's icon, rendered once: CodeMirror asks for one per item each time the list is filtered (a keystroke). */
+const rendered = new Map<string, HTMLElement>()
+function iconOf(kind: string): HTMLElement {
+  let span = rendered.get(kind)
+  if (!span) {
+    span = document.createElement('span')
     span.className = `cm-kind-icon cm-kind-${kind}`
     span.setAttribute('data-kind', kind)
     span.setAttribute('aria-hidden', 'true')
     const icon = ICONS[kind]
     if (icon) render(h(icon), span)
-    return span
-  },
+    rendered.set(kind, span)
+  }
+  return span
 }
