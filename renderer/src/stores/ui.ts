@@ -4,6 +4,7 @@ import { useOsTheme } from 'naive-ui'
 
 export type ThemePreference = 'system' | 'light' | 'dark'
 const KEY = 'mlflow-desk:theme'
+const SYNC_ZOOM_KEY = 'mlflow-desk:sync-zoom'
 
 /** Light/dark theme: follows the OS unless the user picks one; remembered. */
 export const useUiStore = defineStore('ui', () => {
@@ -16,7 +17,10 @@ export const useUiStore = defineStore('ui', () => {
     preference.value = dark.value ? 'light' : 'dark'
   }
   const shortcutsOpen = ref(false)
-  return { preference, dark, toggleTheme, shortcutsOpen }
+  /** Whether zooming one chart of a grid (Compare, the chart view) zooms the others on the same x axis; remembered. */
+  const syncZoom = ref(localStorage.getItem(SYNC_ZOOM_KEY) === 'true')
+  watch(syncZoom, (on) => localStorage.setItem(SYNC_ZOOM_KEY, String(on)))
+  return { preference, dark, toggleTheme, shortcutsOpen, syncZoom }
 })
 
 if (import.meta.hot) import.meta.hot.accept()

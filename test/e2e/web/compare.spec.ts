@@ -215,4 +215,62 @@ test.describe('compare runs', () => {
     await expect(page.getByTestId('error-state')).toBeVisible()
     await screenshot(page, 'compare-error-dark')
   })
+
+  test('with Sync zoom on, zooming one chart zooms the others on the same axis, and a reset resets them all', async ({ page }) => {
+    const { experiments } = await api('experiments:list', { view: 'active' })
+    let pick: { ids: string[]; other: string } | null = null
+    for (const e of experiments.filter((x) => x.run_count >= 2)) {
+      const { runs } = await api('runs:search', { experiment_ids: [e.experiment_id], max_results: 50 })
+      const long = runs.filter((r) => r.data.metrics.some((m) => m.key === 'loss' && m.step > 20)).slice(0, 2)
+      if (long.length < 2) continue
+      const other = long[0].data.metrics
+        .map((m) => m.key)
+        .find((k) => k !== 'loss' && long.every((r) => r.data.metrics.some((m) => m.key === k && m.step > 20)))
+      if (other) pick = { ids: long.map((r) => r.info.run_id), other }
+      if (pick) break
+    }
+    if (!pick) throw new Error('the demo store has no two runs logging loss and another metric over more than 20 steps')
+    const windowOf = async (chart: ReturnType<ComparePage['chart']>) => {
+      const w = await chart.getAttribute('data-window')
+      const m = w?.match(/^(-?\d+)-(-?\d+)$/)
+      return m ? [Number(m[1]), Number(m[2])] : null
+    }
+
+    await new AppShell(page).open(e2eUrl())
+    await page.goto(`${e2eUrl()}#/compare?runs=${pick.ids.join(',')}&metrics=loss,${pick.other}`)
+    const compare = new ComparePage(page)
+    await compare.waitLoaded()
+    const loss = compare.chart('loss')
+    const other = compare.chart(pick.other)
+    await expect(other).toHaveAttribute('data-series-count', '2')
+    const sync = page.getByTestId('sync-zoom')
+    await expect(sync).toHaveAttribute('aria-checked', 'false')
+
+    // Off (the default): a zoom stays on its chart.
+    await compare.dragZoom('loss', 0.4, 0.6)
+    await expect(loss).toHaveAttribute('data-window', /^-?\d+--?\d+$/)
+    await expect(other).toHaveAttribute('data-window', 'all')
+    await loss.getByTestId('reset-zoom').click()
+    await expect(loss).toHaveAttribute('data-window', 'all')
+
+    // On: the other chart reads the same step range; remembered across a reload.
+    await sync.click()
+    await expect(sync).toHaveAttribute('aria-checked', 'true')
+    await compare.dragZoom('loss', 0.3, 0.7)
+    await expect(other).toHaveAttribute('data-window', /^-?\d+--?\d+$/)
+    const [lf, lt] = (await windowOf(loss))!
+    const [of, ot] = (await windowOf(other))!
+    expect(of).toBeLessThanOrEqual(lt)
+    expect(ot).toBeGreaterThanOrEqual(lf)
+    await screenshotBothThemes(page, 'compare-sync-zoom')
+    // A reset on the follower resets the leader too.
+    await other.locator('canvas').dblclick()
+    await expect(other).toHaveAttribute('data-window', 'all')
+    await expect(loss).toHaveAttribute('data-window', 'all')
+    await page.reload()
+    await compare.waitLoaded()
+    await expect(page.getByTestId('sync-zoom')).toHaveAttribute('aria-checked', 'true')
+    await page.getByTestId('sync-zoom').click()
+    await expect(page.getByTestId('sync-zoom')).toHaveAttribute('aria-checked', 'false')
+  })
 })
