@@ -13,14 +13,26 @@ function replacer(_key: string, value: unknown): unknown {
   return value
 }
 
-function reviver(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value)
-    if (keys.length === 1 && keys[0] === TAG) {
-      const v = (value as Record<string, unknown>)[TAG]
-      if (v === 'NaN') return NaN
-      if (v === 'Infinity') return Infinity
-      if (v === '-Infinity') return -Infinity
+const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity }
+
+/** The number a `{"$num": ...}` stands for, or undefined for any other value. */
+function special(value: unknown): number | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const v = (value as Record<string, unknown>)[TAG]
+  if (typeof v !== 'string' || !Object.hasOwn(SPECIAL, v)) return undefined
+  for (const k in value) if (k !== TAG) return undefined
+  return SPECIAL[v]
+}
+
+/** Puts the numbers back in place, in one walk (JSON.parse's reviver costs a call per value: five times the parse on a chart's series). */
+function restore(value: unknown): unknown {
+  const n = special(value)
+  if (n !== undefined) return n
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>
+    for (const k in obj) {
+      const child = obj[k]
+      if (child !== null && typeof child === 'object') obj[k] = restore(child)
     }
   }
   return value
@@ -31,5 +43,7 @@ export function encodeWire(value: unknown): string {
 }
 
 export function decodeWire(text: string): unknown {
-  return JSON.parse(text, reviver)
+  const value: unknown = JSON.parse(text)
+  // Most answers carry no special number: then there is nothing to put back.
+  return text.includes(`"${TAG}"`) ? restore(value) : value
 }

@@ -16,4 +16,20 @@ describe('wire JSON (HTTP transport)', () => {
     const value = { $num: 'NaN', other: 1 }
     expect(decodeWire(encodeWire(value))).toEqual(value)
   })
+
+  it('restores specials at any depth, in arrays and at the top, and nothing else', () => {
+    const value = { a: [[NaN, 1], { b: [{ c: -Infinity }] }], s: 'a "$num" in a string', n: null, t: [true, 'NaN'] }
+    const back = decodeWire(encodeWire(value)) as typeof value
+    expect(back.a[0]).toEqual([NaN, 1])
+    expect((back.a[1] as { b: Array<{ c: number }> }).b[0].c).toBe(-Infinity)
+    expect(back.s).toBe('a "$num" in a string')
+    expect(back.n).toBeNull()
+    expect(back.t).toEqual([true, 'NaN'])
+    expect(Number.isNaN(decodeWire(encodeWire(NaN)))).toBe(true)
+    expect(decodeWire(encodeWire([Infinity]))).toEqual([Infinity])
+  })
+
+  it('leaves a $num that names no special number alone, prototype names included', () => {
+    for (const v of ['toString', 'constructor', 'nan', '1']) expect(decodeWire(JSON.stringify({ x: { $num: v } }))).toEqual({ x: { $num: v } })
+  })
 })
