@@ -3,7 +3,7 @@ import { useRoute, useRouter } from 'vue-router'
 import type { DataTableColumn } from 'naive-ui'
 import type { Run } from '@shared/domain/mlflow'
 import RunChartCell from '@/components/charts/RunChartCell.vue'
-import { layoutKey, loadLayout, runColorsOf, saveLayout } from '@/utils/chartLayout'
+import { chartKeysOf, layoutKey, loadLayout, runColorsOf, saveLayout } from '@/utils/chartLayout'
 import { readChartViewQuery, writeChartViewQuery, type ChartViewQuery, type RunsPane } from '@/utils/chartViewQuery'
 import { runLabel } from '@/utils/compareModel'
 import { runKeysUnder, type RunRow } from '@/utils/runTree'
@@ -53,11 +53,7 @@ export function useRunCharts(input: { rows: Ref<RunRow[]>; runs: Ref<Run[]>; pro
   const runColor = computed(() => runColorsOf(chartRunIds.value, colors.value))
 
   /** Every metric key the charted runs logged, and those each logged at step 0 only (bars by default). */
-  const metricKeys = computed(() => {
-    const steps = new Map<string, boolean>()
-    for (const r of chartRuns.value) for (const m of r.data.metrics) steps.set(m.key, (steps.get(m.key) ?? true) && m.step === 0)
-    return { all: [...steps.keys()].sort((a, b) => a.localeCompare(b)), singleStep: new Set([...steps].filter(([, once]) => once).map(([k]) => k)) }
-  })
+  const metricKeys = computed(() => chartKeysOf(chartRuns.value))
 
   /** The run whose line the pointer is on, highlighted in the table and in every chart. */
   const hovered = ref<string | null>(null)

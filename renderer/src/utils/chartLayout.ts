@@ -5,6 +5,7 @@
  * set (as the table's layout is, see runTablePrefs); what is being looked at
  * (the pane, the search, how many runs) is in the link instead (chartViewQuery).
  */
+import type { Run } from '@shared/domain/mlflow'
 import { MAX_SMOOTH, X_AXES, Y_SCALES, type XAxis, type YScale } from './compareState'
 import { colorOf } from './runColors'
 
@@ -187,4 +188,11 @@ export function togglePin(pinned: readonly string[], key: string): string[] {
 export function runColorsOf(runIds: readonly string[], chosen: Record<string, string>): (runId: string) => string {
   const base = colorOf(runIds)
   return (id) => chosen[id] ?? base(id)
+}
+
+/** Every metric key the runs logged (by name), and those each run logged at step 0 only (drawn as bars by default). */
+export function chartKeysOf(runs: readonly Run[]): { all: string[]; singleStep: Set<string> } {
+  const steps = new Map<string, boolean>()
+  for (const r of runs) for (const m of r.data.metrics) steps.set(m.key, (steps.get(m.key) ?? true) && m.step === 0)
+  return { all: [...steps.keys()].sort((a, b) => a.localeCompare(b)), singleStep: new Set([...steps].filter(([, once]) => once).map(([k]) => k)) }
 }
