@@ -24,14 +24,28 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const DATABASE = 'mlflow_bench_chart_view'
 const EXPERIMENT = 'bench-wide-2000-keys'
 
-function figure(name: string, values: number[], unit: string): Figure {
+export function figure(name: string, values: number[], unit: string): Figure {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return { name, median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, min: sorted[0], max: sorted[sorted.length - 1], unit }
 }
 
-/** The wide experiment's store in the bench cluster (made once); its target and the experiment's id. */
-async function wideStore(log: (m: string) => void): Promise<{ target: ConnectionTarget; experimentId: string; stop: () => Promise<void> }> {
+/** A generated experiment of the bench store: its name and shape (see addWideExperiment). */
+export interface WideShape {
+  name: string
+  runs: number
+  keys: number
+  steps: number
+}
+
+/**
+ * The bench store in the bench cluster (the MLflow-written fixture, loaded once) with the wide
+ * experiment `shape` (generated once, kept between runs); its target and the experiment's id.
+ */
+export async function wideStore(
+  log: (m: string) => void,
+  shape: WideShape,
+): Promise<{ target: ConnectionTarget; experimentId: string; stop: () => Promise<void> }> {
   const cluster = await startCluster({ dataDir: join(BENCH_DIR, 'pg'), password: 'mlflow-desk-bench' })
   const target: ConnectionTarget = {
     host: cluster.host,
@@ -41,6 +55,7 @@ async function wideStore(log: (m: string) => void): Promise<{ target: Connection
     database: DATABASE,
     ssl: { mode: 'disable', root_cert: null, cert: null, key: null },
   }
+  const stop = () => (cluster.owned ? cluster.stop() : Promise.resolve())
   const admin = await openWritableClient({ ...target, database: 'postgres' })
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 1
@@ -51,21 +66,20 @@ async function wideStore(log: (m: string) => void): Promise<{ target: Connection
   const client = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: DATABASE })
   await client.connect()
   try {
-    const found = await client
-      .query<{ id: number }>('SELECT experiment_id AS id FROM public.experiments WHERE name = $1', [EXPERIMENT])
-      .catch(() => ({ rows: [] as Array<{ id: number }> }))
-    if (found.rows.length) return { target, experimentId: String(found.rows[0].id), stop: () => (cluster.owned ? cluster.stop() : Promise.resolve()) }
-    log(`generating ${EXPERIMENT} (10 runs x 2,000 keys x 200 steps) in ${DATABASE}, once…`)
-    await loadPlainDump(client, FIXTURES.small.dump)
-    const experimentId = await addWideExperiment(client, { name: EXPERIMENT, runs: 10, keys: 2000, steps: 200 })
-    return { target, experimentId, stop: () => (cluster.owned ? cluster.stop() : Promise.resolve()) }
+    const loaded = (await client.query("SELECT to_regclass('public.experiments') IS NOT NULL AS ok")).rows[0].ok as boolean
+    const found = loaded ? (await client.query<{ id: number }>('SELECT experiment_id AS id FROM public.experiments WHERE name = $1', [shape.name])).rows : []
+    if (found.length) return { target, experimentId: String(found[0].id), stop }
+    if (!loaded) await loadPlainDump(client, FIXTURES.small.dump)
+    log(`generating ${shape.name} (${shape.runs} runs x ${shape.keys} keys x ${shape.steps} steps) in ${DATABASE}, once…`)
+    const experimentId = await addWideExperiment(client, shape)
+    return { target, experimentId, stop }
   } finally {
     await client.end()
   }
 }
 
 /** Every card on screen drawn: lines with their series, or bars; then one more frame painted. */
-async function screenDrawn(page: Page): Promise<void> {
+export async function screenDrawn(page: Page): Promise<void> {
   // Page-side functions reach the DOM through globalThis: this file is type-checked for Node, without the DOM's types.
   await page.waitForFunction(
     () => {
@@ -107,7 +121,7 @@ function scrollFps(page: Page, px: number, ms: number): Promise<number> {
 }
 
 export async function runChartViewBench(opts: { repeat: number }, log: (m: string) => void): Promise<void> {
-  const { target, experimentId, stop } = await wideStore(log)
+  const { target, experimentId, stop } = await wideStore(log, { name: EXPERIMENT, runs: 10, keys: 2000, steps: 200 })
   const home = await makeHome('desk-chart-view-bench-')
   const { url, child } = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: targetToUrl(target, true) })
   let browser: Browser | null = null

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -32,6 +32,7 @@ import { drawCases } from './drawBench'
 import { runExportBench } from './exportBench'
 import { runCliBench } from './cliBench'
 import { runChartViewBench } from './chartViewBench'
+import { runRunPageBench } from './runPageBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -64,6 +65,8 @@ const { values: args } = parseArgs({
     cli: { type: 'boolean', default: false },
     /** Only the runs page's chart view in Chromium (a click to drawn charts, scrolling 2,000 charts): chartViewBench.ts; makes its own store. */
     charts: { type: 'boolean', default: false },
+    /** Only one run's page in Chromium (a run of 200 metric keys: Overview and Metrics tab painted): runPageBench.ts; makes its own store. */
+    'run-page': { type: 'boolean', default: false },
   },
 })
 
@@ -238,6 +241,7 @@ async function main(): Promise<void> {
   if (args.export) return runExportBench(opts, log)
   if (args.cli) return runCliBench(opts, log)
   if (args.charts) return runChartViewBench(opts, log)
+  if (args['run-page']) return runRunPageBench(opts, log)
   let bench: BenchStore | null = null
   let target: ConnectionTarget
   if (args.url) {

@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 
-export type RunTab = 'overview' | 'params' | 'metrics' | 'tags' | 'inputs' | 'models' | 'artifacts'
+export type RunTab = 'overview' | 'params' | 'metrics' | 'tags' | 'inputs' | 'models' | 'artifacts' | 'images'
 
 const byKey = (testid: string, key: string) => `[data-testid="${testid}"][data-key=${JSON.stringify(key)}]`
 
@@ -75,5 +75,35 @@ export class RunDetailPage {
   async chartPoints(): Promise<number> {
     await expect(this.historyChart).toHaveAttribute('data-points', /\d+/)
     return Number(await this.historyChart.getAttribute('data-points'))
+  }
+
+  /** The Metrics tab's table of latest values (its charts show first). */
+  async showMetricsTable(): Promise<void> {
+    await this.page.getByTestId('metrics-view-table').click()
+    await expect(this.page.getByTestId('run-metrics-table')).toBeVisible()
+  }
+
+  /** The Overview's key metrics rows, in the order shown. */
+  get keyMetrics(): Locator {
+    return this.page.getByTestId('key-metric')
+  }
+
+  /** The Metrics tab's chart cards (the chart view's own). */
+  get chartCards(): Locator {
+    return this.page.getByTestId('chart-card')
+  }
+
+  /** The chart of several keys overlaid. */
+  get overlay(): Locator {
+    return this.page.getByTestId('metric-overlay')
+  }
+
+  /** The Images tab's card of one step-image key. */
+  imageCard(key: string): Locator {
+    return this.page.locator(byKey('image-card', key))
+  }
+
+  get imageStep(): Locator {
+    return this.page.getByTestId('image-slider')
   }
 }

@@ -54,6 +54,7 @@ test.describe('run detail', () => {
     for (const p of parent.data.params) expect(await detail.paramValue(p.key)).toBe(p.value)
 
     await detail.showTab('metrics')
+    await detail.showMetricsTable()
     await expect(detail.metricRows).toHaveCount(parent.data.metrics.length)
     for (const m of parent.data.metrics) expect(await detail.metricExactValue(m.key)).toBe(String(m.value))
     const first = [...parent.data.metrics].sort((a, b) => a.key.localeCompare(b.key))[0]
@@ -83,6 +84,7 @@ test.describe('run detail', () => {
     if (!unstable) throw new Error('the demo store has no run with the "unstable" metric')
     const detail = new RunDetailPage(page)
     await detail.open(e2eUrl(), unstable.info.run_id, 'metrics')
+    await detail.showMetricsTable()
     const specials = await history(unstable.info.run_id, 'unstable')
     await detail.openMetricHistory('unstable')
     expect(await detail.chartPoints()).toBe(specials.length)
@@ -111,6 +113,7 @@ test.describe('run detail', () => {
     }
     expect(best.length).toBeGreaterThan(50)
     await detail.open(e2eUrl(), best.run.info.run_id, 'metrics')
+    await detail.showMetricsTable()
     await detail.openMetricHistory(best.key)
     expect(await detail.chartPoints()).toBe(best.length)
     await expect(detail.historySummary).toContainText(`${best.length.toLocaleString('en-US')} points`)
