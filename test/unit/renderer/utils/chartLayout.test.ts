@@ -3,6 +3,7 @@ import {
   DEFAULT_CHART_SETTINGS,
   PINNED_SECTION,
   arrangeCharts,
+  chartKeysOf,
   emptyLayout,
   layoutKey,
   loadLayout,
@@ -100,6 +101,29 @@ describe('chart view layout', () => {
     expect(color('a')).toBe(RUN_PALETTE[0])
     expect(color('b')).toBe('#000000')
     expect(color('c')).toBe('#888888')
+  })
+})
+
+describe('chart keys of runs', () => {
+  const run = (metrics: Array<[string, number]>) =>
+    ({ info: { run_id: 'r' }, data: { metrics: metrics.map(([key, step]) => ({ key, step, value: 1, timestamp: 0 })), params: [], tags: [] } }) as never
+
+  it('lists every key by name, and as single-step those every run logged at step 0 only', () => {
+    const keys = chartKeysOf([
+      run([
+        ['loss', 9],
+        ['acc', 0],
+        ['test/f1', 0],
+      ]),
+      run([
+        ['acc', 3],
+        ['test/f1', 0],
+        ['b', 0],
+      ]),
+    ])
+    expect(keys.all).toEqual(['acc', 'b', 'loss', 'test/f1'])
+    expect([...keys.singleStep].sort()).toEqual(['b', 'test/f1'])
+    expect(chartKeysOf([]).all).toEqual([])
   })
 })
 
