@@ -19,10 +19,15 @@ function matches(e: KeyboardEvent, keys: string): boolean {
   return e.key.toLowerCase() === key
 }
 
+/** Inputs no one types in: a clicked radio button or checkbox keeps the focus, and must not swallow the page's keys. */
+const UNTYPED_INPUTS = new Set(['radio', 'checkbox', 'button', 'range'])
+
 /** Something the user types in (an input, a select, the SQL editor): its keys and pastes are theirs. */
 export function isTextField(target: EventTarget | null): boolean {
   const t = target as HTMLElement | null
-  return !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))
+  if (!t) return false
+  if (t.tagName === 'INPUT') return !UNTYPED_INPUTS.has((t as HTMLInputElement).type)
+  return t.isContentEditable || ['TEXTAREA', 'SELECT'].includes(t.tagName)
 }
 
 const typing = (e: KeyboardEvent): boolean => isTextField(e.target)
