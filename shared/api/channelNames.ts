@@ -14,6 +14,7 @@ export const CHANNELS = [
   'runs:related',
   'metrics:history',
   'metrics:compare',
+  'metrics:summary',
   'artifacts:list',
   'artifacts:preview',
   'artifacts:download',

@@ -174,6 +174,28 @@ export interface MetricsCompareResponse {
   series: CompareSeries[]
 }
 
+/** One metric of a run at a glance (metrics:summary). */
+export interface MetricSummary {
+  key: string
+  /** Stored points. */
+  total_points: number
+  /** Over finite values (NaN and the ±max double MLflow stores for ±inf left out); null when there is none. */
+  min: number | null
+  /** The first step (lowest) that reached min. */
+  min_step: number | null
+  max: number | null
+  max_step: number | null
+  /** NaN and ±inf points. */
+  specials: number
+  /** A trend line: the last point of each of at most `points` equal step ranges, by step. */
+  points: Metric[]
+}
+
+/** metrics:summary — in the order of the keys; a key the run never logged has no entry. */
+export interface MetricsSummaryResponse {
+  summaries: MetricSummary[]
+}
+
 /** artifacts:list — one folder of a run's artifacts. */
 export interface ArtifactsListResponse {
   /** The run's artifact_uri as MLflow recorded it. */
@@ -377,6 +399,16 @@ const metricsCompareRequest = z
   .strict()
   .superRefine(stepWindow)
 
+/** Several metrics of one run at a glance (min, max, a trend line), read in one statement. */
+const metricsSummaryRequest = z
+  .object({
+    run_id: runId,
+    metric_keys: z.array(z.string().min(1).max(1000)).min(1, 'give at least one metric key').max(MAX_COMPARE_KEYS),
+    /** Points of each trend line. */
+    points: z.number().int().min(2).max(1000).default(100),
+  })
+  .strict()
+
 /** The most of a text file a preview sends (MLflow's UI stops previewing at 50 MiB). */
 export const MAX_PREVIEW_BYTES = 50 * 1024 * 1024
 const artifactRelPath = z.string().max(4096)
@@ -488,6 +520,8 @@ export const contract = {
   'runs:related': def<typeof runsGetRequest, RunRelatedResponse>(runsGetRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
   'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
+  /** Min, max (with their steps) and a short trend line of several metrics of one run, in one statement over the run's rows. */
+  'metrics:summary': def<typeof metricsSummaryRequest, MetricsSummaryResponse>(metricsSummaryRequest),
   /** A folder of a run's artifacts ('' = the root), folders first. */
   'artifacts:list': def<typeof artifactsListRequest, ArtifactsListResponse>(artifactsListRequest),
   /** A file's preview: an image, or the first max_bytes of its text. */
@@ -630,6 +664,7 @@ export type RunsSearchRequest = ParsedRequest<'runs:search'>
 export type RunsCountRequest = ParsedRequest<'runs:count'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
 export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
+export type MetricsSummaryRequest = ParsedRequest<'metrics:summary'>
 export type ModelsListRequest = ParsedRequest<'models:list'>
 export type ModelVersionRequest = ParsedRequest<'models:version'>
 export type QueryRunRequest = ParsedRequest<'query:run'>

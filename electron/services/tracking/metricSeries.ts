@@ -61,6 +61,11 @@ interface SeriesSql {
   bind: unknown[]
 }
 
+/** NaN (MLflow's is_nan, or a NaN value), or +-inf (MLflow stores +-1.7976931348623157e308): never an extreme. */
+export function nonFiniteSql(isNan: string): string {
+  return `(${isNan} OR m.value = 'NaN'::float8 OR abs(m.value) >= 1.7976931348623157e308)`
+}
+
 function seriesSql(store: StoreHandle, req: SeriesRequest): SeriesSql {
   const step = store.capabilities.metricSteps ? 'm.step' : '0::bigint'
   const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false'
@@ -68,8 +73,7 @@ function seriesSql(store: StoreHandle, req: SeriesRequest): SeriesSql {
   let from = 'FROM metrics m WHERE m.run_uuid = $1 AND m.key = $2'
   if (req.from_step !== null && req.from_step !== undefined) from += ` AND ${step} >= $${bind.push(req.from_step)}`
   if (req.to_step !== null && req.to_step !== undefined) from += ` AND ${step} <= $${bind.push(req.to_step)}`
-  const bad = `(${isNan} OR m.value = 'NaN'::float8 OR abs(m.value) >= 1.7976931348623157e308)`
-  return { step, isNan, bad, from, bind }
+  return { step, isNan, bad: nonFiniteSql(isNan), from, bind }
 }
 
 const byStep = (a: PointRow, b: PointRow): number =>
