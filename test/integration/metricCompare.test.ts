@@ -52,6 +52,21 @@ describe('metrics:compare on the MLflow-written fixture', () => {
     }
   })
 
+  it('reads a key for all runs at once where each fits the budget, with the same answer as run by run, in and out of a step window', async () => {
+    const counts = await Promise.all(runIds.map(async (id) => (await getMetricHistory(store, { run_id: id, metric_key: key })).metrics.length))
+    // A budget some histories fit and some do not (the longest first), then one every history fits.
+    const budgets = [...new Set([Math.max(2, counts[runIds.length - 1]), Math.max(...counts)])]
+    for (const max_points of budgets)
+      for (const window of [{}, { from_step: 5, to_step: 25 }]) {
+        const answer = await compareMetrics(store, request({ run_ids: runIds, metric_keys: [key, 'no_such_metric'], max_points, ...window }))
+        for (const s of answer.series) {
+          const alone = await downsampleHistory(store, { run_id: s.run_id, metric_key: s.key, max_points, ...window })
+          expect(s).toEqual({ run_id: s.run_id, key: s.key, ...alone })
+        }
+        expect(answer.series.filter((s) => s.key === key).some((s) => s.total_points > 0)).toBe(true)
+      }
+  })
+
   it('names an unknown run, and refuses a window that ends before it starts', async () => {
     const missing = 'f'.repeat(32)
     await expect(compareMetrics(store, request({ run_ids: [runIds[0], missing], metric_keys: [key] }))).rejects.toMatchObject({

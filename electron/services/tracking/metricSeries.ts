@@ -147,6 +147,55 @@ async function downsampleIn(store: StoreHandle, reader: Reader, req: SeriesReque
   }
 }
 
+/** One metric of several runs, each run's history in the step window, as far as it fits. */
+export interface KeyAcrossRuns {
+  run_ids: string[]
+  metric_key: string
+  max_points: number
+  from_step?: number | null
+  to_step?: number | null
+}
+
+/**
+ * One metric of several runs read together, for the runs whose window holds no more than
+ * max_points points (the whole series, as downsampleHistory returns it); the others map to
+ * null, for downsampleHistory. MLflow's metric_pk leads with the key, so without the step
+ * index one scan of the key's range serves every run, where a statement per run scans the
+ * range once per run. Two statements in one snapshot: each run's point count, then every point
+ * of the runs that fit. Runs without the metric get an empty series (the caller checks they exist).
+ */
+export function seriesThatFit(store: StoreHandle, req: KeyAcrossRuns): Promise<Map<string, MetricSeries | null>> {
+  const step = store.capabilities.metricSteps ? 'm.step' : '0::bigint'
+  const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false'
+  // $1 the runs, $2 the key, then the window.
+  const bind: unknown[] = [req.run_ids, req.metric_key]
+  let where = 'm.key = $2 AND m.run_uuid = ANY($1::text[])'
+  if (req.from_step !== null && req.from_step !== undefined) where += ` AND ${step} >= $${bind.push(req.from_step)}`
+  if (req.to_step !== null && req.to_step !== undefined) where += ` AND ${step} <= $${bind.push(req.to_step)}`
+  return store.read(async (reader) => {
+    const counts = await reader.select<{ run_uuid: string; n: number }>(
+      `SELECT m.run_uuid, count(*)::int AS n FROM metrics m WHERE ${where} GROUP BY m.run_uuid`,
+      bind,
+    )
+    const out = new Map<string, MetricSeries | null>(req.run_ids.map((id) => [id, { metrics: [], sampled: false, total_points: 0, bucket_width: null }]))
+    const fit: string[] = []
+    for (const c of counts) {
+      if (c.n > req.max_points) out.set(c.run_uuid, null)
+      else fit.push(c.run_uuid)
+    }
+    if (!fit.length) return out
+    const rows = await reader.select<PointRow & { run_uuid: string }>(
+      `SELECT m.run_uuid, m.value, m.timestamp, ${step} AS step, ${isNan} AS is_nan FROM metrics m WHERE ${where}`,
+      [fit, ...bind.slice(1)],
+    )
+    const byRun = new Map<string, PointRow[]>(fit.map((id) => [id, []]))
+    for (const r of rows) byRun.get(r.run_uuid)?.push(r)
+    for (const [id, points] of byRun)
+      out.set(id, { metrics: points.sort(byStep).map((r) => toMetric(req.metric_key, r)), sampled: false, total_points: points.length, bucket_width: null })
+    return out
+  })
+}
+
 function toMetric(key: string, r: PointRow): Metric {
   return { key, value: metricValue(r.value, r.is_nan), timestamp: Number(r.timestamp), step: Number(r.step) }
 }

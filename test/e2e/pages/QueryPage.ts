@@ -65,6 +65,15 @@ export class QueryPage {
     await expect(this.editor).toHaveText(sql)
   }
 
+  /** Puts `sql` in the editor at once (as a paste would), for texts whose typing is not what a test is about. */
+  async insert(sql: string): Promise<void> {
+    await this.editor.click()
+    await this.page.keyboard.press('ControlOrMeta+a')
+    await this.page.keyboard.press('Delete')
+    await this.page.keyboard.insertText(sql)
+    await expect(this.editor).toHaveText(sql)
+  }
+
   async runWithShortcut(): Promise<void> {
     await this.editor.click()
     await this.page.keyboard.press('ControlOrMeta+Enter')

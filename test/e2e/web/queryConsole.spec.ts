@@ -94,7 +94,7 @@ test.describe('SQL console, the small things', () => {
   test('long lines wrap on request, and the choice is remembered', async ({ page }) => {
     const q = await openConsole(page)
     const long = `SELECT run_uuid, ${Array.from({ length: 40 }, (_, i) => `'${'x'.repeat(8)}${i}' AS c${i}`).join(', ')} FROM runs`
-    await q.type(long)
+    await q.insert(long)
     const scroller = page.locator('.cm-scroller')
     const overflows = () => scroller.evaluate((el) => el.scrollWidth > el.clientWidth + 1)
     expect(await overflows()).toBe(true)
