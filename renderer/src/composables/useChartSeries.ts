@@ -3,6 +3,7 @@ import type { CompareSeries } from '@shared/api/contract'
 import { MAX_COMPARE_KEYS } from '@shared/api/contract'
 import { api } from '@/api'
 import { createBatcher, type Batcher } from '@/utils/batcher'
+import { withRefreshedSeries } from '@/utils/liveRuns'
 
 /** Points per series: a grid card is about half as wide as a Compare chart, which asks for 1,000. */
 export const CHART_VIEW_POINTS = 500
@@ -68,5 +69,18 @@ export function useChartSeries(runIds: Ref<string[]>) {
     return res.series
   }
 
-  return { seriesOf, loadWindow }
+  /** The charts refreshed on one live tick ask together: one call for the runs still going. */
+  let live: { ids: string; batcher: Batcher<string, CompareSeries[]> } | null = null
+
+  /** A chart's series with those of the runs a live refresh read again read again too (kept for a scroll back). */
+  async function refreshOf(key: string, current: CompareSeries[], refreshed: string[], signal: AbortSignal): Promise<CompareSeries[]> {
+    const ids = refreshed.join(',')
+    if (live?.ids !== ids) live = { ids, batcher: make(refreshed) }
+    const asked = cache
+    const series = markRaw(withRefreshedSeries(current, await live.batcher.get(key, signal), refreshed))
+    if (asked === cache && cache.has(key)) cache.set(key, series)
+    return series
+  }
+
+  return { seriesOf, loadWindow, refreshOf }
 }

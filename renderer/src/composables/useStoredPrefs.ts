@@ -1,4 +1,4 @@
-import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
+import { onScopeDispose, ref, watch, type Ref } from 'vue'
 
 /**
  * A page's remembered layout under a localStorage key that follows what is shown
@@ -45,7 +45,7 @@ export function useStoredPrefs<T>(
 
   // A reload or a closed window does not unmount: write what is pending as the page goes.
   window.addEventListener('pagehide', flush)
-  onBeforeUnmount(() => {
+  onScopeDispose(() => {
     window.removeEventListener('pagehide', flush)
     flush()
   })

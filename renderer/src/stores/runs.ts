@@ -6,6 +6,7 @@ import { RUNS_PAGE_SIZE } from '@shared/domain/pageSizes'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
 import { commonMetricKeys } from '@/utils/runValues'
+import { withRefreshed } from '@/utils/liveRuns'
 
 /** Runs per keyset page: big enough to fill a screen many times, small enough to come back at once. */
 export const PAGE_SIZE = RUNS_PAGE_SIZE
@@ -119,7 +120,9 @@ export const useRunsStore = defineStore('runs', () => {
     const token = nextToken.value
     await page.follow((signal) => api.call('runs:search', { ...request(query.value), max_results: PAGE_SIZE, page_token: token }, { signal }), {
       apply: (res) => {
-        runs.value = runs.value.concat(res.runs)
+        // A run the live refresh put at the top may come again in its place further down.
+        const known = new Set(runs.value.map((r) => r.info.run_id))
+        runs.value = runs.value.concat(res.runs.filter((r) => !known.has(r.info.run_id)))
         nextToken.value = res.next_page_token
       },
       settle: () => (loadingMore.value = false),
@@ -137,6 +140,18 @@ export const useRunsStore = defineStore('runs', () => {
 
   function reload() {
     return search(query.value, { refreshColumns: true })
+  }
+
+  /**
+   * A live refresh's answer (see useLiveRuns): the runs read again put in their places, the
+   * runs started since put at the top. Nothing else moves; the selection and the pages stay.
+   */
+  function applyLive(fresh: Run[], added: Run[]) {
+    const next = withRefreshed(runs.value, fresh)
+    if (added.length) {
+      runs.value = [...added, ...next]
+      if (total.value !== null) total.value += added.length
+    } else if (next !== runs.value) runs.value = next
   }
 
   function setChecked(ids: string[]) {
@@ -179,6 +194,7 @@ export const useRunsStore = defineStore('runs', () => {
     loadMore,
     reload,
     setChecked,
+    applyLive,
     abort,
     reset,
   }
