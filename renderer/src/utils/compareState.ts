@@ -9,7 +9,7 @@ import { commonMetricKeys } from './runValues'
 
 export const X_AXES = ['step', 'wall', 'relative'] as const
 export const Y_SCALES = ['linear', 'log'] as const
-export const COMPARE_TABS = ['charts', 'params', 'summary', 'scatter', 'parallel'] as const
+export const COMPARE_TABS = ['charts', 'params', 'summary', 'scatter', 'parallel', 'artifacts'] as const
 export type XAxis = (typeof X_AXES)[number]
 export type YScale = (typeof Y_SCALES)[number]
 export type CompareTab = (typeof COMPARE_TABS)[number]
