@@ -3,11 +3,11 @@ import type { Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
 import type { RunsQuery } from '@/stores/runs'
 import { LIVE_PREFS_KEY, loadLivePrefs, saveLivePrefs } from '@/utils/livePrefs'
-import { MAX_NEW_RUNS, liveRunIds, newestStart, runIdsFilter, startedSinceFilter, unseenRuns } from '@/utils/liveRuns'
+import { MAX_NEW_RUNS, changedRuns, liveRunIds, newestStart, runIdsFilter, startedSinceFilter, unseenRuns } from '@/utils/liveRuns'
 import { useLatestRequest } from './useLatestRequest'
 import { useStoredPrefs } from './useStoredPrefs'
 
-/** One refresh done: the runs read again (charts read their series again on it). */
+/** One refresh done: the runs read again that changed (charts read their lines again on it). */
 export interface LiveRefresh {
   seq: number
   runIds: string[]
@@ -84,8 +84,9 @@ export function useLiveRuns(input: { runs: Ref<Run[]>; query: Ref<RunsQuery>; re
           const added = baseline ? [] : unseenRuns(input.runs.value, found.runs)
           since = Math.max(since ?? 0, newestStart(found.runs) ?? 0)
           watermark = since
-          input.apply(fresh.runs, added)
-          last.value = { seq: ++seq, runIds: ids, at: Date.now() }
+          const changed = changedRuns(input.runs.value, fresh.runs)
+          input.apply(changed, added)
+          last.value = { seq: ++seq, runIds: changed.map((r) => r.info.run_id), at: Date.now() }
         },
       },
     )

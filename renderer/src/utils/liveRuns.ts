@@ -62,6 +62,15 @@ export function withRefreshed(runs: Run[], fresh: readonly Run[]): Run[] {
   return changed ? out : runs
 }
 
+/** The runs read again that changed since loaded (an idle run's lines need not be read again; its row stays the same object). */
+export function changedRuns(runs: readonly Run[], fresh: readonly Run[]): Run[] {
+  const before = new Map(runs.map((r) => [r.info.run_id, r]))
+  return fresh.filter((r) => {
+    const b = before.get(r.info.run_id)
+    return !b || JSON.stringify(b) !== JSON.stringify(r)
+  })
+}
+
 /** Of the runs found since the watermark, those not loaded yet, newest first. */
 export function unseenRuns(runs: readonly Run[], found: readonly Run[]): Run[] {
   const known = new Set(runs.map((r) => r.info.run_id))

@@ -116,7 +116,7 @@ test.describe('live runs', () => {
     await panel.getByTestId('live-interval-2').click()
     await expect(indicator).toHaveText(/Live · 2 s/)
     await expect(indicator).toHaveAttribute('data-interval', '2')
-    await expect(panel.getByTestId('live-last')).toBeVisible({ timeout: 5_000 })
+    await expect(panel.getByTestId('live-last')).toBeVisible({ timeout: 15_000 })
     await page.mouse.click(5, 5)
     await expect(panel).toBeHidden()
     // The popover in both themes (the theme key is not for the popover's own buttons).
@@ -146,7 +146,7 @@ test.describe('live runs', () => {
        VALUES ($1, 'live-run-31', 'LOCAL', 'train.py', '', 'e2e', 'RUNNING', $2, NULL, '', 'active', 'file:///tmp/e2e-live/31', $3)`,
       [newRun, Date.now(), experimentId],
     )
-    await expect(runs.count).toHaveText(`${RUNS + 1} runs`, { timeout: 6_000 })
+    await expect(runs.count).toHaveText(`${RUNS + 1} runs`, { timeout: 15_000 })
     // Nothing moved on screen: the scroll went down by the new row, the tick stayed.
     await expect.poll(async () => Math.abs((await scroller.evaluate((el) => el.scrollTop)) - (190 + 38))).toBeLessThan(3)
     expect((await runs.row(id(25)).boundingBox())!.y).toBeCloseTo(firstShown!.y, 0)
@@ -163,7 +163,7 @@ test.describe('live runs', () => {
 
     // Both finish: once read back finished, nothing is asked for any more and the indicator goes.
     await db.query(`UPDATE public.runs SET status = 'FINISHED', end_time = $1 WHERE run_uuid IN ($2, $3)`, [Date.now(), id(RUNS), newRun])
-    await expect(indicator).toBeHidden({ timeout: 6_000 })
+    await expect(indicator).toBeHidden({ timeout: 15_000 })
     await expect(runs.row(newRun)).toContainText('Finished')
     const after = searches.length
     await page.waitForTimeout(5_000)
@@ -201,7 +201,7 @@ test.describe('live runs', () => {
     // A new point: the chart takes it on the next tick, asking only for the running run.
     const asked = compares.length
     await logLoss(db, runId, STEPS, 0.01)
-    await expect.poll(points, { timeout: 6_000 }).toBe(before + 1)
+    await expect.poll(points, { timeout: 15_000 }).toBe(before + 1)
     const live = compares.slice(asked).find((c) => (c.run_ids as string[]).length === 1)
     expect(live).toMatchObject({ run_ids: [runId], metric_keys: ['loss'] })
 
@@ -212,7 +212,7 @@ test.describe('live runs', () => {
     const zoomedAt = compares.length
     await logLoss(db, runId, STEPS + 1, 0.009)
     await expect
-      .poll(() => compares.slice(zoomedAt).filter((c) => c.from_step !== undefined && c.from_step !== null).length, { timeout: 8_000 })
+      .poll(() => compares.slice(zoomedAt).filter((c) => c.from_step !== undefined && c.from_step !== null).length, { timeout: 15_000 })
       .toBeGreaterThan(0)
     await page.waitForTimeout(2_500)
     await expect(chart).toHaveAttribute('data-window', window!)
@@ -220,6 +220,6 @@ test.describe('live runs', () => {
     await screenshotBothThemes(page, 'live-runs-charts')
 
     await db.query(`UPDATE public.runs SET status = 'FINISHED', end_time = $1 WHERE run_uuid = $2`, [Date.now(), runId])
-    await expect(page.getByTestId('live-indicator')).toBeHidden({ timeout: 6_000 })
+    await expect(page.getByTestId('live-indicator')).toBeHidden({ timeout: 15_000 })
   })
 })

@@ -89,6 +89,13 @@ describe('useLiveRuns (the runs page’s live refresh)', () => {
     expect(store.checked).toEqual([ID('b'), ID('a')])
     expect(store.total).toBe(3)
     expect(live.last.value?.runIds).toEqual([ID('a')])
+
+    // A tick where the running run logged nothing: its row stays the same object, and no chart reads it again.
+    const a = store.runs[1]
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(live.last.value?.seq).toBe(2)
+    expect(store.runs[1]).toBe(a)
+    expect(live.last.value?.runIds).toEqual([])
     scope.stop()
   })
 
