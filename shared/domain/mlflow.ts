@@ -116,11 +116,21 @@ export interface StoreDescription {
   }
 }
 
-/** Metric, param and tag keys found in the runs of the chosen experiments: the runs table's columns. */
-export interface RunColumns {
+/** Metric, param and tag keys, each list sorted. */
+export interface RunKeys {
   metrics: string[]
   params: string[]
   tags: string[]
+}
+
+/** Metric, param and tag keys found in the runs of the chosen experiments (the runs table's columns), with how common each is. */
+export interface RunColumns extends RunKeys {
+  /** How many of the runs read have each key: what "the experiment's most common metrics" ranks by. */
+  counts: { metrics: Record<string, number>; params: Record<string, number>; tags: Record<string, number> }
+  /** How many runs were read for their keys (the newest ones, up to the sample size). */
+  runs: number
+  /** Older runs were left unread: a key missing here may still be in one of them. */
+  sampled: boolean
 }
 
 /** A registered model version, as MLflow's REST API returns it. */

@@ -33,6 +33,20 @@ describe.each(['small', 'old'] as const)('runs:columns on the %s fixture', (fixt
       )
     ).rows.map((r) => r.key)
 
+  /** How many of those runs have each key, straight from the tables (a metric key counts once per run however many steps). */
+  const expectedCounts = async (table: string, ids: number[], stages: string[], limit: number) =>
+    Object.fromEntries(
+      (
+        await client.query(
+          `SELECT x.key, count(DISTINCT x.run_uuid)::int AS n FROM ${table} x
+            WHERE x.run_uuid IN (SELECT run_uuid FROM runs WHERE experiment_id = ANY($1) AND lifecycle_stage = ANY($2)
+                                  ORDER BY start_time DESC NULLS FIRST, run_uuid LIMIT $3)
+            GROUP BY x.key`,
+          [ids, stages, limit],
+        )
+      ).rows.map((r) => [r.key, r.n]),
+    )
+
   it.each([
     ['one experiment', 'active', 1],
     ['one experiment', 'active', 1000],
@@ -47,7 +61,17 @@ describe.each(['small', 'old'] as const)('runs:columns on the %s fixture', (fixt
     expect(got.metrics).toEqual(await expected('latest_metrics', ids, stages, limit))
     expect(got.params).toEqual(await expected('params', ids, stages, limit))
     expect(got.tags).toEqual(await expected('tags', ids, stages, limit))
-    if (view !== 'deleted' && limit >= 1000) expect(got.params.length).toBeGreaterThan(0)
+    expect(got.counts.metrics).toEqual(await expectedCounts('metrics', ids, stages, limit))
+    expect(got.counts.params).toEqual(await expectedCounts('params', ids, stages, limit))
+    expect(got.counts.tags).toEqual(await expectedCounts('tags', ids, stages, limit))
+    const read = await client.query('SELECT count(*)::int AS n FROM runs WHERE experiment_id = ANY($1) AND lifecycle_stage = ANY($2)', [ids, stages])
+    expect(got.runs).toBe(Math.min(limit, read.rows[0].n))
+    expect(got.sampled).toBe(read.rows[0].n > limit)
+    if (view !== 'deleted' && limit >= 1000) {
+      expect(got.params.length).toBeGreaterThan(0)
+      // Keys differ in how common they are, or there would be nothing to rank.
+      expect(Math.max(...Object.values(got.counts.tags))).toBeGreaterThan(0)
+    }
     // The whole-store answer, to show what the sample size means here.
     if (limit >= 1000) expect(got.tags).toEqual(await expected('tags', ids, stages, 1_000_000))
   })

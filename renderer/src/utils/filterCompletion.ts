@@ -1,4 +1,4 @@
-import type { RunColumns } from '@shared/domain/mlflow'
+import type { RunKeys } from '@shared/domain/mlflow'
 import { DATASET_KEYS, FILTER_ATTRIBUTES, RUN_STATUSES, entityOfAlias, filterIdentifier, quoteValue, type RunEntity } from './runKeys'
 
 /**
@@ -119,7 +119,7 @@ function rank(candidates: string[], typed: string): string[] {
   return hits.sort((a, b) => Number(!a.toLowerCase().startsWith(q)) - Number(!b.toLowerCase().startsWith(q)) || a.localeCompare(b)).slice(0, MAX_ITEMS)
 }
 
-function keysOf(entity: Canonical, columns: RunColumns): Array<{ key: string; detail: string }> {
+function keysOf(entity: Canonical, columns: RunKeys): Array<{ key: string; detail: string }> {
   switch (entity) {
     case 'metrics':
       return columns.metrics.map((key) => ({ key, detail: 'metric' }))
@@ -169,7 +169,7 @@ function valueItems(subject: NonNullable<ReturnType<typeof splitIdent>>, hints?:
  * What may come at `cursor` in `text`, given the keys of the chosen
  * experiments; null when nothing sensible (inside a string value, say).
  */
-export function completeFilter(text: string, cursor: number, columns: RunColumns, hints?: ValueHints): CompletionResult | null {
+export function completeFilter(text: string, cursor: number, columns: RunKeys, hints?: ValueHints): CompletionResult | null {
   const tokens = scan(text, cursor)
   const last = tokens[tokens.length - 1]
   const touching = last && last.end === cursor && (last.kind === 'ident' || last.kind === 'keyword') ? last : null
