@@ -1,23 +1,26 @@
 import { computed, h, type Ref } from 'vue'
 import { NTag, type DataTableBaseColumn, type DataTableColumnGroup, type DataTableColumns } from 'naive-ui'
 import RunStatusTag from '@/components/RunStatusTag.vue'
+import { SELECTION_WIDTH, columnWidth, type Density } from '@/utils/columnFit'
 import { formatDateTime, formatDuration, formatMetric, formatRelative } from '@/utils/format'
+import { describeStats, metricStats, type MetricStats } from '@/utils/groupStats'
 import { parseFieldId, type RunFieldRef } from '@/utils/runKeys'
 import { sortStateOf, type SortKey } from '@/utils/runOrder'
 import { ATTRIBUTE_COLUMNS } from '@/utils/runTablePrefs'
-import type { RunRow } from '@/utils/runTree'
+import type { GroupInfo, RunRow } from '@/utils/runTree'
 import { parentRunId, runMetric, runParam, runTag, runUser } from '@/utils/runValues'
 import type { Run } from '@shared/domain/mlflow'
 
 /**
- * The runs table's columns from the user's choice: attributes, then metrics,
- * params and tags under group headers as MLflow's UI has them. Cells render
- * plain elements with native titles: with 10k rows every cell counts.
+ * The runs table's columns from the user's choice: the run name and pinned
+ * columns fixed at the left, attributes, then metrics, params and tags under
+ * group headers as MLflow's UI has them. Cells render plain elements with
+ * native titles: with 10k rows every cell counts. Group rows show, under each
+ * metric, the mean and range of the group's (loaded) runs.
  */
 
 interface ColumnSpec {
   title: string
-  width: number
   /** What ordering by this column sends as order_by; undefined when MLflow cannot order by it. */
   sort?: RunFieldRef
   align?: 'right'
@@ -34,23 +37,21 @@ const label = (id: string) => ATTRIBUTE_COLUMNS.find((c) => c.id === id)?.label 
 function attributeSpec(id: string, experimentName: (id: string) => string): ColumnSpec | null {
   switch (id) {
     case 'attributes.status':
-      return { title: label(id), width: 112, sort: { entity: 'attributes', key: 'status' }, render: (r) => h(RunStatusTag, { status: r.info.status }) }
+      return { title: label(id), sort: { entity: 'attributes', key: 'status' }, render: (r) => h(RunStatusTag, { status: r.info.status }) }
     case 'attributes.start_time':
-      return { title: label(id), width: 136, sort: { entity: 'attributes', key: 'start_time' }, render: (r) => timeCell(r.info.start_time) }
+      return { title: label(id), sort: { entity: 'attributes', key: 'start_time' }, render: (r) => timeCell(r.info.start_time) }
     case 'attributes.end_time':
-      return { title: label(id), width: 136, sort: { entity: 'attributes', key: 'end_time' }, render: (r) => timeCell(r.info.end_time) }
+      return { title: label(id), sort: { entity: 'attributes', key: 'end_time' }, render: (r) => timeCell(r.info.end_time) }
     case 'attributes.duration':
       return {
         title: label(id),
-        width: 104,
         render: (r) => (r.info.status === 'RUNNING' ? h('span', { class: 'muted' }, 'running') : formatDuration(r.info.start_time, r.info.end_time)),
       }
     case 'attributes.user_id':
-      return { title: label(id), width: 104, sort: { entity: 'attributes', key: 'user_id' }, render: (r) => text(runUser(r)) }
+      return { title: label(id), sort: { entity: 'attributes', key: 'user_id' }, render: (r) => text(runUser(r)) }
     case 'attributes.source':
       return {
         title: label(id),
-        width: 150,
         sort: { entity: 'tags', key: 'mlflow.source.name' },
         render: (r) => {
           const full = runTag(r, 'mlflow.source.name')
@@ -58,22 +59,18 @@ function attributeSpec(id: string, experimentName: (id: string) => string): Colu
         },
       }
     case 'attributes.experiment_id':
-      return { title: label(id), width: 170, render: (r) => text(experimentName(r.info.experiment_id)) }
+      return { title: label(id), render: (r) => text(experimentName(r.info.experiment_id)) }
     case 'attributes.run_id':
-      return { title: label(id), width: 150, sort: { entity: 'attributes', key: 'run_id' }, render: (r) => text(r.info.run_id, 'mono') }
+      return { title: label(id), sort: { entity: 'attributes', key: 'run_id' }, render: (r) => text(r.info.run_id, 'mono') }
     default:
       return null
   }
 }
 
-/** Wide enough for the key and the sort arrow, within reason (the user can drag it). */
-const keyWidth = (key: string, min: number) => Math.min(240, Math.max(min, key.length * 8 + 56))
-
 function keySpec(ref: RunFieldRef): ColumnSpec {
   if (ref.entity === 'metrics') {
     return {
       title: ref.key,
-      width: keyWidth(ref.key, 104),
       align: 'right',
       sort: ref,
       render: (r) => {
@@ -84,21 +81,32 @@ function keySpec(ref: RunFieldRef): ColumnSpec {
       },
     }
   }
-  if (ref.entity === 'params') return { title: ref.key, width: keyWidth(ref.key, 120), sort: ref, render: (r) => text(runParam(r, ref.key)) }
-  return { title: ref.key, width: keyWidth(ref.key, 140), sort: ref, render: (r) => text(runTag(r, ref.key)) }
+  if (ref.entity === 'params') return { title: ref.key, sort: ref, render: (r) => text(runParam(r, ref.key)) }
+  return { title: ref.key, sort: ref, render: (r) => text(runTag(r, ref.key)) }
 }
 
 const RUN_NAME = 'attributes.run_name'
 /** The run name column's header, width and sort; its cells are drawn by nameCell. */
-const NAME_SPEC: ColumnSpec = { title: label(RUN_NAME), width: 250, sort: { entity: 'attributes', key: 'run_name' }, render: () => '' }
+const NAME_SPEC: ColumnSpec = { title: label(RUN_NAME), sort: { entity: 'attributes', key: 'run_name' }, render: () => '' }
 
-function nameCell(row: RunRow, nested: boolean) {
+function nameCell(row: RunRow, nested: boolean, partial: boolean) {
   if (row.group) {
     const g = row.group
+    const count = `${g.count} run${g.count === 1 ? '' : 's'}`
     return h('span', { class: 'group-cell' }, [
       h('span', { class: 'mono muted' }, `${g.by} = `),
       g.value === null ? h('em', { class: 'muted' }, 'not set') : h('span', { class: 'mono group-value' }, g.value),
-      h(NTag, { size: 'tiny', round: true, bordered: false, class: 'group-count' }, { default: () => `${g.count} run${g.count === 1 ? '' : 's'}` }),
+      h(
+        NTag,
+        {
+          size: 'tiny',
+          round: true,
+          bordered: false,
+          class: 'group-count',
+          title: partial ? `${count} among the runs loaded so far; load more runs for the whole group` : undefined,
+        },
+        { default: () => (partial ? `${count} loaded` : count) },
+      ),
     ])
   }
   const r = row.run!
@@ -113,11 +121,39 @@ function nameCell(row: RunRow, nested: boolean) {
   ])
 }
 
+/** Summaries are computed once per group and metric (the group's run list is replaced when the runs change). */
+const statsCache = new WeakMap<GroupInfo, Map<string, MetricStats | null>>()
+function groupStats(g: GroupInfo, key: string): MetricStats | null {
+  let byKey = statsCache.get(g)
+  if (!byKey) statsCache.set(g, (byKey = new Map()))
+  if (!byKey.has(key)) byKey.set(key, metricStats(g.runs, key))
+  return byKey.get(key)!
+}
+
+/** Four significant digits: a summary to read at a glance (the tooltip has every digit). */
+const short = (v: number) => (Number.isFinite(v) ? formatMetric(Number(v.toPrecision(4))) : formatMetric(v))
+
+/** A group row's cell under a metric: the mean, the range below it, muted; every figure in the tooltip. */
+function statsCell(g: GroupInfo, key: string, partial: boolean) {
+  const s = groupStats(g, key)
+  if (!s) return dash()
+  const range = s.n > 1 && s.min !== s.max ? `${short(s.min)} – ${short(s.max)}` : null
+  return h('span', { class: 'num group-stats', title: describeStats(s, g.count, partial), 'data-testid': 'group-stats' }, [
+    h('span', { class: 'stat-mean' }, s.n ? `x̄ ${short(s.mean)}` : 'NaN'),
+    range ? h('span', { class: 'muted stat-range' }, range) : null,
+  ])
+}
+
 export interface RunTableColumnsInput {
   visible: Ref<string[]>
   sort: Ref<SortKey[]>
   widths: Ref<Record<string, number>>
   nested: Ref<boolean>
+  /** Columns fixed at the left after the run name. */
+  pinned: Ref<string[]>
+  density: Ref<Density>
+  /** Not every run of the search is loaded: group counts and summaries are of the loaded ones. */
+  partial: Ref<boolean>
   experimentName: (id: string) => string
 }
 
@@ -134,9 +170,11 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
     return out
   })
 
-  const widthOf = (id: string, fallback: number) => input.widths.value[id] ?? fallback
+  const widthOf = (id: string) => input.widths.value[id] ?? columnWidth(id, input.density.value)
 
   function column(id: string, spec: ColumnSpec): DataTableBaseColumn<RunRow> {
+    const ref = parseFieldId(id)
+    const metric = ref?.entity === 'metrics' ? ref.key : null
     const state = spec.sort ? sortStateOf(input.sort.value, spec.sort) : null
     const several = input.sort.value.length > 1
     return {
@@ -146,20 +184,38 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
           spec.title,
           state && several ? h('sup', { class: 'sort-rank' }, String(state.rank)) : null,
         ]),
-      width: widthOf(id, spec.width),
+      width: widthOf(id),
       minWidth: 60,
       resizable: true,
       align: spec.align,
       ellipsis: true,
       sorter: spec.sort ? true : undefined,
       sortOrder: spec.sort ? (state ? (state.desc ? 'descend' : 'ascend') : false) : undefined,
-      render: (row) => (row.run ? spec.render(row.run) : null),
+      render: (row) => (row.run ? spec.render(row.run) : row.group && metric ? statsCell(row.group, metric, input.partial.value) : null),
+    }
+  }
+
+  /** A pinned column: at the top level (naive-ui fixes only those), its kind named since it leaves its group header. */
+  function pinnedColumn(id: string, spec: ColumnSpec): DataTableBaseColumn<RunRow> {
+    const base = column(id, spec)
+    const kind = parseFieldId(id)?.entity
+    const title = base.title as () => ReturnType<typeof h>
+    return {
+      ...base,
+      fixed: 'left',
+      className: 'col-pinned',
+      title: () =>
+        h('span', { class: 'pinned-title' }, [
+          kind && kind !== 'attributes' ? h('span', { class: 'muted pinned-kind' }, `${kind.slice(0, -1)} `) : null,
+          title(),
+        ]),
     }
   }
 
   const columns = computed<DataTableColumns<RunRow>>(() => {
-    const ids = input.visible.value
-    const attrIds = ATTRIBUTE_COLUMNS.map((c) => c.id as string).filter((id) => specs.value.has(id))
+    const pinned = input.pinned.value.filter((id) => specs.value.has(id))
+    const ids = input.visible.value.filter((id) => !pinned.includes(id))
+    const attrIds = ATTRIBUTE_COLUMNS.map((c) => c.id as string).filter((id) => specs.value.has(id) && !pinned.includes(id))
     const group = (entity: string, title: string): DataTableColumnGroup<RunRow>[] => {
       const members = ids.filter((id) => id.startsWith(`${entity}.`) && specs.value.has(id))
       return members.length ? [{ key: `group:${entity}`, title, children: members.map((id) => column(id, specs.value.get(id)!)) }] : []
@@ -167,7 +223,18 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
     return [
       { type: 'selection', fixed: 'left' },
       // The run name carries the tree (expanders, indent) and stays in view.
-      { ...column(RUN_NAME, NAME_SPEC), fixed: 'left', tree: true, minWidth: 140, render: (row) => nameCell(row, input.nested.value) },
+      {
+        ...column(RUN_NAME, NAME_SPEC),
+        fixed: 'left',
+        tree: true,
+        minWidth: 140,
+        className: pinned.length ? undefined : 'col-last-fixed',
+        render: (row) => nameCell(row, input.nested.value, input.partial.value),
+      },
+      ...pinned.map((id, i) => ({
+        ...pinnedColumn(id, specs.value.get(id)!),
+        className: i === pinned.length - 1 ? 'col-pinned col-last-fixed' : 'col-pinned',
+      })),
       ...attrIds.map((id) => column(id, specs.value.get(id)!)),
       ...group('metrics', 'Metrics'),
       ...group('params', 'Parameters'),
@@ -180,7 +247,7 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
     return colKey === RUN_NAME ? NAME_SPEC.sort! : (specs.value.get(colKey)?.sort ?? null)
   }
 
-  const scrollWidth = computed(() => 48 + widthOf(RUN_NAME, NAME_SPEC.width) + [...specs.value.entries()].reduce((n, [id, s]) => n + widthOf(id, s.width), 0))
+  const scrollWidth = computed(() => SELECTION_WIDTH + widthOf(RUN_NAME) + [...specs.value.keys()].reduce((n, id) => n + widthOf(id), 0))
 
   return { columns, sortRefOf, scrollWidth }
 }

@@ -238,3 +238,25 @@ export function applyCompletion(text: string, result: CompletionResult, item: Co
   const cursor = result.from + insert.length + (insert !== item.insert ? 1 : 0)
   return { text: next, cursor }
 }
+
+/** A metric, param or tag named in a filter, where it stands (for pointing at it and rewriting it). */
+export interface FilterKeyRef {
+  entity: 'metrics' | 'params' | 'tags'
+  key: string
+  /** The prefix as typed (`metric`, `params`), kept when the key is rewritten. */
+  alias: string
+  start: number
+  end: number
+}
+
+/** Every `metrics.x` / `params.x` / `tags.x` in a filter, in order, read as the completion reads them. */
+export function filterKeyRefs(text: string): FilterKeyRef[] {
+  const out: FilterKeyRef[] = []
+  for (const t of scan(text, text.length)) {
+    if (t.kind !== 'ident') continue
+    const s = splitIdent(t.text)
+    if (s && s.key && (s.entity === 'metrics' || s.entity === 'params' || s.entity === 'tags'))
+      out.push({ entity: s.entity, key: s.key, alias: s.alias, start: t.start, end: t.end })
+  }
+  return out
+}

@@ -26,6 +26,8 @@ export interface GroupInfo {
   /** null: runs without that param or tag. */
   value: string | null
   count: number
+  /** The group's runs (of those loaded), for its per-metric summary. */
+  runs: readonly Run[]
 }
 
 export interface GroupBy {
@@ -97,7 +99,7 @@ export function groupRuns(runs: readonly Run[], by: GroupBy, nest: boolean): Run
   return ordered.map(([value, members]) => ({
     key: `${GROUP_KEY_PREFIX}${value === null ? '∅' : `=${value}`}`,
     run: null,
-    group: { by: label, value, count: members.length },
+    group: { by: label, value, count: members.length, runs: members },
     children: nest ? nestRuns(members) : flatRuns(members),
   }))
 }

@@ -200,10 +200,11 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     expect(shownTwo).toEqual(twoKeys.runs.slice(0, shownTwo.length).map((r) => r.info.run_id))
   })
 
-  test('the column chooser adds a param column, remembered for the experiment', async ({ page }) => {
+  test('the column chooser adds a column, remembered for the experiment', async ({ page }) => {
     const { experiment, runs: all } = await richestExperiment()
     const runs = await openRuns(page, experiment.experiment_id)
-    await expect(runs.header('params.lr')).toHaveCount(0)
+    // Run ID is not among the columns fitted by default.
+    await expect(runs.header('attributes.run_id')).toHaveCount(0)
     await runs.openColumnChooser()
     const search = runs.columnPanel.getByTestId('column-search').locator('input')
     await expect(search).toBeFocused()
@@ -217,24 +218,24 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await search.fill('lr')
     await expect(runs.columnPanel.getByTestId('column-section-params')).toContainText('lr')
     await expect(runs.columnPanel.getByTestId('column-section-attributes')).toHaveCount(0)
-    await runs.toggleColumn('params.lr')
-    await expect(runs.header('params.lr')).toBeVisible()
+    await search.fill('run id')
+    await runs.toggleColumn('attributes.run_id')
+    await expect(runs.header('attributes.run_id')).toBeAttached()
     await page.keyboard.press('Escape')
 
     const first = topLevel(all)[0]
-    const lr = first.data.params.find((p) => p.key === 'lr')?.value ?? '—'
-    await expect(runs.row(first.info.run_id).locator('td[data-col-key="params.lr"]')).toHaveText(lr)
+    await expect(runs.row(first.info.run_id).locator('td[data-col-key="attributes.run_id"]')).toHaveText(first.info.run_id)
 
     // A dragged width is remembered too.
-    const before = (await runs.header('attributes.user_id').boundingBox())!.width
-    await runs.resizeColumn('attributes.user_id', 80)
-    await expect.poll(async () => (await runs.header('attributes.user_id').boundingBox())!.width).toBeGreaterThan(before + 60)
-    const resized = (await runs.header('attributes.user_id').boundingBox())!.width
+    const before = (await runs.header('attributes.status').boundingBox())!.width
+    await runs.resizeColumn('attributes.status', 80)
+    await expect.poll(async () => (await runs.header('attributes.status').boundingBox())!.width).toBeGreaterThan(before + 60)
+    const resized = (await runs.header('attributes.status').boundingBox())!.width
 
     await page.reload()
     await runs.waitLoaded()
-    await expect(runs.header('params.lr')).toBeAttached()
-    expect(Math.abs((await runs.header('attributes.user_id').boundingBox())!.width - resized)).toBeLessThan(2)
+    await expect(runs.header('attributes.run_id')).toBeAttached()
+    expect(Math.abs((await runs.header('attributes.status').boundingBox())!.width - resized)).toBeLessThan(2)
   })
 
   test('a sort key the server refuses is named, and the sort can be reset', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultColumns, emptyPrefs, loadPrefs, prefsKey, savePrefs, toggleColumns } from '@/utils/runTablePrefs'
+import { defaultAttributeColumns, emptyPrefs, loadPrefs, prefsKey, savePreset, savePrefs, toggleColumns } from '@/utils/runTablePrefs'
 import { readRunsQuery, writeRunsQuery } from '@/utils/runsRouteQuery'
 import { memoryStorage } from '../fakeTransport'
 
@@ -8,7 +8,17 @@ describe('runs table preferences', () => {
     expect(prefsKey('demo', ['10', '2'])).toBe(prefsKey('demo', ['2', '10']))
     expect(prefsKey('demo', ['1'])).not.toBe(prefsKey('prod', ['1']))
     const storage = memoryStorage()
-    const prefs = { columns: ['attributes.status', 'params.lr'], widths: { 'params.lr': 180 }, nest: false, groupBy: 'tags.team' }
+    const prefs = {
+      ...emptyPrefs(),
+      columns: ['attributes.status', 'params.lr'],
+      widths: { 'params.lr': 180 },
+      nest: false,
+      groupBy: 'tags.team',
+      pinned: ['params.lr'],
+      density: 'compact' as const,
+      focus: 'metrics' as const,
+      presets: [{ name: 'tuning', columns: ['params.lr'], pinned: [] }],
+    }
     savePrefs(storage, prefsKey('demo', ['1']), prefs)
     expect(loadPrefs(storage, prefsKey('demo', ['1']))).toEqual(prefs)
     expect(loadPrefs(storage, prefsKey('demo', ['2']))).toEqual(emptyPrefs())
@@ -18,16 +28,31 @@ describe('runs table preferences', () => {
     const storage = memoryStorage()
     storage.setItem('k', '{not json')
     expect(loadPrefs(storage, 'k')).toEqual(emptyPrefs())
-    storage.setItem('k', JSON.stringify({ columns: [1, 2], widths: { a: 5, b: 'x', c: 300 }, nest: 'yes', groupBy: 'metrics.acc' }))
-    expect(loadPrefs(storage, 'k')).toEqual({ columns: null, widths: { c: 300 }, nest: true, groupBy: null })
+    storage.setItem(
+      'k',
+      JSON.stringify({
+        columns: [1, 2],
+        widths: { a: 5, b: 'x', c: 300 },
+        nest: 'yes',
+        groupBy: 'metrics.acc',
+        density: 'huge',
+        focus: 'tags',
+        presets: [{ name: '', columns: [], pinned: [] }, { name: 'ok', columns: ['a'], pinned: [] }, 'x'],
+      }),
+    )
+    expect(loadPrefs(storage, 'k')).toEqual({ ...emptyPrefs(), widths: { c: 300 }, presets: [{ name: 'ok', columns: ['a'], pinned: [] }] })
   })
 
-  it('default to the usual attributes and the most logged metrics', () => {
-    const one = defaultColumns({ severalExperiments: false, metricKeys: ['loss', 'acc', 'val_loss', 'val_acc', 'lr'] })
-    expect(one).toContain('attributes.status')
-    expect(one).not.toContain('attributes.experiment_id')
-    expect(one.filter((c) => c.startsWith('metrics.'))).toEqual(['metrics.loss', 'metrics.acc', 'metrics.val_loss', 'metrics.val_acc'])
-    expect(defaultColumns({ severalExperiments: true, metricKeys: [] })).toContain('attributes.experiment_id')
+  it('default to name, status, start and duration (and the experiment when there are several)', () => {
+    expect(defaultAttributeColumns(false)).toEqual(['attributes.run_name', 'attributes.status', 'attributes.start_time', 'attributes.duration'])
+    expect(defaultAttributeColumns(true)).toContain('attributes.experiment_id')
+  })
+
+  it('save presets by name, a name saved again replacing the old set', () => {
+    const one = savePreset([], { name: ' tuning ', columns: ['params.lr'], pinned: [] })
+    const two = savePreset(one, { name: 'losses', columns: ['metrics.loss'], pinned: ['metrics.loss'] })
+    expect(two.map((p) => p.name)).toEqual(['losses', 'tuning'])
+    expect(savePreset(two, { name: 'tuning', columns: ['params.batch'], pinned: [] }).find((p) => p.name === 'tuning')?.columns).toEqual(['params.batch'])
   })
 
   it('show and hide columns, never the run name', () => {
