@@ -1,5 +1,6 @@
 import { computed, h, type Ref } from 'vue'
-import { NTag, type DataTableBaseColumn, type DataTableColumnGroup, type DataTableColumns } from 'naive-ui'
+import { NIcon, NTag, type DataTableBaseColumn, type DataTableColumnGroup, type DataTableColumns } from 'naive-ui'
+import { Pin } from '@vicons/ionicons5'
 import RunStatusTag from '@/components/RunStatusTag.vue'
 import { SELECTION_WIDTH, columnWidth, type Density } from '@/utils/columnFit'
 import { formatDateTime, formatDuration, formatMetric, formatRelative } from '@/utils/format'
@@ -195,20 +196,15 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
     }
   }
 
-  /** A pinned column: at the top level (naive-ui fixes only those), its kind named since it leaves its group header. */
+  /** A pinned column: at the top level (naive-ui fixes only those), marked with a pin since it leaves its group header. */
   function pinnedColumn(id: string, spec: ColumnSpec): DataTableBaseColumn<RunRow> {
     const base = column(id, spec)
-    const kind = parseFieldId(id)?.entity
     const title = base.title as () => ReturnType<typeof h>
     return {
       ...base,
       fixed: 'left',
       className: 'col-pinned',
-      title: () =>
-        h('span', { class: 'pinned-title' }, [
-          kind && kind !== 'attributes' ? h('span', { class: 'muted pinned-kind' }, `${kind.slice(0, -1)} `) : null,
-          title(),
-        ]),
+      title: () => h('span', { class: 'pinned-title' }, [h(NIcon, { component: Pin, size: 11, class: 'pinned-icon', 'aria-label': 'pinned' }), title()]),
     }
   }
 
@@ -218,7 +214,9 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
     const attrIds = ATTRIBUTE_COLUMNS.map((c) => c.id as string).filter((id) => specs.value.has(id) && !pinned.includes(id))
     const group = (entity: string, title: string): DataTableColumnGroup<RunRow>[] => {
       const members = ids.filter((id) => id.startsWith(`${entity}.`) && specs.value.has(id))
-      return members.length ? [{ key: `group:${entity}`, title, children: members.map((id) => column(id, specs.value.get(id)!)) }] : []
+      // The title sticks beside the fixed columns, so a group scrolled partly out of view still says what it is.
+      const header = () => h('span', { class: 'col-group-title' }, title)
+      return members.length ? [{ key: `group:${entity}`, title: header, children: members.map((id) => column(id, specs.value.get(id)!)) }] : []
     }
     return [
       { type: 'selection', fixed: 'left' },
@@ -228,13 +226,9 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
         fixed: 'left',
         tree: true,
         minWidth: 140,
-        className: pinned.length ? undefined : 'col-last-fixed',
         render: (row) => nameCell(row, input.nested.value, input.partial.value),
       },
-      ...pinned.map((id, i) => ({
-        ...pinnedColumn(id, specs.value.get(id)!),
-        className: i === pinned.length - 1 ? 'col-pinned col-last-fixed' : 'col-pinned',
-      })),
+      ...pinned.map((id) => pinnedColumn(id, specs.value.get(id)!)),
       ...attrIds.map((id) => column(id, specs.value.get(id)!)),
       ...group('metrics', 'Metrics'),
       ...group('params', 'Parameters'),
@@ -249,5 +243,10 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
 
   const scrollWidth = computed(() => SELECTION_WIDTH + widthOf(RUN_NAME) + [...specs.value.keys()].reduce((n, id) => n + widthOf(id), 0))
 
-  return { columns, sortRefOf, scrollWidth }
+  /** What the fixed columns (selection, name, pinned) take: where sideways-scrolled content starts. */
+  const fixedWidth = computed(
+    () => SELECTION_WIDTH + widthOf(RUN_NAME) + input.pinned.value.filter((id) => specs.value.has(id)).reduce((n, id) => n + widthOf(id), 0),
+  )
+
+  return { columns, sortRefOf, scrollWidth, fixedWidth }
 }

@@ -82,6 +82,8 @@ test.describe('the runs table shows what matters', () => {
   })
 
   test('a pinned column stays at the left while the table scrolls sideways, with nothing showing through', async ({ page }) => {
+    // Many steps (every column shown, a pin, a grouping, two themes): more than one plain page's time.
+    test.slow()
     const { id, keys } = await widestExperiment()
     const { runs, layout } = await openRuns(page, id)
     await page.setViewportSize({ width: 1100, height: 860 })
@@ -114,7 +116,7 @@ test.describe('the runs table shows what matters', () => {
         .locator('td.n-data-table-td--fixed-left')
         .last()
         .evaluate((el) => {
-          const m = /rgba?\(([^)]+)\)/.exec(getComputedStyle(el).backgroundColor)
+          const m = /rgba?\(([^)]+)\)/.exec(el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)
           const parts = m ? m[1].split(',').map(Number) : []
           return parts.length === 4 ? parts[3] : 1
         })
@@ -151,6 +153,8 @@ test.describe('the runs table shows what matters', () => {
   })
 
   test('densities change row height; presets bring a column set back', async ({ page }) => {
+    // Three densities, a preset saved, reset, brought back and reloaded, two themes.
+    test.slow()
     const { id, keys } = await widestExperiment()
     const { runs, layout } = await openRuns(page, id)
     const height = async () => (await runs.rows.first().boundingBox())!.height
