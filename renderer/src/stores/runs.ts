@@ -5,7 +5,6 @@ import { AppError } from '@shared/api/errors'
 import { RUNS_PAGE_SIZE } from '@shared/domain/pageSizes'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
-import { commonMetricKeys } from '@/utils/runValues'
 import { withRefreshed } from '@/utils/liveRuns'
 
 /** Runs per keyset page: big enough to fill a screen many times, small enough to come back at once. */
@@ -47,8 +46,6 @@ export const useRunsStore = defineStore('runs', () => {
   const counting = ref(false)
   /** Metric, param and tag keys of the chosen experiments (for columns and autocomplete). */
   const columns = ref<RunColumns | null>(null)
-  /** Metric keys most logged in the first page: the default metric columns. */
-  const leadingMetrics = ref<string[]>([])
   /** Run ids ticked in the table; kept across filters and sorts, dropped with the experiment set. */
   const checked = ref<string[]>([])
   /** The columns of the experiments shown, read only when those change. */
@@ -81,7 +78,6 @@ export const useRunsStore = defineStore('runs', () => {
       apply: (res) => {
         runs.value = res.runs
         nextToken.value = res.next_page_token
-        leadingMetrics.value = commonMetricKeys(res.runs)
       },
       fail: (e) => {
         if (isQueryError(e)) queryError.value = e
@@ -171,7 +167,6 @@ export const useRunsStore = defineStore('runs', () => {
     total.value = null
     counting.value = false
     columns.value = null
-    leadingMetrics.value = []
     checked.value = []
   }
 
@@ -186,7 +181,6 @@ export const useRunsStore = defineStore('runs', () => {
     total,
     counting,
     columns,
-    leadingMetrics,
     checked,
     loadedCount,
     hasMore,

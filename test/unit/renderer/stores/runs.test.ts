@@ -41,7 +41,6 @@ describe('runs store', () => {
     await store.search({ ...Q, filter: ' metrics.acc > 1 ', orderBy: ['metrics.`acc` DESC'] })
     expect(store.runs.map((r) => r.info.run_id)).toEqual(['a', 'b'])
     expect(store.total).toBeNull()
-    expect(store.leadingMetrics).toEqual(['loss', 'acc'])
     const search = fake.calls.find((c) => c.channel === 'runs:search')!.request
     expect(search).toMatchObject({ experiment_ids: ['1'], filter: 'metrics.acc > 1', order_by: ['metrics.`acc` DESC'], max_results: PAGE_SIZE })
     expect(fake.channels().sort()).toEqual(['runs:columns', 'runs:count', 'runs:search'])

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { densitySpec, fitColumns, keyColumnWidth, rankKeys } from '@/utils/columnFit'
+import type { Run } from '@shared/domain/mlflow'
+import { densitySpec, fitColumns, keyColumnWidth, keyCounts, rankKeys } from '@/utils/columnFit'
 
 const widthOf =
   (w: Record<string, number>, fallback = 100) =>
@@ -53,5 +54,34 @@ describe('fitting the runs table to its window', () => {
     const fit = (d: 'compact' | 'comfortable') =>
       fitColumns({ available: 900, taken: 500, counts, widthOf: (id) => keyColumnWidth(id.startsWith('metrics.') ? 'metrics' : 'params', id, d) })
     expect(fit('compact').length).toBeGreaterThan(fit('comfortable').length)
+  })
+})
+
+describe('how common each key is', () => {
+  const run = (metrics: string[], params: string[]): Run =>
+    ({
+      info: { run_id: metrics.join() + params.join() },
+      data: { metrics: metrics.map((key) => ({ key, value: 1, step: 0, timestamp: 0 })), params: params.map((key) => ({ key, value: '1' })), tags: [] },
+    }) as unknown as Run
+
+  it('counts the loaded runs until the experiments’ counts come, then takes the larger of the two per key', () => {
+    const runs = [run(['acc', 'constructor'], ['lr']), run(['acc'], [])]
+    const loaded = keyCounts(null, runs)
+    expect({ ...loaded.metrics }).toEqual({ acc: 2, constructor: 1 })
+    const merged = keyCounts(
+      {
+        metrics: ['acc', 'loss'],
+        params: ['lr'],
+        tags: [],
+        counts: { metrics: { acc: 40, loss: 38 }, params: { lr: 40 }, tags: {} },
+        runs: 40,
+        sampled: false,
+      },
+      runs,
+    )
+    expect({ ...merged.metrics }).toEqual({ acc: 40, loss: 38, constructor: 1 })
+    expect(rankKeys(merged.metrics)).toEqual(['acc', 'loss', 'constructor'])
+    // A key named like an Object method is a key like any other.
+    expect(rankKeys(keyCounts(null, []).metrics)).toEqual([])
   })
 })
