@@ -270,8 +270,12 @@ test.describe('browsing the demo store over the local HTTP transport', () => {
     await runs.expand(parent.info.run_id)
     await new AppShell(page).useTheme('dark')
     await screenshot(page, 'runs-nested-dark')
-    // The first children, right below it (the rest may be out of the virtual list's view).
-    for (const c of children.slice(0, 2)) await expect(runs.row(c.info.run_id)).toBeVisible()
+    // The first children, right below it: the cursor walks onto them (scrolling them into view when the parent was the last row shown).
+    for (const c of children.slice(0, 2)) {
+      await page.keyboard.press('j')
+      await expect(runs.row(c.info.run_id)).toHaveClass(/row-cursor/)
+      await expect(runs.row(c.info.run_id)).toBeVisible()
+    }
     await expect(runs.row(parent.info.run_id).locator('.descendants')).toHaveText(
       String(all.filter((c) => parentOf(c) && isBelow(all, c, parent.info.run_id)).length),
     )
