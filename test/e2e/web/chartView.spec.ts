@@ -102,6 +102,9 @@ test.describe('chart view of an experiment', () => {
     await expect(chart).toHaveAttribute('data-series-count', String(withKey - 1))
     const colored = tableIds.find((rid) => rid !== hiddenRun)!
     const swatch = page.getByTestId(`run-chart-cell-${colored}`).getByTestId('run-chart-color')
+    // The pointer leaves the eye first, as a hand would: its tooltip can lie over the next row's swatch.
+    await page.mouse.move(0, 0)
+    await expect(page.locator('.n-tooltip')).toHaveCount(0)
     await swatch.click()
     // Another colour than its own: the palette's 14th.
     const picked = page.getByTestId('run-color-palette').locator('[data-color]').nth(13)
