@@ -42,7 +42,32 @@ export function encodeWire(value: unknown): string {
   return JSON.stringify(value, replacer)
 }
 
-export function decodeWire(text: string): unknown {
+/**
+ * Throws a RangeError when arrays and objects nest deeper than `max` (strings skipped):
+ * JSON.parse reads any depth, but what reads the value next (validation, the restore walk)
+ * recurses, and a body from outside may nest half a million levels.
+ */
+function checkDepth(text: string, max: number): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) throw new RangeError(`JSON nested deeper than ${max} levels`)
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+}
+
+/** How deep a request body may nest: far beyond any request's shape, far below a stack's depth. */
+export const MAX_REQUEST_DEPTH = 256
+
+export function decodeWire(text: string, opts: { maxDepth?: number } = {}): unknown {
+  if (opts.maxDepth !== undefined) checkDepth(text, opts.maxDepth)
   const value: unknown = JSON.parse(text)
   // Most answers carry no special number: then there is nothing to put back.
   return text.includes(`"${TAG}"`) ? restore(value) : value

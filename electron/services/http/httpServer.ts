@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import sirv from 'sirv'
-import { decodeWire, encodeWire } from '@shared/api/wireJson'
+import { MAX_REQUEST_DEPTH, decodeWire, encodeWire } from '@shared/api/wireJson'
 import type { EventName, EventPayload } from '@shared/api/contract'
 import { AppError, isAppError, type AppErrorCode, type Envelope } from '@shared/api/errors'
 import { dispatch } from '../api/dispatch'
@@ -166,7 +166,7 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
     let body: unknown
     try {
       const text = await readBody(req)
-      body = text.trim() === '' ? {} : decodeWire(text)
+      body = text.trim() === '' ? {} : decodeWire(text, { maxDepth: MAX_REQUEST_DEPTH })
     } catch (e) {
       const why =
         e instanceof AppError ? e.message : e instanceof RangeError ? 'The request body is nested too deeply to read.' : 'The request body is not valid JSON.'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeWire, encodeWire } from '@shared/api/wireJson'
+import { MAX_REQUEST_DEPTH, decodeWire, encodeWire } from '@shared/api/wireJson'
 
 describe('wire JSON (HTTP transport)', () => {
   it('carries NaN and infinities, which plain JSON turns into null', () => {
@@ -31,5 +31,15 @@ describe('wire JSON (HTTP transport)', () => {
 
   it('leaves a $num that names no special number alone, prototype names included', () => {
     for (const v of ['toString', 'constructor', 'nan', '1']) expect(decodeWire(JSON.stringify({ x: { $num: v } }))).toEqual({ x: { $num: v } })
+  })
+
+  it('refuses a body nested deeper than asked with a RangeError, counting no bracket inside a string', () => {
+    const nest = (n: number) => '['.repeat(n) + ']'.repeat(n)
+    expect(decodeWire(nest(3), { maxDepth: 3 })).toEqual([[[]]])
+    expect(() => decodeWire(nest(4), { maxDepth: 3 })).toThrow(RangeError)
+    expect(() => decodeWire('[' + nest(500_000) + ']', { maxDepth: MAX_REQUEST_DEPTH })).toThrow(RangeError)
+    expect(decodeWire('{"a":"[[[[\\"}","b":"\\"[{"}', { maxDepth: 1 })).toEqual({ a: '[[[["}', b: '"[{' })
+    // Without a limit (answers of our own), any depth JSON.parse reads.
+    expect(Array.isArray(decodeWire(nest(10_000)))).toBe(true)
   })
 })
