@@ -55,8 +55,9 @@ export class ChartViewPage {
     await this.search.fill(text)
   }
 
-  /** Open a card's settings. */
+  /** Open a card's settings (once it is drawn: a placeholder's button goes, with its popover, when the chart takes its place). */
   async settings(metric: string): Promise<Locator> {
+    await expect(this.card(metric)).toHaveAttribute('data-state', /^(ready|bars)$/)
     await this.card(metric).getByTestId('chart-settings').click()
     const panel = this.page.getByTestId('chart-settings-panel')
     await expect(panel).toBeVisible()
