@@ -30,7 +30,7 @@ export function isCancelled(e: unknown): e is CallCancelled {
 const cancelled = () => new CallCancelled()
 
 /** The transport's answer, or a cancellation as soon as `signal` aborts (whatever the transport does with it). */
-function untilAborted<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function untilAborted<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return answer
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(cancelled())

@@ -1,4 +1,4 @@
-import { computed, h, ref, type Ref } from 'vue'
+import { computed, h, ref, watch, type Ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import type { DataTableColumn } from 'naive-ui'
 import type { Run } from '@shared/domain/mlflow'
@@ -8,6 +8,7 @@ import { readChartViewQuery, writeChartViewQuery, type ChartViewQuery, type Runs
 import { runLabel } from '@/utils/compareModel'
 import { runKeysUnder, type RunRow } from '@/utils/runTree'
 import { useStoredPrefs } from './useStoredPrefs'
+import { useChartSeries } from './useChartSeries'
 
 /** The width of the table's Chart column (the table's scroll width grows by it in the chart view). */
 export const CHART_COLUMN_WIDTH = 76
@@ -25,7 +26,16 @@ export function useRunCharts(input: { rows: Ref<RunRow[]>; runs: Ref<Run[]>; pro
   function update(change: Partial<ChartViewQuery>) {
     void router.replace({ query: writeChartViewQuery(route.query, { ...query.value, ...change }) })
   }
-  const pane = computed<RunsPane>({ get: () => query.value.pane, set: (pane) => update({ pane }) })
+  const pane = computed<RunsPane>({
+    get: () => query.value.pane,
+    set: (pane) => {
+      if (pane !== 'charts') return update({ pane })
+      // The first screen's series asked for first, and the page rendered a task later: over HTTP a
+      // request leaves only once the page's thread is free, and the grid's render takes a while.
+      prefetchFirstScreen()
+      setTimeout(() => update({ pane }))
+    },
+  })
   const runCount = computed<number>({ get: () => query.value.runCount, set: (n) => update({ runCount: n || query.value.runCount }) })
   const search = computed<string>({ get: () => query.value.search, set: (s) => update({ search: s ?? '' }) })
 
@@ -54,6 +64,12 @@ export function useRunCharts(input: { rows: Ref<RunRow[]>; runs: Ref<Run[]>; pro
 
   /** Every metric key the charted runs logged, and those each logged at step 0 only (bars by default). */
   const metricKeys = computed(() => chartKeysOf(chartRuns.value))
+
+  /** The charted runs' series (the grid reads them through this). */
+  const series = useChartSeries(chartRunIds)
+  const prefetchFirstScreen = () => series.prefetchFirstScreen('runs', metricKeys.value, layout.value, search.value)
+  // Opened by a link too: the first screen asked for as soon as the charted runs are known.
+  watch([pane, metricKeys], ([p]) => p === 'charts' && prefetchFirstScreen(), { immediate: true, flush: 'sync' })
 
   /** The run whose line the pointer is on, highlighted in the table and in every chart. */
   const hovered = ref<string | null>(null)
@@ -95,5 +111,5 @@ export function useRunCharts(input: { rows: Ref<RunRow[]>; runs: Ref<Run[]>; pro
     }
   })
 
-  return { pane, runCount, search, layout, chartRuns, orderedRuns, metricKeys, runColor, hovered, column }
+  return { pane, runCount, search, layout, chartRuns, orderedRuns, metricKeys, series, runColor, hovered, column }
 }

@@ -190,8 +190,14 @@ export function runColorsOf(runIds: readonly string[], chosen: Record<string, st
   return (id) => chosen[id] ?? base(id)
 }
 
-/** Every metric key the runs logged (by name), and those each run logged at step 0 only (drawn as bars by default). */
-export function chartKeysOf(runs: readonly Run[]): { all: string[]; singleStep: Set<string> } {
+/** Every metric key some runs logged (by name), and those each logged at step 0 only (drawn as bars by default). */
+export interface ChartKeys {
+  all: string[]
+  singleStep: ReadonlySet<string>
+}
+
+/** The chart keys of `runs`. */
+export function chartKeysOf(runs: readonly Run[]): ChartKeys {
   const steps = new Map<string, boolean>()
   for (const r of runs) for (const m of r.data.metrics) steps.set(m.key, (steps.get(m.key) ?? true) && m.step === 0)
   return { all: [...steps.keys()].sort((a, b) => a.localeCompare(b)), singleStep: new Set([...steps].filter(([, once]) => once).map(([k]) => k)) }

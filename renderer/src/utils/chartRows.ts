@@ -25,6 +25,32 @@ export interface GridMetrics {
   sectionGap: number
 }
 
+/** The chart grid's card sizes (ChartGrid lays its rows out by them; a prefetch guesses its first screen by them). */
+export const CARD_MIN_WIDTH = 380
+export const CHART_GRID = { headHeight: 34, cardHeight: 300, gap: 12, sectionGap: 14 } as const
+
+/** Each page's grid box when last measured (a next visit's first screen is most likely the same size). */
+const lastBoxes = new Map<string, { width: number; height: number }>()
+export function rememberGridBox(place: string, box: { width: number; height: number }): void {
+  if (box.width > 0 && box.height > 0) lastBoxes.set(place, { width: box.width, height: box.height })
+}
+
+/**
+ * The keys of the cards on the grid's first screen, before the grid is in the page (so their
+ * series are asked for while it renders): its box as last measured, or a guess from the window.
+ */
+export function firstScreenKeys(
+  place: string,
+  sections: readonly ChartSection[],
+  collapsed: ReadonlySet<string>,
+  view: { width: number; height: number },
+): string[] {
+  const box = lastBoxes.get(place) ?? { width: view.width * 0.55, height: view.height - 260 }
+  const columns = columnsFor(box.width, CARD_MIN_WIDTH, CHART_GRID.gap)
+  const { rows } = gridRows(sections, collapsed, { ...CHART_GRID, columns })
+  return rowsBetween(rows, 0, box.height).flatMap((r) => r.keys)
+}
+
 /** How many cards of at least `minCard` px fit beside each other in `width` px with `gap` between. */
 export function columnsFor(width: number, minCard: number, gap: number): number {
   return Math.max(1, Math.floor((width + gap) / (minCard + gap)))

@@ -18,7 +18,7 @@ import {
 } from '@/utils/chartLayout'
 import { DEFAULT_CHART_RUNS, readChartViewQuery, writeChartViewQuery } from '@/utils/chartViewQuery'
 import { RUN_PALETTE } from '@/utils/runColors'
-import { columnsFor, gridRows, rowsBetween } from '@/utils/chartRows'
+import { CARD_MIN_WIDTH, CHART_GRID, columnsFor, firstScreenKeys, gridRows, rememberGridBox, rowsBetween } from '@/utils/chartRows'
 import { memoryStorage } from '../fakeTransport'
 
 const KEYS = ['val/loss', 'train/loss', 'acc', 'train/acc', 'lr', 'val/acc', 'sys/gpu']
@@ -179,5 +179,23 @@ describe('chart grid rows', () => {
     expect(rowsBetween(rows, 5000, 6000)).toEqual([])
     const many = gridRows([{ name: '', keys: Array.from({ length: 2000 }, (_, i) => `k${i}`) }], new Set(), m).rows
     expect(rowsBetween(many, 155_000, 156_000).length).toBeLessThanOrEqual(5)
+  })
+
+  it('guesses the first screen of a grid not yet in the page, then goes by the box it last had', () => {
+    const many = [{ name: 'train', keys: Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, '0')}`) }]
+    const row = CHART_GRID.cardHeight + CHART_GRID.gap
+    // Never measured: a guess from the window (a bit over half its width, its height less the page's header).
+    const guessed = firstScreenKeys('test-a', many, new Set(), { width: 1440, height: 900 })
+    const columns = columnsFor(1440 * 0.55, CARD_MIN_WIDTH, CHART_GRID.gap)
+    expect(guessed).toEqual(many[0].keys.slice(0, columns * Math.ceil((900 - 260 - CHART_GRID.headHeight) / row)))
+    // Measured once: three columns and two rows and a bit, so three rows of cards.
+    rememberGridBox('test-a', { width: 3 * CARD_MIN_WIDTH + 2 * CHART_GRID.gap, height: CHART_GRID.headHeight + 2 * row + 10 })
+    expect(firstScreenKeys('test-a', many, new Set(), { width: 1440, height: 900 })).toEqual(many[0].keys.slice(0, 9))
+    // Another page's grid keeps its own; a folded section shows no cards.
+    expect(firstScreenKeys('test-b', many, new Set(), { width: 1440, height: 900 })).toEqual(guessed)
+    expect(firstScreenKeys('test-a', many, new Set(['train']), { width: 1440, height: 900 })).toEqual([])
+    // A box not yet laid out (0 wide) is not remembered.
+    rememberGridBox('test-c', { width: 0, height: 0 })
+    expect(firstScreenKeys('test-c', many, new Set(), { width: 1440, height: 900 })).toEqual(guessed)
   })
 })
