@@ -193,6 +193,8 @@ export interface MetricSummary {
 
 /** metrics:summary — in the order of the keys; a key the run never logged has no entry. */
 export interface MetricsSummaryResponse {
+  /** The keys summarised: those asked for, or those picked. */
+  keys: string[]
   summaries: MetricSummary[]
 }
 
@@ -399,15 +401,28 @@ const metricsCompareRequest = z
   .strict()
   .superRefine(stepWindow)
 
-/** Several metrics of one run at a glance (min, max, a trend line), read in one statement. */
+/**
+ * Several metrics of one run at a glance (min, max, a trend line), read in one statement: the
+ * keys given, or (`pick`) the run's first keys by the Overview's rule (shared/domain/keyMetrics),
+ * so a page can ask before it has read the run's keys.
+ */
 const metricsSummaryRequest = z
   .object({
     run_id: runId,
-    metric_keys: z.array(z.string().min(1).max(1000)).min(1, 'give at least one metric key').max(MAX_COMPARE_KEYS),
+    metric_keys: z.array(z.string().min(1).max(1000)).min(1, 'give at least one metric key').max(MAX_COMPARE_KEYS).optional(),
+    pick: z
+      .object({
+        limit: z.number().int().min(1).max(MAX_COMPARE_KEYS),
+        /** Keys first when the run has them (pinned charts), in this order. */
+        first: z.array(z.string().min(1).max(1000)).max(1000).default([]),
+      })
+      .strict()
+      .optional(),
     /** Points of each trend line. */
     points: z.number().int().min(2).max(1000).default(100),
   })
   .strict()
+  .refine((r) => (r.metric_keys === undefined) !== (r.pick === undefined), { message: 'give either metric_keys or pick', path: ['metric_keys'] })
 
 /** The most of a text file a preview sends (MLflow's UI stops previewing at 50 MiB). */
 export const MAX_PREVIEW_BYTES = 50 * 1024 * 1024

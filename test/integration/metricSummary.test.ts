@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { summarizeMetrics } from '../../electron/services/tracking/metricSummary'
 import { AppError } from '@shared/api/errors'
+import { keyMetrics } from '@shared/domain/keyMetrics'
+import { contract } from '@shared/api/contract'
 import { createDatabase, targetFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES, type FixtureName } from '../helpers/fixtures'
@@ -97,5 +99,30 @@ describe.each(['small', 'old'] as FixtureName[])('metrics:summary on the MLflow-
     const missing = await summarizeMetrics(store, { run_id: 'f'.repeat(32), metric_keys: [key], points: 5 }).catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(AppError)
     expect((missing as AppError).code).toBe('NOT_FOUND')
+  })
+
+  it('picks the run’s key metrics itself when asked to (the Overview asks before it has the run)', async () => {
+    let picked = 0
+    for (const [runId, keys] of [...byRun].slice(0, 12)) {
+      // The keys a run has: its latest values (or, before MLflow 1.3, its history).
+      const own = [...new Set([...latest.filter((r) => r.run_uuid === runId).map((r) => r.key!), ...(latest.length ? [] : keys.keys())])]
+      const first = own.length > 1 ? [own[own.length - 1]] : []
+      const res = await summarizeMetrics(store, { run_id: runId, pick: { limit: 3, first }, points: 5 })
+      expect(res.keys, runId).toEqual(keyMetrics(own, first, 3))
+      if (first.length) expect(res.keys[0]).toBe(first[0])
+      expect(res.summaries.map((s) => s.key)).toEqual(res.keys.filter((k) => keys.has(k)))
+      picked += res.keys.length
+    }
+    expect(picked).toBeGreaterThan(12)
+    const missing = await summarizeMetrics(store, { run_id: 'f'.repeat(32), pick: { limit: 3, first: [] }, points: 5 }).catch((e: unknown) => e)
+    expect((missing as AppError).code).toBe('NOT_FOUND')
+  })
+
+  it('refuses a request with both keys and a pick, or neither', () => {
+    const schema = contract['metrics:summary'].request
+    const [runId] = [...byRun.keys()]
+    expect(schema.safeParse({ run_id: runId, metric_keys: ['a'], pick: { limit: 2 } }).success).toBe(false)
+    expect(schema.safeParse({ run_id: runId }).success).toBe(false)
+    expect(schema.safeParse({ run_id: runId, pick: { limit: 2 } }).success).toBe(true)
   })
 })

@@ -3,6 +3,7 @@ import type { StoreHandle } from '../connections/storeConnection'
 import { assertRunExists } from './metricHistory'
 import { nonFiniteSql } from './metricSeries'
 import { metricValue } from './runMapper'
+import { keyMetrics } from '@shared/domain/keyMetrics'
 
 interface SummaryRow {
   key: string
@@ -30,7 +31,11 @@ interface SummaryRow {
 export async function summarizeMetrics(store: StoreHandle, req: MetricsSummaryRequest): Promise<MetricsSummaryResponse> {
   const step = store.capabilities.metricSteps ? 'm.step' : '0::bigint'
   const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false'
-  const keys = [...new Set(req.metric_keys)]
+  const keys = req.metric_keys ? [...new Set(req.metric_keys)] : await pickKeys(store, req.run_id, req.pick!)
+  if (!keys.length) {
+    await assertRunExists(store, req.run_id)
+    return { keys, summaries: [] }
+  }
   const rows = await store.select<SummaryRow>(
     `WITH m AS (
        SELECT m.key, ${step} AS step, m.timestamp, m.value::float8 AS value, ${isNan} AS is_nan, NOT ${nonFiniteSql(isNan)} AS finite
@@ -59,6 +64,7 @@ export async function summarizeMetrics(store: StoreHandle, req: MetricsSummaryRe
   if (rows.length === 0) await assertRunExists(store, req.run_id)
   const byKey = new Map(rows.map((r) => [r.key, r]))
   return {
+    keys,
     summaries: keys.flatMap((key): MetricSummary[] => {
       const r = byKey.get(key)
       if (!r) return []
@@ -76,4 +82,16 @@ export async function summarizeMetrics(store: StoreHandle, req: MetricsSummaryRe
       ]
     }),
   }
+}
+
+/** The run's first `limit` metric keys by the Overview's rule, from its latest values (MLflow's latest_metrics, by run_uuid). */
+async function pickKeys(store: StoreHandle, runId: string, pick: { limit: number; first: string[] }): Promise<string[]> {
+  // MLflow < 1.3 had no latest_metrics: the run's keys from its history then.
+  const from = store.capabilities.latestMetrics ? 'latest_metrics' : 'metrics'
+  const rows = await store.select<{ key: string }>(`SELECT DISTINCT key FROM ${from} WHERE run_uuid = $1`, [runId])
+  return keyMetrics(
+    rows.map((r) => r.key),
+    pick.first,
+    pick.limit,
+  )
 }

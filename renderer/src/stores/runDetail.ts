@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { MetricHistoryResponse, RunRelatedResponse } from '@shared/api/contract'
+import type { MetricHistoryResponse, MetricsSummaryResponse, RunRelatedResponse } from '@shared/api/contract'
 import type { Metric, Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
+import { KEY_METRIC_POINTS, KEY_METRICS_SHOWN } from '@shared/domain/keyMetrics'
 
 /** Rows asked for per metrics:history page; a history is read to its end. */
 const HISTORY_PAGE = 25_000
@@ -26,12 +27,26 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   const related = ref<RunRelatedResponse | null>(null)
   const relatedRequest = useLatestRequest()
   const { loading: relatedLoading, error: relatedError } = relatedRequest
+  /**
+   * The Overview's key metrics as the server picks them (no pinned charts), asked for beside the
+   * run rather than after it: the Overview uses them when its own pick is the same.
+   */
+  const keySummaryRequest = useLatestRequest<MetricsSummaryResponse>()
+  const { data: keySummary, error: keySummaryError } = keySummaryRequest
+  /** The run the key metrics were asked for (while on the way too); null when not asked. */
+  const keySummaryRunId = ref<string | null>(null)
   /** Metric key -> its full history, for the run shown. */
   const histories = ref<Record<string, HistoryState>>({})
   let running = 0
   const waiting: Array<() => void> = []
 
-  async function load(id: string) {
+  async function load(id: string, opts: { keyMetrics?: boolean } = {}) {
+    keySummaryRunId.value = opts.keyMetrics ? id : null
+    keySummaryRequest.reset()
+    if (opts.keyMetrics)
+      void keySummaryRequest.run((signal) =>
+        api.call('metrics:summary', { run_id: id, pick: { limit: KEY_METRICS_SHOWN, first: [] }, points: KEY_METRIC_POINTS }, { signal }),
+      )
     runId.value = id
     run.value = null
     related.value = null
@@ -88,19 +103,38 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   function abort() {
     runRequest.abort()
     relatedRequest.abort()
+    keySummaryRequest.abort()
   }
 
   /** Another store is shown: forget this run (and abort any answer still on its way). */
   function reset() {
     runRequest.reset()
     relatedRequest.reset()
+    keySummaryRequest.reset()
+    keySummaryRunId.value = null
     runId.value = null
     run.value = null
     related.value = null
     histories.value = {}
   }
 
-  return { runId, run, loading, error, related, relatedLoading, relatedError, histories, load, loadHistory, abort, reset }
+  return {
+    runId,
+    run,
+    loading,
+    error,
+    related,
+    relatedLoading,
+    relatedError,
+    keySummary,
+    keySummaryError,
+    keySummaryRunId,
+    histories,
+    load,
+    loadHistory,
+    abort,
+    reset,
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept()
