@@ -83,7 +83,11 @@ test.describe('chart view of an experiment', () => {
     // Pin the last chart (found by the search): it comes first, in its own section.
     const last = keys[keys.length - 1]
     await charts.setSearch(last)
+    // Its hint comes from the page's one tooltip layer (data-tip), on hover.
+    await charts.card(last).getByTestId('chart-pin').hover()
+    await expect(page.locator('.n-tooltip').filter({ hasText: 'Pin to the top' })).toBeVisible()
     await charts.card(last).getByTestId('chart-pin').click()
+    await expect(page.locator('.n-tooltip').filter({ hasText: 'Pin to the top' })).toBeHidden()
     await charts.setSearch('')
     await expect.poll(async () => (await charts.sectionNames())[0]).toBe('pinned')
     expect(await charts.keysIn('pinned')).toEqual([last])
