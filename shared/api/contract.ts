@@ -169,7 +169,7 @@ export interface MetricsCompareResponse {
    * exact request runs. A preview is only given when the store has the step index; else exact.
    */
   precision: 'preview' | 'exact'
-  /** In the order of run_ids (duplicates dropped). */
+  /** In the order of run_ids (duplicates dropped); empty when asked without (include_runs false). */
   runs: Run[]
   series: CompareSeries[]
 }
@@ -397,6 +397,8 @@ const metricsCompareRequest = z
     to_step: z.number().int().nullish(),
     /** 'preview': a quick strided look first (see MetricsCompareResponse.precision). */
     precision: z.enum(['preview', 'exact']).default('exact'),
+    /** false: the series only (a caller that has the runs, as the chart view has its table's); `runs` is then empty. */
+    include_runs: z.boolean().default(true),
   })
   .strict()
   .superRefine(stepWindow)

@@ -50,6 +50,13 @@ describe('metrics:compare on the MLflow-written fixture', () => {
       const full = await getMetricHistory(store, { run_id: s.run_id, metric_key: key })
       expect(s.total_points).toBe(full.metrics.length)
     }
+    // Without the runs (the chart view has its table's): the same series, no runs.
+    const bare = await compareMetrics(
+      store,
+      request({ run_ids: [...runIds, runIds[0]], metric_keys: [key, 'no_such_metric'], max_points: 100, include_runs: false }),
+    )
+    expect(bare.runs).toEqual([])
+    expect(bare.series).toEqual(answer.series)
   })
 
   it('reads a key for all runs at once where each fits the budget, with the same answer as run by run, in and out of a step window', async () => {

@@ -21,9 +21,10 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
   const runIds = [...new Set(req.run_ids)]
   const keys = [...new Set(req.metric_keys)]
   const limit = pLimit(COMPARE_CONCURRENCY)
-  const runs = await Promise.all(runIds.map((id) => limit(() => getRun(store, id))))
+  const runs = req.include_runs ? await Promise.all(runIds.map((id) => limit(() => getRun(store, id)))) : []
   const pairs = runIds.flatMap((run_id) => keys.map((key) => ({ run_id, key })))
-  const stepIndex = await hasStepIndex(store)
+  // The step index only matters to a preview and to several runs (one run's series is read the same way with or without).
+  const stepIndex = (req.precision === 'preview' || runIds.length > 1) && (await hasStepIndex(store))
   if (req.precision === 'preview' && stepIndex) {
     // As many points as the exact series has buckets: a frame within the budget, at a fraction of the reads.
     const probes = Math.max(2, Math.floor(req.max_points / POINTS_PER_BUCKET))

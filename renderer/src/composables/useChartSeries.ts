@@ -30,7 +30,7 @@ export function useChartSeries(runIds: Ref<string[]>) {
   /** The series of `keys` for the runs `ids`, in one metrics:compare call, by key. */
   function readMany(ids: string[]) {
     return async (keys: string[], signal: AbortSignal): Promise<Map<string, CompareSeries[]>> => {
-      const res = await api.call('metrics:compare', { run_ids: ids, metric_keys: keys, max_points: CHART_VIEW_POINTS }, { signal })
+      const res = await api.call('metrics:compare', { run_ids: ids, metric_keys: keys, max_points: CHART_VIEW_POINTS, include_runs: false }, { signal })
       const byKey = new Map<string, CompareSeries[]>(keys.map((k) => [k, []]))
       for (const s of res.series) byKey.get(s.key)?.push(s)
       return byKey
@@ -118,7 +118,7 @@ export function useChartSeries(runIds: Ref<string[]>) {
   async function loadWindow(key: string, fromStep: number, toStep: number, signal: AbortSignal): Promise<CompareSeries[]> {
     const res = await api.call(
       'metrics:compare',
-      { run_ids: runIds.value, metric_keys: [key], max_points: CHART_VIEW_POINTS, from_step: fromStep, to_step: toStep },
+      { run_ids: runIds.value, metric_keys: [key], max_points: CHART_VIEW_POINTS, from_step: fromStep, to_step: toStep, include_runs: false },
       { signal },
     )
     return res.series
