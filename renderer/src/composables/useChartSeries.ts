@@ -40,16 +40,22 @@ export function useChartSeries(runIds: Ref<string[]>) {
     return createBatcher<string, CompareSeries[]>(readMany(ids), { max: MAX_COMPARE_KEYS, delayMs: BATCH_MS })
   }
 
-  watch(
-    () => runIds.value.join(','),
-    () => {
-      ahead.abort()
-      ahead = new AbortController()
-      pending = new Map()
-      cache = new Map()
-      batcher = make(runIds.value)
-    },
-  )
+  /**
+   * Other runs: start afresh. Called by every reader too, so a read made in the same tick as the
+   * change (a prefetch from a sync watcher, say) is made for the new runs and not dropped after.
+   */
+  let ids = runIds.value.join(',')
+  function sameRuns() {
+    const now = runIds.value.join(',')
+    if (now === ids) return
+    ids = now
+    ahead.abort()
+    ahead = new AbortController()
+    pending = new Map()
+    cache = new Map()
+    batcher = make(runIds.value)
+  }
+  watch(() => runIds.value.join(','), sameRuns)
   onScopeDispose(() => ahead.abort())
 
   function remember(key: string, series: CompareSeries[]) {
@@ -63,6 +69,7 @@ export function useChartSeries(runIds: Ref<string[]>) {
    * grid about to open): the answer is on its way while the page renders. Until the runs change.
    */
   function prefetch(keys: readonly string[]): void {
+    sameRuns()
     const asked = cache
     const wanted = [...new Set(keys)].filter((k) => !cache.has(k) && !pending.has(k))
     // Sent at once, not after the batch's wait: the page's render, about to start, would hold the timer back.
@@ -101,6 +108,7 @@ export function useChartSeries(runIds: Ref<string[]>) {
 
   /** This metric's series of the charted runs (from memory when read before for them). */
   async function seriesOf(key: string, signal: AbortSignal): Promise<CompareSeries[]> {
+    sameRuns()
     const hit = cache.get(key)
     if (hit) {
       remember(key, hit)
