@@ -12,6 +12,8 @@ export const CHANNELS = [
   'runs:count',
   'runs:columns',
   'runs:related',
+  'traces:search',
+  'traces:columns',
   'metrics:history',
   'metrics:compare',
   'metrics:summary',

@@ -36,6 +36,8 @@ import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput 
 import { experimentId, runId, viewType } from './trackingSchemas'
 import { exportName, exportSelection } from './exportSchemas'
 import { findResolveRequest, findSearchRequest } from './findSchemas'
+import { tracesColumnsRequest, tracesSearchRequest } from './traceSchemas'
+import type { TraceColumns, TraceRow } from '../domain/traces'
 import {
   jobId,
   queryCancelRequest,
@@ -133,6 +135,12 @@ export interface ProfileSwitchResponse {
 
 export interface RunsSearchResponse {
   runs: Run[]
+  /** Opaque; pass back as page_token for the next page. Null on the last page. */
+  next_page_token: string | null
+}
+
+export interface TracesSearchResponse {
+  traces: TraceRow[]
   /** Opaque; pass back as page_token for the next page. Null on the last page. */
   next_page_token: string | null
 }
@@ -535,6 +543,10 @@ export const contract = {
   'runs:count': def<typeof runsCountRequest, { count: number }>(runsCountRequest),
   'runs:columns': def<typeof runsColumnsRequest, RunColumns>(runsColumnsRequest),
   'runs:related': def<typeof runsGetRequest, RunRelatedResponse>(runsGetRequest),
+  /** MLflow's search_traces (plus our extensions), keyset-paged, with what the Traces list shows of each trace. */
+  'traces:search': def<typeof tracesSearchRequest, TracesSearchResponse>(tracesSearchRequest),
+  /** For the column chooser: tag keys, metadata keys and assessment names present, with counts. */
+  'traces:columns': def<typeof tracesColumnsRequest, TraceColumns>(tracesColumnsRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
   'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
   /** Min, max (with their steps) and a short trend line of several metrics of one run, in one statement over the run's rows. */
@@ -679,6 +691,7 @@ export type EventPayload<E extends EventName> = EventPayloads[E]
 
 export type RunsSearchRequest = ParsedRequest<'runs:search'>
 export type RunsCountRequest = ParsedRequest<'runs:count'>
+export type TracesSearchRequest = ParsedRequest<'traces:search'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
 export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
 export type MetricsSummaryRequest = ParsedRequest<'metrics:summary'>

@@ -10,6 +10,7 @@ import { profilesHandlers } from './profilesHandlers'
 import { queryHandlers } from './queryHandlers'
 import { runsHandlers } from './runsHandlers'
 import { sessionHandlers } from './sessionHandlers'
+import { tracesHandlers } from './tracesHandlers'
 import { windowsHandlers } from './windowsHandlers'
 
 /**
@@ -22,6 +23,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...sessionHandlers(),
     ...experimentsHandlers(),
     ...runsHandlers(),
+    ...tracesHandlers(),
     ...metricsHandlers(),
     ...modelsHandlers(),
     ...findHandlers(ctx),

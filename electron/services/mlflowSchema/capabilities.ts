@@ -102,6 +102,11 @@ export const CAPABILITIES = {
     since: '6953534de441',
     lets: "show a run's model inputs and outputs (with the step of each output)",
   },
+  assessments: {
+    needs: [['assessments']],
+    since: '770bee3ae1dd',
+    lets: 'show and search the feedback and expectations on traces',
+  },
   traceSpans: {
     needs: [['spans']],
     since: 'a1b2c3d4e5f6',

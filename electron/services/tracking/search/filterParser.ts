@@ -28,7 +28,21 @@ export interface Comparison extends KeyRef {
   value: FilterValue
 }
 
-export type FilterNode = Comparison | { kind: 'and' | 'or'; items: FilterNode[] }
+/** Comparisons of some kind joined by AND / OR (the runs' and the traces' filters share it). */
+export type BoolNode<C> = C | { kind: 'and' | 'or'; items: BoolNode<C>[] }
+
+export type FilterNode = BoolNode<Comparison>
+
+/** A key as written: its parts (quotes taken off), where it stands in the text. */
+export interface KeyParts {
+  parts: string[]
+  position: number
+  length: number
+  /** The first part as written (quotes included), for messages. */
+  firstText: string
+}
+
+const RUN_KEY_HINT = 'a key such as metrics.accuracy, params.lr, tags.team or attributes.status'
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE'])
 
@@ -51,6 +65,8 @@ export class TokenReader {
   constructor(
     readonly tokens: Token[],
     readonly field: string,
+    /** What a key looks like, for "expected a key" messages. */
+    readonly keyHint = RUN_KEY_HINT,
   ) {}
 
   peek(offset = 0): Token {
@@ -72,14 +88,14 @@ export class TokenReader {
     return filterError(message, this.field, t.position, t.text.length || 1)
   }
 
-  /** `metrics.acc`, tags."mlflow.user", attributes.`run name`, status (an attribute). */
-  readKey(context: 'filter' | 'order_by'): KeyRef {
+  /** A dotted key's parts: `metrics.acc`, tags."mlflow.user", attributes.`run name`, status. */
+  readKeyParts(context: 'filter' | 'order_by'): KeyParts {
     const first = this.peek()
     if (!['word', 'backtick', 'dquote'].includes(first.kind) || (first.kind === 'word' && KEYWORDS.has(first.text.toUpperCase()))) {
       throw this.error(
         first.kind === 'end'
-          ? `Expected a key such as metrics.accuracy, params.lr, tags.team or attributes.status at the end of the ${context === 'filter' ? 'filter' : 'order_by'}.`
-          : `Expected a key such as metrics.accuracy, params.lr, tags.team or attributes.status, found '${first.text}'.`,
+          ? `Expected ${this.keyHint} at the end of the ${context === 'filter' ? 'filter' : 'order_by'}.`
+          : `Expected ${this.keyHint}, found '${first.text}'.`,
       )
     }
     const parts: Token[] = [this.next()]
@@ -98,20 +114,25 @@ export class TokenReader {
     }
     const position = parts[0].position
     const last = parts[parts.length - 1]
-    const length = last.position + last.text.length - position
     const value = (t: Token) => (t.kind === 'word' || t.kind === 'number' ? t.text : t.inner)
-    if (parts.length === 1) return this.attributeKey(value(parts[0]), position, length, context)
-    const entityName = value(parts[0])
+    return { parts: parts.map(value), position, length: last.position + last.text.length - position, firstText: parts[0].text }
+  }
+
+  /** `metrics.acc`, tags."mlflow.user", attributes.`run name`, status (an attribute). */
+  readKey(context: 'filter' | 'order_by'): KeyRef {
+    const { parts, position, length, firstText } = this.readKeyParts(context)
+    if (parts.length === 1) return this.attributeKey(parts[0], position, length, context)
+    const entityName = parts[0]
     const entity = ENTITY_ALIASES[entityName] ?? ENTITY_ALIASES[entityName.toLowerCase()]
     if (!entity) {
       throw filterError(
         `Invalid entity type '${entityName}'. Valid values are metrics, params, tags, attributes and datasets (or metric, param, tag, attribute, dataset).`,
         this.field,
         position,
-        parts[0].text.length,
+        firstText.length,
       )
     }
-    const key = parts.slice(1).map(value).join('.')
+    const key = parts.slice(1).join('.')
     if (entity === 'attribute') return this.attributeKey(key, position, length, context)
     if (entity === 'dataset') {
       if (context === 'order_by') throw filterError(`Runs cannot be ordered by dataset fields ('${key}').`, this.field, position, length)
@@ -131,7 +152,7 @@ export class TokenReader {
     return { entity: 'attribute', key, position, length }
   }
 
-  private textOf(parts: Token[]): string {
+  textOf(parts: Token[]): string {
     return parts.map((p) => p.text).join('.')
   }
 }
@@ -139,8 +160,15 @@ export class TokenReader {
 /** Parse an MLflow filter string (plus OR and parentheses). Empty text: no filter. */
 export function parseFilter(text: string | null | undefined, field = 'filter'): FilterNode | null {
   if (!text || !text.trim()) return null
-  const r = new TokenReader(tokenize(text, field), field)
-  const node = parseOr(r)
+  return parseBoolean(new TokenReader(tokenize(text, field), field), parseComparison)
+}
+
+/**
+ * Comparisons read by `comparison`, joined by AND and OR (AND binds tighter)
+ * and grouped by parentheses, up to the end of the text.
+ */
+export function parseBoolean<C>(r: TokenReader, comparison: (r: TokenReader) => C): BoolNode<C> {
+  const node = parseOr(r, comparison)
   const rest = r.peek()
   if (rest.kind !== 'end') {
     throw r.error(
@@ -152,25 +180,25 @@ export function parseFilter(text: string | null | undefined, field = 'filter'): 
   return node
 }
 
-function parseOr(r: TokenReader): FilterNode {
-  const items = [parseAnd(r)]
+function parseOr<C>(r: TokenReader, comparison: (r: TokenReader) => C): BoolNode<C> {
+  const items = [parseAnd(r, comparison)]
   while (r.isKeyword('OR')) {
     r.next()
-    items.push(parseAnd(r))
+    items.push(parseAnd(r, comparison))
   }
   return items.length === 1 ? items[0] : { kind: 'or', items }
 }
 
-function parseAnd(r: TokenReader): FilterNode {
-  const items = [parseTerm(r)]
+function parseAnd<C>(r: TokenReader, comparison: (r: TokenReader) => C): BoolNode<C> {
+  const items = [parseTerm(r, comparison)]
   while (r.isKeyword('AND')) {
     r.next()
-    items.push(parseTerm(r))
+    items.push(parseTerm(r, comparison))
   }
   return items.length === 1 ? items[0] : { kind: 'and', items }
 }
 
-function parseTerm(r: TokenReader): FilterNode {
+function parseTerm<C>(r: TokenReader, comparison: (r: TokenReader) => C): BoolNode<C> {
   const t = r.peek()
   if (t.kind === 'lparen') {
     if (r.depth >= MAX_FILTER_NESTING) {
@@ -183,7 +211,7 @@ function parseTerm(r: TokenReader): FilterNode {
     }
     r.next()
     r.depth++
-    const inner = parseOr(r)
+    const inner = parseOr(r, comparison)
     r.depth--
     const close = r.peek()
     if (close.kind !== 'rparen') {
@@ -198,12 +226,12 @@ function parseTerm(r: TokenReader): FilterNode {
     return inner
   }
   if (r.isKeyword('AND') || r.isKeyword('OR')) throw r.error(`Expected a comparison before '${t.text}' at character ${t.position + 1}.`)
-  return parseComparison(r)
+  return comparison(r)
 }
 
 function parseComparison(r: TokenReader): Comparison {
   const key = r.readKey('filter')
-  const comparator = readComparator(r, key)
+  const comparator = readComparator(r, describeKey(key))
   const allowed = comparatorsFor(key.entity, key.key)
   const named = describeKey(key)
   if (!allowed.includes(comparator.value)) {
@@ -224,7 +252,8 @@ function describeKey(k: KeyRef): string {
   return `${ENTITY_PREFIX[k.entity]}.${k.key}`
 }
 
-function readComparator(r: TokenReader, key: KeyRef): { value: Comparator; text: string; position: number } {
+/** A comparator token (= != < <= > >= LIKE ILIKE IN NOT IN); `named` is the key as messages name it. */
+export function readComparator(r: TokenReader, named: string): { value: Comparator; text: string; position: number } {
   const t = r.peek()
   if (t.kind === 'op') {
     r.next()
@@ -247,8 +276,8 @@ function readComparator(r: TokenReader, key: KeyRef): { value: Comparator; text:
   }
   throw r.error(
     t.kind === 'end'
-      ? `Expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) after ${describeKey(key)} at the end of the filter.`
-      : `Expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) after ${describeKey(key)}, found '${t.text}'.`,
+      ? `Expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) after ${named} at the end of the filter.`
+      : `Expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) after ${named}, found '${t.text}'.`,
   )
 }
 
@@ -284,7 +313,8 @@ function readValue(r: TokenReader, key: KeyRef, comparator: Comparator): FilterV
   )
 }
 
-function readList(r: TokenReader): string[] {
+/** A parenthesised list of quoted strings, the '(' next. */
+export function readList(r: TokenReader): string[] {
   const open = r.next()
   const values: string[] = []
   for (;;) {

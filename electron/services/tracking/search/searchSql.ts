@@ -90,7 +90,8 @@ function datasetSql(c: Comparison, b: SqlBuilder): string {
   return `EXISTS (SELECT 1 ${base} WHERE i.destination_id = r.run_uuid AND ${compare(`d.${c.key === 'name' ? 'name' : 'digest'}`, c, b, 'text')})`
 }
 
-function compare(column: string, c: Comparison, b: SqlBuilder, cast: string): string {
+/** `column <comparator> value` with the value bound (cast to `cast`); IN / NOT IN bind the list as an array. */
+export function compare(column: string, c: Pick<Comparison, 'comparator' | 'value'>, b: SqlBuilder, cast: string): string {
   const v = c.value
   switch (c.comparator) {
     case 'IN':

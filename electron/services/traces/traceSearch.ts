@@ -1,0 +1,77 @@
+import { AppError } from '@shared/api/errors'
+import type { TracesSearchRequest, TracesSearchResponse } from '@shared/api/contract'
+import type { StoreHandle } from '../connections/storeConnection'
+import { keysetCondition } from '../tracking/keyset'
+import { decodePageToken, encodePageToken, searchFingerprint } from '../tracking/pageToken'
+import { SqlBuilder } from '../tracking/search/searchSql'
+import { parseTraceFilter, type TraceFilter } from './traceFilter'
+import { parseTraceOrderBy, type TraceOrderTerm } from './traceOrder'
+import { tracePageSql, toTraceRow, type TracePageRow } from './traceRows'
+import { traceFilterSql, traceOrderKeys } from './traceSql'
+
+/**
+ * A search's filter and order_by, parsed: their faults found without a store
+ * (INVALID_FILTER with the field and position), so a handler answers them
+ * before it opens one.
+ */
+export function parseTraceSearch(req: Pick<TracesSearchRequest, 'filter' | 'order_by'>): { terms: TraceOrderTerm[]; filter: TraceFilter | null } {
+  return { terms: parseTraceOrderBy(req.order_by), filter: parseTraceFilter(req.filter) }
+}
+
+/** The store has no trace tables (MLflow < 2.13): a clear refusal, not a missing-relation error. */
+export function requireTraces(store: StoreHandle): void {
+  if (!store.capabilities.traces) {
+    throw new AppError('NOT_FOUND', `${store.where} keeps no traces: its MLflow schema predates tracing (MLflow 2.13).`)
+  }
+}
+
+/** The experiments condition: one id as `=`, so the (experiment_id, timestamp_ms) index hands rows over in order. */
+export function traceExperimentCondition(b: SqlBuilder, ids: readonly string[]): string {
+  if (ids.length === 1) return `ti.experiment_id = ${b.param(Number(ids[0]), 'int')}`
+  return `ti.experiment_id = ANY(${b.param([...new Set(ids.map(Number))], 'int[]')})`
+}
+
+/**
+ * search_traces over experiments: MLflow's filter syntax, results and order
+ * (default: request time newest first, then trace id), plus our extensions;
+ * keyset-paged (MLflow's own {"offset": N} tokens are read too).
+ */
+export async function searchTraces(store: StoreHandle, req: TracesSearchRequest): Promise<TracesSearchResponse> {
+  const { terms, filter } = parseTraceSearch(req)
+  requireTraces(store)
+  const b = new SqlBuilder(store.capabilities, [])
+  const order = traceOrderKeys(terms, b)
+  const where = [traceExperimentCondition(b, req.experiment_ids)]
+  const condition = traceFilterSql(filter, b)
+  if (condition) where.push(condition)
+  const fingerprint = searchFingerprint({
+    t: 'traces',
+    e: [...new Set(req.experiment_ids.map(Number))].sort((x, y) => x - y),
+    f: req.filter?.trim() ?? '',
+    o: order.map((k) => [k.sql, k.direction]),
+    // Assessment names are bound, not in the SQL text.
+    k: terms.map((t) => [t.entity, t.key, t.assessmentKind]),
+  })
+  const cursor = decodePageToken(req.page_token, fingerprint)
+  if (cursor?.kind === 'keyset') {
+    if (cursor.values.length !== order.length) {
+      throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
+    }
+    where.push(keysetCondition(order, cursor.values, b.bind))
+  }
+  // One row more than asked tells whether another page exists.
+  const sql = tracePageSql(store.capabilities, {
+    where,
+    bind: b.bind,
+    order,
+    limit: req.max_results + 1,
+    offset: cursor?.kind === 'offset' ? cursor.offset : undefined,
+  })
+  const rows = await store.select<TracePageRow>(sql, b.bind)
+  const page = rows.slice(0, req.max_results)
+  const last = page[page.length - 1]
+  return {
+    traces: page.map(toTraceRow),
+    next_page_token: rows.length > req.max_results && last ? encodePageToken(last.cursor, fingerprint) : null,
+  }
+}

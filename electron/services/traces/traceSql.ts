@@ -1,0 +1,166 @@
+import { AppError } from '@shared/api/errors'
+import type { OrderKey } from '../tracking/keyset'
+import { filterError } from '../tracking/search/filterLexer'
+import { type SqlBuilder, compare } from '../tracking/search/searchSql'
+import type { TraceComparison, TraceFilter, TraceKey, TraceTerm } from './traceFilter'
+import { TRACE_METADATA, TRACE_TAGS } from './traceGrammar'
+import type { TraceOrderTerm } from './traceOrder'
+
+/**
+ * A trace filter and ordering as parameterized SQL over `trace_info ti`. User
+ * input only travels as bind parameters. Semantics are MLflow's
+ * SqlAlchemyStore.search_traces': a tag or metadata clause matches traces that
+ * HAVE the key with a matching value (`!=` too); trace.name is the
+ * mlflow.traceName tag, trace.run_id the mlflow.sourceRun metadata; span.*
+ * matches when any span of the trace matches. Ours alike: an assessment
+ * clause compares the latest valid assessment of that name, a token clause
+ * the count in mlflow.trace.tokenUsage (traces without one never match).
+ */
+
+const ATTRIBUTE_COLUMNS: Record<string, { sql: string; cast: string; nullable: boolean }> = {
+  request_id: { sql: 'ti.request_id', cast: 'text', nullable: false },
+  status: { sql: 'ti.status', cast: 'text', nullable: false },
+  timestamp_ms: { sql: 'ti.timestamp_ms', cast: 'bigint', nullable: false },
+  execution_time_ms: { sql: 'ti.execution_time_ms', cast: 'bigint', nullable: true },
+  experiment_id: { sql: 'ti.experiment_id', cast: 'int', nullable: false },
+}
+
+/** searchSql's compare, for a clause whose value is not a boolean (those only assessments take, compared apart). */
+function cmp(column: string, c: TraceComparison, b: SqlBuilder, cast: string): string {
+  if (c.value.kind === 'boolean') throw new AppError('INTERNAL', 'a boolean value outside an assessment comparison')
+  return compare(column, { comparator: c.comparator, value: c.value }, b, cast)
+}
+
+const isGroup = (n: TraceFilter): n is { kind: 'and' | 'or'; items: TraceFilter[] } => 'items' in n
+
+/** The filter as one SQL condition (null: no filter). */
+export function traceFilterSql(node: TraceFilter | null, b: SqlBuilder): string | null {
+  if (!node) return null
+  if (!isGroup(node)) return termSql(node, b)
+  const parts = node.items.map((n) => traceFilterSql(n, b)).filter((x): x is string => x !== null)
+  return parts.length === 1 ? parts[0] : `(${parts.join(node.kind === 'and' ? ' AND ' : ' OR ')})`
+}
+
+function termSql(t: TraceTerm, b: SqlBuilder): string {
+  if (t.type === 'text') {
+    const pattern = b.param(`%${t.value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, 'text')
+    return `(ti.request_preview ILIKE ${pattern} OR ti.response_preview ILIKE ${pattern})`
+  }
+  switch (t.entity) {
+    case 'attribute':
+      if (t.key === 'name') return keyValueSql('trace_tags', TRACE_TAGS.name, t, b)
+      if (t.key === 'run_id') return keyValueSql('trace_request_metadata', TRACE_METADATA.sourceRun, t, b)
+      if (t.key.startsWith('tokens.')) return cmp(tokensSql(t.key, b), t, b, 'bigint')
+      return cmp(ATTRIBUTE_COLUMNS[t.key].sql, t, b, ATTRIBUTE_COLUMNS[t.key].cast)
+    case 'tag':
+      return keyValueSql('trace_tags', t.key, t, b)
+    case 'metadata':
+      return keyValueSql('trace_request_metadata', t.key, t, b)
+    case 'span':
+      if (!b.can.traceSpans) {
+        throw filterError(
+          `This store keeps no spans in its tables (they came with MLflow 3.3), so span.${t.key} cannot be searched here.`,
+          'filter',
+          t.position,
+          t.length,
+        )
+      }
+      return `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ti.request_id AND ${cmp(`s.${t.key}`, t, b, 'text')})`
+    case 'assessment':
+      return `EXISTS (SELECT 1 FROM (SELECT ${latestAssessmentSql(t, b)} AS v) x WHERE ${assessmentCompare('x.v', t, b)})`
+  }
+}
+
+/** EXISTS a row of trace_tags / trace_request_metadata with this key and a matching value. */
+function keyValueSql(table: 'trace_tags' | 'trace_request_metadata', key: string, c: TraceComparison, b: SqlBuilder): string {
+  return `EXISTS (SELECT 1 FROM ${table} k WHERE k.request_id = ti.request_id AND k.key = ${b.param(key, 'text')} AND ${cmp('k.value', c, b, 'text')})`
+}
+
+/** A value of one key of the trace's tags or request metadata (NULL when absent). */
+function keyValue(table: 'trace_tags' | 'trace_request_metadata', key: string, b: SqlBuilder): string {
+  return `(SELECT k.value FROM ${table} k WHERE k.request_id = ti.request_id AND k.key = ${b.param(key, 'text')})`
+}
+
+const TOKEN_FIELDS: Record<string, string> = { 'tokens.input': 'input_tokens', 'tokens.output': 'output_tokens', 'tokens.total': 'total_tokens' }
+
+/**
+ * A token count from mlflow.trace.tokenUsage ({"input_tokens": 35, ...}), read
+ * with a pattern rather than a JSON cast: a value that is not JSON is NULL,
+ * never an error.
+ */
+function tokensSql(key: string, b: SqlBuilder): string {
+  const pattern = b.param(`"${TOKEN_FIELDS[key]}"\\s*:\\s*(\\d{1,18})\\y`, 'text')
+  return `(substring(${keyValue('trace_request_metadata', TRACE_METADATA.tokenUsage, b)} from ${pattern})::bigint)`
+}
+
+/** The value (MLflow's JSON text) of the trace's latest valid assessment of this name (and kind). */
+function latestAssessmentSql(k: TraceKey, b: SqlBuilder): string {
+  if (!b.can.assessments) {
+    throw filterError(
+      `This store has no assessments (they came with MLflow 3.2), so ${k.assessmentKind === 'any' ? 'assessment' : k.assessmentKind}.${k.key} cannot be used here.`,
+      'filter',
+      k.position,
+      k.length,
+    )
+  }
+  const kind = k.assessmentKind === 'any' ? '' : ` AND a.assessment_type = ${b.param(k.assessmentKind, 'text')}`
+  return `(SELECT a.value FROM assessments a WHERE a.trace_id = ti.request_id AND a.name = ${b.param(k.key, 'text')} AND a.valid${kind}
+           ORDER BY a.created_timestamp DESC, a.assessment_id DESC LIMIT 1)`
+}
+
+const JSON_NUMBER = `'^-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?$'`
+/** A JSON number as float8, else NULL. */
+const numberOf = (v: string) => `(CASE WHEN ${v} ~ ${JSON_NUMBER} THEN ${v}::float8 END)`
+/** A JSON string's text; other JSON (true, 0.5) as written. */
+const textOf = (v: string) => `(CASE WHEN ${v} ~ '^".*"$' THEN ${v}::jsonb #>> '{}' ELSE ${v} END)`
+
+function assessmentCompare(v: string, c: TraceComparison, b: SqlBuilder): string {
+  const value = c.value
+  if (value.kind === 'boolean') return `${v} ${c.comparator === '=' ? '=' : '<>'} ${b.param(String(value.value), 'text')}`
+  if (value.kind === 'number') return cmp(numberOf(v), c, b, 'float8')
+  return cmp(textOf(v), c, b, 'text')
+}
+
+const nullsLast = (expr: string): OrderKey => ({
+  sql: `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END)`,
+  direction: 'ASC',
+  nulls: 'LAST',
+  cast: 'int',
+  nullable: false,
+})
+
+/**
+ * ORDER BY terms as keyset keys. MLflow's tie-breakers follow: timestamp_ms
+ * DESC unless ordered on, then request_id ASC. Attributes sort with
+ * PostgreSQL's NULL placement (what MLflow's plain ORDER BY gets); tokens and
+ * assessments put traces without one last either way.
+ */
+export function traceOrderKeys(terms: readonly TraceOrderTerm[], b: SqlBuilder): OrderKey[] {
+  const keys: OrderKey[] = []
+  const dir = (t: TraceOrderTerm) => (t.ascending ? 'ASC' : 'DESC') as 'ASC' | 'DESC'
+  const defaultNulls = (t: TraceOrderTerm) => (t.ascending ? 'LAST' : 'FIRST') as 'LAST' | 'FIRST'
+  for (const t of terms) {
+    if (t.entity === 'assessment') {
+      const v = latestAssessmentSql(t, b)
+      keys.push(
+        nullsLast(v),
+        { sql: numberOf(v), direction: dir(t), nulls: defaultNulls(t), cast: 'float8' },
+        { sql: textOf(v), direction: dir(t), nulls: defaultNulls(t), cast: 'text' },
+      )
+    } else if (t.key.startsWith('tokens.')) {
+      const v = tokensSql(t.key, b)
+      keys.push(nullsLast(v), { sql: v, direction: dir(t), nulls: defaultNulls(t), cast: 'bigint' })
+    } else if (t.key === 'name' || t.key === 'run_id') {
+      const v = t.key === 'name' ? keyValue('trace_tags', TRACE_TAGS.name, b) : keyValue('trace_request_metadata', TRACE_METADATA.sourceRun, b)
+      keys.push({ sql: v, direction: dir(t), nulls: defaultNulls(t), cast: 'text' })
+    } else {
+      const col = ATTRIBUTE_COLUMNS[t.key]
+      if (!col) throw new AppError('INTERNAL', `no column for trace.${t.key}`)
+      keys.push({ sql: col.sql, direction: dir(t), nulls: defaultNulls(t), cast: col.cast, nullable: col.nullable })
+    }
+  }
+  const ordered = (key: string) => terms.some((t) => t.entity === 'attribute' && t.key === key)
+  if (!ordered('timestamp_ms')) keys.push({ sql: 'ti.timestamp_ms', direction: 'DESC', nulls: 'FIRST', cast: 'bigint', nullable: false })
+  if (!ordered('request_id')) keys.push({ sql: 'ti.request_id', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false })
+  return keys
+}
