@@ -49,12 +49,13 @@ const ENTITIES = 'trace (or attributes), tags, metadata (or request_metadata), s
 export function readTraceKey(r: TokenReader, context: 'filter' | 'order_by'): TraceKey {
   const k: KeyParts = r.readKeyParts(context)
   const { parts, position, length } = k
-  // A bare key is an attribute, as MLflow reads `status = 'OK'`.
-  const alias = parts.length === 1 ? { entity: 'attribute' as const } : TRACE_ENTITY_ALIASES[parts[0]]
+  // A bare key is an attribute, as MLflow reads `status = 'OK'` (and so is a bare tokens.total).
+  const bare = parts.length === 1 || (!TRACE_ENTITY_ALIASES[parts[0]] && parts.join('.') in TRACE_ATTRIBUTE_KEYS)
+  const alias = bare ? { entity: 'attribute' as const } : TRACE_ENTITY_ALIASES[parts[0]]
   if (!alias) {
     throw filterError(`Invalid entity type '${parts[0]}'. Valid values are ${ENTITIES}.`, r.field, position, k.firstText.length)
   }
-  const raw = (parts.length === 1 ? parts : parts.slice(1)).join('.')
+  const raw = (bare ? parts : parts.slice(1)).join('.')
   if (raw === '') throw filterError(`Empty key after '${parts[0]}.'.`, r.field, position, length)
   const at = { position, length, assessmentKind: alias.kind ?? ('any' as const) }
   switch (alias.entity) {
@@ -160,8 +161,6 @@ function readValue(r: TokenReader, key: TraceKey, named: string, comparator: Com
       r.next()
       return { kind: 'boolean', value: t.text.toLowerCase() === 'true' }
     }
-  } else if (['<', '<=', '>', '>='].includes(comparator)) {
-    throw r.error(`Invalid comparator '${comparator}' for ${named}: it holds text.`)
   }
   if (t.kind === 'squote' || t.kind === 'dquote') {
     r.next()
