@@ -14,6 +14,7 @@ import { migrateCommand } from './commands/migrate'
 import { metricsCommand } from './commands/metrics'
 import { modelsCommand } from './commands/models'
 import { runsCommand } from './commands/runs'
+import { tracesCommand } from './commands/traces'
 import { profilesCommand } from './commands/profiles'
 import { queryCommand } from './commands/query'
 import { serveCommand } from './commands/serve'
@@ -41,6 +42,7 @@ export function createProgram(io: CliIO): Command {
   for (const make of [
     experimentsCommand,
     runsCommand,
+    tracesCommand,
     metricsCommand,
     modelsCommand,
     findCommand,

@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import { stringify } from 'csv-stringify/sync'
-import { isAppError } from '@shared/api/errors'
 import type { RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import { withApi, type CliApi } from '../api'
+import { showWhereFilterFails } from '../filterErrors'
 import type { CliIO } from '../io'
 import { formatDuration, formatTime, printMlflowJson, printTable } from '../output'
 import { parseIntOption, splitList, validateRequest } from '../validate'
@@ -93,21 +93,6 @@ async function searchAll(api: CliApi, req: RunsSearchRequest): Promise<RunsSearc
     token = page.next_page_token
   } while (token)
   return { runs, next_page_token: null }
-}
-
-/** A filter or order_by error also shows the text with a caret under the fault, before the one-line error. */
-async function showWhereFilterFails<T>(io: CliIO, opts: SearchOptions, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (e) {
-    const d = isAppError(e) && e.code === 'INVALID_FILTER' ? e.details : undefined
-    const text = d?.field === 'filter' ? opts.filter : d?.field?.startsWith('order_by.') ? opts.orderBy[Number(d.field.slice(9))] : undefined
-    if (text !== undefined && d?.position !== undefined) {
-      io.err(`  ${text}`)
-      io.err(`  ${' '.repeat(d.position)}${'^'.repeat(Math.max(1, d.length ?? 1))}`)
-    }
-    throw e
-  }
 }
 
 /** mlflow.search_runs' DataFrame columns: run info, then metrics.*, params.*, tags.* (keys sorted). */

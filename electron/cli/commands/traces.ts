@@ -1,0 +1,40 @@
+import { Command, Option } from 'commander'
+import type { TraceSearchOptions } from '../actions/traces'
+import type { CliIO } from '../io'
+
+const actions = () => import('../actions/traces')
+
+const FILTER_HELP = `
+Filter syntax (MLflow's search_traces, plus OR, parentheses and the extensions marked *):
+  trace.status = 'ERROR' and tags.env = 'prod'
+  trace.timestamp_ms >= 1735689600000 and trace.execution_time_ms > 500
+  trace.name = 'support_chat' and metadata.\`mlflow.trace.user\` = 'alice@example.com'
+  span.name LIKE 'plan_step_%'          span.type = 'TOOL' and span.status = 'ERROR' *
+  tags.env IN ('prod', 'staging') *     tags.\`app.version\` LIKE '1.4%' *
+  feedback.user_thumbs_up = false *     assessment.groundedness < 0.5 *
+  trace.tokens.total > 1000 *           'refund' (text in the request or response preview) *
+Order: --order-by "execution_time_ms DESC" --order-by name; also trace.tokens.total, feedback.NAME *.
+Default order: request time, newest first, then trace id.`
+
+export function tracesCommand(io: CliIO): Command {
+  const traces = new Command('traces').description('Traces of GenAI applications (MLflow 2.13 and later)')
+  traces
+    .command('search')
+    .description("Search traces like MLflow's search_traces")
+    .requiredOption('--experiment-ids <ids>', 'comma-separated experiment ids, e.g. 1,2')
+    .option('--filter <filter>', 'search_traces filter string, e.g. "trace.status = \'ERROR\'"')
+    .option('--order-by <key>', 'order key, e.g. "timestamp_ms DESC" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--max-results <n>', 'traces per page (1-50000)', '100')
+    .option('--page-token <token>', 'next_page_token of the previous page')
+    .option('--all', 'follow page tokens and print every matching trace')
+    .addOption(
+      new Option(
+        '--json',
+        'print MLflow REST JSON: {"traces": [{"trace_id": ..., ...}], "next_page_token": ...} (trace_metadata without the full inputs and outputs; the latest valid assessment per name)',
+      ).conflicts('csv'),
+    )
+    .option('--csv', 'print CSV: one row per trace (trace_id, ..., tokens, tags.*, assessments.*)')
+    .addHelpText('after', FILTER_HELP)
+    .action(async (opts: TraceSearchOptions, cmd: Command) => (await actions()).search(io, opts, cmd))
+  return traces
+}
