@@ -65,7 +65,8 @@ function termSql(t: TraceTerm, b: SqlBuilder): string {
           t.length,
         )
       }
-      return `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ti.request_id AND ${cmp(`s.${t.key}`, t, b, 'text')})`
+      // The experiment too, so MLflow's (experiment_id, type, status) and (experiment_id, status, type) indexes apply.
+      return `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ti.request_id AND s.experiment_id = ti.experiment_id AND ${cmp(`s.${t.key}`, t, b, 'text')})`
     case 'assessment':
       return `EXISTS (SELECT 1 FROM (SELECT ${latestAssessmentSql(t, b)} AS v) x WHERE ${assessmentCompare('x.v', t, b)})`
   }

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type pg from 'pg'
+import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { searchTraces } from '../../electron/services/traces/traceSearch'
+import type { TracesSearchRequest } from '@shared/api/contract'
+import { adminClient, createDatabase, targetFor } from '../helpers/databases'
+import { FIXTURES } from '../helpers/fixtures'
+
+/**
+ * The statements traces:search sends use the indexes MLflow's migrations
+ * create: EXPLAIN of each (first and next page), with sequential scans
+ * discouraged as on a large store, on the MLflow-written fixture.
+ */
+describe("traces:search uses the store's indexes", () => {
+  let store: StoreHandle
+  let client: pg.Client
+  const sent: Array<[string, unknown[]]> = []
+  let spy: StoreHandle
+
+  beforeAll(async () => {
+    const db = await createDatabase('trace_plans', FIXTURES.genai.template)
+    store = await openStore(targetFor(db))
+    client = adminClient(db)
+    await client.connect()
+    await client.query('ANALYZE')
+    await client.query('SET enable_seqscan = off')
+    spy = new Proxy(store, {
+      get: (target, prop, receiver) =>
+        prop === 'select'
+          ? (sql: string, bind: unknown[]) => (sent.push([sql, bind]), target.select(sql, bind))
+          : Reflect.get(target, prop, receiver),
+    })
+  })
+  afterAll(async () => {
+    await client?.end()
+    await store?.close()
+  })
+
+  /** The plans of a search's first page and of its second. */
+  async function plans(req: Omit<TracesSearchRequest, 'max_results'>): Promise<string[]> {
+    sent.length = 0
+    const first = await searchTraces(spy, { ...req, max_results: 5 })
+    expect(first.next_page_token).toBeTruthy()
+    await searchTraces(spy, { ...req, max_results: 5, page_token: first.next_page_token })
+    return Promise.all(sent.map(async ([sql, bind]) => (await client.query(`EXPLAIN ${sql}`, bind)).rows.map((r) => r['QUERY PLAN']).join('\n')))
+  }
+
+  it('the default order of one experiment walks (experiment_id, timestamp_ms) backwards, the next page starting at the cursor', async () => {
+    const [first, next] = await plans({ experiment_ids: ['1'] })
+    for (const p of [first, next]) {
+      expect(p).toMatch(/Index Scan Backward using index_trace_info_experiment_id_timestamp_ms on trace_info ti/)
+      expect(p).not.toMatch(/Seq Scan on trace_info/)
+    }
+    expect(next).toMatch(/Index Cond: \(\(experiment_id = 1\) AND \(timestamp_ms <= /)
+  })
+
+  it('span filters use the spans indexes; tags, metadata and assessments of a page are looked up by trace', async () => {
+    const [p] = await plans({ experiment_ids: ['2'], filter: "span.type = 'TOOL' AND span.status = 'OK'" })
+    expect(p).toMatch(/Index (Only )?Scan using (index_spans_experiment_id_type_status|index_spans_experiment_id_status_type|spans_pk) on spans s/)
+    expect(p).not.toMatch(/Seq Scan/)
+    expect(p).toMatch(/index_trace_tags_request_id/)
+    expect(p).toMatch(/index_trace_request_metadata_request_id/)
+    expect(p).toMatch(/index_assessments_trace_id_created_timestamp/)
+  })
+})
