@@ -26,9 +26,7 @@ describe("traces:search uses the store's indexes", () => {
     await client.query('SET enable_seqscan = off')
     spy = new Proxy(store, {
       get: (target, prop, receiver) =>
-        prop === 'select'
-          ? (sql: string, bind: unknown[]) => (sent.push([sql, bind]), target.select(sql, bind))
-          : Reflect.get(target, prop, receiver),
+        prop === 'select' ? (sql: string, bind: unknown[]) => (sent.push([sql, bind]), target.select(sql, bind)) : Reflect.get(target, prop, receiver),
     })
   })
   afterAll(async () => {
