@@ -225,6 +225,21 @@ describe("our extensions of search_traces, against the fixture's traces", () => 
     }
   })
 
+  it('an experiment id past int4 names no experiment; a store from before tracing is refused plainly', async () => {
+    expect((await searchTraces(store, { experiment_ids: ['9999999999'], max_results: 5 })).traces).toEqual([])
+    expect((await searchTraces(store, { experiment_ids: ['9999999999', REFERENCE.experiment_ids[0]], max_results: 1000 })).traces.length).toBeGreaterThan(0)
+    const old = await openStore(targetFor(await createDatabase('trace_old_store', FIXTURES.old.template)))
+    try {
+      await expect(searchTraces(old, { experiment_ids: ['0'], max_results: 5 })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: expect.stringContaining('keeps no traces'),
+      })
+      await expect(traceColumns(old, ['0'])).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    } finally {
+      await old.close()
+    }
+  })
+
   it("a page token of another search is refused; MLflow's offset tokens are read", async () => {
     const first = await searchTraces(store, { experiment_ids: REFERENCE.experiment_ids, max_results: 5, filter: "tags.env = 'prod'" })
     await expect(searchTraces(store, { experiment_ids: REFERENCE.experiment_ids, max_results: 5, page_token: first.next_page_token })).rejects.toMatchObject({

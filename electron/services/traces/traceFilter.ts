@@ -132,6 +132,7 @@ function startsComparator(r: TokenReader, offset: number): boolean {
 }
 
 const INTEGER = /^-?\d+$/
+const INT8_MAX = 2n ** 63n - 1n
 
 function readValue(r: TokenReader, key: TraceKey, named: string, comparator: Comparator): TraceValue {
   const t = r.peek()
@@ -147,6 +148,7 @@ function readValue(r: TokenReader, key: TraceKey, named: string, comparator: Com
     if (text === null || !INTEGER.test(text)) {
       throw r.error(`Expected a whole number for ${named} (${key.key.startsWith('tokens.') ? 'a token count' : 'milliseconds'}), found ${t.text}.`)
     }
+    if (BigInt(text) > INT8_MAX || BigInt(text) < -INT8_MAX - 1n) throw r.error(`${t.text} is out of the range of ${named} (a 64-bit whole number).`)
     r.next()
     return { kind: 'number', text, value: Number(text) }
   }

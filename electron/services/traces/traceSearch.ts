@@ -1,5 +1,6 @@
 import { AppError } from '@shared/api/errors'
 import type { TracesSearchRequest, TracesSearchResponse } from '@shared/api/contract'
+import { INT4_MAX } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import { keysetCondition } from '../tracking/keyset'
 import { decodePageToken, encodePageToken, searchFingerprint } from '../tracking/pageToken'
@@ -26,7 +27,10 @@ export function requireTraces(store: StoreHandle): void {
 }
 
 /** The experiments condition: one id as `=`, so the (experiment_id, timestamp_ms) index hands rows over in order. */
-export function traceExperimentCondition(b: SqlBuilder, ids: readonly string[]): string {
+export function traceExperimentCondition(b: SqlBuilder, givenIds: readonly string[]): string {
+  // MLflow's experiment ids are int4: a larger one names no experiment (and must not reach a cast).
+  const ids = givenIds.filter((id) => Number(id) <= INT4_MAX)
+  if (ids.length === 0) return 'FALSE'
   if (ids.length === 1) return `ti.experiment_id = ${b.param(Number(ids[0]), 'int')}`
   return `ti.experiment_id = ANY(${b.param([...new Set(ids.map(Number))], 'int[]')})`
 }

@@ -74,6 +74,11 @@ describe("search_traces' filter grammar", () => {
     expect(pointed("''")).toMatchObject({ at: "''", message: expect.stringContaining('Empty text') })
     expect(pointed('feedback.ok > true')).toMatchObject({ at: 'true' })
     expect(pointed('feedback.score LIKE 1')).toMatchObject({ at: '1' })
+    expect(pointed("tags.env = 'a\u0000b'")).toMatchObject({ at: '\u0000', message: expect.stringContaining('NUL') })
+    expect(pointed('trace.timestamp_ms > 99999999999999999999')).toMatchObject({
+      at: '99999999999999999999',
+      message: expect.stringContaining('out of the range'),
+    })
     expect(pointed("trace.status = 'OK' tags.env = 'x'")).toMatchObject({ at: 'tags', message: expect.stringContaining('Expected AND, OR') })
   })
 

@@ -68,6 +68,9 @@ export function tokenize(text: string, field: string): Token[] {
           i,
           text.length - i,
         )
+      // PostgreSQL's text cannot hold NUL: say so here rather than fail in the database.
+      const nul = text.indexOf('\u0000', i)
+      if (nul >= 0 && nul < end) throw filterError(`A NUL character (at character ${nul + 1}) cannot be searched for.`, field, nul)
       push(QUOTES[c], i, end + 1, text.slice(i + 1, end))
       continue
     }
