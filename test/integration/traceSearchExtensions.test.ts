@@ -96,6 +96,10 @@ const CASES: Array<[string, (t: FixtureTrace) => boolean]> = [
   ["expectation.expected_response ILIKE '%invoice%'", (t) => like(valid(t, 'expected_response', 'Expectation')?.value as string, '%invoice%', 'i')],
   // token counts from mlflow.trace.tokenUsage
   ['trace.tokens.total > 100', (t) => (tokens(t, 'total_tokens') ?? -1) > 100],
+  [
+    'trace.tokens.total >= 99.5 AND trace.execution_time_ms < 2.215e2',
+    (t) => (tokens(t, 'total_tokens') ?? -1) >= 99.5 && (t.execution_duration ?? Infinity) < 221.5,
+  ],
   ['trace.tokens.input <= 30 AND trace.tokens.output > 20', (t) => (tokens(t, 'input_tokens') ?? Infinity) <= 30 && (tokens(t, 'output_tokens') ?? -1) > 20],
   // free text over the previews, case-insensitive
   ["'invoice'", (t) => inPreviews(t, 'invoice')],

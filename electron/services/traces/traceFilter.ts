@@ -143,12 +143,15 @@ function readValue(r: TokenReader, key: TraceKey, named: string, comparator: Com
   }
   if (t.kind === 'lparen') throw r.error(`A list of values needs IN or NOT IN, not '${comparator}'.`)
   if (key.entity === 'attribute' && TRACE_NUMERIC_ATTRIBUTES.has(key.key)) {
-    // MLflow passes a quoted value on to the database, which reads it as a whole number or fails: a quoted integer is one.
+    // A number as MLflow reads it (1796527244516, 1.5e12). A quoted value MLflow passes on to the
+    // database, which reads it as a whole number or fails: a quoted whole number is one.
     const text = t.kind === 'number' ? t.text : t.kind === 'squote' || t.kind === 'dquote' ? t.inner.trim() : null
-    if (text === null || !INTEGER.test(text)) {
-      throw r.error(`Expected a whole number for ${named} (${key.key.startsWith('tokens.') ? 'a token count' : 'milliseconds'}), found ${t.text}.`)
+    if (text === null || (t.kind !== 'number' && !INTEGER.test(text))) {
+      throw r.error(`Expected a number for ${named} (${key.key.startsWith('tokens.') ? 'a token count' : 'milliseconds'}), found ${t.text}.`)
     }
-    if (BigInt(text) > INT8_MAX || BigInt(text) < -INT8_MAX - 1n) throw r.error(`${t.text} is out of the range of ${named} (a 64-bit whole number).`)
+    if (INTEGER.test(text) && (BigInt(text) > INT8_MAX || BigInt(text) < -INT8_MAX - 1n)) {
+      throw r.error(`${t.text} is out of the range of ${named} (a 64-bit whole number).`)
+    }
     r.next()
     return { kind: 'number', text, value: Number(text) }
   }

@@ -50,8 +50,8 @@ function termSql(t: TraceTerm, b: SqlBuilder): string {
     case 'attribute':
       if (t.key === 'name') return keyValueSql('trace_tags', TRACE_TAGS.name, t, b)
       if (t.key === 'run_id') return keyValueSql('trace_request_metadata', TRACE_METADATA.sourceRun, t, b)
-      if (t.key.startsWith('tokens.')) return cmp(tokensSql(t.key, b), t, b, 'bigint')
-      return cmp(ATTRIBUTE_COLUMNS[t.key].sql, t, b, ATTRIBUTE_COLUMNS[t.key].cast)
+      if (t.key.startsWith('tokens.')) return cmp(tokensSql(t.key, b), t, b, numberCast(t))
+      return cmp(ATTRIBUTE_COLUMNS[t.key].sql, t, b, ATTRIBUTE_COLUMNS[t.key].cast === 'bigint' ? numberCast(t) : ATTRIBUTE_COLUMNS[t.key].cast)
     case 'tag':
       return keyValueSql('trace_tags', t.key, t, b)
     case 'metadata':
@@ -71,6 +71,9 @@ function termSql(t: TraceTerm, b: SqlBuilder): string {
       return `EXISTS (SELECT 1 FROM (SELECT ${latestAssessmentSql(t, b)} AS v) x WHERE ${assessmentCompare('x.v', t, b)})`
   }
 }
+
+/** A whole number binds as bigint (the column's type: its index applies); 1.5 or 1e12 as numeric, compared exactly. */
+const numberCast = (c: TraceComparison) => (c.value.kind === 'number' && /^-?\d+$/.test(c.value.text) ? 'bigint' : 'numeric')
 
 /** EXISTS a row of trace_tags / trace_request_metadata with this key and a matching value. */
 function keyValueSql(table: 'trace_tags' | 'trace_request_metadata', key: string, c: TraceComparison, b: SqlBuilder): string {

@@ -29,6 +29,7 @@ describe("search_traces' filter grammar", () => {
     expect(cmp("status = 'ERROR'")).toMatchObject({ entity: 'attribute', key: 'status' })
     expect(cmp('trace.timestamp > 5')).toMatchObject({ key: 'timestamp_ms', value: { kind: 'number', value: 5 } })
     expect(cmp('trace.execution_time <= 10')).toMatchObject({ key: 'execution_time_ms', comparator: '<=' })
+    expect(cmp('trace.timestamp_ms < 1.8e12')).toMatchObject({ key: 'timestamp_ms', value: { kind: 'number', text: '1.8e12' } })
     expect(cmp("trace.execution_time_ms > '221'")).toMatchObject({ key: 'execution_time_ms', value: { kind: 'number', value: 221 } })
     expect(cmp("tags.`app.version` = '1.5.0'")).toMatchObject({ entity: 'tag', key: 'app.version' })
     expect(cmp("tag.env = 'prod'")).toMatchObject({ entity: 'tag', key: 'env' })
@@ -54,14 +55,14 @@ describe("search_traces' filter grammar", () => {
 
   it('refuses what MLflow refuses, pointing at the fault', () => {
     expect(pointed("trace.bogus = 'x'")).toMatchObject({ at: 'trace.bogus', message: expect.stringContaining("Invalid attribute key 'bogus'") })
-    expect(pointed("trace.execution_time_ms > 'fast'")).toMatchObject({ at: "'fast'", message: expect.stringContaining('whole number') })
+    expect(pointed("trace.execution_time_ms > 'fast'")).toMatchObject({ at: "'fast'", message: expect.stringContaining('Expected a number') })
     expect(pointed("nope.key = 'x'")).toMatchObject({ at: 'nope', message: expect.stringContaining("Invalid entity type 'nope'") })
     expect(pointed("metrics.acc = 'x'")).toMatchObject({ at: 'metrics' })
     expect(pointed("trace.status == 'OK'")).toMatchObject({ at: '==' })
     expect(pointed("tags.env > 'a'")).toMatchObject({ at: '>', message: expect.stringContaining('use one of =, !=, LIKE') })
     expect(pointed('tags.env = prod')).toMatchObject({ at: 'prod', message: expect.stringContaining('quoted string') })
     expect(pointed("trace.timestamp_ms LIKE '1%'")).toMatchObject({ at: 'LIKE', message: expect.stringContaining('trace.timestamp_ms') })
-    expect(pointed('trace.timestamp_ms > 1.5')).toMatchObject({ at: '1.5' })
+    expect(pointed("trace.timestamp_ms > '1.5'")).toMatchObject({ at: "'1.5'", message: expect.stringContaining('Expected a number') })
   })
 
   it('refuses malformed text with the position', () => {
