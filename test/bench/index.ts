@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--traces [--trace-count N]]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -33,6 +33,7 @@ import { runExportBench } from './exportBench'
 import { runCliBench } from './cliBench'
 import { runChartViewBench } from './chartViewBench'
 import { runRunPageBench } from './runPageBench'
+import { runTraceSearchBench } from './traceSearchBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -67,6 +68,9 @@ const { values: args } = parseArgs({
     charts: { type: 'boolean', default: false },
     /** Only one run's page in Chromium (a run of 200 metric keys: Overview and Metrics tab painted): runPageBench.ts; makes its own store. */
     'run-page': { type: 'boolean', default: false },
+    /** Only traces:search and traces:columns on a store of generated traces: traceSearchBench.ts; makes its own store. */
+    traces: { type: 'boolean', default: false },
+    'trace-count': { type: 'string', default: '100000' },
   },
 })
 
@@ -242,6 +246,7 @@ async function main(): Promise<void> {
   if (args.cli) return runCliBench(opts, log)
   if (args.charts) return runChartViewBench(opts, log)
   if (args['run-page']) return runRunPageBench(opts, log)
+  if (args.traces) return runTraceSearchBench({ ...opts, traces: Number(args['trace-count']) }, log)
   let bench: BenchStore | null = null
   let target: ConnectionTarget
   if (args.url) {

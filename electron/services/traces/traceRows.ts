@@ -36,7 +36,7 @@ export interface TracePageRow {
  */
 export function tracePageSql(
   can: StoreCapabilities,
-  q: { where: string[]; bind: unknown[]; order: readonly OrderKey[]; limit: number; offset?: number },
+  q: { where: string[]; joins: string[]; bind: unknown[]; order: readonly OrderKey[]; limit: number; offset?: number },
 ): string {
   q.bind.push(q.limit)
   const limit = `$${q.bind.length}::int`
@@ -56,7 +56,7 @@ export function tracePageSql(
   return `WITH p AS (
   SELECT ti.request_id, ti.experiment_id, ti.timestamp_ms, ti.execution_time_ms, ti.status, ti.client_request_id,
          ti.request_preview, ti.response_preview, ${q.order.map((k, i) => `${k.sql} AS k${i}`).join(', ')}
-  FROM trace_info ti
+  FROM trace_info ti${q.joins.map((j) => `\n  ${j}`).join('')}
   WHERE ${q.where.join(' AND ')}
   ORDER BY ${orderByClause(q.order)}
   LIMIT ${limit}${offset}

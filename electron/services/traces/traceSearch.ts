@@ -44,7 +44,7 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
   const { terms, filter } = parseTraceSearch(req)
   requireTraces(store)
   const b = new SqlBuilder(store.capabilities, [])
-  const order = traceOrderKeys(terms, b)
+  const { keys: order, joins } = traceOrderKeys(terms, b)
   const where = [traceExperimentCondition(b, req.experiment_ids)]
   const condition = traceFilterSql(filter, b)
   if (condition) where.push(condition)
@@ -66,6 +66,7 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
   // One row more than asked tells whether another page exists.
   const sql = tracePageSql(store.capabilities, {
     where,
+    joins,
     bind: b.bind,
     order,
     limit: req.max_results + 1,

@@ -93,8 +93,10 @@ const TOKEN_FIELDS: Record<string, string> = { 'tokens.input': 'input_tokens', '
  * never an error.
  */
 function tokensSql(key: string, b: SqlBuilder): string {
-  const pattern = b.param(`"${TOKEN_FIELDS[key]}"\\s*:\\s*(\\d{1,18})\\y`, 'text')
-  return `(substring(${keyValue('trace_request_metadata', TRACE_METADATA.tokenUsage, b)} from ${pattern})::bigint)`
+  // A plain pattern (no bounded repeats or word boundaries, slow in PostgreSQL's regex engine): this runs per trace.
+  // numeric, not bigint: any run of digits casts.
+  const pattern = b.param(`"${TOKEN_FIELDS[key]}" *: *([0-9]+)`, 'text')
+  return `(substring(${keyValue('trace_request_metadata', TRACE_METADATA.tokenUsage, b)} from ${pattern})::numeric)`
 }
 
 /** The value (MLflow's JSON text) of the trace's latest valid assessment of this name (and kind). */
@@ -133,29 +135,44 @@ const nullsLast = (expr: string): OrderKey => ({
   nullable: false,
 })
 
+/** Order keys, and the joins computing their values once per trace. */
+export interface TraceOrder {
+  keys: OrderKey[]
+  joins: string[]
+}
+
 /**
  * ORDER BY terms as keyset keys. MLflow's tie-breakers follow: timestamp_ms
  * DESC unless ordered on, then request_id ASC. Attributes sort with
  * PostgreSQL's NULL placement (what MLflow's plain ORDER BY gets); tokens and
- * assessments put traces without one last either way.
+ * assessments put traces without one last either way. A value read from
+ * another table is computed once per trace in a LATERAL join (`o0.v`), which
+ * the ORDER BY, the cursor and the keyset condition all reference.
  */
-export function traceOrderKeys(terms: readonly TraceOrderTerm[], b: SqlBuilder): OrderKey[] {
+export function traceOrderKeys(terms: readonly TraceOrderTerm[], b: SqlBuilder): TraceOrder {
   const keys: OrderKey[] = []
+  const joins: string[] = []
   const dir = (t: TraceOrderTerm) => (t.ascending ? 'ASC' : 'DESC') as 'ASC' | 'DESC'
   const defaultNulls = (t: TraceOrderTerm) => (t.ascending ? 'LAST' : 'FIRST') as 'LAST' | 'FIRST'
+  const joined = (value: string) => {
+    const alias = `o${joins.length}`
+    // OFFSET 0 keeps the planner from folding the join back into each use of the value.
+    joins.push(`LEFT JOIN LATERAL (SELECT ${value} AS v OFFSET 0) ${alias} ON true`)
+    return `${alias}.v`
+  }
   for (const t of terms) {
     if (t.entity === 'assessment') {
-      const v = latestAssessmentSql(t, b)
+      const v = joined(latestAssessmentSql(t, b))
       keys.push(
         nullsLast(v),
         { sql: numberOf(v), direction: dir(t), nulls: defaultNulls(t), cast: 'float8' },
         { sql: textOf(v), direction: dir(t), nulls: defaultNulls(t), cast: 'text' },
       )
     } else if (t.key.startsWith('tokens.')) {
-      const v = tokensSql(t.key, b)
-      keys.push(nullsLast(v), { sql: v, direction: dir(t), nulls: defaultNulls(t), cast: 'bigint' })
+      const v = joined(tokensSql(t.key, b))
+      keys.push(nullsLast(v), { sql: v, direction: dir(t), nulls: defaultNulls(t), cast: 'numeric' })
     } else if (t.key === 'name' || t.key === 'run_id') {
-      const v = t.key === 'name' ? keyValue('trace_tags', TRACE_TAGS.name, b) : keyValue('trace_request_metadata', TRACE_METADATA.sourceRun, b)
+      const v = joined(t.key === 'name' ? keyValue('trace_tags', TRACE_TAGS.name, b) : keyValue('trace_request_metadata', TRACE_METADATA.sourceRun, b))
       keys.push({ sql: v, direction: dir(t), nulls: defaultNulls(t), cast: 'text' })
     } else {
       const col = ATTRIBUTE_COLUMNS[t.key]
@@ -166,5 +183,5 @@ export function traceOrderKeys(terms: readonly TraceOrderTerm[], b: SqlBuilder):
   const ordered = (key: string) => terms.some((t) => t.entity === 'attribute' && t.key === key)
   if (!ordered('timestamp_ms')) keys.push({ sql: 'ti.timestamp_ms', direction: 'DESC', nulls: 'FIRST', cast: 'bigint', nullable: false })
   if (!ordered('request_id')) keys.push({ sql: 'ti.request_id', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false })
-  return keys
+  return { keys, joins }
 }
