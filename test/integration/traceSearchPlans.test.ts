@@ -57,6 +57,18 @@ describe("traces:search uses the store's indexes", () => {
     expect(next).toMatch(/Index Cond: \(\(experiment_id = 1\) AND \(timestamp_ms <= /)
   })
 
+  it('across experiments each one walks its part of the index, and the page is taken from their first rows', async () => {
+    const incremental = Number((await client.query('SHOW server_version_num')).rows[0].server_version_num) >= 130000
+    for (const p of await plans({ experiment_ids: ['1', '2'] })) {
+      expect(p).toMatch(/Function Scan on unnest e/)
+      expect(p).toMatch(
+        incremental ? /Index Scan Backward using index_trace_info_experiment_id_timestamp_ms on trace_info ti/ : /index_trace_info_experiment_id_timestamp_ms/,
+      )
+      expect(p).toMatch(/Index Cond: \(experiment_id = e\.id\)|Index Cond: \(\(experiment_id = e\.id\)/)
+      expect(p).not.toMatch(/Seq Scan on trace_info/)
+    }
+  })
+
   it('span filters use the spans indexes; tags, metadata and assessments of a page are looked up by trace', async () => {
     const [p] = await plans({ experiment_ids: ['2'], filter: "span.type = 'TOOL' AND span.status = 'OK'" })
     expect(p).toMatch(/Index (Only )?Scan using (index_spans_experiment_id_type_status|index_spans_experiment_id_status_type|spans_pk) on spans s/)

@@ -32,21 +32,44 @@ export interface TracePageRow {
  * One statement for a page: the matching trace_info rows in order (LIMIT in a
  * CTE, so only the page's rows are looked up further), then each one's tags,
  * request metadata (without the full inputs and outputs) and latest valid
- * assessment per name.
+ * assessment per name. Over several experiments each experiment gives its own
+ * first rows (an index walk on (experiment_id, timestamp_ms) in the default
+ * order) and the page is taken from their union: the global first rows are
+ * among them, and no experiment's traces are sorted whole.
  */
 export function tracePageSql(
   can: StoreCapabilities,
-  q: { where: string[]; joins: string[]; bind: unknown[]; order: readonly OrderKey[]; limit: number; offset?: number },
+  q: { experimentIds: readonly number[]; where: string[]; joins: string[]; bind: unknown[]; order: readonly OrderKey[]; limit: number; offset?: number },
 ): string {
-  q.bind.push(q.limit)
-  const limit = `$${q.bind.length}::int`
-  let offset = ''
-  if (q.offset) {
-    q.bind.push(q.offset)
-    offset = ` OFFSET $${q.bind.length}::bigint`
+  const param = (v: unknown, cast: string) => (q.bind.push(v), `$${q.bind.length}::${cast}`)
+  const limit = param(q.limit, 'int')
+  const offset = q.offset ? ` OFFSET ${param(q.offset, 'bigint')}` : ''
+  const bulky = param([TRACE_METADATA.inputs, TRACE_METADATA.outputs], 'text[]')
+  const columns = `ti.request_id, ti.experiment_id, ti.timestamp_ms, ti.execution_time_ms, ti.status, ti.client_request_id,
+         ti.request_preview, ti.response_preview, ${q.order.map((k, i) => `${k.sql} AS k${i}`).join(', ')}`
+  const from = `FROM trace_info ti${q.joins.map((j) => `\n  ${j}`).join('')}`
+  const byKeys = (alias: string) => orderByClause(q.order.map((k, i) => ({ ...k, sql: `${alias}.k${i}` })))
+  let page: string
+  if (q.experimentIds.length <= 1) {
+    // One experiment as `=`: the index hands rows over in order. None: no rows.
+    const experiment = q.experimentIds.length ? `ti.experiment_id = ${param(q.experimentIds[0], 'int')}` : 'FALSE'
+    page = `SELECT ${columns}
+  ${from}
+  WHERE ${[experiment, ...q.where].join(' AND ')}
+  ORDER BY ${orderByClause(q.order)}
+  LIMIT ${limit}${offset}`
+  } else {
+    const each = param(q.limit + (q.offset ?? 0), 'bigint')
+    page = `SELECT b.* FROM unnest(${param(q.experimentIds, 'int[]')}) AS e(id)
+  CROSS JOIN LATERAL (
+    SELECT ${columns}
+    ${from}
+    WHERE ${['ti.experiment_id = e.id', ...q.where].join(' AND ')}
+    ORDER BY ${orderByClause(q.order)}
+    LIMIT ${each}) b
+  ORDER BY ${byKeys('b')}
+  LIMIT ${limit}${offset}`
   }
-  q.bind.push([TRACE_METADATA.inputs, TRACE_METADATA.outputs])
-  const bulky = `$${q.bind.length}::text[]`
   const assessments = can.assessments
     ? `(SELECT json_agg(x) FROM (
           SELECT DISTINCT ON (a.name) a.name, a.assessment_id, a.assessment_type, a.value, a.source_type, a.source_id, a.error
@@ -54,12 +77,7 @@ export function tracePageSql(
           ORDER BY a.name, a.created_timestamp DESC, a.assessment_id DESC) x)`
     : 'NULL::json'
   return `WITH p AS (
-  SELECT ti.request_id, ti.experiment_id, ti.timestamp_ms, ti.execution_time_ms, ti.status, ti.client_request_id,
-         ti.request_preview, ti.response_preview, ${q.order.map((k, i) => `${k.sql} AS k${i}`).join(', ')}
-  FROM trace_info ti${q.joins.map((j) => `\n  ${j}`).join('')}
-  WHERE ${q.where.join(' AND ')}
-  ORDER BY ${orderByClause(q.order)}
-  LIMIT ${limit}${offset}
+  ${page}
 )
 SELECT p.request_id, p.experiment_id, p.timestamp_ms, p.execution_time_ms, p.status, p.client_request_id, p.request_preview, p.response_preview,
   json_build_array(${q.order.map((_, i) => `p.k${i}`).join(', ')}) AS cursor,
@@ -67,7 +85,7 @@ SELECT p.request_id, p.experiment_id, p.timestamp_ms, p.execution_time_ms, p.sta
   (SELECT json_object_agg(m.key, m.value) FROM trace_request_metadata m WHERE m.request_id = p.request_id AND m.key <> ALL(${bulky})) AS metadata,
   ${assessments} AS assessments
 FROM p
-ORDER BY ${orderByClause(q.order.map((k, i) => ({ ...k, sql: `p.k${i}` })))}`
+ORDER BY ${byKeys('p')}`
 }
 
 /** {"input_tokens": 35, "output_tokens": 25, "total_tokens": 60}; null when absent or not JSON. */

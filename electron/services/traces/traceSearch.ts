@@ -26,13 +26,16 @@ export function requireTraces(store: StoreHandle): void {
   }
 }
 
-/** The experiments condition: one id as `=`, so the (experiment_id, timestamp_ms) index hands rows over in order. */
+/** The experiments' ids as numbers, once each; an id past int4 names no experiment of MLflow's (and must not reach a cast). */
+export function traceExperimentIds(ids: readonly string[]): number[] {
+  return [...new Set(ids.map(Number))].filter((id) => id <= INT4_MAX)
+}
+
+/** The experiments condition: one id as `=`, so the (experiment_id, timestamp_ms) index applies. */
 export function traceExperimentCondition(b: SqlBuilder, givenIds: readonly string[]): string {
-  // MLflow's experiment ids are int4: a larger one names no experiment (and must not reach a cast).
-  const ids = givenIds.filter((id) => Number(id) <= INT4_MAX)
+  const ids = traceExperimentIds(givenIds)
   if (ids.length === 0) return 'FALSE'
-  if (ids.length === 1) return `ti.experiment_id = ${b.param(Number(ids[0]), 'int')}`
-  return `ti.experiment_id = ANY(${b.param([...new Set(ids.map(Number))], 'int[]')})`
+  return ids.length === 1 ? `ti.experiment_id = ${b.param(ids[0], 'int')}` : `ti.experiment_id = ANY(${b.param(ids, 'int[]')})`
 }
 
 /**
@@ -45,12 +48,12 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
   requireTraces(store)
   const b = new SqlBuilder(store.capabilities, [])
   const { keys: order, joins } = traceOrderKeys(terms, b)
-  const where = [traceExperimentCondition(b, req.experiment_ids)]
+  const where: string[] = []
   const condition = traceFilterSql(filter, b)
   if (condition) where.push(condition)
   const fingerprint = searchFingerprint({
     t: 'traces',
-    e: [...new Set(req.experiment_ids.map(Number))].sort((x, y) => x - y),
+    e: traceExperimentIds(req.experiment_ids).sort((x, y) => x - y),
     f: req.filter?.trim() ?? '',
     o: order.map((k) => [k.sql, k.direction]),
     // Assessment names are bound, not in the SQL text.
@@ -65,6 +68,7 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
   }
   // One row more than asked tells whether another page exists.
   const sql = tracePageSql(store.capabilities, {
+    experimentIds: traceExperimentIds(req.experiment_ids),
     where,
     joins,
     bind: b.bind,
