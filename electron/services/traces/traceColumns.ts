@@ -15,12 +15,10 @@ export async function traceColumns(store: StoreHandle, experimentIds: readonly s
   const b = new SqlBuilder(store.capabilities, [])
   const inExperiments = traceExperimentCondition(b, experimentIds)
   const bulky = b.param([TRACE_METADATA.inputs, TRACE_METADATA.outputs], 'text[]')
+  // A trace has a latest valid assessment of a name exactly when it has a valid one: count those traces.
   const assessments = store.capabilities.assessments
-    ? `SELECT 'assessment' AS source, x.name AS key, x.assessment_type AS kind, count(*) AS n FROM (
-         SELECT DISTINCT ON (a.trace_id, a.name) a.name, a.assessment_type
-         FROM assessments a JOIN t ON t.request_id = a.trace_id WHERE a.valid
-         ORDER BY a.trace_id, a.name, a.created_timestamp DESC, a.assessment_id DESC) x
-       GROUP BY x.name, x.assessment_type`
+    ? `SELECT 'assessment' AS source, a.name AS key, a.assessment_type AS kind, count(DISTINCT a.trace_id) AS n
+       FROM assessments a JOIN t ON t.request_id = a.trace_id WHERE a.valid GROUP BY a.name, a.assessment_type`
     : `SELECT NULL, NULL, NULL, NULL::bigint WHERE false`
   const rows = await store.select<{ source: string; key: string | null; kind: string | null; n: number }>(
     `WITH t AS (SELECT ti.request_id FROM trace_info ti WHERE ${inExperiments})
