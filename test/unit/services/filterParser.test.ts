@@ -65,6 +65,7 @@ describe('MLflow filter grammar', () => {
     ["run_id IN ('a' 'b')", "'b'", /Expected ',' or '\)'/],
     ['params.x = adam', 'adam', /quoted string value for params.x/],
     ['attributes.start_time > yesterday', 'yesterday', /milliseconds since the epoch/],
+    ["params.x = 'a\u0000b'", '\u0000', /A NUL character \(at character 14\) cannot be searched for/],
   ])('%s → error at %j', (text, at, message) => {
     const e = pointed(text)
     expect(e.message).toMatch(message)
