@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { searchTraces } from '../../electron/services/traces/traceSearch'
 import { traceColumns } from '../../electron/services/traces/traceColumns'
-import { createDatabase, targetFor } from '../helpers/databases'
+import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES, FIXTURES_DIR } from '../helpers/fixtures'
 
 /**
@@ -241,6 +241,34 @@ describe("our extensions of search_traces, against the fixture's traces", () => 
       await expect(traceColumns(old, ['0'])).rejects.toMatchObject({ code: 'NOT_FOUND' })
     } finally {
       await old.close()
+    }
+  })
+
+  it('a store of MLflow 2.13–3.2 (no spans table, no assessments) searches what it has and refuses the rest plainly', async () => {
+    const db = await createDatabase('trace_no_spans', FIXTURES.genai.template)
+    const admin = adminClient(db)
+    await admin.connect()
+    await admin.query('DROP TABLE assessments; DROP TABLE spans')
+    await admin.end()
+    const older = await openStore(targetFor(db))
+    try {
+      const all = await searchTraces(older, { experiment_ids: REFERENCE.experiment_ids, max_results: 1000, order_by: ['trace.tokens.total DESC'] })
+      expect(all.traces.map((t) => t.trace_id)).toEqual(await ids('', ['trace.tokens.total DESC']))
+      expect(all.traces.every((t) => Object.keys(t.assessments).length === 0)).toBe(true)
+      await expect(searchTraces(older, { experiment_ids: ['1'], max_results: 5, filter: "tags.env = 'prod' AND span.type = 'TOOL'" })).rejects.toMatchObject({
+        code: 'INVALID_FILTER',
+        message: expect.stringContaining('keeps no spans'),
+        details: { position: 22 },
+      })
+      await expect(searchTraces(older, { experiment_ids: ['1'], max_results: 5, filter: 'feedback.x = true' })).rejects.toMatchObject({
+        code: 'INVALID_FILTER',
+        message: expect.stringContaining('no assessments'),
+      })
+      const columns = await traceColumns(older, REFERENCE.experiment_ids)
+      expect(columns.assessments).toEqual([])
+      expect(columns.tags.length).toBeGreaterThan(0)
+    } finally {
+      await older.close()
     }
   })
 
