@@ -26,6 +26,8 @@ export const CHANNELS = [
   'models:get',
   'models:version',
   'models:version-files',
+  'prompts:search',
+  'prompts:get',
   'find:search',
   'find:resolve',
   'profiles:list',

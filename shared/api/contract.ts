@@ -38,6 +38,8 @@ import { exportName, exportSelection } from './exportSchemas'
 import { findResolveRequest, findSearchRequest } from './findSchemas'
 import { tracesColumnsRequest, tracesSearchRequest } from './traceSchemas'
 import type { TraceColumns, TraceRow } from '../domain/traces'
+import { promptsGetRequest, promptsSearchRequest } from './promptSchemas'
+import type { PromptSummary, PromptVersion } from '../domain/prompts'
 import {
   jobId,
   queryCancelRequest,
@@ -224,6 +226,18 @@ export interface ModelGetResponse {
   registered_model: RegisteredModel
   /** Every version, newest first. */
   model_versions: ModelVersion[]
+}
+
+/** prompts:search — a page of the prompt registry, by name. */
+export interface PromptsSearchResponse {
+  prompts: PromptSummary[]
+  next_page_token: string | null
+}
+
+/** prompts:get — a prompt and every live version, newest first. */
+export interface PromptGetResponse {
+  prompt: PromptSummary
+  versions: PromptVersion[]
 }
 
 /** What the run detail shows beside the run itself. */
@@ -583,6 +597,17 @@ export const contract = {
    */
   'models:version-files': def<typeof modelVersionRequest, ModelFilesResponse>(modelVersionRequest),
   /**
+   * The prompt registry (registered models tagged mlflow.prompt.is_prompt, which models:list leaves out, as
+   * MLflow does), by name: a substring or MLflow's name clauses (refused with the position, as models:list).
+   */
+  'prompts:search': def<typeof promptsSearchRequest, PromptsSearchResponse>(promptsSearchRequest),
+  /**
+   * A prompt with its versions: commit message, template (text, or chat messages by role), variables, tags,
+   * aliases, and the runs and traces tagged mlflow.linkedPrompts with the version. NOT_FOUND for a name that
+   * is not a prompt.
+   */
+  'prompts:get': def<typeof promptsGetRequest, PromptGetResponse>(promptsGetRequest),
+  /**
    * Find anything by a text: runs by name or id prefix (every experiment), experiments, registered
    * models, logged models, saved queries and the app's screens, best first; an id or URI in the
    * text (see find:resolve) comes first. Names match case-insensitively anywhere inside.
@@ -697,5 +722,6 @@ export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
 export type MetricsSummaryRequest = ParsedRequest<'metrics:summary'>
 export type ModelsListRequest = ParsedRequest<'models:list'>
 export type ModelVersionRequest = ParsedRequest<'models:version'>
+export type PromptsSearchRequest = ParsedRequest<'prompts:search'>
 export type QueryRunRequest = ParsedRequest<'query:run'>
 export type QueryExportRequest = ParsedRequest<'query:export'>

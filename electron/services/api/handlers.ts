@@ -7,6 +7,7 @@ import { findHandlers } from './findHandlers'
 import { metricsHandlers } from './metricsHandlers'
 import { modelsHandlers } from './modelsHandlers'
 import { profilesHandlers } from './profilesHandlers'
+import { promptsHandlers } from './promptsHandlers'
 import { queryHandlers } from './queryHandlers'
 import { runsHandlers } from './runsHandlers'
 import { sessionHandlers } from './sessionHandlers'
@@ -26,6 +27,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...tracesHandlers(),
     ...metricsHandlers(),
     ...modelsHandlers(),
+    ...promptsHandlers(),
     ...findHandlers(ctx),
     ...artifactsHandlers(ctx),
     ...exportHandlers(ctx),

@@ -5,6 +5,7 @@ import type { StoreHandle } from '../connections/storeConnection'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 import { keysetCondition, type OrderKey } from './keyset'
 import { modelNameConditions } from './modelNameFilter'
+import { notPromptSql } from '../prompts/promptSql'
 import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken'
 
 /**
@@ -69,7 +70,7 @@ function registeredModelJson(can: StoreCapabilities): string {
     'aliases', ${modelAliasesJson(can)})`
 }
 
-/** search_registered_models: name-ordered pages, filtered by a name substring or MLflow's name clauses. */
+/** search_registered_models: name-ordered pages, filtered by a name substring or MLflow's name clauses; prompts left out as MLflow leaves them. */
 export async function listRegisteredModels(store: StoreHandle, req: ModelsListRequest): Promise<ModelsListResponse> {
   const bind: unknown[] = []
   // Parse first: a malformed filter is refused even on a store without a registry.
@@ -77,6 +78,8 @@ export async function listRegisteredModels(store: StoreHandle, req: ModelsListRe
   const fingerprint = searchFingerprint({ models: req.filter ?? '' })
   const cursor = decodePageToken(req.page_token, fingerprint)
   if (!store.capabilities.modelRegistry) return { registered_models: [], next_page_token: null }
+  // Prompts are registered models too; MLflow's search_registered_models leaves them out, and so does this list.
+  where.push(notPromptSql(store.capabilities, 'rm'))
   if (cursor?.kind === 'keyset') {
     if (cursor.values.length !== MODEL_ORDER.length) {
       throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this model search; start again without it.', { field: 'page_token' })
