@@ -13,6 +13,7 @@ import { generateCommand } from './commands/generate'
 import { migrateCommand } from './commands/migrate'
 import { metricsCommand } from './commands/metrics'
 import { modelsCommand } from './commands/models'
+import { promptsCommand } from './commands/prompts'
 import { runsCommand } from './commands/runs'
 import { tracesCommand } from './commands/traces'
 import { profilesCommand } from './commands/profiles'
@@ -45,6 +46,7 @@ export function createProgram(io: CliIO): Command {
     tracesCommand,
     metricsCommand,
     modelsCommand,
+    promptsCommand,
     findCommand,
     openCommand,
     queryCommand,
