@@ -18,6 +18,9 @@ export const router = createRouter({
     { path: '/models/:name', name: 'model', component: () => import('./views/ModelDetailView.vue'), props: true },
     { path: '/models/:name/versions/:version', name: 'model-version', component: () => import('./views/ModelVersionView.vue'), props: true },
     { path: '/models/:name/compare', name: 'model-compare', component: () => import('./views/ModelVersionCompareView.vue'), props: true },
+    { path: '/prompts', name: 'prompts', component: () => import('./views/PromptsView.vue') },
+    /** ?version=N shows that version; &diff=M diffs it against version M. */
+    { path: '/prompts/:name', name: 'prompt', component: () => import('./views/PromptDetailView.vue'), props: true },
     { path: '/query', name: 'query', component: () => import('./views/QueryView.vue') },
     /** An id or URI to resolve and open (what `mlflow-desk open` takes): #/open/runs:/<id>/model, #/open/models:/churn@champion, … */
     { path: '/open/:text(.*)', name: 'open', component: () => import('./views/OpenView.vue'), props: true },

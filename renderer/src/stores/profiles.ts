@@ -10,6 +10,7 @@ import { useExperimentsStore } from './experiments'
 import { useRunsStore } from './runs'
 import { useRunDetailStore } from './runDetail'
 import { useModelsStore } from './models'
+import { usePromptsStore } from './prompts'
 import { forget, recall } from '@/utils/profileMemory'
 import { envOf } from '@/utils/environments'
 
@@ -58,6 +59,7 @@ export const useProfilesStore = defineStore('profiles', () => {
     useRunsStore().reset()
     useRunDetailStore().reset()
     useModelsStore().reset()
+    usePromptsStore().reset()
     if (remount) generation.value++
   }
 

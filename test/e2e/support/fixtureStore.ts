@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { loadPlainDump } from '../../helpers/pgDump'
-import { FIXTURES } from '../../helpers/fixtures'
+import { FIXTURES, type FixtureName } from '../../helpers/fixtures'
 import { api } from './api'
 
 /**
@@ -10,9 +10,15 @@ import { api } from './api'
  * database holding the real MLflow-written fixture, then whatever `fill` adds.
  * Returns its URI, password included, as a user would paste it. `url` is a
  * running server's (asking it for its session starts the demo cluster and says
- * where it listens); `home` is that server's MLFLOW_DESK_HOME.
+ * where it listens); `home` is that server's MLFLOW_DESK_HOME. `fixture`: which one (the small one by default).
  */
-export async function createFixtureStore(database: string, url: string, home: string, fill?: (client: pg.Client) => Promise<void>): Promise<string> {
+export async function createFixtureStore(
+  database: string,
+  url: string,
+  home: string,
+  fill?: (client: pg.Client) => Promise<void>,
+  fixture: FixtureName = 'small',
+): Promise<string> {
   const { connection } = await api('session:describe', {}, url)
   const m = /^([^@]+)@([^:]+):(\d+)\//.exec(connection.display)
   if (!m) throw new Error(`Cannot read the demo's address from "${connection.display}"`)
@@ -29,7 +35,7 @@ export async function createFixtureStore(database: string, url: string, home: st
   const store = new pg.Client({ host, port: Number(port), user, password, database })
   await store.connect()
   try {
-    await loadPlainDump(store, FIXTURES.small.dump)
+    await loadPlainDump(store, FIXTURES[fixture].dump)
     await fill?.(store)
   } finally {
     await store.end()
