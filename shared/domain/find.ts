@@ -4,9 +4,9 @@
  */
 
 /** What a hit is. A trace or a logged model opens the run (or experiment) it belongs to. */
-export type FindKind = 'run' | 'experiment' | 'model' | 'model_version' | 'logged_model' | 'trace' | 'saved_query' | 'screen'
+export type FindKind = 'run' | 'experiment' | 'model' | 'model_version' | 'prompt' | 'logged_model' | 'trace' | 'saved_query' | 'screen'
 
-export const FIND_KINDS: readonly FindKind[] = ['run', 'experiment', 'model', 'model_version', 'logged_model', 'trace', 'saved_query', 'screen']
+export const FIND_KINDS: readonly FindKind[] = ['run', 'experiment', 'model', 'model_version', 'prompt', 'logged_model', 'trace', 'saved_query', 'screen']
 
 export interface FindHit {
   kind: FindKind

@@ -78,6 +78,7 @@ export const KIND_WEIGHT: Readonly<Record<FindKind, number>> = {
   experiment: 30,
   model: 30,
   model_version: 25,
+  prompt: 30,
   saved_query: 20,
   run: 10,
   logged_model: 5,

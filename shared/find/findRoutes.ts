@@ -25,6 +25,11 @@ export function modelVersionRoute(name: string, version: number | string): strin
   return `${modelRoute(name)}/versions/${encodeURIComponent(String(version))}`
 }
 
+/** A prompt's page (its newest version shown). */
+export function promptRoute(name: string): string {
+  return `/prompts/${encodeURIComponent(name)}`
+}
+
 /** The SQL console with a saved query opened in a tab. */
 export function savedQueryRoute(id: string): string {
   return `/query?saved=${encodeURIComponent(id)}`

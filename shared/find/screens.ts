@@ -15,6 +15,7 @@ export const SCREENS: readonly Screen[] = [
   { path: '/experiments', title: 'Experiments', detail: 'Every experiment of the store', words: ['home', 'runs'] },
   { path: '/compare', title: 'Compare', detail: 'The comparison last shown', words: ['charts', 'metrics'] },
   { path: '/models', title: 'Models', detail: 'The model registry', words: ['registry', 'registered models'], needsRegistry: true },
+  { path: '/prompts', title: 'Prompts', detail: 'The prompt registry', words: ['prompt registry', 'templates', 'genai'], needsRegistry: true },
   { path: '/query', title: 'SQL console', detail: 'Read-only audit queries', words: ['query', 'sql', 'audit', 'saved queries'] },
   { path: '/connections', title: 'Connections', detail: 'Saved connection profiles', words: ['profiles', 'stores', 'settings'] },
 ]

@@ -131,7 +131,9 @@ describe.each(['small', 'old', 'genai'] as FixtureName[])('find anything in the 
         if (inStage.length) expect((await got).hit.id).toBe(`${name}/${Math.max(...inStage)}`)
         else expect((await failure(got)).code).toBe('NOT_FOUND')
       }
-      expect((await findResolve(src, { text: name })).hit).toMatchObject({ kind: 'model', id: name })
+      // MLflow keeps prompts as registered models; their name opens them as prompts.
+      const prompt = dumpRows(dump, 'registered_model_tags').some((t) => t.name === name && t.key === 'mlflow.prompt.is_prompt' && t.value === 'true')
+      expect((await findResolve(src, { text: name })).hit).toMatchObject({ kind: prompt ? 'prompt' : 'model', id: name })
     }
     if (versions.length) {
       const e = await failure(findResolve(src, { text: `models:/${versions[0].name}/Shipping` }))

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { getPrompt, searchPrompts } from '../../electron/services/prompts/promptRegistry'
+import { findResolve, findSearch, type FindSources } from '../../electron/services/find/findService'
 import { listRegisteredModels } from '../../electron/services/tracking/registry'
 import { parsePromptTemplate, templateVariables } from '@shared/domain/prompts'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
@@ -61,6 +62,18 @@ describe('the prompt registry of the MLflow 3.5 GenAI fixture', () => {
     const notPrompts = models.map((m: Row) => m.name!).filter((n) => !promptNames.includes(n))
     expect(got.registered_models.map((m) => m.name)).toEqual(notPrompts.sort())
     expect((await listRegisteredModels(store, { filter: 'prompt', max_results: 100 })).registered_models).toEqual([])
+  })
+
+  it('"find anything" finds prompts as prompts (opening their page), and never as registered models', async () => {
+    const src: FindSources = { store: async () => store, savedQueries: async () => [] }
+    const { hits } = await findSearch(src, { text: 'prompt', limit: 20 })
+    const support = hits.find((h) => h.id === 'support-system-prompt')
+    expect(support).toMatchObject({ kind: 'prompt', title: 'support-system-prompt', route: '/prompts/support-system-prompt' })
+    expect(support!.detail).toBe(`Prompt · ${dumpRows(dump, 'model_versions').filter((v: Row) => v.name === 'support-system-prompt').length} versions`)
+    expect(hits.filter((h) => h.kind === 'model')).toEqual([])
+    expect((await findSearch(src, { text: 'sql-gen', limit: 20, kinds: ['model'] })).hits).toEqual([])
+    expect((await findSearch(src, { text: 'sql-gen', limit: 20, kinds: ['prompt'] })).hits.map((h) => h.id)).toEqual(['sql-generator'])
+    expect((await findResolve(src, { text: 'sql-generator' })).hit).toMatchObject({ kind: 'prompt', route: '/prompts/sql-generator' })
   })
 
   it('gets a prompt with every version, newest first: commit message, template, variables, tags and aliases as the dump holds them', async () => {

@@ -10,7 +10,7 @@ export function findCommand(io: CliIO): Command {
     .description('Find runs (by name or id, in every experiment), experiments, models, saved queries and screens, best first')
     .argument('<text>', 'a piece of a name, an id, or a runs:/ or models:/ URI')
     .option('--limit <n>', 'hits to show (1-50)', '20')
-    .option('--kind <kinds>', 'only these kinds, comma-separated: run, experiment, model, model_version, logged_model, trace, saved_query, screen')
+    .option('--kind <kinds>', 'only these kinds, comma-separated: run, experiment, model, model_version, prompt, logged_model, trace, saved_query, screen')
     .option('--json', 'print {"hits": [...]} with each hit’s kind, id, title, detail, route, note, deleted and score')
     .action(async (text: string, opts: FindOptions, cmd: Command) => (await actions()).find(io, text, opts, cmd))
 }

@@ -1,6 +1,6 @@
 import type { FindHit } from '@shared/domain/find'
 import { bestScore, hitScore } from '@shared/find/findRank'
-import { experimentRoute, modelRoute, modelVersionRoute, runRoute } from '@shared/find/findRoutes'
+import { experimentRoute, modelRoute, modelVersionRoute, promptRoute, runRoute } from '@shared/find/findRoutes'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 import { runNameSql } from '../tracking/runNameSql'
 
@@ -74,15 +74,18 @@ export interface ModelRow {
   name: string
   description: string | null
   versions: number
+  /** Tagged mlflow.prompt.is_prompt: a prompt of the prompt registry. */
+  prompt: boolean
 }
 
+/** A registered model, or a prompt (MLflow keeps prompts as registered models): each opens on its own page. */
 export function modelHit(row: ModelRow, score: number): FindHit {
   return {
-    kind: 'model',
+    kind: row.prompt ? 'prompt' : 'model',
     id: row.name,
     title: row.name,
-    detail: `Registered model · ${row.versions} version${row.versions === 1 ? '' : 's'}`,
-    route: modelRoute(row.name),
+    detail: `${row.prompt ? 'Prompt' : 'Registered model'} · ${row.versions} version${row.versions === 1 ? '' : 's'}`,
+    route: row.prompt ? promptRoute(row.name) : modelRoute(row.name),
     note: null,
     experiment_id: null,
     deleted: false,

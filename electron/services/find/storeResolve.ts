@@ -4,6 +4,7 @@ import { INT4_MAX } from '@shared/domain/mlflow'
 import type { FindRef } from '@shared/find/findRef'
 import type { StoreHandle } from '../connections/storeConnection'
 import { liveVersion } from '../tracking/registry'
+import { isPromptSql } from '../prompts/promptSql'
 import {
   EXACT_SCORE,
   experimentHit,
@@ -108,7 +109,8 @@ async function modelUriVersion(store: StoreHandle, ref: Extract<FindRef, { kind:
 async function modelByName(store: StoreHandle, name: string): Promise<ModelRow | null> {
   if (!store.capabilities.modelRegistry) return null
   const [row] = await store.select<ModelRow>(
-    `SELECT m.name, m.description, (SELECT count(*)::int FROM model_versions v WHERE v.name = m.name AND ${liveVersion()}) AS versions
+    `SELECT m.name, m.description, (SELECT count(*)::int FROM model_versions v WHERE v.name = m.name AND ${liveVersion()}) AS versions,
+            ${isPromptSql(store.capabilities, 'm')} AS prompt
        FROM registered_models m WHERE m.name = $1`,
     [name],
   )

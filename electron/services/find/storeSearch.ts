@@ -2,6 +2,7 @@ import type { FindHit, FindKind } from '@shared/domain/find'
 import { bestScore, hitScore } from '@shared/find/findRank'
 import type { StoreHandle } from '../connections/storeConnection'
 import { liveVersion } from '../tracking/registry'
+import { isPromptSql } from '../prompts/promptSql'
 import {
   experimentHit,
   loggedModelHit,
@@ -78,18 +79,21 @@ async function searchExperiments(store: StoreHandle, text: string, limit: number
   })
 }
 
-async function searchModels(store: StoreHandle, text: string, limit: number): Promise<FindHit[]> {
+/** Registered models and prompts (registered models tagged as prompts): one statement, each kind only when asked for. */
+async function searchModels(store: StoreHandle, text: string, limit: number, kinds: { model: boolean; prompt: boolean }): Promise<FindHit[]> {
   if (!store.capabilities.modelRegistry) return []
   const { contains, prefix } = likePattern(text)
+  const isPrompt = isPromptSql(store.capabilities, 'rm')
+  const only = kinds.model && kinds.prompt ? '' : kinds.model ? ` AND NOT ${isPrompt}` : ` AND ${isPrompt}`
   const rows = await store.select<ModelRow>(
-    `SELECT m.name, m.description, (SELECT count(*)::int FROM model_versions v WHERE v.name = m.name AND ${liveVersion()}) AS versions
-       FROM (SELECT name, description FROM registered_models WHERE name ILIKE $1
-              ORDER BY (lower(name) = lower($3)) DESC, (name ILIKE $2) DESC, name LIMIT $4) m`,
+    `SELECT m.name, m.description, (SELECT count(*)::int FROM model_versions v WHERE v.name = m.name AND ${liveVersion()}) AS versions, m.prompt
+       FROM (SELECT rm.name, rm.description, ${isPrompt} AS prompt FROM registered_models rm WHERE rm.name ILIKE $1${only}
+              ORDER BY (lower(rm.name) = lower($3)) DESC, (rm.name ILIKE $2) DESC, rm.name LIMIT $4) m`,
     [contains, prefix, text.trim(), limit],
   )
   return rows.flatMap((r) => {
     const match = bestScore(text, [r.name])
-    return match === null ? [] : [modelHit(r, hitScore(match, 'model', false))]
+    return match === null ? [] : [modelHit(r, hitScore(match, r.prompt ? 'prompt' : 'model', false))]
   })
 }
 
@@ -114,7 +118,7 @@ async function searchLoggedModels(store: StoreHandle, text: string, limit: numbe
 export async function searchStore(store: StoreHandle, text: string, limit: number, wanted: Wanted): Promise<FindHit[]> {
   const hits: FindHit[] = []
   if (wanted('experiment')) hits.push(...(await searchExperiments(store, text, limit)))
-  if (wanted('model')) hits.push(...(await searchModels(store, text, limit)))
+  if (wanted('model') || wanted('prompt')) hits.push(...(await searchModels(store, text, limit, { model: wanted('model'), prompt: wanted('prompt') })))
   if (wanted('run')) hits.push(...(await searchRuns(store, text, limit)))
   if (wanted('logged_model')) hits.push(...(await searchLoggedModels(store, text, limit)))
   return hits

@@ -73,7 +73,7 @@ describe('the order of hits', () => {
 })
 
 describe('screens', () => {
-  it('are found by their title before their words, and Models only with a registry', () => {
+  it('are found by their title before their words, and Models and Prompts only with a registry', () => {
     const models = screenHits('models', { registry: true })
     expect(models[0]).toMatchObject({ kind: 'screen', id: '/models', route: '/models' })
     expect(screenHits('models', { registry: false }).map((h) => h.id)).not.toContain('/models')
@@ -81,6 +81,8 @@ describe('screens', () => {
     const byWord = screenHits('charts', { registry: true }).find((h) => h.id === '/compare')!
     expect(byTitle.score).toBeGreaterThan(byWord.score)
     expect(screenHits('sql', { registry: true })[0].route).toBe('/query')
-    expect(screenHits('', { registry: true }).length).toBe(5)
+    expect(screenHits('prompt', { registry: true })[0]).toMatchObject({ id: '/prompts', route: '/prompts' })
+    expect(screenHits('prompt', { registry: false }).map((h) => h.id)).not.toContain('/prompts')
+    expect(screenHits('', { registry: true }).length).toBe(6)
   })
 })

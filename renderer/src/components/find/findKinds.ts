@@ -1,5 +1,15 @@
 import type { Component } from 'vue'
-import { AppsOutline, ArchiveOutline, CubeOutline, DocumentTextOutline, FlaskOutline, GitBranchOutline, LayersOutline, PulseOutline } from '@vicons/ionicons5'
+import {
+  AppsOutline,
+  ArchiveOutline,
+  ChatbubbleEllipsesOutline,
+  CubeOutline,
+  DocumentTextOutline,
+  FlaskOutline,
+  GitBranchOutline,
+  LayersOutline,
+  PulseOutline,
+} from '@vicons/ionicons5'
 import type { FindKind } from '@shared/domain/find'
 
 /** How each kind of hit is shown: its icon and its word. */
@@ -8,6 +18,7 @@ export const KIND_LOOK: Readonly<Record<FindKind, { icon: Component; label: stri
   experiment: { icon: FlaskOutline, label: 'Experiment' },
   model: { icon: CubeOutline, label: 'Model' },
   model_version: { icon: LayersOutline, label: 'Version' },
+  prompt: { icon: ChatbubbleEllipsesOutline, label: 'Prompt' },
   logged_model: { icon: ArchiveOutline, label: 'Logged model' },
   trace: { icon: GitBranchOutline, label: 'Trace' },
   saved_query: { icon: DocumentTextOutline, label: 'Saved query' },
