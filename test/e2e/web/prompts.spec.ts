@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises'
 import type { ChildProcess } from 'node:child_process'
 import { expect, test } from '@playwright/test'
 import { templateAsText } from '@shared/domain/prompts'
+import { FindPalette } from '../pages/FindPalette'
 import { PromptsPage } from '../pages/PromptsPage'
 import { api, e2eHome, e2eUrl } from '../support/api'
 import { createFixtureStore } from '../support/fixtureStore'
@@ -101,6 +102,18 @@ test.describe('prompts', () => {
     await page.keyboard.press('d')
     await expect(page).toHaveURL(/\?version=3&diff=2$/)
     await expect(page.getByTestId('prompt-diff-base')).toHaveAttribute('data-version', '2')
+  })
+
+  test('find anything opens a prompt by a piece of its name', async ({ page }) => {
+    await page.goto(server.url)
+    const palette = new FindPalette(page)
+    await palette.open()
+    await palette.search('system-pro', 'support-system-prompt')
+    const hit = palette.hit('prompt', 'support-system-prompt')
+    await expect(hit).toContainText('Prompt · 3 versions')
+    await hit.click()
+    await expect(new PromptsPage(page).promptTitle).toHaveText('support-system-prompt')
+    await expect(page).toHaveURL(/#\/prompts\/support-system-prompt$/)
   })
 
   test('a name that is no prompt says so', async ({ page }) => {
