@@ -615,7 +615,8 @@ export const contract = {
   'find:search': def<typeof findSearchRequest, FindSearchResponse>(findSearchRequest),
   /**
    * What an id, URI or exact name stands for: a 32-hex run id, runs:/<id>/<path>, models:/<name>/<version|stage|latest>
-   * and models:/<name>@<alias> (resolved as MLflow resolves them), m-… logged model and tr-… trace ids, an
+   * and models:/<name>@<alias> (resolved as MLflow resolves them), prompts:/<name>/<version> and prompts:/<name>@<alias>
+   * (@latest: the newest), m-… logged model and tr-… trace ids, an
    * experiment id, a link of MLflow's UI, or an exact experiment, model or run name. NOT_FOUND names what was
    * looked for and where.
    */

@@ -1,6 +1,6 @@
 /**
  * What a pasted or typed text refers to, told from its shape alone (no store is asked):
- * a run id, a `runs:/` or `models:/` URI as MLflow parses them, a trace id, a logged
+ * a run id, a `runs:/`, `models:/` or `prompts:/` URI as MLflow parses them, a trace id, a logged
  * model id, or a link of MLflow's UI (or ours) to a run, experiment or model.
  * Anything else is not a reference (it is searched for by name instead).
  */
@@ -10,6 +10,8 @@ export type FindRef =
   | { kind: 'run'; run_id: string; artifact_path: string }
   /** `models:/<name>/<version>`, `/<stage>`, `/latest` or `models:/<name>@<alias>` (MLflow's _parse_model_uri). */
   | { kind: 'model_uri'; name: string; version: string | null; stage: string | null; alias: string | null }
+  /** `prompts:/<name>/<version>`, `prompts:/<name>@<alias>` (`@latest`: the newest), or a link #/prompts/<name> (version and alias null). */
+  | { kind: 'prompt_uri'; name: string; version: string | null; alias: string | null }
   /** A registered model named by a UI link (#/models/<name>, optionally /versions/<v>). */
   | { kind: 'model'; name: string; version: string | null }
   /** An MLflow 3 logged model: m-<32 hex>, or models:/m-<32 hex>. */
@@ -64,6 +66,13 @@ function parseModelsUri(text: string): FindRef | null {
   return null
 }
 
+/** MLflow's prompt URI (mlflow/prompt/registry_utils.py, parse_prompt_name_or_uri): `prompts:/<name>/<version>` or `prompts:/<name>@<alias>`. */
+function parsePromptsUri(text: string): FindRef | null {
+  const m = /^prompts:\/+([^/@]+)(?:\/(\d+)|@([^/@]+))?\/?$/i.exec(text)
+  if (!m) return null
+  return { kind: 'prompt_uri', name: m[1], version: m[2] ?? null, alias: m[3] ?? null }
+}
+
 function decode(s: string): string {
   try {
     return decodeURIComponent(s)
@@ -79,6 +88,8 @@ function parseLink(text: string): FindRef | null {
   const path = hash.split('?')[0]
   const run = /\/runs\/([0-9a-f]{32})(?:\/|$)/i.exec(path)
   if (run) return { kind: 'run', run_id: run[1].toLowerCase(), artifact_path: '' }
+  const prompt = /\/prompts\/([^/]+)\/?$/.exec(path)
+  if (prompt) return { kind: 'prompt_uri', name: decode(prompt[1]), version: null, alias: null }
   const model = /\/models\/([^/]+)(?:\/versions\/(\d+))?\/?$/.exec(path)
   if (model) return { kind: 'model', name: decode(model[1]), version: model[2] ?? null }
   const experiment = /\/experiments\/(\d{1,10})(?:\/|$)/.exec(path)
@@ -95,6 +106,7 @@ export function parseFindRef(input: string): FindRef | null {
   if (LOGGED_MODEL_ID.test(text)) return { kind: 'logged_model', model_id: text.toLowerCase() }
   if (/^runs:/i.test(text)) return parseRunsUri(text)
   if (/^models:/i.test(text)) return parseModelsUri(text)
+  if (/^prompts:/i.test(text)) return parsePromptsUri(text)
   return parseLink(text)
 }
 
@@ -105,6 +117,8 @@ export function formatFindRef(ref: FindRef): string {
       return ref.artifact_path ? `runs:/${ref.run_id}/${ref.artifact_path}` : ref.run_id
     case 'model_uri':
       return ref.alias ? `models:/${ref.name}@${ref.alias}` : `models:/${ref.name}/${ref.version ?? ref.stage ?? 'latest'}`
+    case 'prompt_uri':
+      return `prompts:/${ref.name}${ref.alias ? `@${ref.alias}` : ref.version ? `/${ref.version}` : ''}`
     case 'model':
       return ref.version ? `models:/${ref.name}/${ref.version}` : ref.name
     case 'logged_model':

@@ -25,9 +25,9 @@ export function modelVersionRoute(name: string, version: number | string): strin
   return `${modelRoute(name)}/versions/${encodeURIComponent(String(version))}`
 }
 
-/** A prompt's page (its newest version shown). */
-export function promptRoute(name: string): string {
-  return `/prompts/${encodeURIComponent(name)}`
+/** A prompt's page, on one version (else its newest). */
+export function promptRoute(name: string, version: number | string | null = null): string {
+  return `/prompts/${encodeURIComponent(name)}${version === null ? '' : `?version=${encodeURIComponent(String(version))}`}`
 }
 
 /** The SQL console with a saved query opened in a tab. */

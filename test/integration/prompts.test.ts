@@ -76,6 +76,34 @@ describe('the prompt registry of the MLflow 3.5 GenAI fixture', () => {
     expect((await findResolve(src, { text: 'sql-generator' })).hit).toMatchObject({ kind: 'prompt', route: '/prompts/sql-generator' })
   })
 
+  it('resolves prompts:/ URIs to the version they name, as MLflow’s load_prompt does, and says what is missing', async () => {
+    const src: FindSources = { store: async () => store, savedQueries: async () => [] }
+    const alias = dumpRows(dump, 'registered_model_aliases').find((a: Row) => a.name === 'support-system-prompt')!
+    const latest = Math.max(
+      ...dumpRows(dump, 'model_versions')
+        .filter((v: Row) => v.name === 'support-system-prompt')
+        .map((v: Row) => Number(v.version)),
+    )
+    const resolve = async (text: string) => (await findResolve(src, { text })).hit
+    expect(await resolve(`prompts:/support-system-prompt@${alias.alias}`)).toMatchObject({
+      kind: 'prompt',
+      id: `support-system-prompt/${alias.version}`,
+      route: `/prompts/support-system-prompt?version=${alias.version}`,
+      detail: `Prompt version · @${alias.alias}`,
+    })
+    expect((await resolve('prompts:/support-system-prompt/1')).route).toBe('/prompts/support-system-prompt?version=1')
+    expect((await resolve('prompts:/support-system-prompt@latest')).route).toBe(`/prompts/support-system-prompt?version=${latest}`)
+    expect(await resolve('prompts:/sql-generator')).toMatchObject({ kind: 'prompt', route: '/prompts/sql-generator' })
+    const fails = async (text: string) =>
+      findResolve(src, { text }).then(
+        () => null,
+        (e: unknown) => e,
+      )
+    expect(await fails('prompts:/support-system-prompt/9')).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('support-system-prompt') })
+    expect(await fails('prompts:/support-system-prompt@staging')).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining("Alias 'staging'") })
+    expect(await fails('prompts:/no-such-prompt/1')).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining("Prompt 'no-such-prompt'") })
+  })
+
   it('gets a prompt with every version, newest first: commit message, template, variables, tags and aliases as the dump holds them', async () => {
     for (const name of promptNames) {
       const got = await getPrompt(store, name)

@@ -117,6 +117,21 @@ export function versionHit(row: VersionRow, score: number): FindHit {
   }
 }
 
+/** A prompt version (prompts:/<name>/<version> or @<alias>) opens its prompt's page on that version. */
+export function promptVersionHit(row: VersionRow, score: number): FindHit {
+  return {
+    kind: 'prompt',
+    id: `${row.name}/${row.version}`,
+    title: `${row.name} v${row.version}`,
+    detail: ['Prompt version', ...row.aliases.map((a) => `@${a}`)].join(' · '),
+    route: promptRoute(row.name, row.version),
+    note: null,
+    experiment_id: null,
+    deleted: false,
+    score,
+  }
+}
+
 export interface LoggedModelRow {
   model_id: string
   name: string

@@ -10,6 +10,7 @@ import {
   experimentHit,
   loggedModelHit,
   modelHit,
+  promptVersionHit,
   runHit,
   runRowSql,
   traceHit,
@@ -158,6 +159,14 @@ export async function resolveRef(store: StoreHandle, ref: FindRef): Promise<Find
     }
     case 'model_uri':
       return versionHit(await modelUriVersion(store, ref), EXACT_SCORE)
+    case 'prompt_uri': {
+      // A prompt is a registered model tagged as one: its versions and aliases are the registry's.
+      const prompt = await modelByName(store, ref.name)
+      if (!prompt?.prompt) throw notFound(store, `Prompt '${ref.name}'`, store.capabilities.modelRegistry ? '' : ' (this store has no model registry)')
+      if (ref.version === null && ref.alias === null) return modelHit(prompt, EXACT_SCORE)
+      const alias = ref.alias?.toLowerCase() === 'latest' ? null : ref.alias
+      return promptVersionHit(await modelUriVersion(store, { kind: 'model_uri', name: ref.name, version: ref.version, stage: null, alias }), EXACT_SCORE)
+    }
     case 'model': {
       if (ref.version !== null) return versionHit(await modelUriVersion(store, { ...ref, kind: 'model_uri', stage: null, alias: null }), EXACT_SCORE)
       const model = await modelByName(store, ref.name)

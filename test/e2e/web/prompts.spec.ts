@@ -104,7 +104,7 @@ test.describe('prompts', () => {
     await expect(page.getByTestId('prompt-diff-base')).toHaveAttribute('data-version', '2')
   })
 
-  test('find anything opens a prompt by a piece of its name', async ({ page }) => {
+  test('find anything opens a prompt by a piece of its name, and a pasted prompts:/ URI opens its version', async ({ page }) => {
     await page.goto(server.url)
     const palette = new FindPalette(page)
     await palette.open()
@@ -114,6 +114,11 @@ test.describe('prompts', () => {
     await hit.click()
     await expect(new PromptsPage(page).promptTitle).toHaveText('support-system-prompt')
     await expect(page).toHaveURL(/#\/prompts\/support-system-prompt$/)
+
+    // MLflow's prompt URI, pasted outside a text field, opens the version its alias points at.
+    await palette.paste('prompts:/support-system-prompt@production')
+    await expect(page).toHaveURL(/#\/prompts\/support-system-prompt\?version=2$/)
+    await expect(new PromptsPage(page).versionPanel).toHaveAttribute('data-version', '2')
   })
 
   test('a name that is no prompt says so', async ({ page }) => {

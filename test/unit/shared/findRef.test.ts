@@ -37,6 +37,27 @@ describe('what a pasted text refers to', () => {
     expect(parseFindRef('models:/churn')).toBeNull()
   })
 
+  it('reads prompts:/ URIs as MLflow writes them: a version, an alias (latest among them), or a link to a prompt', () => {
+    expect(parseFindRef('prompts:/support-system-prompt/2')).toEqual({ kind: 'prompt_uri', name: 'support-system-prompt', version: '2', alias: null })
+    expect(parseFindRef('prompts:/support-system-prompt@production')).toEqual({
+      kind: 'prompt_uri',
+      name: 'support-system-prompt',
+      version: null,
+      alias: 'production',
+    })
+    expect(parseFindRef('"prompts:/qa.v2@latest"')).toEqual({ kind: 'prompt_uri', name: 'qa.v2', version: null, alias: 'latest' })
+    expect(parseFindRef('prompts:/qa')).toEqual({ kind: 'prompt_uri', name: 'qa', version: null, alias: null })
+    expect(parseFindRef('http://localhost:1/#/prompts/sql-generator?version=1')).toEqual({
+      kind: 'prompt_uri',
+      name: 'sql-generator',
+      version: null,
+      alias: null,
+    })
+    for (const bad of ['prompts:/', 'prompts:/qa/two', 'prompts:/qa/1/2', 'prompts:/qa@']) expect(parseFindRef(bad)).toBeNull()
+    expect(formatFindRef({ kind: 'prompt_uri', name: 'qa', version: '3', alias: null })).toBe('prompts:/qa/3')
+    expect(formatFindRef({ kind: 'prompt_uri', name: 'qa', version: null, alias: 'prod' })).toBe('prompts:/qa@prod')
+  })
+
   it('takes trace and logged model ids', () => {
     expect(parseFindRef(`tr-${RUN}`)).toEqual({ kind: 'trace', trace_id: `tr-${RUN}` })
     expect(parseFindRef(`m-${RUN.toUpperCase()}`)).toEqual({ kind: 'logged_model', model_id: `m-${RUN}` })
