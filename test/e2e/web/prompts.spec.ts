@@ -17,10 +17,27 @@ import { screenshotBothThemes } from '../support/screenshots'
 test.describe('prompts', () => {
   let server: { url: string; child: ChildProcess }
   let home = ''
+  let linkedRun = ''
+  let linkedTrace = ''
 
   test.beforeAll(async () => {
     test.setTimeout(180_000)
-    const storeUrl = await createFixtureStore('e2e_genai_prompts', e2eUrl(), e2eHome(), undefined, 'genai')
+    // The fixture records no prompt use: tag one run and one trace with version 2 as MLflow 3 does (mlflow.linkedPrompts).
+    const storeUrl = await createFixtureStore(
+      'e2e_genai_prompts',
+      e2eUrl(),
+      e2eHome(),
+      async (client) => {
+        const linked = JSON.stringify([{ name: 'support-system-prompt', version: '2' }])
+        const run = await client.query<{ id: string }>('SELECT run_uuid AS id FROM public.runs ORDER BY start_time, run_uuid LIMIT 1')
+        const trace = await client.query<{ id: string }>('SELECT request_id AS id FROM public.trace_info ORDER BY timestamp_ms, request_id LIMIT 1')
+        linkedRun = run.rows[0].id
+        linkedTrace = trace.rows[0].id
+        await client.query(`INSERT INTO public.tags (key, value, run_uuid) VALUES ('mlflow.linkedPrompts', $1, $2)`, [linked, linkedRun])
+        await client.query(`INSERT INTO public.trace_tags (key, value, request_id) VALUES ('mlflow.linkedPrompts', $1, $2)`, [linked, linkedTrace])
+      },
+      'genai',
+    )
     home = await makeHome('mlflow-desk-e2e-prompts-')
     server = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: storeUrl })
   })
@@ -63,9 +80,14 @@ test.describe('prompts', () => {
     await expect(page).toHaveURL(/#\/prompts\/support-system-prompt\?version=2$/)
     await expect(page.getByTestId('selected-alias')).toHaveText('@production')
     await expect(page.getByTestId('commit-message')).toHaveText(versions.find((v) => v.version === '2')!.commit_message!)
-    // J moves to the next older version.
+    // Used by: the run and the trace tagged with version 2.
+    await expect(page.getByTestId('prompt-linked-run')).toHaveAttribute('data-run-id', linkedRun)
+    await expect(page.getByTestId('prompt-linked-trace')).toHaveAttribute('data-trace-id', linkedTrace)
+    await screenshotBothThemes(page, 'prompt-version-used-by')
+    // J moves to the next older version, which no run used.
     await page.keyboard.press('j')
     await expect(prompts.versionPanel).toHaveAttribute('data-version', '1')
+    await expect(page.getByTestId('prompt-linked-run')).toHaveCount(0)
 
     // A chat template: its messages by role.
     const sql = (await api('prompts:get', { name: 'sql-generator' }, server.url)).versions.find((v) => v.template.type === 'chat')!
