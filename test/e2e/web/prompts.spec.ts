@@ -58,7 +58,7 @@ test.describe('prompts', () => {
     // Prompts are no registered models: the Models list does not show them.
     await page.getByTestId('nav-models').click()
     await expect(page.getByTestId('models-empty')).toBeVisible()
-    await prompts.navLink.click()
+    await page.getByTestId('models-prompts-link').click()
     await prompts.waitLoaded()
     await screenshotBothThemes(page, 'prompts-list')
 
