@@ -201,3 +201,19 @@ describe('the prompt registry of the MLflow 3.5 GenAI fixture', () => {
     expect(sql.versions.find((x) => x.version === '1')!.linked_runs.map((r) => r.run_id)).toEqual([runA])
   })
 })
+
+describe.each(['small', 'old'] as const)('the MLflow-written %s fixture, which holds registered models and no prompts', (fixture) => {
+  let store: StoreHandle
+  beforeAll(async () => {
+    store = await openStore(targetFor(await createDatabase(`prompts_${fixture}`, FIXTURES[fixture].template)))
+  })
+  afterAll(() => store?.close())
+
+  it('lists no prompt, finds none by name, and keeps every registered model in the models list', async () => {
+    expect(await searchPrompts(store, { max_results: 100 })).toEqual({ prompts: [], next_page_token: null })
+    const models = dumpRows(FIXTURES[fixture].dump, 'registered_models').map((m: Row) => m.name!)
+    expect(models.length).toBeGreaterThan(0)
+    await expect(getPrompt(store, models[0])).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expect((await listRegisteredModels(store, { max_results: 100 })).registered_models.map((m) => m.name)).toEqual([...models].sort())
+  })
+})
