@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { PromptSummary, PromptVersion } from '@shared/domain/prompts'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
+import { usePagedSearch } from '@/composables/usePagedSearch'
 import { MODELS_PAGE_SIZE } from '@shared/domain/pageSizes'
 
 /** MLflow's prompt registry: whether the store has prompts (for the navigation), the list, and one prompt with its versions. */
@@ -11,13 +12,15 @@ export const usePromptsStore = defineStore('prompts', () => {
   const available = ref<boolean | null>(null)
   const probe = useLatestRequest()
 
-  const filter = ref('')
-  const items = ref<PromptSummary[]>([])
-  const nextToken = ref<string | null>(null)
-  const list = useLatestRequest()
-  const { loading, error } = list
-  const loadingMore = ref(false)
-  const loaded = ref(false)
+  const list = usePagedSearch<PromptSummary>(async ({ filter, page_token }, signal) => {
+    const page = await api.call(
+      'prompts:search',
+      { max_results: MODELS_PAGE_SIZE, ...(filter ? { filter } : {}), ...(page_token ? { page_token } : {}) },
+      { signal },
+    )
+    return { items: page.prompts, next_page_token: page.next_page_token }
+  })
+  const { filter, items, nextToken, loading, loadingMore, loaded, error, loadMore, abortList } = list
 
   const prompt = ref<PromptSummary | null>(null)
   const versions = ref<PromptVersion[]>([])
@@ -32,31 +35,10 @@ export const usePromptsStore = defineStore('prompts', () => {
     })
   }
 
+  /** The first page of the prompts whose name matches `text`; the full list having any says the store has prompts. */
   async function search(text: string = filter.value) {
-    filter.value = text
-    loadingMore.value = false
-    const q = text.trim()
-    await list.run((signal) => api.call('prompts:search', { max_results: MODELS_PAGE_SIZE, ...(q ? { filter: q } : {}) }, { signal }), {
-      apply: (page) => {
-        items.value = page.prompts
-        nextToken.value = page.next_page_token
-        loaded.value = true
-        if (!q && page.prompts.length) available.value = true
-      },
-    })
-  }
-
-  async function loadMore() {
-    if (!nextToken.value || loadingMore.value) return
-    loadingMore.value = true
-    const q = filter.value.trim()
-    const token = nextToken.value
-    await list.follow((signal) => api.call('prompts:search', { max_results: MODELS_PAGE_SIZE, page_token: token, ...(q ? { filter: q } : {}) }, { signal }), {
-      apply: (page) => {
-        items.value = [...items.value, ...page.prompts]
-        nextToken.value = page.next_page_token
-      },
-      settle: () => (loadingMore.value = false),
+    await list.search(text, (page) => {
+      if (!text.trim() && page.items.length) available.value = true
     })
   }
 
@@ -78,12 +60,6 @@ export const usePromptsStore = defineStore('prompts', () => {
     })
   }
 
-  /** The list is left: stop its reads (it reads again when shown). */
-  function abortList() {
-    list.abort()
-    loadingMore.value = false
-  }
-
   function abortPrompt() {
     promptRequest.abort()
   }
@@ -94,11 +70,6 @@ export const usePromptsStore = defineStore('prompts', () => {
     list.reset()
     promptRequest.reset()
     available.value = null
-    filter.value = ''
-    items.value = []
-    nextToken.value = null
-    loadingMore.value = false
-    loaded.value = false
     prompt.value = null
     versions.value = []
   }
