@@ -14,6 +14,7 @@ export const CHANNELS = [
   'runs:related',
   'traces:search',
   'traces:columns',
+  'traces:get',
   'metrics:history',
   'metrics:compare',
   'metrics:summary',

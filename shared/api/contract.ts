@@ -36,8 +36,8 @@ import { profileSecretsSchema, profileSettingsSchema, type ProfileSettingsInput 
 import { experimentId, runId, viewType } from './trackingSchemas'
 import { exportName, exportSelection } from './exportSchemas'
 import { findResolveRequest, findSearchRequest } from './findSchemas'
-import { tracesColumnsRequest, tracesSearchRequest } from './traceSchemas'
-import type { TraceColumns, TraceRow } from '../domain/traces'
+import { tracesColumnsRequest, tracesGetRequest, tracesSearchRequest } from './traceSchemas'
+import type { TraceColumns, TraceGetResponse, TraceRow } from '../domain/traces'
 import { promptsGetRequest, promptsSearchRequest } from './promptSchemas'
 import type { PromptSummary, PromptVersion } from '../domain/prompts'
 import {
@@ -561,6 +561,13 @@ export const contract = {
   'traces:search': def<typeof tracesSearchRequest, TracesSearchResponse>(tracesSearchRequest),
   /** For the column chooser: tag keys, metadata keys and assessment names present, with counts. */
   'traces:columns': def<typeof tracesColumnsRequest, TraceColumns>(tracesColumnsRequest),
+  /**
+   * One trace as MLflow's get_trace gives it ({info: {… tags, trace_metadata, assessments}, data: {spans}}, protobuf's
+   * JSON: nanoseconds as decimal strings) and what a trace view draws (view: the span tree in order, types, durations,
+   * errors, tokens, models, the critical path). Spans from the spans table, else the trace's traces.json in the
+   * artifact store (view.spans_problem says why there are none). Unknown id: NOT_FOUND.
+   */
+  'traces:get': def<typeof tracesGetRequest, TraceGetResponse>(tracesGetRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
   'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
   /** Min, max (with their steps) and a short trend line of several metrics of one run, in one statement over the run's rows. */

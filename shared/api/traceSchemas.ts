@@ -22,3 +22,14 @@ export const tracesSearchRequest = z
 
 /** traces:columns — the tag keys, metadata keys and assessment names of the traces in these experiments. */
 export const tracesColumnsRequest = z.object({ experiment_ids: traceExperimentIds }).strict()
+
+/** A trace id as MLflow writes it: tr-<32 hex> (MLflow 3), 32 hex (2.x); request_id is varchar(50). */
+export const traceId = z
+  .string()
+  .trim()
+  .min(1, 'give a trace id (tr-…)')
+  .max(50, 'is longer than any trace id (50 characters at most)')
+  .regex(/^[\w.:-]+$/, 'is not a trace id: letters, digits, "-", "_", "." and ":" only (e.g. tr-…)')
+
+/** traces:get — one trace, its spans and assessments. */
+export const tracesGetRequest = z.object({ trace_id: traceId }).strict()

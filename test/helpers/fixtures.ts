@@ -34,3 +34,9 @@ export type FixtureName = keyof typeof FIXTURES
 export function readManifest(name: FixtureName): Record<string, unknown> {
   return JSON.parse(readFileSync(FIXTURES[name].manifest, 'utf8'))
 }
+
+/** The artifact location the fixture's rows record (its manifest's artifact_root_uri; the GenAI manifest does not say, its README does). */
+export function artifactRootUri(name: FixtureName): string {
+  const manifest = readManifest(name) as { artifact_root_uri?: string }
+  return manifest.artifact_root_uri ?? 'file:///srv/mlflow/artifacts/small-seed21'
+}

@@ -40,7 +40,17 @@ describe("a store's capabilities, probed from MLflow-written stores", () => {
   it('MLflow 1.30 lacks what came with 2.3 and later, and has what came before', async () => {
     const { capabilities, description } = await capabilitiesOfDatabase(await createDatabase('caps_old', FIXTURES.old.template))
     const off = names.filter((n) => !capabilities[n]).sort()
-    expect(off).toEqual(['assessments', 'datasets', 'loggedModels', 'modelAliases', 'modelVersionStorage', 'runModelIO', 'traceSpans', 'traces'])
+    expect(off).toEqual([
+      'assessments',
+      'datasets',
+      'loggedModels',
+      'modelAliases',
+      'modelVersionStorage',
+      'runModelIO',
+      'tracePreviews',
+      'traceSpans',
+      'traces',
+    ])
     // session:describe keeps its wire shape, read from the same capabilities.
     expect(description.features).toEqual({
       run_name_column: true,

@@ -92,6 +92,15 @@ export const CAPABILITIES = {
     since: '867495a8f9d4',
     lets: 'list traces',
   },
+  tracePreviews: {
+    needs: [
+      ['trace_info', 'client_request_id'],
+      ['trace_info', 'request_preview'],
+      ['trace_info', 'response_preview'],
+    ],
+    since: 'cbc13b556ace',
+    lets: "show a trace's client request id and its request and response previews",
+  },
   loggedModels: {
     needs: [['logged_models'], ['logged_model_tags'], ['logged_model_params'], ['logged_model_metrics']],
     since: '400f98739977',
