@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { stringify } from 'csv-stringify/sync'
 import type { TracesSearchRequest, TracesSearchResponse } from '@shared/api/contract'
-import type { TraceRow } from '@shared/domain/traces'
+import type { MlflowAssessment, SpanView, TraceGetResponse, TraceRow } from '@shared/domain/traces'
+import { stringifyPythonJson } from '@shared/format/pythonJson'
 import { withApi, type CliApi } from '../api'
 import { showWhereFilterFails } from '../filterErrors'
 import type { CliIO } from '../io'
@@ -141,4 +142,73 @@ function tracesCsv(traces: TraceRow[]): string {
     ...assessmentKeys.map((k) => value(t.assessments[k]?.value)),
   ])
   return stringify([header, ...rows])
+}
+
+/** 636.5 ms, 1.20 s, 12 µs: a span's duration read at a glance. */
+export function formatNanos(ns: number | null): string {
+  if (ns === null) return 'running'
+  if (ns < 1_000_000) return `${(ns / 1000).toFixed(ns < 10_000 ? 1 : 0)} µs`
+  if (ns < 1_000_000_000) return `${(ns / 1_000_000).toFixed(1)} ms`
+  return `${(ns / 1_000_000_000).toFixed(2)} s`
+}
+
+/** One line per span, indented under its parent: name, type, duration, marks (✗ error, * critical path), model and tokens. */
+function treeLines(rows: SpanView[]): string[] {
+  return rows.map((r) => {
+    const marks = [r.error ? `✗ ${r.status_message}`.trim() : '', r.critical ? '*' : ''].filter(Boolean).join(' ')
+    const tokens = r.tokens ? `${r.tokens.input_tokens ?? '?'} in / ${r.tokens.output_tokens ?? '?'} out tokens` : ''
+    return [`${'  '.repeat(r.depth)}${r.name}`, `[${r.type}]`, formatNanos(r.duration_ns), r.model ?? '', tokens, marks].filter(Boolean).join('  ')
+  })
+}
+
+const assessmentValue = (a: MlflowAssessment) => {
+  const part = a.expectation ?? a.feedback
+  if (a.feedback?.error) return `error: ${a.feedback.error.error_code ?? ''} ${a.feedback.error.error_message ?? ''}`.trim()
+  return part && 'value' in part ? JSON.stringify(part.value) : ''
+}
+
+function printTrace(io: CliIO, got: TraceGetResponse): void {
+  const { info } = got.trace
+  const v = got.view
+  printTable(
+    io,
+    ['FIELD', 'VALUE'],
+    [
+      ['trace_id', info.trace_id],
+      ['experiment_id', info.trace_location.mlflow_experiment.experiment_id],
+      ['state', info.state],
+      ['request_time', info.request_time],
+      ['execution_duration', info.execution_duration ?? ''],
+      ['request', info.request_preview ?? ''],
+      ['response', info.response_preview ?? ''],
+      ...Object.entries(info.tags).map(([k, val]): [string, string] => [`tags.${k}`, val]),
+    ],
+  )
+  io.out('')
+  const source = v.spans_source === 'artifact' ? ` (from ${v.artifact_location})` : ''
+  io.out(`${v.spans.length} span(s)${source}; * on the critical path, ✗ error`)
+  if (v.spans_problem) io.err(`mlflow-desk: ${v.spans_problem}`)
+  for (const line of treeLines(v.spans)) io.out(line)
+  if (info.assessments.length) {
+    io.out('')
+    printTable(
+      io,
+      ['ASSESSMENT', 'KIND', 'VALUE', 'SOURCE', 'RATIONALE', 'STATE'],
+      info.assessments.map((a) => [
+        a.assessment_name,
+        a.expectation ? 'expectation' : 'feedback',
+        assessmentValue(a),
+        `${a.source.source_type}${a.source.source_id ? ` ${a.source.source_id}` : ''}`,
+        a.rationale ?? '',
+        a.valid ? (a.overrides ? `overrides ${a.overrides}` : '') : `overridden by ${v.overridden_by[a.assessment_id] ?? '?'}`,
+      ]),
+    )
+  }
+}
+
+export async function get(io: CliIO, traceId: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const req = validateRequest('traces:get', { trace_id: traceId }, { trace_id: 'TRACE_ID' })
+  const got = await withApi(cmd, io, (api) => api.call('traces:get', req))
+  if (opts.json) return io.out(stringifyPythonJson(got.trace, 2))
+  printTrace(io, got)
 }

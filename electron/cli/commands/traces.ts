@@ -36,5 +36,11 @@ export function tracesCommand(io: CliIO): Command {
     .option('--csv', 'print CSV: one row per trace (trace_id, ..., tokens, tags.*, assessments.*)')
     .addHelpText('after', FILTER_HELP)
     .action(async (opts: TraceSearchOptions, cmd: Command) => (await actions()).search(io, opts, cmd))
+  traces
+    .command('get')
+    .description("Show one trace (MLflow's get_trace): its span tree with durations, errors and tokens, and its assessments")
+    .argument('<trace_id>', 'the trace id (tr-…)')
+    .option('--json', 'print MLflow\'s trace JSON: {"info": {…, "tags", "trace_metadata", "assessments"}, "data": {"spans": […]}}')
+    .action(async (traceId: string, opts: { json?: boolean }, cmd: Command) => (await actions()).get(io, traceId, opts, cmd))
   return traces
 }

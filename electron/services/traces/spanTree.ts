@@ -67,15 +67,17 @@ const byStart = (a: Node, b: Node) => (a.start < b.start ? -1 : a.start > b.star
  * that ended before it. Sequential steps are all on the path; of overlapping ones, the one that
  * finished last. The root of the trace (the one ending last when there are several) starts it.
  */
-export function criticalPath(roots: Node[]): string[] {
+function criticalPath(roots: Node[]): string[] {
   const last = roots.reduce<Node | null>((best, r) => (best === null || (r.end ?? r.start) > (best.end ?? best.start) ? r : best), null)
   if (!last) return []
-  const path: string[] = []
   // Work items: a span to put on the path, then its children walked back from its end.
   const stack: Node[] = [last]
+  const seen = new Set<Node>()
   while (stack.length) {
     const span = stack.pop()!
-    path.push(span.id)
+    // Parents that loop (a broken trace) must not walk forever.
+    if (seen.has(span)) continue
+    seen.add(span)
     let cursor = span.end ?? span.start
     const picked: Node[] = []
     // Children by end, latest first: each one that ended by the cursor and after the last pick's start.
@@ -93,22 +95,7 @@ export function criticalPath(roots: Node[]): string[] {
     }
     stack.push(...picked)
   }
-  return orderByTime(path, roots)
-}
-
-/** Path ids in start order (ties: tree order). */
-function orderByTime(ids: string[], roots: Node[]): string[] {
-  const at = new Map<string, Node>()
-  const walk = [...roots]
-  while (walk.length) {
-    const n = walk.pop()!
-    at.set(n.id, n)
-    walk.push(...n.children)
-  }
-  return ids
-    .map((id) => at.get(id)!)
-    .sort(byStart)
-    .map((n) => n.id)
+  return [...seen].sort(byStart).map((n) => n.id)
 }
 
 /** The view of each span, in tree order, and the critical path. */
