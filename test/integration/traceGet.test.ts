@@ -214,3 +214,16 @@ describe('traces:get on the MLflow 3.5 GenAI fixture, against what MLflow answer
     })
   })
 })
+
+describe('traces:get on a store older than tracing (the MLflow 1.30 fixture)', () => {
+  it('says the store has no traces, without asking for tables it lacks', async () => {
+    const t = await appOver('old', 'trace_get_old')
+    try {
+      const e = await t.fails('traces:get', { trace_id: 'tr-00000000000000000000000000000000' })
+      expect(e.code).toBe('NOT_FOUND')
+      expect(e.message).toMatch(/has no traces: its MLflow schema predates tracing/)
+    } finally {
+      await t.app.workspace.dispose()
+    }
+  })
+})
