@@ -244,17 +244,29 @@ describe("our extensions of search_traces, against the fixture's traces", () => 
     }
   })
 
-  it('a store of MLflow 2.13–3.2 (no spans table, no assessments) searches what it has and refuses the rest plainly', async () => {
+  it('a store of MLflow 2.13–3.1 (no spans table, no assessments, no preview columns) searches what it has and refuses the rest plainly', async () => {
     const db = await createDatabase('trace_no_spans', FIXTURES.genai.template)
     const admin = adminClient(db)
     await admin.connect()
     await admin.query('DROP TABLE assessments; DROP TABLE spans')
+    await admin.query('ALTER TABLE trace_info DROP COLUMN request_preview, DROP COLUMN response_preview, DROP COLUMN client_request_id')
     await admin.end()
     const older = await openStore(targetFor(db))
     try {
       const all = await searchTraces(older, { experiment_ids: REFERENCE.experiment_ids, max_results: 1000, order_by: ['trace.tokens.total DESC'] })
       expect(all.traces.map((t) => t.trace_id)).toEqual(await ids('', ['trace.tokens.total DESC']))
       expect(all.traces.every((t) => Object.keys(t.assessments).length === 0)).toBe(true)
+      // The previews are what MLflow kept before the columns: request metadata mlflow.traceInputs / traceOutputs.
+      for (const t of all.traces) {
+        expect(t.request_preview, t.trace_id).toBe(TRACES[t.trace_id].metadata['mlflow.traceInputs'] ?? null)
+        expect(t.response_preview, t.trace_id).toBe(TRACES[t.trace_id].metadata['mlflow.traceOutputs'] ?? null)
+      }
+      const inInputs = (t: FixtureTrace, text: string) =>
+        [t.metadata['mlflow.traceInputs'], t.metadata['mlflow.traceOutputs']].some((p) => p?.toLowerCase().includes(text) ?? false)
+      const found = await searchTraces(older, { experiment_ids: REFERENCE.experiment_ids, max_results: 1000, filter: "'E1043'" })
+      const expectedIds = Object.keys(TRACES).filter((id) => inInputs(TRACES[id], 'e1043'))
+      expect(expectedIds.length).toBeGreaterThan(0)
+      expect(new Set(found.traces.map((t) => t.trace_id))).toEqual(new Set(expectedIds))
       await expect(searchTraces(older, { experiment_ids: ['1'], max_results: 5, filter: "tags.env = 'prod' AND span.type = 'TOOL'" })).rejects.toMatchObject({
         code: 'INVALID_FILTER',
         message: expect.stringContaining('keeps no spans'),

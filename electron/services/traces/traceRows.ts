@@ -37,6 +37,16 @@ export interface TracePageRow {
  * order) and the page is taken from their union: the global first rows are
  * among them, and no experiment's traces are sorted whole.
  */
+/**
+ * A trace's previews (of `ti`, trace_info): MLflow 3.2 added the columns; before, MLflow kept the
+ * (truncated) previews as request metadata `mlflow.traceInputs` / `mlflow.traceOutputs`.
+ */
+export function tracePreviewSql(can: StoreCapabilities): { request: string; response: string; clientRequestId: string } {
+  if (can.tracePreviews) return { request: 'ti.request_preview', response: 'ti.response_preview', clientRequestId: 'ti.client_request_id' }
+  const meta = (key: string) => `(SELECT m.value FROM trace_request_metadata m WHERE m.request_id = ti.request_id AND m.key = '${key}')`
+  return { request: meta(TRACE_METADATA.inputs), response: meta(TRACE_METADATA.outputs), clientRequestId: 'NULL::text' }
+}
+
 export function tracePageSql(
   can: StoreCapabilities,
   q: { experimentIds: readonly number[]; where: string[]; joins: string[]; bind: unknown[]; order: readonly OrderKey[]; limit: number; offset?: number },
@@ -45,8 +55,9 @@ export function tracePageSql(
   const limit = param(q.limit, 'int')
   const offset = q.offset ? ` OFFSET ${param(q.offset, 'bigint')}` : ''
   const bulky = param([TRACE_METADATA.inputs, TRACE_METADATA.outputs], 'text[]')
-  const columns = `ti.request_id, ti.experiment_id, ti.timestamp_ms, ti.execution_time_ms, ti.status, ti.client_request_id,
-         ti.request_preview, ti.response_preview, ${q.order.map((k, i) => `${k.sql} AS k${i}`).join(', ')}`
+  const preview = tracePreviewSql(can)
+  const columns = `ti.request_id, ti.experiment_id, ti.timestamp_ms, ti.execution_time_ms, ti.status, ${preview.clientRequestId} AS client_request_id,
+         ${preview.request} AS request_preview, ${preview.response} AS response_preview, ${q.order.map((k, i) => `${k.sql} AS k${i}`).join(', ')}`
   const from = `FROM trace_info ti${q.joins.map((j) => `\n  ${j}`).join('')}`
   const byKeys = (alias: string) => orderByClause(q.order.map((k, i) => ({ ...k, sql: `${alias}.k${i}` })))
   let page: string

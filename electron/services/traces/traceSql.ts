@@ -5,6 +5,7 @@ import { type SqlBuilder, compare } from '../tracking/search/searchSql'
 import type { TraceComparison, TraceFilter, TraceKey, TraceTerm } from './traceFilter'
 import { TRACE_METADATA, TRACE_TAGS } from './traceGrammar'
 import type { TraceOrderTerm } from './traceOrder'
+import { tracePreviewSql } from './traceRows'
 
 /**
  * A trace filter and ordering as parameterized SQL over `trace_info ti`. User
@@ -44,7 +45,8 @@ export function traceFilterSql(node: TraceFilter | null, b: SqlBuilder): string 
 function termSql(t: TraceTerm, b: SqlBuilder): string {
   if (t.type === 'text') {
     const pattern = b.param(`%${t.value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, 'text')
-    return `(ti.request_preview ILIKE ${pattern} OR ti.response_preview ILIKE ${pattern})`
+    const preview = tracePreviewSql(b.can)
+    return `(${preview.request} ILIKE ${pattern} OR ${preview.response} ILIKE ${pattern})`
   }
   switch (t.entity) {
     case 'attribute':
