@@ -40,7 +40,11 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   let running = 0
   const waiting: Array<() => void> = []
 
+  /** The run last preloaded (by the navigation to its page), until its page takes it or anything else is loaded. */
+  let preloaded: string | null = null
+
   async function load(id: string, opts: { keyMetrics?: boolean } = {}) {
+    preloaded = null
     keySummaryRunId.value = opts.keyMetrics ? id : null
     keySummaryRequest.reset()
     if (opts.keyMetrics)
@@ -55,6 +59,19 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     const relations = relatedRequest.run((signal) => api.call('runs:related', { run_id: id }, { signal }), { apply: (r) => (related.value = r) })
     await runRequest.run((signal) => api.call('runs:get', { run_id: id }, { signal }), { apply: (res) => (run.value = res.run) })
     await relations
+  }
+
+  /** `load`, started by the navigation to the run's page (see routePreload). */
+  function preload(id: string, opts: { keyMetrics?: boolean } = {}) {
+    void load(id, opts)
+    preloaded = id
+  }
+
+  /** Whether this run's reads were started by the navigation to its page (then the page leaves them be); once. */
+  function takePreload(id: string): boolean {
+    const hit = preloaded === id
+    preloaded = null
+    return hit
   }
 
   async function slot(): Promise<() => void> {
@@ -131,6 +148,8 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     keySummaryRunId,
     histories,
     load,
+    preload,
+    takePreload,
     loadHistory,
     abort,
     reset,
