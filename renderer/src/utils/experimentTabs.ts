@@ -1,0 +1,22 @@
+import type { StoreDescription } from '@shared/domain/mlflow'
+
+/**
+ * The tabs of an experiment's page (Runs, and what else the store holds):
+ * one entry each, in the order shown. A tab's page is the route of that name,
+ * under /experiments/:ids/…, and the tab shows only when the store has the
+ * feature it reads.
+ */
+export interface ExperimentTab {
+  /** The route's name; its path is /experiments/:ids/<key>. */
+  key: string
+  label: string
+  /** The store feature the tab needs (null: every store). */
+  feature: keyof StoreDescription['features'] | null
+}
+
+export const EXPERIMENT_TABS: readonly ExperimentTab[] = [{ key: 'runs', label: 'Runs', feature: null }]
+
+/** The tabs a store with these features shows. */
+export function experimentTabsFor(features: StoreDescription['features'] | null | undefined): ExperimentTab[] {
+  return EXPERIMENT_TABS.filter((t) => t.feature === null || !!features?.[t.feature])
+}
