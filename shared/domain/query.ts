@@ -130,6 +130,10 @@ export interface LibraryQuery {
   description: string
   sql: string
   params: QueryParameter[]
+  /** The store capabilities its tables need (electron/services/mlflowSchema/capabilities.ts); empty: every store. */
+  needs: string[]
+  /** Why this window's store cannot run it (it lacks the tables), or null. */
+  unavailable: string | null
 }
 
 /** How far an export of a console result is: rows and bytes written so far, time taken, finished or not. */

@@ -1,6 +1,6 @@
 import { isAppError } from '@shared/api/errors'
 import type { QueryHistoryEntry } from '@shared/domain/query'
-import { queryLibrary } from '../query/queryLibrary'
+import { queryLibraryFor } from '../query/queryLibrary'
 import { explainQuery } from '../query/explainPlan'
 import { exportsFolderTarget, safeExportName } from '../query/exportTarget'
 import { exportsDir } from '../config/appPaths'
@@ -162,7 +162,11 @@ export function queryHandlers(ctx: AppContext): HandlerGroup<QueryChannels> {
       return {}
     },
 
-    'query:library': async () => ({ queries: queryLibrary() }),
+    // Queries the window's store lacks the tables for say why; with no store reachable, none is marked.
+    'query:library': async (_req, call) => {
+      const store = await call.window.store(call.signal).catch(() => null)
+      return { queries: queryLibraryFor(store?.capabilities ?? null) }
+    },
 
     'query:tabs-get': async (_req, call) => tabs.get(call.window.profileId),
 

@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LibraryQuery, QueryParameter } from '@shared/domain/query'
+import { CAPABILITIES, type Capability, type StoreCapabilities } from '../mlflowSchema/capabilities'
+import { ALEMBIC_CHAIN } from '../mlflowSchema/revisions'
 
 /**
  * The ready audit queries: one .sql file each under ./library, opening with a
@@ -10,6 +12,7 @@ import type { LibraryQuery, QueryParameter } from '@shared/domain/query'
  *   -- title: Zombie runs: still RUNNING long after their last metric
  *   -- description: ... (one line)
  *   -- param: hours = 24 | Hours of silence before a run counts as a zombie
+ *   -- needs: traceSpans, assessments   (capabilities the query's tables need; none: every store)
  *
  * The files are bundled into the build by Vite (import.meta.glob ... ?raw), so
  * they ship inside the app; run from source without Vite (tsx), they are read
@@ -52,7 +55,37 @@ export function parseLibraryFile(id: string, text: string): LibraryQuery {
       if (!m) throw new Error(`audit library ${id}.sql: cannot read "-- param: ${v}" (expected "name = default | description")`)
       return { name: m[1], default: m[2] || null, description: m[3] || null }
     })
-  return { id, title, description: get('description') ?? '', sql: lines.slice(i).join('\n').trim(), params }
+  const needs = (get('needs') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+  for (const n of needs) {
+    if (!(n in CAPABILITIES)) throw new Error(`audit library ${id}.sql: "-- needs: ${n}" is not a capability (one of ${Object.keys(CAPABILITIES).join(', ')})`)
+  }
+  return { id, title, description: get('description') ?? '', sql: lines.slice(i).join('\n').trim(), params, needs, unavailable: null }
+}
+
+/** Why a store without `capability` cannot run a query that needs it: its tables, and the MLflow that brought them. */
+export function missingCapability(capability: Capability): string {
+  const fact = CAPABILITIES[capability]
+  const named = (kind: string, names: string[]) => (names.length ? [`the ${kind}${names.length > 1 ? 's' : ''} ${names.join(', ')}`] : [])
+  const lacks = [
+    ...named('table', [...new Set(fact.needs.filter(([, c]) => !c).map(([t]) => t))]),
+    ...named(
+      'column',
+      fact.needs.filter(([, c]) => c).map(([t, c]) => `${t}.${c}`),
+    ),
+  ].join(' and ')
+  const since = ALEMBIC_CHAIN.find((r) => r.revision === fact.since)?.since
+  return `This store lacks ${lacks}${since ? ` (written by MLflow ${since} and later)` : ''}.`
+}
+
+/** The library as a store with these capabilities sees it: each query it cannot run says why. */
+export function queryLibraryFor(capabilities: StoreCapabilities | null): LibraryQuery[] {
+  return queryLibrary().map((q) => {
+    const lacking = capabilities ? (q.needs as Capability[]).filter((n) => !capabilities[n]) : []
+    return lacking.length ? { ...q, unavailable: lacking.map(missingCapability).join(' ') } : q
+  })
 }
 
 let cache: LibraryQuery[] | null = null

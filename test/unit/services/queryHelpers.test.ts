@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { queryLibrary, parseLibraryFile } from '../../../electron/services/query/queryLibrary'
+import { missingCapability, queryLibrary, queryLibraryFor, parseLibraryFile } from '../../../electron/services/query/queryLibrary'
+import { ALL_CAPABILITIES, type StoreCapabilities } from '../../../electron/services/mlflowSchema/capabilities'
 import { safeExportName } from '../../../electron/services/query/exportTarget'
 import { writeError } from '../../../electron/services/query/resultExport'
 import { OID, resultTypes } from '../../../electron/services/query/resultValues'
@@ -77,8 +78,26 @@ describe('the audit library', () => {
         { name: 'days', default: '30', description: 'How far back' },
         { name: 'user', default: null, description: null },
       ],
+      needs: [],
+      unavailable: null,
     })
     expect(() => parseLibraryFile('bad', 'SELECT 1')).toThrow('no "-- title:" line')
+  })
+
+  it('reads which store capabilities a query needs, and refuses a name that is none', () => {
+    expect(parseLibraryFile('x', '-- title: T\n-- needs: traceSpans, assessments\nSELECT 1').needs).toEqual(['traceSpans', 'assessments'])
+    expect(() => parseLibraryFile('y', '-- title: T\n-- needs: spans\nSELECT 1')).toThrow('y.sql: "-- needs: spans" is not a capability')
+  })
+
+  it('says what a store lacks for a query, naming the tables and the MLflow that brought them', () => {
+    const none = Object.fromEntries(Object.keys(ALL_CAPABILITIES).map((k) => [k, false])) as unknown as StoreCapabilities
+    const spans = queryLibraryFor(none).find((q) => q.id === 'slowest-span-names')!
+    expect(spans.unavailable).toBe('This store lacks the table spans (written by MLflow 3.3 and later).')
+    expect(queryLibraryFor(ALL_CAPABILITIES).every((q) => q.unavailable === null)).toBe(true)
+    expect(queryLibraryFor(null).every((q) => q.unavailable === null)).toBe(true)
+    expect(missingCapability('tracePreviews')).toBe(
+      'This store lacks the columns trace_info.client_request_id, trace_info.request_preview, trace_info.response_preview (written by MLflow 3.2 and later).',
+    )
   })
 
   it('ships at least the eight queries the issue asks for', () => {

@@ -1,6 +1,7 @@
 -- title: Experiments with no activity in N days
 -- description: Active experiments where nothing happened for :days days: no run started or ended and the experiment itself was not changed (experiments.last_update_time, MLflow 1.29+). Candidates for archiving; experiments without any run are included.
 -- param: days = 90 | Days without activity
+-- needs: experimentTimes
 SELECT e.experiment_id,
        e.name,
        count(r.run_uuid)                                                          AS runs,

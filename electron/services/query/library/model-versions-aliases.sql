@@ -1,5 +1,6 @@
 -- title: Registered model versions and their aliases
 -- description: Every version of every registered model with its stage, status, source run and the aliases pointing at it now. MLflow keeps no history of alias moves: "model_updated_at" (the model's last change, which an alias move updates) and each version's own times are the trace it leaves. Aliases exist from MLflow 2.3.
+-- needs: modelAliases
 SELECT mv.name                                              AS model,
        mv.version,
        string_agg(a.alias, ', ' ORDER BY a.alias)           AS aliases,

@@ -127,6 +127,8 @@ describe('query store', () => {
         { name: 'days', description: null, default: '30' },
         { name: 'who', description: null, default: null },
       ],
+      needs: [],
+      unavailable: null,
     })
     expect(store.activeId).toBe(opened.id)
     expect(opened).toMatchObject({ title: 'Idle experiments', sql: 'SELECT :days, :who', params: { days: '30', who: '' } })
