@@ -12,13 +12,17 @@ import { artifactRootUri, FIXTURES, type FixtureName } from './fixtures'
 
 /** An app over a copy of a fixture, its artifacts mapped from the server path the dump records to the files beside it. */
 export async function appOver(fixture: FixtureName, prefix: string) {
-  const db = await createDatabase(prefix, FIXTURES[fixture].template)
+  return appOverDatabase(await createDatabase(prefix, FIXTURES[fixture].template), prefix, [`${artifactRootUri(fixture)}=${FIXTURES[fixture].artifacts}`])
+}
+
+/** An app over a test database (its artifact locations mapped by `artifactMaps`, "from=to" each). */
+export async function appOverDatabase(db: string, prefix: string, artifactMaps: string[] = []) {
   const home = await mkdtemp(join(tmpdir(), `desk-${prefix}-`))
   const app = await createAppContext({
     home,
     env: {},
     cipher: aesGcmCipher(Buffer.alloc(32, 5), 'a test key'),
-    choice: { url: urlFor(db), artifactMaps: [`${artifactRootUri(fixture)}=${FIXTURES[fixture].artifacts}`] },
+    choice: { url: urlFor(db), artifactMaps },
     transport: 'http',
   })
   const call: CallContext = { window: await app.workspace.window(prefix), signal: new AbortController().signal, openWindow: async () => null }
@@ -43,5 +47,5 @@ export async function appOver(fixture: FixtureName, prefix: string) {
       await c.end()
     }
   }
-  return { app, db, ok, fails, sql }
+  return { app, db, ok, fails, sql, dispose: () => app.workspace.dispose() }
 }

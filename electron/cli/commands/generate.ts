@@ -13,6 +13,7 @@ export function generateCommand(io: CliIO): Command {
         .default('small'),
     )
     .option('--large', 'same as --size large (the benchmark store)')
+    .option('--genai', 'GenAI traces instead of runs: small 2k, medium 100k, large 1M traces (~10 spans and 1.3 assessments each)')
     .option('--seed <n>', 'random seed', '1')
     .option('--artifact-root <dir>', 'where artifacts are written (small size)')
     .action(async (opts: GenerateOptions, cmd: Command) => (await actions()).generate(io, opts, cmd))

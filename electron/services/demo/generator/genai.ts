@@ -1,0 +1,102 @@
+import { isAbsolute, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type pg from 'pg'
+import { AppError } from '@shared/api/errors'
+import { quoteIdent } from './copyWriter'
+import { ensureEmpty, readSchema } from './emptyStore'
+import { GENAI_CHUNK, GENAI_EXPERIMENTS, GENAI_TRACES, type GenaiSize } from './genaiPlan'
+import { GENAI_STATEMENTS } from './genaiSql'
+
+export type { GenaiSize } from './genaiPlan'
+
+export interface GenaiSeedOptions {
+  size: GenaiSize
+  /** Same seed and `now` => the same store, row for row. Default 1. */
+  seed?: number
+  /** The last request's time, in ms; the others go back 30 days. Default Date.now(). */
+  now?: number
+  /** Folder the experiments' artifact locations point into (absolute; nothing is written there). */
+  artifactRoot: string
+  onProgress?: (msg: string) => void
+}
+
+export interface GenaiSeedReport {
+  size: GenaiSize
+  seed: number
+  now: number
+  /** Rows written per table (as the server counted them). */
+  rows: Record<string, number>
+  totalRows: number
+  elapsedMs: number
+  /** Milliseconds per table, over all chunks, and for ANALYZE. */
+  timings: Record<string, number>
+}
+
+/** What the generated store needs of the schema: MLflow 3.3's tracing tables (our migrations' head has them). */
+const NEEDS = ['experiments', 'trace_info', 'trace_tags', 'trace_request_metadata', 'assessments', 'spans']
+
+/**
+ * Seed an empty, migrated store with the traces of three GenAI applications
+ * (./genaiPlan.ts): every row from INSERT … SELECT on the server, chunk by
+ * chunk, in one transaction, so a failure leaves the store as it was.
+ */
+export async function seedGenaiStore(client: pg.Client, options: GenaiSeedOptions): Promise<GenaiSeedReport> {
+  const started = performance.now()
+  const total = GENAI_TRACES[options.size]
+  if (!total) throw new AppError('BAD_REQUEST', `Unknown GenAI store size "${options.size}": use small, medium or large.`)
+  if (!isAbsolute(options.artifactRoot)) throw new AppError('BAD_REQUEST', `artifactRoot must be an absolute path, got "${options.artifactRoot}".`)
+  const seed = Math.floor(options.seed ?? 1)
+  const now = Math.floor(options.now ?? Date.now())
+  const progress = options.onProgress ?? (() => undefined)
+  const timings: Record<string, number> = {}
+  const rows: Record<string, number> = {}
+
+  const schema = await readSchema(client)
+  const has = (t: string, c?: string) => !!schema.get(t) && (c === undefined || schema.get(t)!.has(c))
+  const missing = NEEDS.filter((t) => !has(t))
+  if (missing.length) {
+    throw new AppError('NOT_MLFLOW_STORE', `Cannot seed GenAI traces: the target schema has no ${missing.join(', ')} table(s). Run the migrations first.`)
+  }
+
+  await client.query('BEGIN')
+  try {
+    await client.query('SET LOCAL statement_timeout = 0')
+    await ensureEmpty(client, has)
+    const times = has('experiments', 'creation_time')
+    for (const e of GENAI_EXPERIMENTS) {
+      const location = pathToFileURL(join(options.artifactRoot, String(e.id))).href
+      await client.query(
+        times
+          ? `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES ($1, $2, $3, 'active', $4, $4)`
+          : `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage) VALUES ($1, $2, $3, 'active')`,
+        times ? [e.id, e.name, location, now] : [e.id, e.name, location],
+      )
+    }
+    rows.experiments = GENAI_EXPERIMENTS.length
+    const maxId = Math.max(...GENAI_EXPERIMENTS.map((e) => e.id))
+    await client.query(`SELECT setval(pg_get_serial_sequence('experiments', 'experiment_id'), $1, true)`, [maxId])
+
+    for (let lo = 1; lo <= total; lo += GENAI_CHUNK) {
+      const hi = Math.min(total + 1, lo + GENAI_CHUNK)
+      for (const { table, sql } of GENAI_STATEMENTS) {
+        const t0 = performance.now()
+        const r = await client.query(sql, [lo, hi, seed, now, total])
+        timings[table] = (timings[table] ?? 0) + Math.round(performance.now() - t0)
+        rows[table] = (rows[table] ?? 0) + (r.rowCount ?? 0)
+      }
+      progress(`traces ${(hi - 1).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${rows.spans.toLocaleString('en-US')} spans)`)
+    }
+    await client.query('COMMIT')
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw e
+  }
+
+  const t0 = performance.now()
+  await client.query(`ANALYZE ${['experiments', ...GENAI_STATEMENTS.map((s) => s.table)].map(quoteIdent).join(', ')}`)
+  timings.analyze = Math.round(performance.now() - t0)
+  const elapsedMs = Math.round(performance.now() - started)
+  const totalRows = Object.values(rows).reduce((a, b) => a + b, 0)
+  progress(`seeded ${totalRows.toLocaleString('en-US')} rows in ${(elapsedMs / 1000).toFixed(1)} s`)
+  return { size: options.size, seed, now, rows, totalRows, elapsedMs, timings }
+}
