@@ -12,12 +12,13 @@ import {
   type PromptVersion,
 } from '@shared/domain/prompts'
 import type { StoreHandle } from '../connections/storeConnection'
-import { keysetCondition, type OrderKey } from '../tracking/keyset'
+import { type OrderKey } from '../tracking/keyset'
 import { modelNameConditions } from '../tracking/modelNameFilter'
-import { decodePageToken, encodePageToken, searchFingerprint } from '../tracking/pageToken'
+import { searchFingerprint } from '../tracking/pageToken'
 import { liveVersion, modelAliasesJson, tagsJson } from '../tracking/registry'
 import { promptLinks } from './promptLinks'
 import { isPromptSql } from './promptSql'
+import { pageOf, resumeAt } from '../tracking/keysetPage'
 
 /**
  * The prompt registry read as MLflow's search_prompts and get_prompt read it:
@@ -49,11 +50,10 @@ export async function searchPrompts(store: StoreHandle, req: PromptsSearchReques
   // Parse first: a malformed filter is refused even on a store without prompts.
   const where = modelNameConditions(req.filter, 'rm.name', bind).map((c) => c.sql)
   const fingerprint = searchFingerprint({ prompts: req.filter ?? '' })
-  const cursor = decodePageToken(req.page_token, fingerprint)
+  const resumed = resumeAt(req.page_token, fingerprint, PROMPT_ORDER, bind, where)
   if (!hasPrompts(store)) return { prompts: [], next_page_token: null }
   where.push(isPromptSql(store.capabilities, 'rm'))
-  if (cursor?.kind === 'keyset') where.push(keysetCondition(PROMPT_ORDER, cursor.values, bind))
-  const offset = cursor?.kind === 'offset' && cursor.offset > 0 ? ` OFFSET ${cursor.offset}` : ''
+  const offset = resumed ? ` OFFSET ${resumed}` : ''
   const rows = await store.select<{ name: string; prompt: PromptSummary }>(
     `WITH m AS (
        SELECT rm.name, rm.creation_time, rm.last_updated_time, rm.description FROM registered_models rm
@@ -62,12 +62,8 @@ export async function searchPrompts(store: StoreHandle, req: PromptsSearchReques
      SELECT m.name, ${promptSummaryJson(store)} AS prompt FROM m ORDER BY m.name ASC`,
     bind,
   )
-  const page = rows.slice(0, req.max_results)
-  const last = page[page.length - 1]
-  return {
-    prompts: page.map((r) => ({ ...r.prompt, tags: userTags(r.prompt.tags) })),
-    next_page_token: rows.length > req.max_results && last ? encodePageToken([last.name], fingerprint) : null,
-  }
+  const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => [r.name])
+  return { prompts: page.map((r) => ({ ...r.prompt, tags: userTags(r.prompt.tags) })), next_page_token }
 }
 
 interface VersionRow {

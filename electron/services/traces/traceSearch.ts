@@ -2,13 +2,13 @@ import { AppError } from '@shared/api/errors'
 import type { TracesSearchRequest, TracesSearchResponse } from '@shared/api/contract'
 import { INT4_MAX } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
-import { keysetCondition } from '../tracking/keyset'
-import { decodePageToken, encodePageToken, searchFingerprint } from '../tracking/pageToken'
+import { searchFingerprint } from '../tracking/pageToken'
 import { SqlBuilder } from '../tracking/search/searchSql'
 import { parseTraceFilter, type TraceFilter } from './traceFilter'
 import { parseTraceOrderBy, type TraceOrderTerm } from './traceOrder'
 import { tracePageSql, toTraceRow, type TracePageRow } from './traceRows'
 import { traceFilterSql, traceOrderKeys } from './traceSql'
+import { pageOf, resumeAt } from '../tracking/keysetPage'
 
 /**
  * A search's filter and order_by, parsed: their faults found without a store
@@ -59,13 +59,7 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
     // Assessment names are bound, not in the SQL text.
     k: terms.map((t) => [t.entity, t.key, t.assessmentKind]),
   })
-  const cursor = decodePageToken(req.page_token, fingerprint)
-  if (cursor?.kind === 'keyset') {
-    if (cursor.values.length !== order.length) {
-      throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
-    }
-    where.push(keysetCondition(order, cursor.values, b.bind))
-  }
+  const offset = resumeAt(req.page_token, fingerprint, order, b.bind, where)
   // One row more than asked tells whether another page exists.
   const sql = tracePageSql(store.capabilities, {
     experimentIds: traceExperimentIds(req.experiment_ids),
@@ -74,13 +68,9 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
     bind: b.bind,
     order,
     limit: req.max_results + 1,
-    offset: cursor?.kind === 'offset' ? cursor.offset : undefined,
+    offset,
   })
   const rows = await store.select<TracePageRow>(sql, b.bind)
-  const page = rows.slice(0, req.max_results)
-  const last = page[page.length - 1]
-  return {
-    traces: page.map(toTraceRow),
-    next_page_token: rows.length > req.max_results && last ? encodePageToken(last.cursor, fingerprint) : null,
-  }
+  const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => r.cursor)
+  return { traces: page.map(toTraceRow), next_page_token }
 }

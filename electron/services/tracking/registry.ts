@@ -3,10 +3,11 @@ import type { ModelGetResponse, ModelsListRequest, ModelsListResponse } from '@s
 import type { ModelVersion, RegisteredModel } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
-import { keysetCondition, type OrderKey } from './keyset'
+import { type OrderKey } from './keyset'
 import { modelNameConditions } from './modelNameFilter'
 import { notPromptSql } from '../prompts/promptSql'
-import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken'
+import { searchFingerprint } from './pageToken'
+import { pageOf, resumeAt } from './keysetPage'
 
 /**
  * The model registry in MLflow's REST shapes. Each entity is built as JSON by
@@ -76,17 +77,11 @@ export async function listRegisteredModels(store: StoreHandle, req: ModelsListRe
   // Parse first: a malformed filter is refused even on a store without a registry.
   const where = modelNameConditions(req.filter, 'rm.name', bind).map((c) => c.sql)
   const fingerprint = searchFingerprint({ models: req.filter ?? '' })
-  const cursor = decodePageToken(req.page_token, fingerprint)
+  const resumed = resumeAt(req.page_token, fingerprint, MODEL_ORDER, bind, where)
   if (!store.capabilities.modelRegistry) return { registered_models: [], next_page_token: null }
   // Prompts are registered models too; MLflow's search_registered_models leaves them out, and so does this list.
   where.push(notPromptSql(store.capabilities, 'rm'))
-  if (cursor?.kind === 'keyset') {
-    if (cursor.values.length !== MODEL_ORDER.length) {
-      throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this model search; start again without it.', { field: 'page_token' })
-    }
-    where.push(keysetCondition(MODEL_ORDER, cursor.values, bind))
-  }
-  const offset = cursor?.kind === 'offset' && cursor.offset > 0 ? ` OFFSET ${cursor.offset}` : ''
+  const offset = resumed ? ` OFFSET ${resumed}` : ''
   const rows = await store.select<{ name: string; model: RegisteredModel }>(
     `WITH m AS (
        SELECT rm.name, rm.creation_time, rm.last_updated_time, rm.description FROM registered_models rm
@@ -95,12 +90,8 @@ export async function listRegisteredModels(store: StoreHandle, req: ModelsListRe
      SELECT m.name, ${registeredModelJson(store.capabilities)} AS model FROM m ORDER BY m.name ASC`,
     bind,
   )
-  const page = rows.slice(0, req.max_results)
-  const last = page[page.length - 1]
-  return {
-    registered_models: page.map((r) => r.model),
-    next_page_token: rows.length > req.max_results && last ? encodePageToken([last.name], fingerprint) : null,
-  }
+  const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => [r.name])
+  return { registered_models: page.map((r) => r.model), next_page_token }
 }
 
 /** get_registered_model plus every live version, newest first. */

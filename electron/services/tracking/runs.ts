@@ -2,14 +2,15 @@ import { AppError } from '@shared/api/errors'
 import type { RunsCountRequest, RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
-import { keysetCondition, type OrderKey } from './keyset'
-import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken'
+import { type OrderKey } from './keyset'
+import { searchFingerprint } from './pageToken'
 import { runPageSql, type RunPageRow } from './runQueries'
 import { toRun } from './runMapper'
 import { lifecycleStages } from './viewType'
 import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
 import { parseOrderBy, type OrderTerm } from './search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from './search/searchSql'
+import { pageOf, resumeAt } from './keysetPage'
 
 /**
  * MLflow's default run order (no order_by): start_time DESC, run_uuid ASC, with
@@ -74,13 +75,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     // Keys of metric/param/tag terms are bound, not in the SQL text.
     k: terms.map((t) => [t.entity, t.key]),
   })
-  const cursor = decodePageToken(req.page_token, fingerprint)
-  if (cursor?.kind === 'keyset') {
-    if (cursor.values.length !== order.length) {
-      throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
-    }
-    where.push(keysetCondition(order, cursor.values, b.bind))
-  }
+  const offset = resumeAt(req.page_token, fingerprint, order, b.bind, where)
   // One row more than asked tells whether another page exists.
   const sql = runPageSql(store.capabilities, {
     where,
@@ -88,15 +83,11 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     bind: b.bind,
     order,
     limit: req.max_results + 1,
-    offset: cursor?.kind === 'offset' ? cursor.offset : undefined,
+    offset,
   })
   const rows = await store.select<RunPageRow>(sql, b.bind)
-  const page = rows.slice(0, req.max_results)
-  const last = page[page.length - 1]
-  return {
-    runs: page.map(toRun),
-    next_page_token: rows.length > req.max_results && last ? encodePageToken(last.cursor, fingerprint) : null,
-  }
+  const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => r.cursor)
+  return { runs: page.map(toRun), next_page_token }
 }
 
 /** How many runs the search matches (all pages). */

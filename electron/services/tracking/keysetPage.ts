@@ -1,0 +1,43 @@
+import { AppError } from '@shared/api/errors'
+import { keysetCondition, type OrderKey } from './keyset'
+import { decodePageToken, encodePageToken } from './pageToken'
+
+/**
+ * The two ends of a keyset-paged search: where its page starts (from the
+ * token the last page gave), and the page out of the rows read with one row
+ * more than asked, with the token of the next.
+ */
+
+/**
+ * Where the page resumes: a keyset token's condition (rows strictly after its
+ * last row) is pushed onto `where`, its values bound in `bind`; MLflow's own
+ * {"offset": N} tokens give the offset. A token of another search is refused.
+ */
+export function resumeAt(
+  token: string | null | undefined,
+  fingerprint: string,
+  order: readonly OrderKey[],
+  bind: unknown[],
+  where: string[],
+): number | undefined {
+  const cursor = decodePageToken(token, fingerprint)
+  if (cursor?.kind === 'keyset') {
+    if (cursor.values.length !== order.length) {
+      throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
+    }
+    where.push(keysetCondition(order, cursor.values, bind))
+  }
+  return cursor?.kind === 'offset' ? cursor.offset : undefined
+}
+
+/** The page out of rows read with LIMIT max + 1; the next page's token starts after its last row, when there is more. */
+export function pageOf<R>(
+  rows: readonly R[],
+  max: number,
+  fingerprint: string,
+  cursorOf: (row: R) => unknown[],
+): { page: R[]; next_page_token: string | null } {
+  const page = rows.slice(0, max)
+  const last = page[page.length - 1]
+  return { page, next_page_token: rows.length > max && last ? encodePageToken(cursorOf(last), fingerprint) : null }
+}
