@@ -29,7 +29,7 @@ const TRACES = `
            $4::bigint - (($5::bigint - i) * ${GENAI_WINDOW_MS}::bigint) / $5::bigint AS ts
       FROM (SELECT i, md5($3::text || ':' || i) AS m FROM generate_series($1::int, $2::int - 1) AS i) g
   ),
-  t AS (
+  t AS MATERIALIZED (
     SELECT b.*, 2 + h1 % 9 AS steps,
            CASE kind WHEN 0 THEN 9 WHEN 1 THEN 2 + 2 * (2 + h1 % 9) ELSE 6 END AS n,
            CASE kind WHEN 0 THEN 300 + h2 % 2500 WHEN 1 THEN 1000 + h2 % 9000 ELSE 2000 + h2 % 6000 END AS dur,
