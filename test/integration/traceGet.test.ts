@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MlflowSpan, TraceGetResponse } from '@shared/domain/traces'
 import { appOver } from '../helpers/appOverFixture'
+import { genaiReference } from '../helpers/genaiReference'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
 
@@ -12,42 +12,8 @@ function exactJson(text: string): unknown {
   return JSON.parse(text, reviver as (k: string, v: unknown) => unknown)
 }
 
-interface RefSpan {
-  span_id: string
-  parent_id: string | null
-  name: string
-  span_type: string
-  status: string
-  start_time_ns: string | number
-  end_time_ns: string | number | null
-}
-interface RefAssessment {
-  assessment_id: string
-  name: string
-  kind: 'Feedback' | 'Expectation'
-  value: unknown
-  source_type: string
-  source_id: string | null
-  valid: boolean
-  overrides: string | null
-  rationale: string | null
-}
-interface RefTrace {
-  experiment_id: string
-  state: string
-  request_time: number
-  execution_duration: number | null
-  request_preview: string | null
-  response_preview: string | null
-  client_request_id: string | null
-  tags: Record<string, string>
-  metadata: Record<string, string>
-  spans: RefSpan[]
-  assessments: RefAssessment[]
-}
-
 /** What real MLflow's API answered for every trace of the GenAI fixture. */
-const REFERENCE = (exactJson(readFileSync(FIXTURES.genai.dump.replace(/\.sql$/, '.search-traces.json'), 'utf8')) as { traces: Record<string, RefTrace> }).traces
+const REFERENCE = genaiReference(exactJson)
 const TRACE_IDS = Object.keys(REFERENCE)
 /** Each span's JSON as MLflow stored it (the spans table's content), by trace and hex span id. */
 const CONTENT = new Map(dumpRows(FIXTURES.genai.dump, 'spans').map((r) => [`${r.trace_id}/${r.span_id}`, exactJson(r.content!) as MlflowSpan]))
