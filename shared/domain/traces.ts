@@ -64,9 +64,14 @@ export interface TraceKeyCount {
 /** What the Traces list's column chooser offers for the selected experiments. */
 export interface TraceColumns {
   trace_count: number
+  /** How many of the newest traces were read for their keys (the counts below are among them). */
+  traces_read: number
+  /** Older traces were left unread: a key missing here may still be on one of them. */
+  sampled: boolean
+  /** count: traces read that carry the key. */
   tags: TraceKeyCount[]
   metadata: TraceKeyCount[]
-  /** Assessment names (latest valid per trace), by kind; count: traces with one. */
+  /** Assessment names (latest valid per trace), by kind; count: traces read with one. */
   assessments: Array<TraceKeyCount & { kind: 'feedback' | 'expectation' }>
 }
 

@@ -226,7 +226,21 @@ describe("our extensions of search_traces, against the fixture's traces", () => 
         count((t) => [...new Set(t.assessments.filter((a) => a.valid).map((a) => a.name))]),
       )
       for (const a of columns.assessments) expect(a.kind).toBe(a.key === 'expected_response' ? 'expectation' : 'feedback')
+      expect(columns).toMatchObject({ traces_read: traces.length, sampled: false })
     }
+  })
+
+  it('traces:columns reads the keys of the newest traces only, across the experiments, and says so', async () => {
+    const newest = Object.entries(TRACES)
+      .filter(([, t]) => REFERENCE.experiment_ids.includes(t.experiment_id))
+      .sort(([ia, a], [ib, b]) => b.request_time - a.request_time || (ib < ia ? -1 : 1))
+      .slice(0, 10)
+      .map(([, t]) => t)
+    const columns = await traceColumns(store, REFERENCE.experiment_ids, 10)
+    expect(columns).toMatchObject({ trace_count: Object.keys(TRACES).length, traces_read: 10, sampled: true })
+    const tagCounts = new Map<string, number>()
+    for (const t of newest) for (const k of Object.keys(t.tags)) tagCounts.set(k, (tagCounts.get(k) ?? 0) + 1)
+    expect(columns.tags).toEqual([...tagCounts].map(([key, count]) => ({ key, count })).sort((a, b) => a.key.localeCompare(b.key)))
   })
 
   it('an experiment id past int4 names no experiment; a store from before tracing is refused plainly', async () => {
