@@ -13,6 +13,8 @@ export const router = createRouter({
       props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
     },
     { path: '/runs/:runId', name: 'run', component: () => import('./views/RunDetailView.vue'), props: true },
+    /** ?span=<span_id> selects a span. */
+    { path: '/traces/:traceId', name: 'trace', component: () => import('./views/TraceView.vue'), props: true },
     { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
     { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
     { path: '/models/:name', name: 'model', component: () => import('./views/ModelDetailView.vue'), props: true },

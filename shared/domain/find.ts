@@ -3,7 +3,7 @@
  * answered with. One hit is one thing of the store (or of the app) a person can open.
  */
 
-/** What a hit is. A trace or a logged model opens the run (or experiment) it belongs to. */
+/** What a hit is. A logged model opens the run (or experiment) it belongs to; a trace, its own page. */
 export type FindKind = 'run' | 'experiment' | 'model' | 'model_version' | 'prompt' | 'logged_model' | 'trace' | 'saved_query' | 'screen'
 
 export const FIND_KINDS: readonly FindKind[] = ['run', 'experiment', 'model', 'model_version', 'prompt', 'logged_model', 'trace', 'saved_query', 'screen']
@@ -18,7 +18,7 @@ export interface FindHit {
   detail: string | null
   /** Where the window opens it (a route of the app, e.g. /runs/<id>). */
   route: string
-  /** Said when it opens somewhere other than a page of its own (traces and logged models have none yet). */
+  /** Said when it opens somewhere other than a page of its own (logged models have none yet). */
   note: string | null
   /** The experiment it belongs to (a run's, a trace's, a logged model's; an experiment's own id); null for the rest. */
   experiment_id: string | null

@@ -39,3 +39,8 @@ export function savedQueryRoute(id: string): string {
 export function openRoute(text: string): string {
   return `/open/${encodeURIComponent(text)}`
 }
+
+/** A trace's own page; `spanId` selects one of its spans. */
+export function traceRoute(traceId: string, spanId?: string): string {
+  return `/traces/${encodeURIComponent(traceId)}${spanId ? `?span=${encodeURIComponent(spanId)}` : ''}`
+}

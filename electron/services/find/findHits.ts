@@ -1,6 +1,6 @@
 import type { FindHit } from '@shared/domain/find'
 import { bestScore, hitScore } from '@shared/find/findRank'
-import { experimentRoute, modelRoute, modelVersionRoute, promptRoute, runRoute } from '@shared/find/findRoutes'
+import { experimentRoute, modelRoute, modelVersionRoute, promptRoute, runRoute, traceRoute } from '@shared/find/findRoutes'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
 import { runNameSql } from '../tracking/runNameSql'
 
@@ -171,17 +171,15 @@ export interface TraceRow {
   run_name: string | null
 }
 
-/** Traces have no page yet: they open the run they were made in, else their experiment. */
+/** A trace opens on its own page (/traces/<id>). */
 export function traceHit(row: TraceRow, score: number): FindHit {
   return {
     kind: 'trace',
     id: row.trace_id,
     title: row.trace_name ? `${row.trace_name} (${row.trace_id})` : row.trace_id,
     detail: ['Trace', row.status, row.experiment_name ?? `experiment ${row.experiment_id}`].filter(Boolean).join(' · '),
-    route: row.run_id ? runRoute(row.run_id) : experimentRoute(row.experiment_id),
-    note: row.run_id
-      ? `Traces have no page yet: this opens the run it was made in${row.run_name ? ` (${row.run_name})` : ''}.`
-      : `Traces have no page yet: this opens the experiment it was logged in${row.experiment_name ? ` (${row.experiment_name})` : ''}.`,
+    route: traceRoute(row.trace_id),
+    note: null,
     experiment_id: row.experiment_id,
     deleted: false,
     score,

@@ -1,30 +1,48 @@
 import { describe, expect, it } from 'vitest'
-import type { MlflowSpan } from '@shared/domain/traces'
-import { spanTree } from '../../../../electron/services/traces/spanTree'
+import type { SpanView } from '@shared/domain/traces'
 import { ancestorIds, treeMove, visibleSpans } from '@/utils/spanRows'
 import { barOf, formatNs, MIN_BAR_PERCENT, timeTicks, traceSpanNs } from '@/utils/waterfall'
 
-const T0 = 1_796_527_257_000_000_000n
-const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64')
 const id = (n: number) => n.toString(16).padStart(16, '0')
 
-function span(n: number, parent: number | null, startMs: number, endMs: number | null): MlflowSpan {
-  return {
-    trace_id: b64('00'.repeat(16)),
-    span_id: b64(id(n)),
-    parent_span_id: parent === null ? null : b64(id(parent)),
-    name: `s${n}`,
-    start_time_unix_nano: String(T0 + BigInt(startMs) * 1_000_000n),
-    end_time_unix_nano: endMs === null ? null : String(T0 + BigInt(endMs) * 1_000_000n),
-    events: [],
-    status: { code: 'STATUS_CODE_OK', message: '' },
-    attributes: {},
-  }
+/** Span views as traces:get gives them, from [span, parent, start ms, end ms] listed in tree order (depth first). */
+function tree(list: Array<[number, number | null, number, number | null]>): SpanView[] {
+  const views: SpanView[] = []
+  const byId = new Map<string, SpanView>()
+  list.forEach(([n, parent, startMs, endMs], index) => {
+    const p = parent === null ? undefined : byId.get(id(parent))
+    const v: SpanView = {
+      index,
+      span_id: id(n),
+      parent_span_id: parent === null ? null : id(parent),
+      name: `s${n}`,
+      type: 'CHAIN',
+      depth: p ? p.depth + 1 : 0,
+      children: [],
+      offset_ns: startMs * 1_000_000,
+      duration_ns: endMs === null ? null : (endMs - startMs) * 1_000_000,
+      error: false,
+      status_message: '',
+      tokens: null,
+      model: null,
+      critical: false,
+    }
+    p?.children.push(v.span_id)
+    byId.set(v.span_id, v)
+    views.push(v)
+  })
+  return views
 }
 
 // s1 ─┬ s2 ── s4 ── s5
 //     └ s3
-const rows = spanTree([span(1, null, 0, 100), span(2, 1, 10, 60), span(3, 1, 60, 90), span(4, 2, 20, 50), span(5, 4, 30, 40)]).rows
+const rows = tree([
+  [1, null, 0, 100],
+  [2, 1, 10, 60],
+  [4, 2, 20, 50],
+  [5, 4, 30, 40],
+  [3, 1, 60, 90],
+])
 const names = (list: { name: string }[]) => list.map((r) => r.name)
 
 describe('visibleSpans', () => {
@@ -38,7 +56,7 @@ describe('visibleSpans', () => {
   })
 
   it('flattens a trace of 5,000 spans nested 5,000 deep without recursion', () => {
-    const deep = spanTree(Array.from({ length: 5000 }, (_, i) => span(i + 1, i === 0 ? null : i, i, 10_000 - i))).rows
+    const deep = tree(Array.from({ length: 5000 }, (_, i): [number, number | null, number, number] => [i + 1, i === 0 ? null : i, i, 10_000 - i]))
     expect(visibleSpans(deep, new Set()).length).toBe(5000)
     expect(visibleSpans(deep, new Set([id(2500)])).length).toBe(2500)
     expect(ancestorIds(deep, id(5000)).length).toBe(4999)
