@@ -17,7 +17,7 @@ interface DrawWorkload {
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-function figure(name: string, times: number[]): Figure {
+export function figure(name: string, times: number[]): Figure {
   const sorted = [...times].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return { name, median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, min: sorted[0], max: sorted[sorted.length - 1], unit: 'ms' }

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--traces [--size S]] [--trace-get]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--traces [--size S]] [--trace-get [--draw]]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -60,7 +60,7 @@ const { values: args } = parseArgs({
     query: { type: 'boolean', default: false },
     /** Only the compare view's figures (many long histories at once, one 1M-point history): compareBench.ts. */
     compare: { type: 'boolean', default: false },
-    /** With --compare: also open the comparison in Chromium through `serve` and time it drawn (drawBench.ts). */
+    /** With --compare: also open the comparison in Chromium through `serve` and time it drawn (drawBench.ts); with --trace-get, the trace page (traceViewBench.ts). */
     draw: { type: 'boolean', default: false },
     /** Only the export figures (1 GiB in 1,000 files from local disk vs cp -r, from s3rver vs the AWS SDK's loop): exportBench.ts; needs no store. */
     export: { type: 'boolean', default: false },
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   if (args.charts) return runChartViewBench(opts, log)
   if (args['run-page']) return runRunPageBench(opts, log)
   if (args.traces) return runTraceSearchBench({ ...opts, size: args.size as GenaiSize }, log)
-  if (args['trace-get']) return runTraceBench(opts, log)
+  if (args['trace-get']) return runTraceBench({ ...opts, draw: args.draw }, log)
   let bench: BenchStore | null = null
   let target: ConnectionTarget
   if (args.url) {

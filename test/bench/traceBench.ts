@@ -18,6 +18,7 @@ import { FIXTURES } from '../helpers/fixtures'
 import { loadPlainDump } from '../helpers/pgDump'
 import { BENCH_DIR } from './benchStore'
 import { formatFigure, measure } from './measure'
+import { traceViewDraw } from './traceViewBench'
 
 const DATABASE = 'mlflow_bench_traces'
 const SPANS = 2000
@@ -119,7 +120,8 @@ async function benchStore(log: (m: string) => void): Promise<{ target: Connectio
   return { target, stop }
 }
 
-export async function runTraceBench(opts: { repeat: number; warmup: number }, log: (m: string) => void): Promise<void> {
+/** With `draw`, also the trace page opened in Chromium until drawn (traceViewBench.ts). */
+export async function runTraceBench(opts: { repeat: number; warmup: number; draw?: boolean }, log: (m: string) => void): Promise<void> {
   const { target, stop } = await benchStore(log)
   const store = await openStore(target)
   try {
@@ -134,6 +136,7 @@ export async function runTraceBench(opts: { repeat: number; warmup: number }, lo
       // Of which: the server-side view alone (tree, types, tokens, critical path) over the parsed spans.
       await measure(`  of which the span tree and critical path`, async () => spanTree(got.trace.data.spans), opts),
     ]
+    if (opts.draw) figures.push(...(await traceViewDraw(target, { id: TRACE_ID, spans: SPANS }, { repeat: Math.min(opts.repeat, 10) }, log)))
     for (const f of figures) console.log(formatFigure(f))
   } finally {
     await store.close()

@@ -51,6 +51,11 @@ export class TracePage {
     await this.row(spanId).getByTestId('span-toggle').click()
   }
 
+  /** A tab of the span's detail: io, attributes, events. */
+  detailTab(name: 'io' | 'attributes' | 'events'): Locator {
+    return this.detail.locator(`.n-tabs-tab[data-name="${name}"]`)
+  }
+
   assessment(name: string): Locator {
     return this.page.locator(`[data-testid="assessment"][data-name="${name}"]`)
   }

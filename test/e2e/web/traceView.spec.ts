@@ -153,7 +153,7 @@ test.describe('trace view', () => {
     await expect(trace.detail).toHaveAttribute('data-span-id', failed.span_id)
     await expect(trace.row(failed.span_id).getByTestId('span-error')).toBeVisible()
     await expect(page.getByTestId('span-status')).toContainText(failed.status_message.split(':')[0])
-    await page.getByRole('tab', { name: /^Events/ }).click()
+    await trace.detailTab('events').click()
     await expect(page.getByTestId('span-stacktrace')).toContainText('Traceback (most recent call last)')
     await screenshotBothThemes(page, 'trace-view-error')
   })

@@ -1,0 +1,52 @@
+/**
+ * `npm run bench -- --trace-get --draw`: the trace page as a user meets it. `mlflow-desk serve`
+ * (the build) on the bench store, Debian's Chromium through Playwright, and the time from opening
+ * a trace's link until its span tree lists every span and the first span's detail is painted.
+ * The goal (#16): a trace of 2,000 spans drawn in under 500 ms.
+ */
+import { chromium, type Browser } from '@playwright/test'
+import type { ConnectionTarget } from '../../electron/services/connections/connectionUrl'
+import { targetToUrl } from '../../electron/services/connections/connectionUrl'
+import { makeHome, startServe, stopServe } from '../e2e/support/serve'
+import { figure } from './drawBench'
+import type { Figure } from './measure'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export async function traceViewDraw(
+  target: ConnectionTarget,
+  trace: { id: string; spans: number },
+  opts: { repeat: number },
+  log: (m: string) => void,
+): Promise<Figure[]> {
+  const home = await makeHome('desk-trace-view-bench-')
+  const { url, child } = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: targetToUrl(target, true) })
+  let browser: Browser | null = null
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM })
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const times: number[] = []
+    for (let i = 0; i <= opts.repeat; i++) {
+      await page.goto('about:blank')
+      const t0 = Date.now()
+      await page.goto(`${url}#/traces/${trace.id}`)
+      // Page-side functions reach the DOM through globalThis: this file is type-checked for Node, without the DOM's types.
+      await page.waitForFunction(
+        (spans) => {
+          const d = (globalThis as any).document
+          return d.querySelector(`[data-testid="span-tree"][data-rows="${spans}"] [data-testid="span-row"]`) && d.querySelector('[data-testid="span-detail"]')
+        },
+        trace.spans,
+        { timeout: 60_000, polling: 'raf' },
+      )
+      await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => r(null))))
+      const t = Date.now() - t0
+      if (i === 0) log(`  warm-up: trace page drawn in ${t} ms`)
+      else times.push(t)
+    }
+    return [figure(`trace page: link opened -> tree of ${trace.spans.toLocaleString('en')} spans and a span's detail drawn`, times)]
+  } finally {
+    await browser?.close()
+    if (child.pid) await stopServe(child.pid)
+  }
+}
