@@ -49,6 +49,13 @@ export async function traceViewDraw(
     }
     // In the app: from the experiments list to the trace (what a click on a trace does).
     const warm: number[] = []
+    // Of which: the traces:get call, request sent to the last byte of its answer.
+    const fetched: number[] = []
+    page.on('requestfinished', (r) => {
+      if (!r.url().endsWith(`/api/${encodeURIComponent('traces:get')}`)) return
+      const t = r.timing()
+      fetched.push(t.responseEnd - t.requestStart)
+    })
     for (let i = 0; i < opts.repeat; i++) {
       await page.evaluate(() => ((globalThis as any).location.hash = '#/experiments'))
       await page.getByTestId('span-tree').waitFor({ state: 'detached' })
@@ -58,7 +65,11 @@ export async function traceViewDraw(
       warm.push(Date.now() - t0)
     }
     const what = `tree of ${trace.spans.toLocaleString('en')} spans and a span's detail drawn`
-    return [figure(`trace page: link opened (app start) -> ${what}`, cold), figure(`trace page: opened in the app -> ${what}`, warm)]
+    return [
+      figure(`trace page: link opened (app start) -> ${what}`, cold),
+      figure(`trace page: opened in the app -> ${what}`, warm),
+      figure(`  of which traces:get over HTTP (sent -> answer received)`, fetched.slice(-opts.repeat)),
+    ]
   } finally {
     await browser?.close()
     if (child.pid) await stopServe(child.pid)
