@@ -38,6 +38,8 @@ import { exportName, exportSelection } from './exportSchemas'
 import { findResolveRequest, findSearchRequest } from './findSchemas'
 import { tracesColumnsRequest, tracesGetRequest, tracesSearchRequest } from './traceSchemas'
 import type { TraceColumns, TraceGetResponse, TraceRow } from '../domain/traces'
+import { loggedModelsForRunRequest, loggedModelsGetRequest, loggedModelsSearchRequest } from './loggedModelSchemas'
+import type { LoggedModelGetResponse, LoggedModelsForRunResponse, LoggedModelsSearchResponse } from '../domain/loggedModels'
 import { promptsGetRequest, promptsSearchRequest } from './promptSchemas'
 import type { PromptSummary, PromptVersion } from '../domain/prompts'
 import {
@@ -568,6 +570,12 @@ export const contract = {
    * artifact store (view.spans_problem says why there are none). Unknown id: NOT_FOUND.
    */
   'traces:get': def<typeof tracesGetRequest, TraceGetResponse>(tracesGetRequest),
+  /** MLflow 3 logged models of experiments (live ones), by name/status/source run, with tags, params and each metric's latest value. */
+  'loggedModels:search': def<typeof loggedModelsSearchRequest, LoggedModelsSearchResponse>(loggedModelsSearchRequest),
+  /** One logged model: info, tags, params, every metric row (step, dataset, run), and the traces made with it. Unknown id: NOT_FOUND. */
+  'loggedModels:get': def<typeof loggedModelsGetRequest, LoggedModelGetResponse>(loggedModelsGetRequest),
+  /** The logged models a run produced (source run, RUN_OUTPUT), used (RUN_INPUT) or logged metrics for, with those metrics. */
+  'loggedModels:forRun': def<typeof loggedModelsForRunRequest, LoggedModelsForRunResponse>(loggedModelsForRunRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
   'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
   /** Min, max (with their steps) and a short trend line of several metrics of one run, in one statement over the run's rows. */
@@ -725,6 +733,7 @@ export type EventPayload<E extends EventName> = EventPayloads[E]
 export type RunsSearchRequest = ParsedRequest<'runs:search'>
 export type RunsCountRequest = ParsedRequest<'runs:count'>
 export type TracesSearchRequest = ParsedRequest<'traces:search'>
+export type LoggedModelsSearchRequest = ParsedRequest<'loggedModels:search'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
 export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
 export type MetricsSummaryRequest = ParsedRequest<'metrics:summary'>

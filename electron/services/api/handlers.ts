@@ -4,6 +4,7 @@ import { artifactsHandlers } from './artifactsHandlers'
 import { experimentsHandlers } from './experimentsHandlers'
 import { exportHandlers } from './exportHandlers'
 import { findHandlers } from './findHandlers'
+import { loggedModelsHandlers } from './loggedModelsHandlers'
 import { metricsHandlers } from './metricsHandlers'
 import { modelsHandlers } from './modelsHandlers'
 import { profilesHandlers } from './profilesHandlers'
@@ -25,6 +26,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...experimentsHandlers(),
     ...runsHandlers(),
     ...tracesHandlers(),
+    ...loggedModelsHandlers(),
     ...metricsHandlers(),
     ...modelsHandlers(),
     ...promptsHandlers(),

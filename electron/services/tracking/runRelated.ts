@@ -1,5 +1,6 @@
 import { AppError } from '@shared/api/errors'
 import type { RunRelatedResponse } from '@shared/api/contract'
+import { loggedModelStatusName } from '@shared/domain/loggedModels'
 import type { LoggedModel, ModelVersion, RunSummary } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
@@ -11,11 +12,7 @@ import { liveVersion, modelVersionJson } from './registry'
 const PARENT_TAG = 'mlflow.parentRunId'
 
 /** logged_models.status is MLflow's LoggedModelStatus enum stored as its number. */
-const LOGGED_MODEL_STATUS: Record<number, string> = { 0: 'UNSPECIFIED', 1: 'PENDING', 2: 'READY', 3: 'FAILED' }
-
-export function loggedModelStatus(n: number | null): string {
-  return (n !== null && LOGGED_MODEL_STATUS[n]) || 'UNSPECIFIED'
-}
+export const loggedModelStatus = loggedModelStatusName
 
 /** A run link as JSON from runs alias `r`; the name falls back to the mlflow.runName tag as for runs from MLflow <= 1.29. */
 function runSummaryJson(can: StoreCapabilities): string {
