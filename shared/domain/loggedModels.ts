@@ -4,6 +4,9 @@
  */
 import type { LoggedModel } from './mlflow'
 
+/** The request metadata key MLflow 3 records a trace's active logged model under (TraceMetadataKey.MODEL_ID). */
+export const TRACE_MODEL_ID_KEY = 'mlflow.modelId'
+
 /** MLflow's LoggedModelStatus, stored in logged_models.status as its proto number. */
 export const LOGGED_MODEL_STATUSES = ['UNSPECIFIED', 'PENDING', 'READY', 'FAILED'] as const
 export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number]

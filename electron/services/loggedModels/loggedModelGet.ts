@@ -1,10 +1,7 @@
 import { AppError } from '@shared/api/errors'
-import type { LoggedModelGetResponse, LoggedModelTrace } from '@shared/domain/loggedModels'
+import { TRACE_MODEL_ID_KEY, type LoggedModelGetResponse, type LoggedModelTrace } from '@shared/domain/loggedModels'
 import type { StoreHandle } from '../connections/storeConnection'
 import { allMetricsJson, modelColumnsSql, toLoggedModel, type ModelRow } from './loggedModelSql'
-
-/** The request metadata key MLflow 3 records the active logged model under on each trace (TraceMetadataKey.MODEL_ID). */
-export const TRACE_MODEL_ID_KEY = 'mlflow.modelId'
 
 /** How many of the model's newest traces its page lists (the Traces tab filters the rest). */
 export const LINKED_TRACES_SHOWN = 50

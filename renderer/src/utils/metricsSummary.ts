@@ -12,9 +12,9 @@ import { valueKind } from './metricSeries'
 
 export type Direction = 'min' | 'max'
 
-const LOWER_IS_BETTER = /loss|error|err|mae|mse|rmse|perplexity/i
+const LOWER_IS_BETTER = /loss|error|err|mae|mse|rmse|perplexity|latency|duration/i
 
-/** Loss-like metrics are better low; everything else (accuracy, f1, auc...) high. */
+/** Loss-, error- and latency-like metrics are better low; everything else (accuracy, f1, auc...) high. */
 export function defaultDirection(key: string): Direction {
   return LOWER_IS_BETTER.test(key) ? 'min' : 'max'
 }
