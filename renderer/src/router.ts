@@ -12,6 +12,13 @@ export const router = createRouter({
       component: () => import('./views/RunsView.vue'),
       props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
     },
+    {
+      path: '/experiments/:ids/logged-models',
+      name: 'logged-models',
+      component: () => import('./views/LoggedModelsView.vue'),
+      props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
+    },
+    { path: '/logged-models/:modelId', name: 'logged-model', component: () => import('./views/LoggedModelView.vue'), props: true },
     { path: '/runs/:runId', name: 'run', component: () => import('./views/RunDetailView.vue'), props: true },
     /** ?span=<span_id> selects a span. */
     { path: '/traces/:traceId', name: 'trace', component: () => import('./views/TraceView.vue'), props: true },

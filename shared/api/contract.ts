@@ -246,7 +246,7 @@ export interface PromptGetResponse {
 export interface RunRelatedResponse {
   parent: RunSummary | null
   children: RunSummary[]
-  /** MLflow 3 logged models whose source run this is ([] on older stores). */
+  /** MLflow 3 logged models the run produced (source run, RUN_OUTPUT), used (RUN_INPUT) or logged metrics for ([] on older stores). */
   logged_models: LoggedModel[]
   /** Registered model versions made from this run. */
   model_versions: ModelVersion[]

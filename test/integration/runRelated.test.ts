@@ -36,6 +36,8 @@ describe.each(['small', 'old'] as FixtureName[])('what surrounds each run of the
   it('gives every run its parent, children, logged models and model versions as the dump holds them', async () => {
     const versions = dumpRows(dump, 'model_versions')
     const loggedModels = dumpRows(dump, 'logged_models')
+    const modelInputs = dumpRows(dump, 'inputs').filter((i) => i.destination_type === 'MODEL_OUTPUT' || i.destination_type === 'MODEL_INPUT')
+    const modelMetrics = dumpRows(dump, 'logged_model_metrics')
     for (const run of runs) {
       const id = run.run_uuid!
       const got = await getRunRelated(store, id)
@@ -54,7 +56,16 @@ describe.each(['small', 'old'] as FixtureName[])('what surrounds each run of the
         got.model_versions.map((v) => [v.name, v.version]),
         id,
       ).toEqual(mine.map((v) => [v.name, v.version]).sort())
-      expect(got.logged_models.map((m) => m.model_id)).toEqual(loggedModels.filter((m) => m.source_run_id === id).map((m) => m.model_id))
+      // Produced (source run, RUN_OUTPUT), used (RUN_INPUT) or measured (metrics logged by the run), newest first.
+      const linked = new Set([
+        ...loggedModels.filter((m) => m.source_run_id === id).map((m) => m.model_id),
+        ...modelInputs.filter((i) => i.source_id === id && ['RUN_OUTPUT', 'RUN_INPUT'].includes(i.source_type!)).map((i) => i.destination_id),
+        ...modelMetrics.filter((m) => m.run_id === id).map((m) => m.model_id),
+      ])
+      const want = loggedModels
+        .filter((m) => linked.has(m.model_id))
+        .sort((a, b) => Number(b.creation_timestamp_ms) - Number(a.creation_timestamp_ms) || a.model_id!.localeCompare(b.model_id!))
+      expect(got.logged_models.map((m) => m.model_id)).toEqual(want.map((m) => m.model_id))
     }
   })
 

@@ -8,7 +8,7 @@ import { latestMetricsJson, modelColumnsSql, toLoggedModel, type ModelRow } from
  * (inputs: RUN_OUTPUT -> MODEL_OUTPUT, log_model in the run); its inputs (RUN_INPUT -> MODEL_INPUT,
  * a model the run evaluated or logged metrics with); and metrics the run logged for the model.
  */
-const LINKS_SQL = `SELECT model_id, 'source' AS relation FROM logged_models WHERE source_run_id = $1
+export const RUN_MODEL_LINKS_SQL = `SELECT model_id, 'source' AS relation FROM logged_models WHERE source_run_id = $1
   UNION SELECT destination_id, 'output' FROM inputs WHERE source_type = 'RUN_OUTPUT' AND source_id = $1 AND destination_type = 'MODEL_OUTPUT'
   UNION SELECT destination_id, 'input' FROM inputs WHERE source_type = 'RUN_INPUT' AND source_id = $1 AND destination_type = 'MODEL_INPUT'
   UNION SELECT model_id, 'metrics' FROM logged_model_metrics WHERE run_id = $1`
@@ -27,7 +27,7 @@ export async function loggedModelsForRun(store: StoreHandle, runId: string): Pro
                  FROM logged_models lm WHERE lm.model_id IN (SELECT model_id FROM links)) x), '[]'::json)`
     : `'[]'::json`
   const [row] = await store.select<{ found: boolean; models: Array<{ model: ModelRow; relations: RunModelRelation[] }> }>(
-    `${store.capabilities.loggedModels ? `WITH links AS (${LINKS_SQL}) ` : ''}
+    `${store.capabilities.loggedModels ? `WITH links AS (${RUN_MODEL_LINKS_SQL}) ` : ''}
      SELECT EXISTS (SELECT 1 FROM runs WHERE run_uuid = $1) AS found, ${models} AS models`,
     [runId],
   )

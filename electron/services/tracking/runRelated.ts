@@ -4,6 +4,7 @@ import { loggedModelStatusName } from '@shared/domain/loggedModels'
 import type { LoggedModel, ModelVersion, RunSummary } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
+import { RUN_MODEL_LINKS_SQL } from '../loggedModels/loggedModelsForRun'
 import { runNameSql } from './runNameSql'
 import { LOG_MODEL_HISTORY_TAG, parseLogModelHistory } from '../models/logModelHistory'
 import { liveVersion, modelVersionJson } from './registry'
@@ -31,7 +32,7 @@ function loggedModelsJson(can: StoreCapabilities): string {
       'model_type', lm.model_type, 'lifecycle_stage', lm.lifecycle_stage,
       'tags', ${kv('logged_model_tags', 'tag_key', 'tag_value')},
       'params', ${kv('logged_model_params', 'param_key', 'param_value')})
-    ORDER BY lm.creation_timestamp_ms DESC, lm.model_id) FROM logged_models lm WHERE lm.source_run_id = $1), '[]'::json)`
+    ORDER BY lm.creation_timestamp_ms DESC, lm.model_id) FROM logged_models lm WHERE lm.model_id IN (SELECT l.model_id FROM (${RUN_MODEL_LINKS_SQL}) l)), '[]'::json)`
 }
 
 function modelVersionsJson(can: StoreCapabilities): string {
@@ -52,7 +53,7 @@ interface RelatedRow {
 /**
  * What surrounds a run on its detail page, in one statement (one snapshot):
  * its parent and children (every lifecycle stage, by start_time), the MLflow 3
- * logged models it produced, the models MLflow 1.x/2.x logged in it (its
+ * logged models it produced, used or logged metrics for (RUN_MODEL_LINKS_SQL), the models MLflow 1.x/2.x logged in it (its
  * mlflow.log-model.history tag), and the registered model versions made from it.
  */
 export async function getRunRelated(store: StoreHandle, runId: string): Promise<RunRelatedResponse> {

@@ -14,7 +14,10 @@ export interface ExperimentTab {
   feature: keyof StoreDescription['features'] | null
 }
 
-export const EXPERIMENT_TABS: readonly ExperimentTab[] = [{ key: 'runs', label: 'Runs', feature: null }]
+export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
+  { key: 'runs', label: 'Runs', feature: null },
+  { key: 'logged-models', label: 'Models', feature: 'logged_models' },
+]
 
 /** The tabs a store with these features shows. */
 export function experimentTabsFor(features: StoreDescription['features'] | null | undefined): ExperimentTab[] {
