@@ -167,7 +167,7 @@ describe.each(['small', 'old', 'genai'] as FixtureName[])('find anything in the 
     }
   })
 
-  it('opens a logged model on the run that logged it (there is no logged-model page yet)', async () => {
+  it('opens a logged model on its own page', async () => {
     const logged = dumpRows(dump, 'logged_models')
     if (!store.capabilities.loggedModels) {
       const e = await failure(findResolve(src, { text: `m-${'0'.repeat(32)}` }))
@@ -177,10 +177,9 @@ describe.each(['small', 'old', 'genai'] as FixtureName[])('find anything in the 
     expect(logged.length).toBeGreaterThan(0)
     for (const m of logged) {
       const { hit } = await findResolve(src, { text: `models:/${m.model_id}` })
-      const run = runs.find((r) => r.run_uuid === m.source_run_id)
       expect(hit).toMatchObject({ kind: 'logged_model', id: m.model_id, title: m.name })
-      expect(hit.route).toBe(run ? `/runs/${run.run_uuid}?tab=models` : `/experiments/${m.experiment_id}/runs`)
-      expect(hit.note).toMatch(/no page yet/)
+      expect(hit.route).toBe(`/logged-models/${m.model_id}`)
+      expect(hit.note).toBeNull()
       const { hits } = await findSearch(src, { text: m.name!, limit: 10, kinds: ['logged_model'] })
       expect(hits.map((h) => h.id)).toContain(m.model_id)
     }

@@ -142,7 +142,7 @@ export interface LoggedModelRow {
   lifecycle_stage: string | null
 }
 
-/** Logged models have no page of their own yet: they open their run's Models tab, else their experiment. */
+/** A logged model opens its own page (/logged-models/<id>). */
 export function loggedModelHit(row: LoggedModelRow, score: number): FindHit {
   const deleted = row.lifecycle_stage === 'deleted'
   return {
@@ -150,10 +150,8 @@ export function loggedModelHit(row: LoggedModelRow, score: number): FindHit {
     id: row.model_id,
     title: row.name,
     detail: [`Logged model ${row.model_id}`, row.experiment_name, deleted ? 'deleted' : null].filter(Boolean).join(' · '),
-    route: row.run_id ? runRoute(row.run_id, 'models') : experimentRoute(row.experiment_id),
-    note: row.run_id
-      ? 'Logged models have no page yet: this opens the run that logged it.'
-      : 'Logged models have no page yet: this opens the experiment it was logged in.',
+    route: `/logged-models/${encodeURIComponent(row.model_id)}`,
+    note: null,
     experiment_id: row.experiment_id,
     deleted,
     score,
