@@ -105,6 +105,9 @@ test.describe('logged models', () => {
     await expect(page.getByTestId('logged-model-trace')).toHaveCount(detail.traces.length)
     await expect(page.getByTestId('model-trace-link').first()).toHaveAttribute('href', `#/traces/${detail.traces[0].trace_id}`)
     await screenshotBothThemes(page, 'logged-model-detail')
+    await page.getByTestId('logged-model-traces').scrollIntoViewIfNeeded()
+    await expect(page.getByTestId('logged-model-traces-tab')).toHaveAttribute('href', /#\/experiments\/\d+\/traces\?filter=metadata/)
+    await screenshotBothThemes(page, 'logged-model-traces')
 
     // Backspace goes back to the Models tab.
     await page.keyboard.press('Backspace')
