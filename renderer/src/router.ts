@@ -12,6 +12,13 @@ export const router = createRouter({
       component: () => import('./views/RunsView.vue'),
       props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
     },
+    /** ?filter=<search_traces filter>&order=<order_by entry>. */
+    {
+      path: '/experiments/:ids/traces',
+      name: 'traces',
+      component: () => import('./views/TracesView.vue'),
+      props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
+    },
     {
       path: '/experiments/:ids/logged-models',
       name: 'logged-models',

@@ -4,3 +4,5 @@
  */
 export const RUNS_PAGE_SIZE = 250
 export const MODELS_PAGE_SIZE = 100
+/** The Traces list's pages (each trace carries its previews, tags, metadata and assessments). */
+export const TRACES_PAGE_SIZE = 100

@@ -11,6 +11,7 @@ import { useRunsStore } from './runs'
 import { useRunDetailStore } from './runDetail'
 import { useModelsStore } from './models'
 import { usePromptsStore } from './prompts'
+import { useTracesStore } from './traces'
 import { forget, recall } from '@/utils/profileMemory'
 import { envOf } from '@/utils/environments'
 
@@ -60,6 +61,7 @@ export const useProfilesStore = defineStore('profiles', () => {
     useRunDetailStore().reset()
     useModelsStore().reset()
     usePromptsStore().reset()
+    useTracesStore().reset()
     if (remount) generation.value++
   }
 

@@ -16,6 +16,7 @@ export interface ExperimentTab {
 
 export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
   { key: 'runs', label: 'Runs', feature: null },
+  { key: 'traces', label: 'Traces', feature: 'traces' },
   { key: 'logged-models', label: 'Models', feature: 'logged_models' },
 ]
 

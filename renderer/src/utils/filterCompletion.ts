@@ -96,14 +96,14 @@ function ident(text: string, start: number, end: number): [TokenKind, number, nu
   return [KEYWORDS.has(word.toLowerCase()) ? 'keyword' : 'ident', start, i]
 }
 
-/** The entity and key of an identifier token (`metric.\`f1 score\`` -> metrics, f1 score). */
-function splitIdent(text: string): { alias: string; entity: Canonical | null; key: string } | null {
+/** The entity alias and key of an identifier token (`metric.\`f1 score\`` -> metric, f1 score). */
+function splitIdent(text: string): { alias: string; key: string } | null {
   const dot = text.indexOf('.')
   if (dot < 0) return null
   const alias = text.slice(0, dot)
   let key = text.slice(dot + 1)
   if (/^[`"]/.test(key)) key = key.slice(1, key.endsWith(key[0]) && key.length > 1 ? -1 : undefined)
-  return { alias, entity: entityOfAlias(alias), key }
+  return { alias, key }
 }
 
 /** The end of the word under the cursor, so a completion replaces all of it. */
@@ -113,7 +113,8 @@ function wordEnd(text: string, cursor: number): number {
   return i
 }
 
-function rank(candidates: string[], typed: string): string[] {
+/** Rank candidates for what is typed: those starting with it first, then those containing it. */
+export function rank(candidates: string[], typed: string): string[] {
   const q = typed.toLowerCase()
   const hits = candidates.filter((c) => c.toLowerCase().includes(q))
   return hits.sort((a, b) => Number(!a.toLowerCase().startsWith(q)) - Number(!b.toLowerCase().startsWith(q)) || a.localeCompare(b)).slice(0, MAX_ITEMS)
@@ -153,16 +154,42 @@ function subjectOf(tokens: Token[]): ReturnType<typeof splitIdent> {
   return null
 }
 
-function valueItems(subject: NonNullable<ReturnType<typeof splitIdent>>, hints?: ValueHints): Completion[] {
-  if (subject.entity === 'attributes' && subject.key === 'status') return RUN_STATUSES.map((s) => ({ label: `'${s}'`, insert: `'${s}' `, detail: 'status' }))
-  if (subject.entity === 'attributes' && subject.key === 'lifecycle_stage')
-    return ['active', 'deleted'].map((s) => ({ label: `'${s}'`, insert: `'${s}' `, detail: 'lifecycle' }))
-  if ((subject.entity === 'params' || subject.entity === 'tags') && hints) {
-    return hints(subject.entity, subject.key)
-      .slice(0, MAX_ITEMS)
-      .map((v) => ({ label: quoteValue(v), insert: `${quoteValue(v)} `, detail: 'seen in loaded runs' }))
+/** Quoted values to offer after a comparator. */
+export function valueChoices(values: readonly string[], detail: string): Completion[] {
+  return values.slice(0, MAX_ITEMS).map((v) => ({ label: quoteValue(v), insert: `${quoteValue(v)} `, detail }))
+}
+
+function valueItems(entity: Canonical | null, key: string, hints?: ValueHints): Completion[] {
+  if (entity === 'attributes' && key === 'status') return valueChoices(RUN_STATUSES, 'status')
+  if (entity === 'attributes' && key === 'lifecycle_stage') return valueChoices(['active', 'deleted'], 'lifecycle')
+  if ((entity === 'params' || entity === 'tags') && hints) {
+    return valueChoices(hints(entity, key), 'seen in loaded runs')
   }
   return []
+}
+
+/**
+ * What a filter language offers as it is typed: the entities a condition starts with (`metrics.`),
+ * the keys of an entity by its alias (null: not an entity), the comparators and the values of a key.
+ */
+export interface FilterGrammar {
+  entities: ReadonlyArray<{ name: string; detail: string }>
+  keys(alias: string): Array<{ key: string; detail: string }> | null
+  operators(alias: string | null, key: string): string[]
+  values(alias: string, key: string): Completion[]
+}
+
+/** search_runs' filter, given the keys of the chosen experiments. */
+export function runFilterGrammar(columns: RunKeys, hints?: ValueHints): FilterGrammar {
+  return {
+    entities: ENTITIES,
+    keys: (alias) => {
+      const entity = entityOfAlias(alias)
+      return entity ? keysOf(entity, columns) : null
+    },
+    operators: (alias, key) => operatorsFor(alias === null ? null : entityOfAlias(alias), key),
+    values: (alias, key) => valueItems(entityOfAlias(alias), key, hints),
+  }
 }
 
 /**
@@ -170,6 +197,11 @@ function valueItems(subject: NonNullable<ReturnType<typeof splitIdent>>, hints?:
  * experiments; null when nothing sensible (inside a string value, say).
  */
 export function completeFilter(text: string, cursor: number, columns: RunKeys, hints?: ValueHints): CompletionResult | null {
+  return completeWith(text, cursor, runFilterGrammar(columns, hints))
+}
+
+/** What may come at `cursor` in `text` in a filter language; null when nothing sensible (inside a string value, say). */
+export function completeWith(text: string, cursor: number, grammar: FilterGrammar): CompletionResult | null {
   const tokens = scan(text, cursor)
   const last = tokens[tokens.length - 1]
   const touching = last && last.end === cursor && (last.kind === 'ident' || last.kind === 'keyword') ? last : null
@@ -184,8 +216,8 @@ export function completeFilter(text: string, cursor: number, columns: RunKeys, h
   // A key after its entity: `metrics.va|`.
   const split = touching ? splitIdent(typed) : null
   if (split) {
-    if (!split.entity) return null
-    const keys = keysOf(split.entity, columns)
+    const keys = grammar.keys(split.alias)
+    if (!keys) return null
     const chosen = rank(
       keys.map((k) => k.key),
       split.key,
@@ -206,20 +238,22 @@ export function completeFilter(text: string, cursor: number, columns: RunKeys, h
   if (inList) return null
   const expectsSubject = !prev || prev.kind === 'lparen' || (prev.kind === 'keyword' && /^(and|or)$/i.test(prev.text))
   if (expectsSubject) {
-    const items = ENTITIES.filter((e) => e.name.startsWith(typed.toLowerCase())).map((e) => ({ label: `${e.name}.`, insert: `${e.name}.`, detail: e.detail }))
+    const items = grammar.entities
+      .filter((e) => e.name.startsWith(typed.toLowerCase()))
+      .map((e) => ({ label: `${e.name}.`, insert: `${e.name}.`, detail: e.detail }))
     return { from, to, items }
   }
 
   if (prev.kind === 'ident') {
     const subject = splitIdent(prev.text)
-    const ops = operatorsFor(subject?.entity ?? null, subject?.key ?? '').filter((o) => o.toLowerCase().startsWith(typed.toLowerCase()))
+    const ops = grammar.operators(subject?.alias ?? null, subject?.key ?? '').filter((o) => o.toLowerCase().startsWith(typed.toLowerCase()))
     return { from, to, items: ops.map((o) => ({ label: o, insert: `${o} `, detail: 'comparator' })) }
   }
 
   if (prev.kind === 'op' || (prev.kind === 'keyword' && /^(like|ilike)$/i.test(prev.text))) {
     const subject = subjectOf(before)
     if (!subject || touching) return null
-    const items = valueItems(subject, hints)
+    const items = grammar.values(subject.alias, subject.key)
     return items.length ? { from, to, items } : null
   }
 
@@ -255,8 +289,9 @@ export function filterKeyRefs(text: string): FilterKeyRef[] {
   for (const t of scan(text, text.length)) {
     if (t.kind !== 'ident') continue
     const s = splitIdent(t.text)
-    if (s && s.key && (s.entity === 'metrics' || s.entity === 'params' || s.entity === 'tags'))
-      out.push({ entity: s.entity, key: s.key, alias: s.alias, start: t.start, end: t.end })
+    const entity = s ? entityOfAlias(s.alias) : null
+    if (s && s.key && (entity === 'metrics' || entity === 'params' || entity === 'tags'))
+      out.push({ entity, key: s.key, alias: s.alias, start: t.start, end: t.end })
   }
   return out
 }
