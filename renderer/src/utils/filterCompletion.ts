@@ -174,7 +174,8 @@ function valueItems(entity: Canonical | null, key: string, hints?: ValueHints): 
  */
 export interface FilterGrammar {
   entities: ReadonlyArray<{ name: string; detail: string }>
-  keys(alias: string): Array<{ key: string; detail: string }> | null
+  /** plain: written as is after the alias (`trace.tokens.total`), not quoted. */
+  keys(alias: string): Array<{ key: string; detail: string; plain?: boolean }> | null
   operators(alias: string | null, key: string): string[]
   values(alias: string, key: string): Completion[]
 }
@@ -222,15 +223,12 @@ export function completeWith(text: string, cursor: number, grammar: FilterGramma
       keys.map((k) => k.key),
       split.key,
     )
-    const detail = new Map(keys.map((k) => [k.key, k.detail]))
+    const byKey = new Map(keys.map((k) => [k.key, k]))
+    const written = (key: string) => (byKey.get(key)?.plain ? `${split.alias}.${key}` : filterIdentifier(split.alias, key))
     return {
       from,
       to,
-      items: chosen.map((key) => ({
-        label: filterIdentifier(split.alias, key),
-        insert: `${filterIdentifier(split.alias, key)} `,
-        detail: detail.get(key) ?? '',
-      })),
+      items: chosen.map((key) => ({ label: written(key), insert: `${written(key)} `, detail: byKey.get(key)?.detail ?? '' })),
     }
   }
 

@@ -17,7 +17,8 @@ const ENTITIES = [
   { name: 'assessment', detail: 'any assessment by name' },
 ]
 
-const ATTRIBUTES: Array<{ key: string; detail: string }> = [
+/** The attributes search_traces reads (written bare, trace.tokens.total, as its parser takes them). */
+const ATTRIBUTES = [
   { key: 'status', detail: 'OK, ERROR, IN_PROGRESS' },
   { key: 'timestamp_ms', detail: 'request time · ms' },
   { key: 'execution_time_ms', detail: 'duration · ms' },
@@ -63,7 +64,7 @@ export function traceFilterGrammar(columns: TraceColumns | null, traces: readonl
     keys: (alias) => {
       switch (ALIASES[alias.toLowerCase()]) {
         case 'trace':
-          return ATTRIBUTES
+          return ATTRIBUTES.map((a) => ({ ...a, plain: true }))
         case 'tags':
           return withCount(columns?.tags, 'tag')
         case 'metadata':
