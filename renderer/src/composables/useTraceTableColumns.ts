@@ -34,6 +34,10 @@ export interface TraceTableColumnsInput {
   hasModelPage: boolean
 }
 
+const stop = (e: MouseEvent) => e.stopPropagation()
+/** A trace's page (the `trace` route), by path. */
+export const traceLink = (traceId: string) => `/traces/${encodeURIComponent(traceId)}`
+
 const dash = () => h('span', { class: 'muted' }, '—')
 const text = (v: string | null | undefined, cls?: string) => (v ? h('span', { class: cls, title: v }, v) : dash())
 const num = (v: string) => h('span', { class: 'num' }, v)
@@ -96,31 +100,37 @@ function assessmentRender(name: string) {
 
 function specOf(id: string, input: TraceTableColumnsInput): ColumnSpec | null {
   const assessment = assessmentOf(id)
-  if (assessment !== null) return { title: assessment, sort: assessmentOrderKey(assessment), width: 130, render: assessmentRender(assessment) }
+  if (assessment !== null) return { title: assessment, sort: assessmentOrderKey(assessment), width: 110, render: assessmentRender(assessment) }
   switch (id) {
     case TRACE_ID_COLUMN:
-      return { title: label(id), sort: 'request_id', width: 150, render: (t) => h('span', { class: 'mono trace-id', title: t.trace_id }, t.trace_id) }
+      return {
+        title: label(id),
+        sort: 'request_id',
+        width: 130,
+        render: (t) =>
+          h(BaseLink, { to: traceLink(t.trace_id), class: 'mono trace-id', title: t.trace_id, 'data-testid': 'trace-link', onClick: stop }, () => t.trace_id),
+      }
     case 'request':
-      return { title: label(id), width: 260, render: (t) => text(t.request_preview) }
+      return { title: label(id), width: 230, render: (t) => text(t.request_preview) }
     case 'response':
-      return { title: label(id), width: 260, render: (t) => text(t.response_preview) }
+      return { title: label(id), width: 230, render: (t) => text(t.response_preview) }
     case 'state':
-      return { title: label(id), sort: 'status', width: 110, render: (t) => stateCell(t.state) }
+      return { title: label(id), sort: 'status', width: 100, render: (t) => stateCell(t.state) }
     case 'request_time':
       return {
         title: label(id),
         sort: 'timestamp_ms',
-        width: 140,
+        width: 150,
         render: (t) => h('span', { title: formatDateTime(t.request_time) }, formatRelative(t.request_time)),
       }
     case 'execution':
-      return { title: label(id), sort: 'execution_time_ms', align: 'right', width: 130, render: (t) => num(formatTraceDuration(t.execution_duration)) }
+      return { title: label(id), sort: 'execution_time_ms', align: 'right', width: 150, render: (t) => num(formatTraceDuration(t.execution_duration)) }
     case 'tokens.input':
-      return { title: label(id), sort: 'trace.tokens.input', align: 'right', width: 120, render: (t) => num(formatTokens(t.token_usage?.input_tokens)) }
+      return { title: label(id), sort: 'trace.tokens.input', align: 'right', width: 140, render: (t) => num(formatTokens(t.token_usage?.input_tokens)) }
     case 'tokens.output':
-      return { title: label(id), sort: 'trace.tokens.output', align: 'right', width: 130, render: (t) => num(formatTokens(t.token_usage?.output_tokens)) }
+      return { title: label(id), sort: 'trace.tokens.output', align: 'right', width: 150, render: (t) => num(formatTokens(t.token_usage?.output_tokens)) }
     case 'tokens.total':
-      return { title: label(id), sort: 'trace.tokens.total', align: 'right', width: 100, render: (t) => num(formatTokens(t.token_usage?.total_tokens)) }
+      return { title: label(id), sort: 'trace.tokens.total', align: 'right', width: 105, render: (t) => num(formatTokens(t.token_usage?.total_tokens)) }
     case 'name':
       return { title: label(id), sort: 'name', width: 150, render: (t) => text(t.name) }
     case 'session':
@@ -176,8 +186,6 @@ function specOf(id: string, input: TraceTableColumnsInput): ColumnSpec | null {
   }
 }
 
-const stop = (e: MouseEvent) => e.stopPropagation()
-
 /** naive-ui columns for the shown ids, what each header click sorts by, and the table's width. */
 export function useTraceTableColumns(input: TraceTableColumnsInput) {
   const specs = computed(() => {
@@ -188,7 +196,13 @@ export function useTraceTableColumns(input: TraceTableColumnsInput) {
     }
     return out
   })
-  const widthOf = (id: string) => input.widths.value[id] ?? specs.value.get(id)?.width ?? 140
+  /** The user's width, else the column's, at least what its title and sort arrow take (bold 14px, some 9px a letter), at most 260. */
+  function widthOf(id: string): number {
+    const spec = specs.value.get(id)
+    if (input.widths.value[id]) return input.widths.value[id]
+    if (!spec) return 140
+    return Math.max(spec.width, Math.min(260, spec.title.length * 9 + (spec.sort ? 60 : 32)))
+  }
 
   const columns = computed<DataTableColumns<TraceRow>>(() =>
     [...specs.value].map(([id, spec]): DataTableBaseColumn<TraceRow> => {
