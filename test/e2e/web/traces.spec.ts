@@ -97,6 +97,21 @@ test.describe('traces list', () => {
     await traces.header('assessment:user_thumbs_up').scrollIntoViewIfNeeded()
     await screenshotBothThemes(page, 'traces-list-assessments')
 
+    // The column chooser: the run column shown, and still there after a reload (remembered in this browser).
+    await page.getByTestId('traces-columns').click()
+    await expect(page.getByTestId('traces-column-chooser')).toBeVisible()
+    await screenshotBothThemes(page, 'traces-column-chooser')
+    await page.getByTestId('trace-column-run').click()
+    await expect(traces.header('run')).toHaveCount(1)
+    await page.reload()
+    await traces.waitLoaded()
+    await expect(traces.header('run')).toHaveCount(1)
+    // Traces made in a run link to it.
+    const inRuns = expected.filter((t) => shown.includes(t.trace_id) && t.source_run_id)
+    expect(inRuns.length).toBeGreaterThan(0)
+    await expect(traces.table.locator('tbody [data-col-key="run"] a')).toHaveCount(inRuns.length)
+    await expect(traces.row(inRuns[0].trace_id).locator('[data-col-key="run"] a')).toHaveAttribute('href', `#/runs/${inRuns[0].source_run_id}`)
+
     // Slowest first, then fastest first, then MLflow's order again.
     await traces.header('execution').click()
     await expect(page).toHaveURL(/order=execution_time_ms(\+|%20)DESC/)
