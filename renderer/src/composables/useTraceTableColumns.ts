@@ -120,8 +120,9 @@ function specOf(id: string, input: TraceTableColumnsInput): ColumnSpec | null {
       return {
         title: label(id),
         sort: 'timestamp_ms',
-        width: 150,
-        render: (t) => h('span', { title: formatDateTime(t.request_time) }, formatRelative(t.request_time)),
+        width: 170,
+        // To the second: traces come in bursts, "yesterday" would not tell them apart.
+        render: (t) => h('span', { class: 'num', title: formatRelative(t.request_time) }, formatDateTime(t.request_time)),
       }
     case 'execution':
       return { title: label(id), sort: 'execution_time_ms', align: 'right', width: 150, render: (t) => num(formatTraceDuration(t.execution_duration)) }
