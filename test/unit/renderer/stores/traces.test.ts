@@ -21,7 +21,7 @@ describe('traces store', () => {
         if (req.filter === 'boom') throw new AppError('TIMEOUT', 'statement timeout')
         return req.page_token ? { traces: [trace('c')], next_page_token: null } : { traces: [trace('a'), trace('b')], next_page_token: 'next' }
       },
-      'traces:columns': () => ({ trace_count: 3, tags: [], metadata: [], assessments: [] }),
+      'traces:columns': () => ({ trace_count: 3, traces_read: 3, sampled: false, tags: [], metadata: [], assessments: [] }),
     })
     useTransport(fake.transport)
   })
@@ -63,7 +63,7 @@ describe('traces store', () => {
       },
       'traces:columns': async () => {
         await gate
-        return { trace_count: 1, tags: [], metadata: [], assessments: [] }
+        return { trace_count: 1, traces_read: 1, sampled: false, tags: [], metadata: [], assessments: [] }
       },
     })
     useTransport(slow.transport)

@@ -28,6 +28,8 @@ const feedback = (value: unknown, extra: Partial<TraceAssessmentValue> = {}): Tr
 
 const COLUMNS: TraceColumns = {
   trace_count: 128,
+  traces_read: 128,
+  sampled: false,
   tags: [
     { key: 'env', count: 100 },
     { key: 'app.version', count: 90 },
