@@ -37,6 +37,8 @@ import { experimentId, runId, viewType } from './trackingSchemas'
 import { exportName, exportSelection } from './exportSchemas'
 import { findResolveRequest, findSearchRequest } from './findSchemas'
 import { tracesColumnsRequest, tracesGetRequest, tracesSearchRequest } from './traceSchemas'
+import { tracesOverviewRequest, tracesSessionRequest, tracesSessionsRequest } from './traceInsightSchemas'
+import type { TraceOverviewResponse, TraceSessionResponse, TraceSessionsResponse } from '../domain/traceInsights'
 import type { TraceColumns, TraceGetResponse, TraceRow } from '../domain/traces'
 import { loggedModelsForRunRequest, loggedModelsGetRequest, loggedModelsSearchRequest } from './loggedModelSchemas'
 import type { LoggedModelGetResponse, LoggedModelsForRunResponse, LoggedModelsSearchResponse } from '../domain/loggedModels'
@@ -576,6 +578,12 @@ export const contract = {
   'loggedModels:get': def<typeof loggedModelsGetRequest, LoggedModelGetResponse>(loggedModelsGetRequest),
   /** The logged models a run produced (source run, RUN_OUTPUT), used (RUN_INPUT) or logged metrics for, with those metrics. */
   'loggedModels:forRun': def<typeof loggedModelsForRunRequest, LoggedModelsForRunResponse>(loggedModelsForRunRequest),
+  /** The experiments' traces grouped by session (mlflow.trace.session): users, times, turns, tokens, errors, feedback; paged. */
+  'traces:sessions': def<typeof tracesSessionsRequest, TraceSessionsResponse>(tracesSessionsRequest),
+  /** One session's turns in request order, each with its previews, state, tokens and latest assessments. Unknown: NOT_FOUND. */
+  'traces:session': def<typeof tracesSessionRequest, TraceSessionResponse>(tracesSessionRequest),
+  /** The experiments' traces over time (volume, errors, latency percentiles, tokens, feedback pass rates) and by name, model and span name. */
+  'traces:overview': def<typeof tracesOverviewRequest, TraceOverviewResponse>(tracesOverviewRequest),
   'metrics:history': def<typeof metricsHistoryRequest, MetricHistoryResponse>(metricsHistoryRequest),
   'metrics:compare': def<typeof metricsCompareRequest, MetricsCompareResponse>(metricsCompareRequest),
   /** Min, max (with their steps) and a short trend line of several metrics of one run, in one statement over the run's rows. */
@@ -734,6 +742,8 @@ export type RunsSearchRequest = ParsedRequest<'runs:search'>
 export type RunsCountRequest = ParsedRequest<'runs:count'>
 export type TracesSearchRequest = ParsedRequest<'traces:search'>
 export type LoggedModelsSearchRequest = ParsedRequest<'loggedModels:search'>
+export type TracesSessionsRequest = ParsedRequest<'traces:sessions'>
+export type TracesOverviewRequest = ParsedRequest<'traces:overview'>
 export type MetricsHistoryRequest = ParsedRequest<'metrics:history'>
 export type MetricsCompareRequest = ParsedRequest<'metrics:compare'>
 export type MetricsSummaryRequest = ParsedRequest<'metrics:summary'>

@@ -95,10 +95,15 @@ const TOKEN_FIELDS: Record<string, string> = { 'tokens.input': 'input_tokens', '
  * never an error.
  */
 function tokensSql(key: string, b: SqlBuilder): string {
+  return tokenCountSql(keyValue('trace_request_metadata', TRACE_METADATA.tokenUsage, b), TOKEN_FIELDS[key], b)
+}
+
+/** One count (input_tokens, output_tokens, total_tokens) of a token usage JSON text (a trace's mlflow.trace.tokenUsage, a span's mlflow.chat.tokenUsage). */
+export function tokenCountSql(usage: string, field: string, b: SqlBuilder): string {
   // A plain pattern (no bounded repeats or word boundaries, slow in PostgreSQL's regex engine): this runs per trace.
   // numeric, not bigint: any run of digits casts.
-  const pattern = b.param(`"${TOKEN_FIELDS[key]}" *: *([0-9]+)`, 'text')
-  return `(substring(${keyValue('trace_request_metadata', TRACE_METADATA.tokenUsage, b)} from ${pattern})::numeric)`
+  const pattern = b.param(`"${field}" *: *([0-9]+)`, 'text')
+  return `(substring(${usage} from ${pattern})::numeric)`
 }
 
 /** The value (MLflow's JSON text) of the trace's latest valid assessment of this name (and kind). */

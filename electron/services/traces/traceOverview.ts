@@ -1,0 +1,215 @@
+import type { TracesOverviewRequest } from '@shared/api/contract'
+import {
+  BUCKET_MS,
+  BUCKET_UP_TO,
+  type OverviewAssessment,
+  type OverviewBucket,
+  type OverviewBucketRow,
+  type OverviewModelRow,
+  type OverviewNameRow,
+  type OverviewSpanRow,
+  type TraceOverviewResponse,
+} from '@shared/domain/traceInsights'
+import type { StoreHandle } from '../connections/storeConnection'
+import { SqlBuilder } from '../tracking/search/searchSql'
+import { TRACE_TAGS } from './traceGrammar'
+import { tokens, tokenUsageJoin, verdictsJoin } from './traceInsightSql'
+import { tokenCountSql } from './traceSql'
+import { requireTraces, traceExperimentCondition } from './traceSearch'
+
+/**
+ * traces:overview — an experiment's traces over time, computed in SQL: five
+ * statements run side by side on the pool (buckets with totals, trace names,
+ * models, feedback verdicts, span names), each reading only the traces of
+ * the experiments in the range. Buckets are UTC multiples of their width
+ * (integer division of timestamp_ms, no time zone setting); the width is the
+ * one asked for, else chosen from the traces' own first and last request.
+ */
+
+/** The traces condition: experiments and the range on request time. */
+function tracesWhere(b: SqlBuilder, req: TracesOverviewRequest): string {
+  const where = [traceExperimentCondition(b, req.experiment_ids)]
+  if (req.start_ms != null) where.push(`ti.timestamp_ms >= ${b.param(req.start_ms, 'bigint')}`)
+  if (req.end_ms != null) where.push(`ti.timestamp_ms < ${b.param(req.end_ms, 'bigint')}`)
+  return where.join(' AND ')
+}
+
+/** The bucket width (ms) as one SQL value: the given one, else from the range of the traces (BUCKET_UP_TO). */
+function widthSql(b: SqlBuilder, req: TracesOverviewRequest): string {
+  if (req.bucket) return b.param(BUCKET_MS[req.bucket], 'bigint')
+  const cases = BUCKET_UP_TO.map(([bucket, upTo]) => `WHEN max(ti.timestamp_ms) - min(ti.timestamp_ms) <= ${upTo} THEN ${BUCKET_MS[bucket]}`).join(' ')
+  return `(SELECT CASE WHEN count(*) = 0 THEN ${BUCKET_MS.hour} ${cases} ELSE ${BUCKET_MS.day} END::bigint FROM trace_info ti WHERE ${tracesWhere(b, req)})`
+}
+
+const percentiles = (expr: string, ps: number[]) => `percentile_cont(ARRAY[${ps.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY ${expr})`
+
+interface BucketSqlRow {
+  total: boolean
+  width: number
+  start_ms: number | null
+  traces: number
+  errors: number
+  p: Array<number | null> | null
+  input_tokens: string | null
+  output_tokens: string | null
+  total_tokens: string | null
+  first_ms: number | null
+  last_ms: number | null
+}
+
+const n = (v: string | number | null) => (v === null ? 0 : Number(v))
+const latencies = (p: Array<number | null> | null) => ({ p50_ms: p?.[0] ?? null, p90_ms: p?.[1] ?? null, p99_ms: p?.[2] ?? null })
+const tokenSums = (r: { input_tokens: string | null; output_tokens: string | null; total_tokens: string | null }) => ({
+  input_tokens: n(r.input_tokens),
+  output_tokens: n(r.output_tokens),
+  total_tokens: n(r.total_tokens),
+})
+
+/** Volume, errors, latency percentiles and tokens per bucket, and the same over the whole range (one GROUPING SETS pass). */
+function bucketsSql(b: SqlBuilder, req: TracesOverviewRequest): string {
+  return `WITH w AS (SELECT ${widthSql(b, req)} AS width), t AS (
+  SELECT ti.timestamp_ms / w.width * w.width AS bucket, ti.timestamp_ms, ti.execution_time_ms, ti.status,
+    ${tokens('input_tokens', b)} AS input_tokens, ${tokens('output_tokens', b)} AS output_tokens, ${tokens('total_tokens', b)} AS total_tokens
+  FROM trace_info ti CROSS JOIN w
+  ${tokenUsageJoin(b)}
+  WHERE ${tracesWhere(b, req)}
+)
+SELECT GROUPING(t.bucket) = 1 AS total, (SELECT width FROM w) AS width, t.bucket AS start_ms, count(*) AS traces,
+  count(*) FILTER (WHERE t.status = 'ERROR') AS errors, ${percentiles('t.execution_time_ms', [0.5, 0.9, 0.99])} AS p,
+  sum(t.input_tokens) AS input_tokens, sum(t.output_tokens) AS output_tokens, sum(t.total_tokens) AS total_tokens,
+  min(t.timestamp_ms) AS first_ms, max(t.timestamp_ms) AS last_ms
+FROM t
+GROUP BY GROUPING SETS ((t.bucket), ())
+ORDER BY total, start_ms`
+}
+
+/** Traces and tokens per trace name (the mlflow.traceName tag). */
+function byNameSql(b: SqlBuilder, req: TracesOverviewRequest): string {
+  return `SELECT COALESCE(nm.value, '') AS name, count(*) AS traces,
+  sum(${tokens('input_tokens', b)}) AS input_tokens, sum(${tokens('output_tokens', b)}) AS output_tokens, sum(${tokens('total_tokens', b)}) AS total_tokens
+FROM trace_info ti
+LEFT JOIN trace_tags nm ON nm.request_id = ti.request_id AND nm.key = ${b.param(TRACE_TAGS.name, 'text')}
+${tokenUsageJoin(b)}
+WHERE ${tracesWhere(b, req)}
+GROUP BY 1
+ORDER BY traces DESC, name
+LIMIT 50`
+}
+
+/** Span attributes naming the model (spanTree's MODEL_KEYS order), JSON-encoded as MLflow keeps attributes. */
+const MODEL_ATTRIBUTES = ['mlflow.llm.model', 'model', 'gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name', 'model_name']
+/** The span types that call a model (MLflow's SpanType.LLM and CHAT_MODEL): only their JSON is read. */
+const MODEL_SPAN_TYPES = ['LLM', 'CHAT_MODEL']
+
+/** An attribute value's text: MLflow keeps attributes JSON-encoded ("\"gpt-4o\""). */
+const decoded = (v: string) => `(CASE WHEN ${v} ~ '^".*"$' THEN (${v})::jsonb #>> '{}' ELSE ${v} END)`
+
+/** Model calls per model: the LLM and chat-model spans' model attribute and their mlflow.chat.tokenUsage. */
+function byModelSql(b: SqlBuilder, req: TracesOverviewRequest): string {
+  const attr = (k: string) => `(s.content::jsonb -> 'attributes' ->> ${b.param(k, 'text')})`
+  const model = `COALESCE(${MODEL_ATTRIBUTES.map((k) => `NULLIF(${decoded(attr(k))}, '')`).join(', ')})`
+  const usage = decoded(attr('mlflow.chat.tokenUsage'))
+  return `SELECT x.model, count(*) AS spans, count(DISTINCT x.trace_id) AS traces,
+  sum(${tokenCountSql('x.usage', 'input_tokens', b)}) AS input_tokens, sum(${tokenCountSql('x.usage', 'output_tokens', b)}) AS output_tokens,
+  sum(${tokenCountSql('x.usage', 'total_tokens', b)}) AS total_tokens
+FROM (
+  SELECT s.trace_id, ${model} AS model, ${usage} AS usage
+  FROM trace_info ti JOIN spans s ON s.trace_id = ti.request_id AND s.experiment_id = ti.experiment_id
+  WHERE ${tracesWhere(b, req)} AND s.type = ANY(${b.param(MODEL_SPAN_TYPES, 'text[]')})
+) x
+WHERE x.model IS NOT NULL
+GROUP BY x.model
+ORDER BY spans DESC, x.model
+LIMIT 50`
+}
+
+/** Pass / fail of each feedback name per bucket: the trace's latest valid boolean or yes-no value of the name. */
+function assessmentsSql(b: SqlBuilder, req: TracesOverviewRequest): string {
+  return `WITH w AS (SELECT ${widthSql(b, req)} AS width)
+SELECT v.name, ti.timestamp_ms / w.width * w.width AS start_ms, count(*) FILTER (WHERE v.pass) AS pass, count(*) FILTER (WHERE NOT v.pass) AS fail
+FROM trace_info ti CROSS JOIN w
+${verdictsJoin('v', b)}
+WHERE ${tracesWhere(b, req)}
+GROUP BY v.name, 2
+ORDER BY v.name, 2`
+}
+
+/** The slowest span names by their 90th percentile duration. */
+function slowestSpansSql(b: SqlBuilder, req: TracesOverviewRequest): string {
+  const ms = '(s.end_time_unix_nano - s.start_time_unix_nano) / 1e6'
+  return `SELECT x.* FROM (
+  SELECT s.name, count(*) AS count, ${percentiles(ms, [0.5, 0.9])} AS p
+  FROM trace_info ti JOIN spans s ON s.trace_id = ti.request_id AND s.experiment_id = ti.experiment_id
+  WHERE ${tracesWhere(b, req)} AND s.end_time_unix_nano IS NOT NULL AND s.name IS NOT NULL
+  GROUP BY s.name) x
+ORDER BY x.p[2] DESC, x.name
+LIMIT 15`
+}
+
+interface TokenRow {
+  input_tokens: string | null
+  output_tokens: string | null
+  total_tokens: string | null
+}
+
+export async function traceOverview(store: StoreHandle, req: TracesOverviewRequest): Promise<TraceOverviewResponse> {
+  requireTraces(store)
+  const can = store.capabilities
+  const run = <T extends object>(build: (b: SqlBuilder, r: TracesOverviewRequest) => string) => {
+    const b = new SqlBuilder(can, [])
+    const sql = build(b, req)
+    return store.select<T>(sql, b.bind)
+  }
+  const [bucketRows, nameRows, modelRows, verdictRows, spanRows] = await Promise.all([
+    run<BucketSqlRow>(bucketsSql),
+    run<TokenRow & { name: string; traces: number }>(byNameSql),
+    can.traceSpans ? run<TokenRow & { model: string; spans: number; traces: number }>(byModelSql) : null,
+    can.assessments ? run<{ name: string; start_ms: number; pass: number; fail: number }>(assessmentsSql) : null,
+    can.traceSpans ? run<{ name: string; count: number; p: number[] }>(slowestSpansSql) : null,
+  ])
+  const total = bucketRows.find((r) => r.total)!
+  const width = Number(total.width)
+  const bucket = (Object.keys(BUCKET_MS) as OverviewBucket[]).find((k) => BUCKET_MS[k] === width) ?? 'day'
+  const buckets: OverviewBucketRow[] = bucketRows
+    .filter((r) => !r.total)
+    .map((r) => ({ start_ms: Number(r.start_ms), traces: Number(r.traces), errors: Number(r.errors), ...latencies(r.p), ...tokenSums(r) }))
+  const by_name: OverviewNameRow[] = nameRows.map((r) => ({ name: r.name, traces: Number(r.traces), ...tokenSums(r) }))
+  const by_model: OverviewModelRow[] | null =
+    modelRows?.map((r) => ({ model: r.model, spans: Number(r.spans), traces: Number(r.traces), ...tokenSums(r) })) ?? null
+  let assessments: OverviewAssessment[] | null = null
+  if (verdictRows) {
+    const byName = new Map<string, OverviewAssessment>()
+    for (const r of verdictRows) {
+      const a = byName.get(r.name) ?? { name: r.name, pass: 0, fail: 0, buckets: [] }
+      a.pass += Number(r.pass)
+      a.fail += Number(r.fail)
+      a.buckets.push({ start_ms: Number(r.start_ms), pass: Number(r.pass), fail: Number(r.fail) })
+      byName.set(r.name, a)
+    }
+    assessments = [...byName.values()]
+  }
+  const slowest_spans: OverviewSpanRow[] | null = spanRows?.map((r) => ({ name: r.name, count: Number(r.count), p50_ms: r.p[0], p90_ms: r.p[1] })) ?? null
+  return {
+    bucket,
+    start_ms: req.start_ms ?? null,
+    end_ms: req.end_ms ?? null,
+    totals: {
+      traces: Number(total.traces),
+      errors: Number(total.errors),
+      first_ms: total.first_ms === null ? null : Number(total.first_ms),
+      last_ms: total.last_ms === null ? null : Number(total.last_ms),
+      ...latencies(total.p),
+      ...tokenSums(total),
+    },
+    buckets,
+    by_name,
+    by_model,
+    models_problem: can.traceSpans
+      ? by_model && by_model.length === 0 && buckets.length > 0
+        ? 'No LLM or chat-model span of these traces names its model.'
+        : null
+      : 'This store keeps spans only in trace artifacts (before MLflow 3.3), so models are not counted here.',
+    assessments,
+    slowest_spans,
+  }
+}
