@@ -26,6 +26,23 @@ export const router = createRouter({
       props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
     },
     { path: '/logged-models/:modelId', name: 'logged-model', component: () => import('./views/LoggedModelView.vue'), props: true },
+    /** The experiment's traces grouped into sessions; /sessions/<id> opens one as a conversation. */
+    {
+      path: '/experiments/:ids/sessions/:sessionId?',
+      name: 'sessions',
+      component: () => import('./views/SessionsView.vue'),
+      props: (route) => ({
+        experimentIds: String(route.params.ids).split(',').filter(Boolean),
+        sessionId: route.params.sessionId ? String(route.params.sessionId) : undefined,
+      }),
+    },
+    /** The GenAI overview of the experiment's traces (?range=7d&bucket=hour). */
+    {
+      path: '/experiments/:ids/overview',
+      name: 'overview',
+      component: () => import('./views/OverviewView.vue'),
+      props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
+    },
     { path: '/runs/:runId', name: 'run', component: () => import('./views/RunDetailView.vue'), props: true },
     /** ?span=<span_id> selects a span. */
     { path: '/traces/:traceId', name: 'trace', component: () => import('./views/TraceView.vue'), props: true },

@@ -17,6 +17,8 @@ export interface ExperimentTab {
 export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
   { key: 'runs', label: 'Runs', feature: null },
   { key: 'traces', label: 'Traces', feature: 'traces' },
+  { key: 'sessions', label: 'Sessions', feature: 'traces' },
+  { key: 'overview', label: 'Overview', feature: 'traces' },
   { key: 'logged-models', label: 'Models', feature: 'logged_models' },
 ]
 
