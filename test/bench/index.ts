@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--traces [--size S]] [--trace-get [--draw]]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--traces [--size S]] [--overview [--size S]] [--trace-get [--draw]]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -34,6 +34,7 @@ import { runCliBench } from './cliBench'
 import { runChartViewBench } from './chartViewBench'
 import { runRunPageBench } from './runPageBench'
 import { runTraceSearchBench } from './traceSearchBench'
+import { runTraceOverviewBench } from './traceOverviewBench'
 import type { GenaiSize } from '../../electron/services/demo/generator/genai'
 import { runTraceBench } from './traceBench'
 
@@ -72,6 +73,8 @@ const { values: args } = parseArgs({
     'run-page': { type: 'boolean', default: false },
     /** Only traces:search and traces:columns on a store of generated traces: traceSearchBench.ts; makes its own store. */
     traces: { type: 'boolean', default: false },
+    /** Only traces:overview and traces:sessions on the --traces store (traceOverviewBench.ts); makes its own store. */
+    overview: { type: 'boolean', default: false },
     /** Only a trace of 2,000 spans fetched by traces:get's service (traceBench.ts); makes its own store. */
     'trace-get': { type: 'boolean', default: false },
   },
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
   if (args.cli) return runCliBench(opts, log)
   if (args.charts) return runChartViewBench(opts, log)
   if (args['run-page']) return runRunPageBench(opts, log)
+  if (args.overview) return runTraceOverviewBench({ ...opts, size: args.size as GenaiSize }, log)
   if (args.traces) return runTraceSearchBench({ ...opts, size: args.size as GenaiSize }, log)
   if (args['trace-get']) return runTraceBench({ ...opts, draw: args.draw }, log)
   let bench: BenchStore | null = null

@@ -20,7 +20,8 @@ import { BENCH_DIR } from './benchStore'
 const GENERATED_AT = Date.UTC(2026, 10, 30, 12, 0, 0)
 import { formatFigure, measure } from './measure'
 
-async function benchStore(size: GenaiSize, log: (m: string) => void): Promise<{ target: ConnectionTarget; stop: () => Promise<void> }> {
+/** The generated GenAI store of this size (made once, kept under BENCH_DIR). */
+export async function genaiBenchStore(size: GenaiSize, log: (m: string) => void): Promise<{ target: ConnectionTarget; stop: () => Promise<void> }> {
   const cluster = await startCluster({ dataDir: join(BENCH_DIR, 'pg'), password: 'mlflow-desk-bench' })
   const database = `mlflow_bench_genai_${size}`
   const target: ConnectionTarget = {
@@ -61,7 +62,7 @@ async function benchStore(size: GenaiSize, log: (m: string) => void): Promise<{ 
 }
 
 export async function runTraceSearchBench(opts: { repeat: number; warmup: number; size: GenaiSize }, log: (m: string) => void): Promise<void> {
-  const { target, stop } = await benchStore(opts.size, log)
+  const { target, stop } = await genaiBenchStore(opts.size, log)
   const store = await openStore(target)
   try {
     const one = ['1']
