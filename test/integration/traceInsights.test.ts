@@ -137,6 +137,27 @@ describe('traces:sessions', () => {
     for (const s of all) expect(await searched(['1'], sessionFilter(s.session_id)), s.session_id).toEqual(idsOf(s.traces))
   })
 
+  it('reads session and user from trace tags where MLflow 2.x kept them, and the session link still finds the traces', async () => {
+    const tagged = await appOver('genai', 'trace_insights_tags')
+    try {
+      // The store as MLflow 2.x would have written it: session and user as trace tags, not request metadata.
+      await tagged.sql(`INSERT INTO trace_tags (key, value, request_id)
+        SELECT key, value, request_id FROM trace_request_metadata WHERE key IN ('mlflow.trace.session', 'mlflow.trace.user')`)
+      await tagged.sql(`DELETE FROM trace_request_metadata WHERE key IN ('mlflow.trace.session', 'mlflow.trace.user')`)
+      const want = (await t.ok('traces:sessions', { experiment_ids: ['1', '2'], max_results: 1000 })).sessions
+      const got = await tagged.ok('traces:sessions', { experiment_ids: ['1', '2'], max_results: 1000 })
+      expect(got.sessions).toEqual(want)
+      const one = want[1]
+      const found = await tagged.ok('traces:search', { experiment_ids: ['1', '2'], filter: sessionFilter(one.session_id), max_results: 1000 })
+      expect(found.traces).toHaveLength(one.turns)
+      expect((await tagged.ok('traces:session', { experiment_ids: ['1'], session_id: one.session_id })).turns.map((x) => x.user)).toEqual(
+        (await t.ok('traces:session', { experiment_ids: ['1'], session_id: one.session_id })).turns.map((x) => x.user),
+      )
+    } finally {
+      await tagged.app.workspace.dispose()
+    }
+  })
+
   it('traces:session gives the turns in request order with previews, state, tokens and latest assessments', async () => {
     for (const s of expected(['1'])) {
       const got = await t.ok('traces:session', { experiment_ids: ['1'], session_id: s.session_id })
