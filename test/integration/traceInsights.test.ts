@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BUCKET_MS,
@@ -14,6 +13,7 @@ import {
 import { appOver } from '../helpers/appOverFixture'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
+import { genaiReference } from '../helpers/genaiReference'
 
 /**
  * traces:sessions, traces:session and traces:overview on the GenAI fixture.
@@ -22,18 +22,7 @@ import { FIXTURES } from '../helpers/fixtures'
  * the dump, never from our SQL; every click-through filter is run through
  * traces:search and must return the traces the row or chart counted.
  */
-interface RefTrace {
-  experiment_id: string
-  state: string
-  request_time: number
-  execution_duration: number | null
-  request_preview: string | null
-  response_preview: string | null
-  tags: Record<string, string>
-  metadata: Record<string, string>
-  assessments: Array<{ name: string; kind: 'Feedback' | 'Expectation'; value: unknown; valid: boolean }>
-}
-const REF = (JSON.parse(readFileSync(FIXTURES.genai.dump.replace(/\.sql$/, '.search-traces.json'), 'utf8')) as { traces: Record<string, RefTrace> }).traces
+const REF = genaiReference()
 const ALL = Object.entries(REF).map(([id, t]) => ({ id, ...t }))
 type Ref = (typeof ALL)[number]
 
