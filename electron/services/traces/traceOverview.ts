@@ -104,19 +104,25 @@ const MODEL_SPAN_TYPES = ['LLM', 'CHAT_MODEL']
 /** An attribute value's text: MLflow keeps attributes JSON-encoded ("\"gpt-4o\""). */
 const decoded = (v: string) => `(CASE WHEN ${v} ~ '^".*"$' THEN (${v})::jsonb #>> '{}' ELSE ${v} END)`
 
-/** Model calls per model: the LLM and chat-model spans' model attribute and their mlflow.chat.tokenUsage. */
+/** The newest model calls read for the by-model card: each is a JSON parse of the span's content (inputs and outputs included). */
+export const MODEL_CALLS_READ = 20_000
+
+/** Model calls per model: the newest LLM and chat-model spans' model attribute and their mlflow.chat.tokenUsage. */
 function byModelSql(b: SqlBuilder, req: TracesOverviewRequest): string {
-  const attr = (k: string) => `(s.content::jsonb -> 'attributes' ->> ${b.param(k, 'text')})`
+  const attr = (k: string) => `(c.content::jsonb -> 'attributes' ->> ${b.param(k, 'text')})`
   const model = `COALESCE(${MODEL_ATTRIBUTES.map((k) => `NULLIF(${decoded(attr(k))}, '')`).join(', ')})`
   const usage = decoded(attr('mlflow.chat.tokenUsage'))
-  return `SELECT x.model, count(*) AS spans, count(DISTINCT x.trace_id) AS traces,
-  sum(${tokenCountSql('x.usage', 'input_tokens', b)}) AS input_tokens, sum(${tokenCountSql('x.usage', 'output_tokens', b)}) AS output_tokens,
-  sum(${tokenCountSql('x.usage', 'total_tokens', b)}) AS total_tokens
-FROM (
-  SELECT s.trace_id, ${model} AS model, ${usage} AS usage
+  return `WITH c AS (
+  SELECT s.trace_id, s.content
   FROM trace_info ti JOIN spans s ON s.trace_id = ti.request_id AND s.experiment_id = ti.experiment_id
   WHERE ${tracesWhere(b, req)} AND s.type = ANY(${b.param(MODEL_SPAN_TYPES, 'text[]')})
-) x
+  ORDER BY s.start_time_unix_nano DESC
+  LIMIT ${b.param(MODEL_CALLS_READ, 'int')}
+)
+SELECT x.model, count(*) AS spans, count(DISTINCT x.trace_id) AS traces, (SELECT count(*) FROM c) AS read,
+  sum(${tokenCountSql('x.usage', 'input_tokens', b)}) AS input_tokens, sum(${tokenCountSql('x.usage', 'output_tokens', b)}) AS output_tokens,
+  sum(${tokenCountSql('x.usage', 'total_tokens', b)}) AS total_tokens
+FROM (SELECT c.trace_id, ${model} AS model, ${usage} AS usage FROM c) x
 WHERE x.model IS NOT NULL
 GROUP BY x.model
 ORDER BY spans DESC, x.model
@@ -163,7 +169,7 @@ export async function traceOverview(store: StoreHandle, req: TracesOverviewReque
   const [bucketRows, nameRows, modelRows, verdictRows, spanRows] = await Promise.all([
     run<BucketSqlRow>(bucketsSql),
     run<TokenRow & { name: string; traces: number }>(byNameSql),
-    can.traceSpans ? run<TokenRow & { model: string; spans: number; traces: number }>(byModelSql) : null,
+    can.traceSpans ? run<TokenRow & { model: string; spans: number; traces: number; read: number }>(byModelSql) : null,
     can.assessments ? run<{ name: string; start_ms: number; pass: number; fail: number }>(assessmentsSql) : null,
     can.traceSpans ? run<{ name: string; count: number; p: number[] }>(slowestSpansSql) : null,
   ])
@@ -204,11 +210,13 @@ export async function traceOverview(store: StoreHandle, req: TracesOverviewReque
     buckets,
     by_name,
     by_model,
-    models_problem: can.traceSpans
-      ? by_model && by_model.length === 0 && buckets.length > 0
-        ? 'No LLM or chat-model span of these traces names its model.'
-        : null
-      : 'This store keeps spans only in trace artifacts (before MLflow 3.3), so models are not counted here.',
+    models_problem: !can.traceSpans
+      ? 'This store keeps spans only in trace artifacts (before MLflow 3.3), so models are not counted here.'
+      : modelRows?.some((r) => Number(r.read) >= MODEL_CALLS_READ)
+        ? `Counted over the newest ${MODEL_CALLS_READ.toLocaleString('en-US')} model calls.`
+        : by_model && by_model.length === 0 && buckets.length > 0
+          ? 'No LLM or chat-model span of these traces names its model.'
+          : null,
     assessments,
     slowest_spans,
   }
