@@ -68,7 +68,10 @@ function termSql(t: TraceTerm, b: SqlBuilder): string {
         )
       }
       // The experiment too, so MLflow's (experiment_id, type, status) and (experiment_id, status, type) indexes apply.
-      return `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ti.request_id AND s.experiment_id = ti.experiment_id AND ${cmp(`s.${t.key}`, t, b, 'text')})`
+      // IN rather than EXISTS: the planner may then hash the experiment's matching spans once. As EXISTS it probed per
+      // trace with a BitmapAnd of spans_pk and the experiment's index (ANALYZE underestimates spans per trace: a trace's
+      // spans lie together), reading every matching index entry per trace: 29 s for a first page on 1M traces, 0.7 s now.
+      return `ti.request_id IN (SELECT s.trace_id FROM spans s WHERE s.experiment_id = ti.experiment_id AND ${cmp(`s.${t.key}`, t, b, 'text')})`
     case 'assessment':
       return `EXISTS (SELECT 1 FROM (SELECT ${latestAssessmentSql(t, b)} AS v) x WHERE ${assessmentCompare('x.v', t, b)})`
   }
