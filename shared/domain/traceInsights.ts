@@ -149,6 +149,8 @@ export interface TraceOverviewResponse {
   assessments: OverviewAssessment[] | null
   /** Null when the store keeps no spans in its tables. */
   slowest_spans: OverviewSpanRow[] | null
+  /** Set when slowest_spans was read over the newest traces only (its words say how many). */
+  spans_problem: string | null
 }
 
 /** A value as a search_traces string literal (single quotes; double when the value holds a single one). */

@@ -10,7 +10,10 @@ import {
   traceNameFilter,
   type TraceOverviewResponse,
 } from '@shared/domain/traceInsights'
+import { openStore } from '../../electron/services/connections/storeConnection'
+import { traceOverview } from '../../electron/services/traces/traceOverview'
 import { appOver } from '../helpers/appOverFixture'
+import { targetFor } from '../helpers/databases'
 import { dumpRows } from '../helpers/dumpRows'
 import { FIXTURES } from '../helpers/fixtures'
 import { genaiReference } from '../helpers/genaiReference'
@@ -295,6 +298,36 @@ describe('traces:overview', () => {
     })
     for (const s of got.slowest_spans!.slice(0, 4)) {
       expect(await searched(ids, spanNameFilter(s.name))).toEqual([...new Set(spansRows.filter((r) => r.name === s.name).map((r) => r.trace_id!))].sort())
+    }
+  })
+
+  it('reads the span cards over the newest traces only when asked to bound them, and says so', async () => {
+    const whole = await t.ok('traces:overview', { experiment_ids: ['1', '2'] })
+    expect(whole.spans_problem).toBeNull()
+    const newest = [...ALL].sort((a, b) => b.request_time - a.request_time || (a.id < b.id ? 1 : -1)).slice(0, 5)
+    const ids = new Set(newest.map((x) => x.id))
+    const store = await openStore(targetFor(t.db))
+    try {
+      const got = await traceOverview(store, { experiment_ids: ['1', '2'] }, { modelCalls: 7, spanTraces: 5 })
+      expect(got.totals.traces).toBe(ALL.length)
+      expect(got.spans_problem).toContain('newest 5 traces')
+      const counts = new Map<string, number>()
+      for (const r of spansRows.filter((r) => ids.has(r.trace_id!) && r.end_time_unix_nano !== null)) counts.set(r.name!, (counts.get(r.name!) ?? 0) + 1)
+      expect(new Map(got.slowest_spans!.map((s) => [s.name, s.count]))).toEqual(
+        new Map([...counts].filter(([name]) => got.slowest_spans!.some((s) => s.name === name))),
+      )
+      expect(got.slowest_spans!.length).toBe(Math.min(15, counts.size))
+      // Model calls: at most 7, all from the newest traces.
+      const calls = spansRows.filter((r) => r.type === 'LLM' || r.type === 'CHAT_MODEL')
+      const newestCalls = [...ALL]
+        .sort((a, b) => b.request_time - a.request_time || (a.id < b.id ? 1 : -1))
+        .flatMap((x) => calls.filter((c) => c.trace_id === x.id))
+        .slice(0, 7)
+      expect(sum(got.by_model!.map((m) => m.spans))).toBe(newestCalls.length)
+      expect(sum(got.by_model!.map((m) => m.traces))).toBeLessThanOrEqual(new Set(newestCalls.map((c) => c.trace_id)).size)
+      expect(got.models_problem).toContain('newest 7 model calls')
+    } finally {
+      await store.close()
     }
   })
 
