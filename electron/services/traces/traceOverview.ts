@@ -18,9 +18,9 @@ import { tokenCountSql } from './traceSql'
 import { requireTraces, traceExperimentCondition } from './traceSearch'
 
 /**
- * traces:overview — an experiment's traces over time, computed in SQL: five
- * statements run side by side on the pool (buckets with totals, trace names,
- * models, feedback verdicts, span names), each reading only the traces of
+ * traces:overview — an experiment's traces over time, computed in SQL: four
+ * statements run side by side on the pool (buckets, trace names and totals in
+ * one; models; feedback verdicts; span names), each reading only the traces of
  * the experiments in the range. Buckets are UTC multiples of their width
  * (integer division of timestamp_ms, no time zone setting); the width is the
  * one asked for, else chosen from the traces' own first and last request.
@@ -43,10 +43,18 @@ function widthSql(b: SqlBuilder, req: TracesOverviewRequest): string {
 
 const percentiles = (expr: string, ps: number[]) => `percentile_cont(ARRAY[${ps.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY ${expr})`
 
+/** Which grouping a row of bucketsSql is: GROUPING(bucket, name), a bit set for each column left out. */
+const BY_BUCKET = 1
+const BY_NAME = 2
+const TOTAL = 3
+/** The trace names listed, most traces first. */
+const NAMES_LISTED = 50
+
 interface BucketSqlRow {
-  total: boolean
+  grouping: number
   width: number
   start_ms: number | null
+  name: string | null
   traces: number
   errors: number
   p: Array<number | null> | null
@@ -65,35 +73,31 @@ const tokenSums = (r: { input_tokens: string | null; output_tokens: string | nul
   total_tokens: n(r.total_tokens),
 })
 
-/** Volume, errors, latency percentiles and tokens per bucket, and the same over the whole range (one GROUPING SETS pass). */
+/**
+ * Volume, errors, latency percentiles and tokens per bucket, per trace name (the mlflow.traceName
+ * tag; the NAMES_LISTED with most traces) and over the whole range: one GROUPING SETS pass, so each
+ * trace's token usage is read and parsed once (the by-name card was a second pass over them).
+ */
 function bucketsSql(b: SqlBuilder, req: TracesOverviewRequest): string {
   return `WITH w AS (SELECT ${widthSql(b, req)} AS width), t AS (
-  SELECT ti.timestamp_ms / w.width * w.width AS bucket, ti.timestamp_ms, ti.execution_time_ms, ti.status,
+  SELECT ti.timestamp_ms / w.width * w.width AS bucket, COALESCE(nm.value, '') AS name, ti.timestamp_ms, ti.execution_time_ms, ti.status,
     ${tokens('input_tokens', b)} AS input_tokens, ${tokens('output_tokens', b)} AS output_tokens, ${tokens('total_tokens', b)} AS total_tokens
   FROM trace_info ti CROSS JOIN w
+  LEFT JOIN trace_tags nm ON nm.request_id = ti.request_id AND nm.key = ${b.param(TRACE_TAGS.name, 'text')}
   ${tokenUsageJoin(b)}
   WHERE ${tracesWhere(b, req)}
+), g AS (
+  SELECT GROUPING(t.bucket, t.name) AS grouping, t.bucket AS start_ms, t.name, count(*) AS traces,
+    count(*) FILTER (WHERE t.status = 'ERROR') AS errors, ${percentiles('t.execution_time_ms', [0.5, 0.9, 0.99])} AS p,
+    sum(t.input_tokens) AS input_tokens, sum(t.output_tokens) AS output_tokens, sum(t.total_tokens) AS total_tokens,
+    min(t.timestamp_ms) AS first_ms, max(t.timestamp_ms) AS last_ms
+  FROM t
+  GROUP BY GROUPING SETS ((t.bucket), (t.name), ())
 )
-SELECT GROUPING(t.bucket) = 1 AS total, (SELECT width FROM w) AS width, t.bucket AS start_ms, count(*) AS traces,
-  count(*) FILTER (WHERE t.status = 'ERROR') AS errors, ${percentiles('t.execution_time_ms', [0.5, 0.9, 0.99])} AS p,
-  sum(t.input_tokens) AS input_tokens, sum(t.output_tokens) AS output_tokens, sum(t.total_tokens) AS total_tokens,
-  min(t.timestamp_ms) AS first_ms, max(t.timestamp_ms) AS last_ms
-FROM t
-GROUP BY GROUPING SETS ((t.bucket), ())
-ORDER BY total, start_ms`
-}
-
-/** Traces and tokens per trace name (the mlflow.traceName tag). */
-function byNameSql(b: SqlBuilder, req: TracesOverviewRequest): string {
-  return `SELECT COALESCE(nm.value, '') AS name, count(*) AS traces,
-  sum(${tokens('input_tokens', b)}) AS input_tokens, sum(${tokens('output_tokens', b)}) AS output_tokens, sum(${tokens('total_tokens', b)}) AS total_tokens
-FROM trace_info ti
-LEFT JOIN trace_tags nm ON nm.request_id = ti.request_id AND nm.key = ${b.param(TRACE_TAGS.name, 'text')}
-${tokenUsageJoin(b)}
-WHERE ${tracesWhere(b, req)}
-GROUP BY 1
-ORDER BY traces DESC, name
-LIMIT 50`
+SELECT x.*, (SELECT width FROM w) AS width FROM (
+  SELECT g.*, row_number() OVER (PARTITION BY g.grouping ORDER BY g.traces DESC, g.name) AS rank FROM g) x
+WHERE x.grouping <> ${BY_NAME} OR x.rank <= ${NAMES_LISTED}
+ORDER BY x.grouping, x.start_ms, x.traces DESC, x.name`
 }
 
 /** Span attributes naming the model (spanTree's MODEL_KEYS order), JSON-encoded as MLflow keeps attributes. */
@@ -190,20 +194,21 @@ export async function traceOverview(store: StoreHandle, req: TracesOverviewReque
     const sql = build(b, req, reads)
     return store.select<T>(sql, b.bind)
   }
-  const [bucketRows, nameRows, modelRows, verdictRows, spanRows] = await Promise.all([
+  const [bucketRows, modelRows, verdictRows, spanRows] = await Promise.all([
     run<BucketSqlRow>(bucketsSql),
-    run<TokenRow & { name: string; traces: number }>(byNameSql),
     can.traceSpans ? run<TokenRow & { model: string; spans: number; traces: number; read: number }>(byModelSql) : null,
     can.assessments ? run<{ name: string; start_ms: number; pass: number; fail: number }>(assessmentsSql) : null,
     can.traceSpans ? run<{ name: string; count: number; p: number[]; read: number }>(slowestSpansSql) : null,
   ])
-  const total = bucketRows.find((r) => r.total)!
+  const total = bucketRows.find((r) => r.grouping === TOTAL)!
   const width = Number(total.width)
   const bucket = (Object.keys(BUCKET_MS) as OverviewBucket[]).find((k) => BUCKET_MS[k] === width) ?? 'day'
   const buckets: OverviewBucketRow[] = bucketRows
-    .filter((r) => !r.total)
+    .filter((r) => r.grouping === BY_BUCKET)
     .map((r) => ({ start_ms: Number(r.start_ms), traces: Number(r.traces), errors: Number(r.errors), ...latencies(r.p), ...tokenSums(r) }))
-  const by_name: OverviewNameRow[] = nameRows.map((r) => ({ name: r.name, traces: Number(r.traces), ...tokenSums(r) }))
+  const by_name: OverviewNameRow[] = bucketRows
+    .filter((r) => r.grouping === BY_NAME)
+    .map((r) => ({ name: r.name ?? '', traces: Number(r.traces), ...tokenSums(r) }))
   const by_model: OverviewModelRow[] | null =
     modelRows?.map((r) => ({ model: r.model, spans: Number(r.spans), traces: Number(r.traces), ...tokenSums(r) })) ?? null
   let assessments: OverviewAssessment[] | null = null
