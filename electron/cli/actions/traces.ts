@@ -65,7 +65,8 @@ async function searchAll(api: CliApi, req: TracesSearchRequest): Promise<TracesS
   return { traces, next_page_token: null }
 }
 
-function oneLine(text: string | null, max: number): string | null {
+/** Text on one line, cut to max characters with an ellipsis. */
+export function oneLine(text: string | null, max: number): string | null {
   if (text === null) return null
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
