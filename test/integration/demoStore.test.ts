@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { demoPaths } from '../../electron/services/config/appPaths'
-import { openStore } from '../../electron/services/connections/storeConnection'
 import { ensureDemoStore, type DemoStore } from '../../electron/services/demo/demoStore'
 import { searchRuns } from '../../electron/services/tracking/runs'
+import { searchTraces } from '../../electron/services/traces/traceSearch'
+import { openStore, openWritableClient } from '../../electron/services/connections/storeConnection'
 import { listExperiments } from '../../electron/services/tracking/experiments'
 
 /** The built-in demo store, end to end: its own embedded PostgreSQL in a fresh app folder. */
@@ -36,6 +37,18 @@ describe('the demo store', () => {
       const withArtifacts = runs.runs.filter((r) => r.info.artifact_uri?.startsWith('file://'))
       expect(withArtifacts.length).toBeGreaterThan(100)
       for (const r of withArtifacts.slice(0, 20)) expect(existsSync(new URL(r.info.artifact_uri!).pathname), r.info.artifact_uri!).toBe(true)
+      // The GenAI side: three applications' experiments after the runs' ones, with traces, spans, sessions and assessments.
+      const genai = experiments.filter((e) => ['support-assistant', 'sql-agent', 'doc-summarizer'].includes(e.name))
+      expect(genai.map((e) => Number(e.experiment_id))).toEqual(
+        [1, 2, 3].map((i) => Math.max(...experiments.filter((e) => !genai.includes(e)).map((e) => Number(e.experiment_id))) + i),
+      )
+      const traces = await searchTraces(store, { experiment_ids: genai.map((e) => e.experiment_id), max_results: 1000 })
+      expect(traces.traces.length).toBeGreaterThan(500)
+      expect(new Set(traces.traces.map((t) => t.experiment_id))).toEqual(new Set(genai.map((e) => e.experiment_id)))
+      expect(traces.traces.some((t) => t.session)).toBe(true)
+      expect(traces.traces.some((t) => Object.keys(t.assessments).length > 0)).toBe(true)
+      const [{ spans }] = await store.select<{ spans: number }>('SELECT count(*)::int AS spans FROM spans')
+      expect(spans).toBeGreaterThan(traces.traces.length * 5)
     } finally {
       await store.close()
     }
@@ -46,6 +59,28 @@ describe('the demo store', () => {
     expect(second.seededNow).toBe(false)
     expect(second.cluster.owned).toBe(false)
     expect(second.target.port).toBe(first!.target.port)
+  })
+
+  it('a demo store seeded before it had traces gets them once, beside its runs', async () => {
+    const store = await openStore(first!.target)
+    const client = await openWritableClient(first!.target)
+    try {
+      const count = async (sql: string) => (await store.select<{ n: number }>(sql))[0].n
+      const runs = await count('SELECT count(*)::int AS n FROM runs')
+      await client.query('TRUNCATE trace_info CASCADE')
+      await client.query("DELETE FROM experiments WHERE name IN ('support-assistant', 'sql-agent', 'doc-summarizer')")
+      const progress: string[] = []
+      expect((await ensureDemoStore(home, (m) => progress.push(m))).seededNow).toBe(false)
+      expect(progress).toContain('Adding GenAI traces to the demo store (once)…')
+      expect(await count('SELECT count(*)::int AS n FROM trace_info')).toBeGreaterThan(500)
+      expect(await count('SELECT count(*)::int AS n FROM runs')).toBe(runs)
+      const again: string[] = []
+      await ensureDemoStore(home, (m) => again.push(m))
+      expect(again).toEqual([])
+    } finally {
+      await client.end()
+      await store.close()
+    }
   })
 })
 

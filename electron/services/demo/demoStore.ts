@@ -77,6 +77,9 @@ async function alembicRevision(client: pg.Client): Promise<string | null> {
   }
 }
 
+/** Traces of the demo store's three GenAI applications (experiments after the runs'). */
+const DEMO_TRACES = 600
+
 /**
  * Migrate and seed on the first start only. A warm start finds the store at our
  * revision and seeded with two cheap queries, without loading the migration
@@ -92,14 +95,26 @@ async function prepareOnce(target: ConnectionTarget, artifactRoot: string, onPro
     // Serialise concurrent first starts; the loser finds the store seeded. (A session lock is
     // fine here: this is our own embedded server, never a user's server behind a pooler.)
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['mlflow-desk-demo-seed'])
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM experiments')
-    if (rows[0].n > 0) return false
+    const { rows } = await client.query<{ n: number; traces: boolean }>(
+      'SELECT count(*)::int AS n, EXISTS (SELECT 1 FROM trace_info) AS traces FROM experiments',
+    )
+    if (rows[0].n > 0 && rows[0].traces) return false
+    const { seedGenaiStore } = await import('./generator/genai')
+    // The GenAI side too, so the Traces, Sessions and Overview tabs have something to show
+    // (added once to a demo store seeded before it had traces).
+    const seedTraces = () => seedGenaiStore(client, { size: 'small', traces: DEMO_TRACES, beside: true, artifactRoot })
+    if (rows[0].n > 0) {
+      onProgress('Adding GenAI traces to the demo store (once)…')
+      await seedTraces()
+      return false
+    }
     onProgress('Seeding the demo store (first start only)…')
     const { seedStore } = await import('./generator')
     const report = await seedStore(client, { size: 'small', artifactRoot })
+    const genai = await seedTraces()
     const n = (t: string) => (report.rows[t] ?? 0).toLocaleString('en-US')
     onProgress(
-      `Seeded ${n('runs')} runs, ${n('metrics')} metric rows and ${report.artifactFiles.toLocaleString('en-US')} artifact files in ${(report.elapsedMs / 1000).toFixed(1)} s.`,
+      `Seeded ${n('runs')} runs, ${n('metrics')} metric rows, ${report.artifactFiles.toLocaleString('en-US')} artifact files and ${(genai.rows.trace_info ?? 0).toLocaleString('en-US')} traces in ${((report.elapsedMs + genai.elapsedMs) / 1000).toFixed(1)} s.`,
     )
     return true
   } catch (e) {

@@ -12,6 +12,14 @@ export type { GenaiSize } from './genaiPlan'
 
 export interface GenaiSeedOptions {
   size: GenaiSize
+  /** Traces to write instead of the size's count (the demo store writes a few hundred). */
+  traces?: number
+  /**
+   * Add the three applications' experiments beside what the store already holds (the demo
+   * store's runs), numbered after its last experiment; its trace tables must be empty. Without
+   * it the store must be empty and the experiments are 1, 2 and 3.
+   */
+  beside?: boolean
   /** Same seed and `now` => the same store, row for row. Default 1. */
   seed?: number
   /** The last request's time, in ms; the others go back 30 days. Default Date.now(). */
@@ -41,10 +49,19 @@ const NEEDS = ['experiments', 'trace_info', 'trace_tags', 'trace_request_metadat
  * (./genaiPlan.ts): every row from INSERT … SELECT on the server, chunk by
  * chunk, in one transaction, so a failure leaves the store as it was.
  */
+/** A store the GenAI experiments go beside must hold no traces yet (seeding twice would collide). */
+async function ensureNoTraces(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM trace_info')
+  if (Number(rows[0].n) > 0)
+    throw new AppError('SCHEMA_MISMATCH', `The target store already holds ${rows[0].n} traces: GenAI traces are only added to a store without any.`)
+}
+
 export async function seedGenaiStore(client: pg.Client, options: GenaiSeedOptions): Promise<GenaiSeedReport> {
   const started = performance.now()
-  const total = GENAI_TRACES[options.size]
-  if (!total) throw new AppError('BAD_REQUEST', `Unknown GenAI store size "${options.size}": use small, medium or large.`)
+  const total = options.traces ?? GENAI_TRACES[options.size]
+  if (options.traces !== undefined && !(Number.isInteger(options.traces) && options.traces > 0))
+    throw new AppError('BAD_REQUEST', `traces must be a whole number above 0, got ${options.traces}.`)
+  if (!GENAI_TRACES[options.size]) throw new AppError('BAD_REQUEST', `Unknown GenAI store size "${options.size}": use small, medium or large.`)
   if (!isAbsolute(options.artifactRoot)) throw new AppError('BAD_REQUEST', `artifactRoot must be an absolute path, got "${options.artifactRoot}".`)
   const seed = Math.floor(options.seed ?? 1)
   const now = Math.floor(options.now ?? Date.now())
@@ -62,9 +79,14 @@ export async function seedGenaiStore(client: pg.Client, options: GenaiSeedOption
   await client.query('BEGIN')
   try {
     await client.query('SET LOCAL statement_timeout = 0')
-    await ensureEmpty(client, has)
+    if (options.beside) await ensureNoTraces(client)
+    else await ensureEmpty(client, has)
+    const first = options.beside
+      ? (await client.query<{ n: number }>('SELECT COALESCE(max(experiment_id), 0)::int + 1 AS n FROM experiments')).rows[0].n
+      : GENAI_EXPERIMENTS[0].id
     const times = has('experiments', 'creation_time')
-    for (const e of GENAI_EXPERIMENTS) {
+    for (const [i, plan] of GENAI_EXPERIMENTS.entries()) {
+      const e = { ...plan, id: first + i }
       const location = pathToFileURL(join(options.artifactRoot, String(e.id))).href
       await client.query(
         times
@@ -74,8 +96,7 @@ export async function seedGenaiStore(client: pg.Client, options: GenaiSeedOption
       )
     }
     rows.experiments = GENAI_EXPERIMENTS.length
-    const maxId = Math.max(...GENAI_EXPERIMENTS.map((e) => e.id))
-    await client.query(`SELECT setval(pg_get_serial_sequence('experiments', 'experiment_id'), $1, true)`, [maxId])
+    await client.query(`SELECT setval(pg_get_serial_sequence('experiments', 'experiment_id'), $1, true)`, [first + GENAI_EXPERIMENTS.length - 1])
     // Into bare heaps: each key and index is built once at the end, each foreign key checked by one join.
     await client.query(`SET LOCAL maintenance_work_mem = '1GB'`)
     const dropped = await dropKeys(
@@ -87,7 +108,7 @@ export async function seedGenaiStore(client: pg.Client, options: GenaiSeedOption
       const hi = Math.min(total + 1, lo + GENAI_CHUNK)
       for (const { table, sql } of GENAI_STATEMENTS) {
         const t0 = performance.now()
-        const r = await client.query(sql, [lo, hi, seed, now, total])
+        const r = await client.query(sql, [lo, hi, seed, now, total, first])
         timings[table] = (timings[table] ?? 0) + Math.round(performance.now() - t0)
         rows[table] = (rows[table] ?? 0) + (r.rowCount ?? 0)
       }

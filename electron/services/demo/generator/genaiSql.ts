@@ -4,7 +4,8 @@ import { ANSWERS, GENAI_USERS, GENAI_WINDOW_MS, MODELS, QUESTIONS, SQL_QUESTIONS
  * The statements that write one chunk of generated traces, each an
  * INSERT … SELECT over generate_series on the server (no rows cross the wire).
  * Every statement takes the same parameters:
- *   $1 first trace number, $2 one past the last, $3 seed, $4 now (ms), $5 traces in all.
+ *   $1 first trace number, $2 one past the last, $3 seed, $4 now (ms), $5 traces in all,
+ *   $6 the first application's experiment id (the others follow it).
  * and starts from the same trace plan (`TRACES`), so the rows of one trace
  * agree across tables. Randomness is md5 of seed and trace number: the same
  * seed and `now` give the same store.
@@ -23,6 +24,7 @@ const TRACES = `
   base AS (
     SELECT i, m, 'tr-' || m AS id,
            CASE WHEN i % 10 < 6 THEN 0 WHEN i % 10 < 9 THEN 1 ELSE 2 END AS kind,
+           $6::int + CASE WHEN i % 10 < 6 THEN 0 WHEN i % 10 < 9 THEN 1 ELSE 2 END AS experiment_id,
            ('x' || substr(m, 1, 7))::bit(28)::int AS h1,
            ('x' || substr(m, 8, 7))::bit(28)::int AS h2,
            ('x' || substr(m, 15, 7))::bit(28)::int AS h3,
@@ -57,7 +59,7 @@ const WITH_TRACES = `WITH ${TRACES}`
 
 export const INSERT_TRACE_INFO = `${WITH_TRACES}
   INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id, request_preview, response_preview)
-  SELECT id, kind + 1, ts, dur, CASE WHEN failed THEN 'ERROR' ELSE 'OK' END, 'req-' || substr(m, 20, 12),
+  SELECT id, experiment_id, ts, dur, CASE WHEN failed THEN 'ERROR' ELSE 'OK' END, 'req-' || substr(m, 20, 12),
          question, CASE WHEN failed THEN NULL ELSE answer END
     FROM t`
 
@@ -151,7 +153,7 @@ const SPAN_OUTPUTS = `CASE
 
 export const INSERT_SPANS = `WITH ${TRACES}, ${SPAN_PLAN}
   INSERT INTO spans (trace_id, experiment_id, span_id, parent_span_id, name, type, status, start_time_unix_nano, end_time_unix_nano, content)
-  SELECT id, kind + 1, span_hex, parent_hex, name, type, CASE WHEN span_failed THEN 'ERROR' ELSE 'OK' END, start_ns, end_ns,
+  SELECT id, experiment_id, span_hex, parent_hex, name, type, CASE WHEN span_failed THEN 'ERROR' ELSE 'OK' END, start_ns, end_ns,
          json_build_object(
            'trace_id', encode(decode(m, 'hex'), 'base64'),
            'span_id', encode(decode(span_hex, 'hex'), 'base64'),
