@@ -1,12 +1,20 @@
 import { z } from 'zod'
+import { traceId } from './traceSchemas'
 import { experimentId, runId } from './trackingSchemas'
 
-/** What an export takes: ticked runs, one experiment's runs, or a registered model (snake_case on the wire and in the export service). */
+/**
+ * What an export takes: ticked runs, one experiment (its runs, traces, logged models and evaluation
+ * datasets), a registered model, traces by id, or an experiment's traces matching a search filter
+ * (snake_case on the wire and in the export service).
+ */
 export const exportSelection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('runs'), run_ids: z.array(runId).min(1, 'give at least one run id').max(10_000) }).strict(),
   z.object({ kind: z.literal('experiment'), experiment_id: experimentId }).strict(),
   /** NAME (every version) or NAME/VERSION. */
   z.object({ kind: z.literal('model'), model: z.string().min(1).max(300) }).strict(),
+  z.object({ kind: z.literal('traces'), trace_ids: z.array(traceId).min(1, 'give at least one trace id').max(10_000) }).strict(),
+  /** traces:search's filter over one experiment; every match is exported, page by page. */
+  z.object({ kind: z.literal('trace_search'), experiment_id: experimentId, filter: z.string().max(20_000) }).strict(),
 ])
 
 export const MAX_EXPORT_NAME = 200

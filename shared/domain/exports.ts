@@ -45,12 +45,31 @@ export interface ExportReport {
   /** Artifact files whose sha256 was computed from the bytes written (or re-read on resume): the same files as `files`. */
   checksums_verified: number
   missing: MissingArtifact[]
+  /** The traces written (trace.json and artifacts/traces.json each); null when the export holds none. */
+  traces: ExportedTraces | null
+  /** Logged models (logged_models/<model_id>/) with their artifacts. */
+  logged_models: Array<{ model_id: string; name: string; dir: string; artifact_location: string; artifact_root_found: boolean; files: number; bytes: number }>
+  /** Evaluation datasets (evaluation_datasets/<name>_<dataset_id>/). */
+  evaluation_datasets: Array<{ dataset_id: string; name: string; dir: string; records: number }>
   /** Set on the returned report when --zip wrote one (the report inside the folder cannot describe the zip that holds it). */
   zip: { path: string; bytes: number } | null
 }
 
+/** The traces of an export: how many, their files, and those that could not be written whole. */
+export interface ExportedTraces {
+  /** Folder holding traces.json and one folder per trace ('' for a --traces export). */
+  dir: string
+  exported: number
+  /** Traces whose files an earlier attempt completed and that were kept (--resume). */
+  kept_verified: number
+  files: number
+  bytes: number
+  /** Traces written without artifacts/traces.json: their spans could not be read (why). */
+  without_spans: Array<{ trace_id: string; problem: string }>
+}
+
 /** What was exported: how mlflow-export-import lays it out. */
-export type ExportLayout = 'run' | 'experiment' | 'model'
+export type ExportLayout = 'run' | 'experiment' | 'model' | 'traces'
 
 /** What an export takes (runs, an experiment, a model), as the contract's schema gives it. */
 export type ExportSelection = z.output<typeof exportSelection>

@@ -16,6 +16,8 @@ export interface ExportOptions {
   runIds?: string
   experimentId?: string
   model?: string
+  traces?: string
+  tracesFilter?: string
   out: string
   zip?: boolean
   resume?: boolean
@@ -38,9 +40,22 @@ function progressLine(p: ExportProgress): string {
 }
 
 function selectionOf(opts: ExportOptions): ExportSelection {
-  const given = [opts.runIds !== undefined, opts.experimentId !== undefined, opts.model !== undefined].filter(Boolean).length
+  const given = [opts.runIds !== undefined, opts.experimentId !== undefined, opts.model !== undefined, opts.traces !== undefined].filter(Boolean).length
   if (given !== 1)
-    throw new AppError('BAD_REQUEST', 'export: give exactly one of --run-ids ID[,ID...], --experiment-id ID or --model NAME[/VERSION].', { field: 'run-ids' })
+    throw new AppError(
+      'BAD_REQUEST',
+      'export: give exactly one of --run-ids ID[,ID...], --experiment-id ID (optionally with --traces-filter F), --model NAME[/VERSION] or --traces ID[,ID...].',
+      { field: 'run-ids' },
+    )
+  if (opts.tracesFilter !== undefined && opts.experimentId === undefined)
+    throw new AppError('BAD_REQUEST', '--traces-filter: give it with --experiment-id ID (the experiment whose traces it searches).', { field: 'traces-filter' })
+  if (opts.traces !== undefined) {
+    const ids = splitList(opts.traces)
+    const bad = ids.find((id) => !/^[\w.:-]{1,50}$/.test(id) || /^\.+$/.test(id))
+    if (ids.length === 0 || bad !== undefined)
+      throw new AppError('BAD_REQUEST', `--traces: ${bad === undefined ? 'no trace id given' : `"${bad}" is not a trace id (tr-…)`}.`, { field: 'traces' })
+    return { kind: 'traces', trace_ids: ids }
+  }
   if (opts.runIds !== undefined) {
     const ids = splitList(opts.runIds)
     const bad = ids.find((id) => !/^[0-9a-zA-Z_-]{1,64}$/.test(id))
@@ -51,6 +66,7 @@ function selectionOf(opts: ExportOptions): ExportSelection {
   if (opts.experimentId !== undefined) {
     if (!/^\d+$/.test(opts.experimentId))
       throw new AppError('BAD_REQUEST', `--experiment-id: "${opts.experimentId}" is not an experiment id (a whole number).`, { field: 'experiment-id' })
+    if (opts.tracesFilter !== undefined) return { kind: 'trace_search', experiment_id: opts.experimentId, filter: opts.tracesFilter }
     return { kind: 'experiment', experiment_id: opts.experimentId }
   }
   if (!opts.model?.trim()) throw new AppError('BAD_REQUEST', '--model: give a registered model name, or NAME/VERSION.', { field: 'model' })
@@ -58,7 +74,12 @@ function selectionOf(opts: ExportOptions): ExportSelection {
 }
 
 function printReport(io: CliIO, r: ExportReport): void {
-  io.out(`Exported ${r.runs.length} run(s) to ${r.out} (${r.layout} layout)`)
+  const also = [
+    r.traces ? `${r.traces.exported + r.traces.kept_verified} trace(s)` : '',
+    r.logged_models.length ? `${r.logged_models.length} logged model(s)` : '',
+    r.evaluation_datasets.length ? `${r.evaluation_datasets.length} evaluation dataset(s)` : '',
+  ].filter(Boolean)
+  io.out(`Exported ${r.runs.length} run(s)${also.length ? `, ${also.join(', ')}` : ''} to ${r.out} (${r.layout} layout)`)
   io.out(`  files:     ${r.files} artifact file(s), ${formatBytes(r.bytes)}; ${r.checksums_verified} checksum(s) verified`)
   io.out(
     `  fetched:   ${r.downloaded.files} file(s), ${formatBytes(r.downloaded.bytes)}` +
@@ -66,6 +87,14 @@ function printReport(io: CliIO, r: ExportReport): void {
         ? `; kept ${r.skipped_verified.files} verified file(s) (${formatBytes(r.skipped_verified.bytes)}) from the earlier attempt`
         : ''),
   )
+  if (r.traces) {
+    io.out(
+      `  traces:    ${r.traces.files} file(s), ${formatBytes(r.traces.bytes)}` +
+        (r.traces.kept_verified ? `; kept ${r.traces.kept_verified} verified trace(s) from the earlier attempt` : ''),
+    )
+    if (r.traces.without_spans.length)
+      io.out(`  no spans:  ${r.traces.without_spans.length} trace(s) written without artifacts/traces.json (see "traces.without_spans")`)
+  }
   const gone = r.missing.filter((m) => m.reason === 'not_found')
   const roots = r.missing.filter((m) => m.reason === 'root_not_found')
   if (gone.length) {

@@ -4,7 +4,10 @@ import type { StoreHandle } from '../connections/storeConnection'
 import { listExperiments } from '../tracking/experiments'
 import { getRegisteredModel } from '../tracking/registry'
 import { getRun, searchRuns } from '../tracking/runs'
+import { parseTraceSearch, requireTraces } from '../traces/traceSearch'
 import { experimentDocument, modelDocument, runDocument, versionDocument } from './exportDocuments'
+import { datasetDocuments, loggedModelDocuments, type PlannedDataset, type PlannedModel } from './exportGenaiDocuments'
+import type { TraceSource } from './exportTraces'
 
 import type { ExportLayout, ExportSelection } from '@shared/domain/exports'
 
@@ -27,7 +30,14 @@ export interface ExportPlan {
   layout: ExportLayout
   runs: PlannedRun[]
   documents: PlannedDocument[]
+  /** Traces, streamed into `dir` while the export runs (never read all at once); null: none. */
+  traces: { dir: string; source: TraceSource } | null
+  /** Logged models whose artifacts are copied (their JSON is in `documents`). */
+  models: PlannedModel[]
+  datasets: PlannedDataset[]
 }
+
+const NO_GENAI = { traces: null, models: [], datasets: [] }
 
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name)
 
@@ -57,7 +67,8 @@ async function experimentRuns(store: StoreHandle, experimentId: string): Promise
 
 async function planRuns(store: StoreHandle, runIds: string[]): Promise<ExportPlan> {
   const runs = await Promise.all([...new Set(runIds)].map((id) => getRun(store, id)))
-  if (runs.length === 1) return { layout: 'run', runs: [{ run: runs[0], dir: '' }], documents: await runDocuments(store, [{ run: runs[0], dir: '' }]) }
+  if (runs.length === 1)
+    return { layout: 'run', runs: [{ run: runs[0], dir: '' }], documents: await runDocuments(store, [{ run: runs[0], dir: '' }]), ...NO_GENAI }
   const experiments = [...new Set(runs.map((r) => r.info.experiment_id))]
   if (experiments.length > 1) {
     throw new AppError(
@@ -77,7 +88,58 @@ async function experimentPlan(store: StoreHandle, experimentId: string, runs?: R
     planned.map((r) => r.run.info.run_id),
     [],
   )
-  return { layout: 'experiment', runs: planned, documents: [{ path: 'experiment.json', ...doc }, ...(await runDocuments(store, planned))] }
+  // With the whole experiment go its traces, logged models and evaluation datasets (stores that have them).
+  const runDocs = await runDocuments(store, planned)
+  if (runs) return { layout: 'experiment', runs: planned, documents: [{ path: 'experiment.json', ...doc }, ...runDocs], ...NO_GENAI }
+  const models = await loggedModelDocuments(store, experiment)
+  const datasets = await datasetDocuments(store, experimentId)
+  return {
+    layout: 'experiment',
+    runs: planned,
+    documents: [{ path: 'experiment.json', ...doc }, ...runDocs, ...models.documents, ...datasets.documents],
+    traces: store.capabilities.traces ? { dir: 'traces', source: { kind: 'experiment', experimentId } } : null,
+    models: models.models,
+    datasets: datasets.datasets,
+  }
+}
+
+/** Traces by id, each checked to exist first: an unknown id is an error naming it, before anything is written. */
+async function tracesPlan(store: StoreHandle, traceIds: string[]): Promise<ExportPlan> {
+  requireTraces(store)
+  const ids = [...new Set(traceIds)]
+  const found = new Map(
+    (
+      await store.select<{ trace_id: string; experiment_id: string }>(
+        'SELECT request_id AS trace_id, experiment_id::text AS experiment_id FROM trace_info WHERE request_id = ANY($1::text[])',
+        [ids],
+      )
+    ).map((r) => [r.trace_id, r]),
+  )
+  const unknown = ids.filter((id) => !found.has(id))
+  if (unknown.length > 0) {
+    const named =
+      unknown
+        .slice(0, 5)
+        .map((id) => `'${id}'`)
+        .join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '')
+    throw new AppError('NOT_FOUND', `Trace${unknown.length > 1 ? 's' : ''} ${named} not found in ${store.where}.`, { field: 'traces' })
+  }
+  return {
+    layout: 'traces',
+    runs: [],
+    documents: [],
+    traces: { dir: '', source: { kind: 'ids', traces: ids.map((id) => found.get(id)!) } },
+    models: [],
+    datasets: [],
+  }
+}
+
+/** The traces of an experiment that a traces:search filter matches (the filter checked before anything is written). */
+async function traceSearchPlan(store: StoreHandle, experimentId: string, filter: string): Promise<ExportPlan> {
+  parseTraceSearch({ filter })
+  requireTraces(store)
+  await experimentOf(store, experimentId)
+  return { layout: 'traces', runs: [], documents: [], traces: { dir: '', source: { kind: 'search', experimentId, filter } }, models: [], datasets: [] }
 }
 
 /** "NAME/VERSION" when a model named NAME exists and VERSION is a number; otherwise the whole text is the name. */
@@ -122,16 +184,18 @@ async function modelPlan(store: StoreHandle, text: string): Promise<ExportPlan> 
   }
   const planned = [...runs.values()].map((run) => ({ run, dir: run.info.run_id }))
   const doc = modelDocument(found.registered_model, exported, failed)
-  return { layout: 'model', runs: planned, documents: [{ path: 'model.json', ...doc }, ...(await runDocuments(store, planned))] }
+  return { layout: 'model', runs: planned, documents: [{ path: 'model.json', ...doc }, ...(await runDocuments(store, planned))], ...NO_GENAI }
 }
 
 /**
  * Read everything the export writes as JSON, and which runs' artifacts it downloads where. What to
- * export: runs by id, an experiment's active runs, or a registered model ("NAME" or "NAME/VERSION")
- * with its versions' source runs.
+ * export: runs by id, an experiment's active runs (with its traces, logged models and evaluation
+ * datasets), a registered model ("NAME" or "NAME/VERSION") with its versions' source runs, or traces.
  */
 export async function planExport(store: StoreHandle, selection: ExportSelection): Promise<ExportPlan> {
   if (selection.kind === 'runs') return planRuns(store, selection.run_ids)
   if (selection.kind === 'experiment') return experimentPlan(store, selection.experiment_id)
+  if (selection.kind === 'traces') return tracesPlan(store, selection.trace_ids)
+  if (selection.kind === 'trace_search') return traceSearchPlan(store, selection.experiment_id, selection.filter)
   return modelPlan(store, selection.model)
 }

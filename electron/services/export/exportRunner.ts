@@ -9,10 +9,12 @@ import { writeFileAtomic } from '../config/atomicFile'
 import type { StoreHandle } from '../connections/storeConnection'
 import { downloadArtifacts, type DownloadTarget } from './artifactDownload'
 import { ExportJournal, JOURNAL_FILE, MANIFEST_FILE, REPORT_FILE, sha256Text, type ManifestFile } from './exportJournal'
+import type { ExportSink } from './exportFiles'
 import { exportEnvelope, pythonJsonFile } from './exportJson'
 import { planExport, type ExportSelection } from './exportPlan'
 import { ProgressTracker, type ExportProgress } from './exportProgress'
 import { zipExport } from './exportZip'
+import { exportTraces } from './exportTraces'
 import { syncFiles } from './saveStream'
 import { writing } from './writeErrors'
 import type { ExportReport } from '@shared/domain/exports'
@@ -66,8 +68,8 @@ async function openRepo(uri: string | null, access: ArtifactAccess, open = openA
 }
 
 /**
- * Export runs, an experiment or a registered model in mlflow-export-import's layout, with
- * every artifact, a manifest (path, size, sha256 of every file) written last, and a report.
+ * Export runs, an experiment (with its traces, logged models and evaluation datasets), a registered
+ * model or traces in mlflow-export-import's layout, with every artifact, a manifest (path, size, sha256 of every file) written last, and a report.
  * Rerun with `resume` after a cancel, crash or write failure: verified files are kept.
  */
 export async function runExport(given: StoreHandle, req: ExportRequest): Promise<ExportReport> {
@@ -95,10 +97,17 @@ export async function runExport(given: StoreHandle, req: ExportRequest): Promise
   for (const doc of plan.documents) await writeJson(doc.path, exportEnvelope(system, doc.mlflow, doc.info))
 
   progress.phase('artifacts')
+  const open = req.openRepository ?? openArtifactRepository
+  // Traces stream in first, page by page, each file journaled as it completes (so --resume keeps it).
+  const sink: ExportSink = { out, journal, progress, system, signal: req.signal, files, unsynced: [] }
+  const traces = plan.traces ? await exportTraces(store, plan.traces.source, plan.traces.dir, sink, (location) => open(location, req.access)) : null
   const targets: DownloadTarget[] = []
   try {
     for (const r of plan.runs)
       targets.push({ runId: r.run.info.run_id, repo: await openRepo(r.run.info.artifact_uri, req.access, req.openRepository), relDir: artifactsDir(r.dir) })
+    // A logged model's artifacts as mlflow-export-import's export-logged-model downloads them: into its folder's artifacts/.
+    for (const m of plan.models)
+      targets.push({ runId: m.model_id, repo: await openRepo(m.artifact_location, req.access, req.openRepository), relDir: artifactsDir(m.dir) })
     const result = await downloadArtifacts(out, targets, { journal, progress, concurrency: req.concurrency, signal: req.signal })
     files.push(...result.files)
     const finished = Date.now()
@@ -130,10 +139,16 @@ export async function runExport(given: StoreHandle, req: ExportRequest): Promise
       // counting every manifest entry here made "12 files, 14 checksums verified".
       checksums_verified: result.downloaded.files + result.skipped.files,
       missing: result.missing,
+      traces,
+      logged_models: plan.models.map((m) => {
+        const t = result.runs.get(m.model_id)
+        return { ...m, artifact_root_found: t?.root_found ?? false, files: t?.files ?? 0, bytes: t?.bytes ?? 0 }
+      }),
+      evaluation_datasets: plan.datasets,
       zip: null,
     }
-    // Artifacts were written without a per-file fsync (it halved throughput); flush them all before the manifest vouches for them.
-    await syncFiles(result.files.map((f) => join(out, ...f.path.split('/'))))
+    // Artifacts and traces were written without a per-file fsync (it halved throughput); flush them all before the manifest vouches for them.
+    await syncFiles([...result.files.map((f) => join(out, ...f.path.split('/'))), ...sink.unsynced])
     await writeJson(REPORT_FILE, report)
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     const manifest = {

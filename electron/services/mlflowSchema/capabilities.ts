@@ -121,6 +121,11 @@ export const CAPABILITIES = {
     since: 'a1b2c3d4e5f6',
     lets: "read a trace's spans from the store",
   },
+  evaluationDatasets: {
+    needs: [['evaluation_datasets'], ['evaluation_dataset_tags'], ['evaluation_dataset_records'], ['entity_associations']],
+    since: '71994744cf8e',
+    lets: "export an experiment's evaluation datasets with their records",
+  },
 } as const satisfies Record<string, CapabilityFact>
 
 export type Capability = keyof typeof CAPABILITIES
