@@ -36,13 +36,13 @@ export interface ExportReport {
   finished_at: string
   duration_ms: number
   runs: Array<{ run_id: string; experiment_id: string; dir: string; artifact_uri: string | null; artifact_root_found: boolean; files: number; bytes: number }>
-  /** Artifact files (and their bytes) in the export. */
+  /** Artifact files (and their bytes) in the export, and the traces' files (see `traces`). */
   files: number
   bytes: number
   downloaded: { files: number; bytes: number }
   /** Files of an earlier attempt kept because their size and sha256 still matched (--resume). */
   skipped_verified: { files: number; bytes: number }
-  /** Artifact files whose sha256 was computed from the bytes written (or re-read on resume): the same files as `files`. */
+  /** Files whose sha256 was computed from the bytes written (or re-read on resume): the same files as `files`. */
   checksums_verified: number
   missing: MissingArtifact[]
   /** The traces written (trace.json and artifacts/traces.json each); null when the export holds none. */
@@ -62,8 +62,11 @@ export interface ExportedTraces {
   exported: number
   /** Traces whose files an earlier attempt completed and that were kept (--resume). */
   kept_verified: number
+  /** The traces' files (trace.json, artifacts/traces.json) and bytes; counted in the report's files and bytes too. */
   files: number
   bytes: number
+  /** Of those, the files kept from the earlier attempt. */
+  kept: { files: number; bytes: number }
   /** Traces written without artifacts/traces.json: their spans could not be read (why). */
   without_spans: Array<{ trace_id: string; problem: string }>
 }

@@ -159,7 +159,11 @@ describe('exporting traces', () => {
     const res = await cli(['export', ...args('--traces', `${a},${b},${c}`, '--out', out, '--json')])
     expect(res.stderr).toBe('')
     expect(res.code).toBe(0)
-    expect((parsePythonJson(res.stdout) as ExportReport).layout).toBe('traces')
+    const report = parsePythonJson(res.stdout) as ExportReport
+    expect(report.layout).toBe('traces')
+    // Files, size and checksums count each trace's two files (trace.json, artifacts/traces.json).
+    expect(report).toMatchObject({ files: 6, checksums_verified: 6, downloaded: { files: 6 }, skipped_verified: { files: 0 } })
+    expect(report.bytes).toBe(report.traces!.bytes)
     expect(await folders(out)).toEqual([a, b, c].sort())
     const summary = await readDoc(join(out, 'traces.json'))
     const byExperiment = Object.fromEntries(summary.mlflow.experiments.map((e: { id: string; traces: string[] }) => [e.id, e.traces]))
@@ -222,6 +226,9 @@ describe('exporting traces', () => {
     const report = await runExport(store, { selection, out, resume: true, access: access(), profileName: 'test' })
     expect(report.traces!.kept_verified).toBe(done.length)
     expect(report.traces!.exported + report.traces!.kept_verified).toBe(ids.length)
+    expect(report.skipped_verified.files).toBe(report.traces!.kept.files)
+    expect(report.traces!.kept.files).toBe(2 * done.length)
+    expect(report.downloaded.files + report.skipped_verified.files).toBe(report.files)
     for (const [id, mtime] of before) expect((await stat(join(out, 'traces', id, 'trace.json'))).mtimeMs).toBe(mtime)
     expect(await folders(join(out, 'traces'))).toEqual(ids)
     await expectManifestMatches(out)

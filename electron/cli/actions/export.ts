@@ -80,7 +80,9 @@ function printReport(io: CliIO, r: ExportReport): void {
     r.evaluation_datasets.length ? `${r.evaluation_datasets.length} evaluation dataset(s)` : '',
   ].filter(Boolean)
   io.out(`Exported ${r.runs.length} run(s)${also.length ? `, ${also.join(', ')}` : ''} to ${r.out} (${r.layout} layout)`)
-  io.out(`  files:     ${r.files} artifact file(s), ${formatBytes(r.bytes)}; ${r.checksums_verified} checksum(s) verified`)
+  io.out(
+    `  files:     ${r.files} ${r.traces ? 'artifact and trace' : 'artifact'} file(s), ${formatBytes(r.bytes)}; ${r.checksums_verified} checksum(s) verified`,
+  )
   io.out(
     `  fetched:   ${r.downloaded.files} file(s), ${formatBytes(r.downloaded.bytes)}` +
       (r.skipped_verified.files

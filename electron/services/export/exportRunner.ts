@@ -111,6 +111,8 @@ export async function runExport(given: StoreHandle, req: ExportRequest): Promise
     const result = await downloadArtifacts(out, targets, { journal, progress, concurrency: req.concurrency, signal: req.signal })
     files.push(...result.files)
     const finished = Date.now()
+    // The traces' files count with the artifacts: hashed as written, or re-read and matched on resume.
+    const written = { files: (traces?.files ?? 0) - (traces?.kept.files ?? 0), bytes: (traces?.bytes ?? 0) - (traces?.kept.bytes ?? 0) }
     const report: ExportReport = {
       out,
       layout: plan.layout,
@@ -130,14 +132,14 @@ export async function runExport(given: StoreHandle, req: ExportRequest): Promise
           bytes: t?.bytes ?? 0,
         }
       }),
-      files: result.files.length,
-      bytes: result.files.reduce((n, f) => n + f.size, 0),
-      downloaded: result.downloaded,
-      skipped_verified: result.skipped,
+      files: result.files.length + (traces?.files ?? 0),
+      bytes: result.files.reduce((n, f) => n + f.size, 0) + (traces?.bytes ?? 0),
+      downloaded: { files: result.downloaded.files + written.files, bytes: result.downloaded.bytes + written.bytes },
+      skipped_verified: { files: result.skipped.files + (traces?.kept.files ?? 0), bytes: result.skipped.bytes + (traces?.kept.bytes ?? 0) },
       // The artifact files whose sha256 came from their bytes: hashed while written, or re-read and
       // matched on resume. The same files as `files` (the JSON documents' sums are in the manifest too);
       // counting every manifest entry here made "12 files, 14 checksums verified".
-      checksums_verified: result.downloaded.files + result.skipped.files,
+      checksums_verified: result.downloaded.files + result.skipped.files + (traces?.files ?? 0),
       missing: result.missing,
       traces,
       logged_models: plan.models.map((m) => {

@@ -90,7 +90,7 @@ export async function exportTraces(
   open: OpenRepository,
 ): Promise<ExportedTraces | null> {
   const at = (name: string) => (dir ? `${dir}/${name}` : name)
-  const result: ExportedTraces = { dir, exported: 0, kept_verified: 0, files: 0, bytes: 0, without_spans: [] }
+  const result: ExportedTraces = { dir, exported: 0, kept_verified: 0, files: 0, bytes: 0, kept: { files: 0, bytes: 0 }, without_spans: [] }
   const byExperiment = new Map<string, string[]>()
   const failed: string[] = []
   const limit = pLimit(CONCURRENCY)
@@ -112,7 +112,11 @@ export async function exportTraces(
       if (spans || !sink.journal.known.has(`${base}/${SPANS_FILE}`)) {
         const both = spans ? [kept, spans] : [kept]
         keepEarlier(sink, both)
-        both.forEach((f) => count(f.size))
+        for (const f of both) {
+          count(f.size)
+          result.kept.files++
+          result.kept.bytes += f.size
+        }
         result.kept_verified++
         return true
       }

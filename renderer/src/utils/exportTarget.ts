@@ -28,6 +28,16 @@ export function experimentTarget(experimentId: string, name: string): ExportTarg
   return { selection: { kind: 'experiment', experiment_id: experimentId }, label: `experiment “${name}”`, slug: name }
 }
 
+/** An experiment's traces, all or those the Traces tab's filter matches (each with its spans and assessments). */
+export function tracesTarget(experimentId: string, name: string, filter: string): ExportTarget {
+  const f = filter.trim()
+  return {
+    selection: { kind: 'trace_search', experiment_id: experimentId, filter: f },
+    label: f ? `the traces of “${name}” matching ${f.length > 60 ? `${f.slice(0, 60)}…` : f}` : `every trace of “${name}”`,
+    slug: `${name}-traces`,
+  }
+}
+
 /** A registered model: every version, or one. */
 export function modelTarget(name: string, version?: string | null): ExportTarget {
   return version

@@ -44,7 +44,7 @@ export class ExportDialog {
     return (await this.report.getByTestId('export-report-out').innerText()).trim()
   }
 
-  stat(key: 'runs' | 'files' | 'bytes' | 'checksums'): Locator {
+  stat(key: 'runs' | 'traces' | 'files' | 'bytes' | 'checksums'): Locator {
     return this.report.getByTestId(`export-report-${key}`)
   }
 }

@@ -1,11 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import type { ExperimentWithStats } from '@shared/api/contract'
 import { ExperimentsPage } from '../pages/ExperimentsPage'
 import { ExportDialog } from '../pages/ExportDialog'
 import { RunsPage } from '../pages/RunsPage'
-import { api, e2eUrl } from '../support/api'
+import { TracesPage } from '../pages/TracesPage'
+import { api, e2eHome, e2eUrl } from '../support/api'
+import { createFixtureStore } from '../support/fixtureStore'
+import { makeHome, startServe, stopServe } from '../support/serve'
 import { screenshot, screenshotBothThemes } from '../support/screenshots'
 
 const unique = (what: string) => `e2e-${what}-${Date.now().toString(36)}`
@@ -140,5 +145,44 @@ test.describe('offline export', () => {
       skipped_verified: { files: number }
     }
     expect(report.downloaded.files + report.skipped_verified.files).toBe(report.files)
+  })
+})
+
+test.describe('exporting traces', () => {
+  test.describe.configure({ timeout: 180_000 })
+  let server: { url: string; child: ChildProcess }
+  let home = ''
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000)
+    const storeUrl = await createFixtureStore('e2e_genai_export', e2eUrl(), e2eHome(), undefined, 'genai')
+    home = await makeHome('mlflow-desk-e2e-export-traces-')
+    server = await startServe({ MLFLOW_DESK_HOME: home, MLFLOW_TRACKING_URI: storeUrl })
+  })
+  test.afterAll(async () => {
+    if (server?.child.pid) await stopServe(server.child.pid)
+    if (home) await rm(home, { recursive: true, force: true })
+  })
+
+  test('Export traces on the Traces tab exports every trace its filter matches, a folder each', async ({ page }) => {
+    const { experiments } = await api('experiments:list', {}, server.url)
+    const exp = experiments.find((e) => e.name === 'support-assistant')!
+    const filter = "trace.status = 'ERROR'"
+    const { traces } = await api('traces:search', { experiment_ids: [exp.experiment_id], filter, max_results: 1000 }, server.url)
+    expect(traces.length).toBeGreaterThan(0)
+
+    await page.goto(`${server.url.split('#')[0]}#/experiments/${exp.experiment_id}/traces?filter=${encodeURIComponent(filter)}`)
+    await new TracesPage(page).waitLoaded()
+    await page.getByTestId('export-traces').click()
+    const dialog = new ExportDialog(page)
+    await dialog.waitOpen()
+    await expect(dialog.root).toContainText(`the traces of “${exp.name}” matching ${filter}`)
+    await dialog.startAs(unique('traces'))
+    const out = await dialog.waitDone()
+    await expect(dialog.stat('traces')).toHaveText(traces.length.toLocaleString('en-US'))
+    const folders = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory())
+    expect(folders.map((e) => e.name).sort()).toEqual(traces.map((t) => t.trace_id).sort())
+    for (const t of traces) expect(existsSync(join(out, t.trace_id, 'artifacts', 'traces.json'))).toBe(true)
+    await screenshotBothThemes(page, 'export-traces-done')
   })
 })

@@ -11,6 +11,7 @@ import {
   runTarget,
   runsTarget,
   slugify,
+  tracesTarget,
 } from '@/utils/exportTarget'
 
 const at = new Date(2024, 2, 7, 9, 5)
@@ -26,6 +27,18 @@ const p: ExportProgress = {
 }
 
 describe('export targets and folder names', () => {
+  it("exports an experiment's traces: all of them, or the Traces tab's filter matches", () => {
+    expect(tracesTarget('1', 'support', '  ')).toEqual({
+      selection: { kind: 'trace_search', experiment_id: '1', filter: '' },
+      label: 'every trace of “support”',
+      slug: 'support-traces',
+    })
+    const t = tracesTarget('1', 'support', "trace.status = 'ERROR'")
+    expect(t.selection).toEqual({ kind: 'trace_search', experiment_id: '1', filter: "trace.status = 'ERROR'" })
+    expect(t.label).toBe("the traces of “support” matching trace.status = 'ERROR'")
+    expect(defaultExportName(t, at)).toBe('mlflow-export-support-traces-20240307-0905')
+  })
+
   it('names the default folder after the experiment or model, with the local date and time', () => {
     expect(defaultExportName(experimentTarget('3', 'Churn Model (v2)'), at)).toBe('mlflow-export-churn-model-v2-20240307-0905')
     expect(defaultExportName(modelTarget('churn-classifier', '4'), at)).toBe('mlflow-export-churn-classifier-v4-20240307-0905')
