@@ -85,7 +85,8 @@ describe('an experiment export carries its GenAI side', () => {
   beforeAll(async () => {
     out = join(tmp, 'experiment')
     const res = await cli(['export', ...args('--experiment-id', EXPERIMENT, '--out', out, '--json')])
-    expect(res.stderr).toBe('')
+    // stderr holds only the progress lines (one a second)
+    expect(res.stderr.split('\n').filter((l) => l && !l.startsWith('export: '))).toEqual([])
     expect(res.code).toBe(0)
     report = parsePythonJson(res.stdout) as ExportReport
   })
@@ -105,6 +106,19 @@ describe('an experiment export carries its GenAI side', () => {
     expect([...summary.mlflow.experiments[0].traces].sort()).toEqual(ids)
     expect(summary.info).toEqual({ num_total_trace: ids.length, num_ok_traces: ids.length, num_failed_traces: 0, failed_traces: [] })
     expect(report.traces).toMatchObject({ dir: 'traces', exported: ids.length, kept_verified: 0, without_spans: [] })
+    // A run's traces are listed in its run.json (mlflow.traces), as mlflow-export-import writes them beside the run.
+    const bySourceRun = await store.select<{ run_id: string; ids: string[] }>(
+      `SELECT m.value AS run_id, array_agg(m.request_id ORDER BY m.request_id) AS ids FROM trace_request_metadata m
+         JOIN trace_info t ON t.request_id = m.request_id WHERE t.experiment_id = $1 AND m.key = 'mlflow.sourceRun' GROUP BY m.value`,
+      [EXPERIMENT],
+    )
+    expect(bySourceRun.length).toBeGreaterThan(0)
+    for (const r of bySourceRun) expect([...(await readDoc(join(out, 'runs', r.run_id, 'run.json'))).mlflow.traces].sort()).toEqual(r.ids)
+    const [quiet] = await store.select<{ id: string }>(
+      `SELECT run_uuid AS id FROM runs WHERE experiment_id = $1 AND lifecycle_stage = 'active' AND run_uuid <> ALL($2::text[]) LIMIT 1`,
+      [EXPERIMENT, bySourceRun.map((r) => r.run_id)],
+    )
+    if (quiet) expect((await readDoc(join(out, 'runs', quiet.id, 'run.json'))).mlflow).not.toHaveProperty('traces')
   })
 
   it('its logged models with params, metrics, tags and artifacts; its evaluation dataset with every record', async () => {
@@ -157,7 +171,8 @@ describe('exporting traces', () => {
     const [c] = await traceIdsOf(EXPERIMENT)
     const out = join(tmp, 'three')
     const res = await cli(['export', ...args('--traces', `${a},${b},${c}`, '--out', out, '--json')])
-    expect(res.stderr).toBe('')
+    // stderr holds only the progress lines (one a second)
+    expect(res.stderr.split('\n').filter((l) => l && !l.startsWith('export: '))).toEqual([])
     expect(res.code).toBe(0)
     const report = parsePythonJson(res.stdout) as ExportReport
     expect(report.layout).toBe('traces')
@@ -178,7 +193,8 @@ describe('exporting traces', () => {
   it('--experiment-id with --traces-filter exports the matches of the search', async () => {
     const out = join(tmp, 'errors')
     const res = await cli(['export', ...args('--experiment-id', EXPERIMENT, '--traces-filter', "trace.status = 'ERROR'", '--out', out)])
-    expect(res.stderr).toBe('')
+    // stderr holds only the progress lines (one a second)
+    expect(res.stderr.split('\n').filter((l) => l && !l.startsWith('export: '))).toEqual([])
     expect(res.code).toBe(0)
     const failed = await traceIdsOf(EXPERIMENT, `status = 'ERROR'`)
     expect(failed.length).toBeGreaterThan(0)

@@ -67,9 +67,8 @@ export class ExportJournal {
     return journal
   }
 
-  /** Record a completed, verified file. */
+  /** Record a completed, verified file (not kept in `known`, which holds the earlier attempt's: a million traces' entries would stay in memory twice). */
   async add(f: ManifestFile): Promise<void> {
-    this.known.set(f.path, f)
     await writing(this.file, () => appendFile(this.file, JSON.stringify(f) + '\n'))
   }
 

@@ -7,7 +7,7 @@ import { getRun, searchRuns } from '../tracking/runs'
 import { parseTraceSearch, requireTraces } from '../traces/traceSearch'
 import { experimentDocument, modelDocument, runDocument, versionDocument } from './exportDocuments'
 import { datasetDocuments, loggedModelDocuments, type PlannedDataset, type PlannedModel } from './exportGenaiDocuments'
-import type { TraceSource } from './exportTraces'
+import { tracesBySourceRun, type TraceSource } from './exportTraces'
 
 import type { ExportLayout, ExportSelection } from '@shared/domain/exports'
 
@@ -88,11 +88,17 @@ async function experimentPlan(store: StoreHandle, experimentId: string, runs?: R
     planned.map((r) => r.run.info.run_id),
     [],
   )
-  // With the whole experiment go its traces, logged models and evaluation datasets (stores that have them).
   const runDocs = await runDocuments(store, planned)
   if (runs) return { layout: 'experiment', runs: planned, documents: [{ path: 'experiment.json', ...doc }, ...runDocs], ...NO_GENAI }
+  // With the whole experiment go its traces (each run.json lists those made inside it), logged models and
+  // evaluation datasets, as far as the store has them.
   const models = await loggedModelDocuments(store, experiment)
   const datasets = await datasetDocuments(store, experimentId)
+  const runTraces = await tracesBySourceRun(store, experimentId)
+  runDocs.forEach((d, i) => {
+    const traces = runTraces.get(planned[i].run.info.run_id)
+    if (traces) (d.mlflow as Record<string, unknown>).traces = traces
+  })
   return {
     layout: 'experiment',
     runs: planned,

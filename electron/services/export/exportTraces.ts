@@ -9,6 +9,7 @@ import { getTrace, type OpenRepository } from '../traces/traceGet'
 import { searchTraces, traceExperimentIds } from '../traces/traceSearch'
 import { exportEnvelope, pythonJsonFile } from './exportJson'
 import { keepEarlier, verifiedEarlier, writeExportFile, type ExportSink } from './exportFiles'
+import { syncFiles } from './saveStream'
 
 /** A trace to export and the experiment it is in. */
 export interface TraceRef {
@@ -63,6 +64,23 @@ export async function* tracePages(store: StoreHandle, source: TraceSource): Asyn
     const last = rows[rows.length - 1]
     after = [last.ts, last.trace_id]
   }
+}
+
+/**
+ * The experiment's traces made inside each run (metadata mlflow.sourceRun), by run id: run.json's
+ * `mlflow.traces`, as mlflow-export-import adds a run's traces to it when it exports them beside the run.
+ */
+export async function tracesBySourceRun(store: StoreHandle, experimentId: string): Promise<Map<string, string[]>> {
+  const [experiment] = traceExperimentIds([experimentId])
+  if (!store.capabilities.traces || experiment === undefined) return new Map()
+  const rows = await store.select<{ run_id: string; traces: string[] }>(
+    `SELECT m.value AS run_id, json_agg(m.request_id ORDER BY t.timestamp_ms, m.request_id) AS traces
+       FROM trace_request_metadata m JOIN trace_info t ON t.request_id = m.request_id
+      WHERE t.experiment_id = $1 AND m.key = 'mlflow.sourceRun'
+      GROUP BY m.value`,
+    [experiment],
+  )
+  return new Map(rows.map((r) => [r.run_id, r.traces]))
 }
 
 /** trace.json's `data` as mlflow-export-import writes it: each span's name and ids (the whole spans are in artifacts/traces.json). */
@@ -149,6 +167,8 @@ export async function exportTraces(
     const settled = await Promise.allSettled(page.map((ref) => limit(() => one(ref))))
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failure) throw sink.signal?.aborted ? cancelled() : failure.reason
+    // Flushed a page at a time, so the paths waiting for an fsync never grow with the experiment.
+    await syncFiles(sink.unsynced.splice(0))
     page.forEach((ref, i) => {
       if (!(settled[i] as PromiseFulfilledResult<boolean>).value) return failed.push(ref.trace_id)
       const ids = byExperiment.get(ref.experiment_id) ?? []
