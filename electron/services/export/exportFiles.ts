@@ -22,6 +22,9 @@ export interface ExportSink {
   unsynced: string[]
 }
 
+/** Whether an id read from the store can name a folder of the export: no "/" or "\\", not "." or "..", at most 64 characters. */
+export const folderSafe = (id: string) => /^[\w.:-]{1,64}$/.test(id) && id !== '.' && id !== '..'
+
 const onDisk = (sink: ExportSink, path: string) => join(sink.out, ...path.split('/'))
 
 /**

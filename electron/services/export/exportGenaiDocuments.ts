@@ -1,6 +1,7 @@
 import type { StoreHandle } from '../connections/storeConnection'
 import { allMetricsJson, modelColumnsSql, toLoggedModel } from '../loggedModels/loggedModelSql'
 import type { ModelRow } from '../loggedModels/loggedModelSql'
+import { folderSafe } from './exportFiles'
 import type { PlannedDocument } from './exportPlan'
 
 /**
@@ -42,7 +43,9 @@ export async function loggedModelDocuments(
   if (rows.length === 0) return { models: [], documents: [] }
   const models: PlannedModel[] = []
   const documents: PlannedDocument[] = []
-  for (const m of rows.map(toLoggedModel)) {
+  // An id that cannot name a folder (not one MLflow writes) is reported as failed, never used as a path.
+  const failed = rows.filter((r) => !folderSafe(r.model_id)).map((r) => r.model_id)
+  for (const m of rows.filter((r) => folderSafe(r.model_id)).map(toLoggedModel)) {
     const dir = `${MODELS_DIR}/${m.model_id}`
     models.push({ model_id: m.model_id, name: m.name, artifact_location: m.artifact_location, dir })
     // LoggedModel's attributes in its order, as logged_model_to_json writes them (the status enum's value).
@@ -76,7 +79,12 @@ export async function loggedModelDocuments(
   }
   documents.push({
     path: `${MODELS_DIR}/logged_models.json`,
-    info: { num_total_logged_models: models.length, num_ok_logged_models: models.length, num_failed_logged_models: 0, failed_logged_models: [] },
+    info: {
+      num_total_logged_models: rows.length,
+      num_ok_logged_models: models.length,
+      num_failed_logged_models: failed.length,
+      failed_logged_models: failed,
+    },
     mlflow: { experiments: [{ id: experiment.experiment_id, name: experiment.name, logged_models: models.map((m) => m.model_id) }] },
   })
   return { models, documents }
@@ -122,7 +130,8 @@ export async function datasetDocuments(store: StoreHandle, experimentId: string)
   if (rows.length === 0) return { datasets: [], documents: [] }
   const datasets: PlannedDataset[] = []
   const documents: PlannedDocument[] = []
-  for (const d of rows) {
+  const ok = rows.filter((d) => folderSafe(d.dataset_id))
+  for (const d of ok) {
     const records = (d.records as Array<Record<string, unknown>>).map((r) => ({ ...r, outputs: unwrapped(r.outputs) }))
     const dir = `${DATASETS_DIR}/${datasetFolder(d)}`
     datasets.push({ dataset_id: d.dataset_id, name: d.name, dir, records: records.length })
@@ -131,9 +140,9 @@ export async function datasetDocuments(store: StoreHandle, experimentId: string)
   documents.push({
     path: `${DATASETS_DIR}/evaluation_datasets_summary.json`,
     mlflow: {
-      total_datasets: datasets.length,
+      total_datasets: rows.length,
       successful_exports: datasets.length,
-      failed_exports: 0,
+      failed_exports: rows.length - ok.length,
       datasets: datasets.map((d) => ({ name: d.name, dataset_id: d.dataset_id })),
     },
   })

@@ -69,7 +69,8 @@ async function openRepo(uri: string | null, access: ArtifactAccess, open = openA
 
 /**
  * Export runs, an experiment (with its traces, logged models and evaluation datasets), a registered
- * model or traces in mlflow-export-import's layout, with every artifact, a manifest (path, size, sha256 of every file) written last, and a report.
+ * model or traces in mlflow-export-import's layout, with every artifact, a manifest (path, size,
+ * sha256 of every file) written last, and a report.
  * Rerun with `resume` after a cancel, crash or write failure: verified files are kept.
  */
 export async function runExport(given: StoreHandle, req: ExportRequest): Promise<ExportReport> {

@@ -8,7 +8,7 @@ import { hexSpanId } from '../traces/spanJson'
 import { getTrace, type OpenRepository } from '../traces/traceGet'
 import { searchTraces, traceExperimentIds } from '../traces/traceSearch'
 import { exportEnvelope, pythonJsonFile } from './exportJson'
-import { keepEarlier, verifiedEarlier, writeExportFile, type ExportSink } from './exportFiles'
+import { folderSafe, keepEarlier, verifiedEarlier, writeExportFile, type ExportSink } from './exportFiles'
 import { syncFiles } from './saveStream'
 
 /** A trace to export and the experiment it is in. */
@@ -30,9 +30,6 @@ const CONCURRENCY = 4
 const SUMMARY_FILE = 'traces.json'
 const TRACE_FILE = 'trace.json'
 const SPANS_FILE = 'artifacts/traces.json'
-
-/** A trace id is a folder name of the export: no "/" or "\\", not "." or "..". */
-const folderSafe = (id: string) => /^[\w.:-]{1,50}$/.test(id) && id !== '.' && id !== '..'
 
 /** The source's traces, one page at a time; an experiment's by keyset over its (timestamp_ms, request_id) index. */
 export async function* tracePages(store: StoreHandle, source: TraceSource): AsyncGenerator<TraceRef[]> {
