@@ -121,6 +121,16 @@ export const CAPABILITIES = {
     since: 'a1b2c3d4e5f6',
     lets: "read a trace's spans from the store",
   },
+  evaluationDatasets: {
+    needs: [['evaluation_datasets'], ['evaluation_dataset_tags'], ['evaluation_dataset_records'], ['entity_associations']],
+    since: '71994744cf8e',
+    lets: 'list MLflow 3 evaluation datasets (mlflow.genai.datasets) with their records',
+  },
+  evaluationDatasetOutputs: {
+    needs: [['evaluation_dataset_records', 'outputs']],
+    since: '3da73c924c2f',
+    lets: "show an evaluation dataset record's outputs",
+  },
 } as const satisfies Record<string, CapabilityFact>
 
 export type Capability = keyof typeof CAPABILITIES
