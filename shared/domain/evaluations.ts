@@ -12,6 +12,23 @@ export const EVALUATION_RUN_TAG = 'mlflow.run.isEval'
 /** The trace tag naming the evaluated row (one per row of the evaluation's data). */
 export const EVAL_REQUEST_ID_TAG = 'mlflow.eval.requestId'
 
+/**
+ * A scorer's value as a number to order and compare by: numbers as they are, booleans and
+ * MLflow's "yes" / "no" (its judges' CategoricalRating) as 1 / 0. Other text, a failed scorer
+ * or no value: null (no order).
+ */
+export function scoreRank(score: Pick<EvaluationScore, 'value'> | undefined): number | null {
+  const v = score?.value
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase()
+    if (s === 'yes' || s === 'true' || s === 'pass') return 1
+    if (s === 'no' || s === 'false' || s === 'fail') return 0
+  }
+  return null
+}
+
 /** An evaluation run with what its list shows. */
 export interface EvaluationRunSummary {
   run: Run

@@ -1,13 +1,19 @@
 import { AppError } from '@shared/api/errors'
 import type { ParsedRequest } from '@shared/api/contract'
-import { EVALUATION_RUN_TAG, EVAL_REQUEST_ID_TAG, type EvaluationRow, type EvaluationRowsResponse, type EvaluationScore } from '@shared/domain/evaluations'
+import {
+  EVALUATION_RUN_TAG,
+  EVAL_REQUEST_ID_TAG,
+  scoreRank,
+  type EvaluationRow,
+  type EvaluationRowsResponse,
+  type EvaluationScore,
+} from '@shared/domain/evaluations'
 import type { Run } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
 import { storedJson } from '../traces/assessments'
 import { TRACE_METADATA } from '../traces/traceGrammar'
 import { tracePreviewSql } from '../traces/traceRows'
 import { getRun } from '../tracking/runs'
-import { scoreRank } from './scoreValues'
 
 /** An assessment of a row as the rows statement gives it. */
 interface AssessmentCell {
