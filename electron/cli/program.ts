@@ -14,6 +14,7 @@ import { migrateCommand } from './commands/migrate'
 import { metricsCommand } from './commands/metrics'
 import { modelsCommand } from './commands/models'
 import { promptsCommand } from './commands/prompts'
+import { datasetsCommand, evaluationsCommand } from './commands/evaluations'
 import { runsCommand } from './commands/runs'
 import { tracesCommand } from './commands/traces'
 import { profilesCommand } from './commands/profiles'
@@ -47,6 +48,8 @@ export function createProgram(io: CliIO): Command {
     metricsCommand,
     modelsCommand,
     promptsCommand,
+    evaluationsCommand,
+    datasetsCommand,
     findCommand,
     openCommand,
     queryCommand,

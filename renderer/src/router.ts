@@ -43,6 +43,17 @@ export const router = createRouter({
       component: () => import('./views/OverviewView.vue'),
       props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
     },
+    /** The experiment's mlflow.genai.evaluate runs and evaluation datasets. */
+    {
+      path: '/experiments/:ids/evaluations',
+      name: 'evaluations',
+      component: () => import('./views/EvaluationsView.vue'),
+      props: (route) => ({ experimentIds: String(route.params.ids).split(',').filter(Boolean) }),
+    },
+    /** ?a=<run id>&b=<run id>[&show=regressed]: two evaluation runs row by row. */
+    { path: '/evaluations/compare', name: 'evaluation-compare', component: () => import('./views/EvaluationCompareView.vue') },
+    { path: '/evaluations/:runId', name: 'evaluation', component: () => import('./views/EvaluationRunView.vue'), props: true },
+    { path: '/datasets/:datasetId', name: 'dataset', component: () => import('./views/DatasetView.vue'), props: true },
     { path: '/runs/:runId', name: 'run', component: () => import('./views/RunDetailView.vue'), props: true },
     /** ?span=<span_id> selects a span. */
     { path: '/traces/:traceId', name: 'trace', component: () => import('./views/TraceView.vue'), props: true },

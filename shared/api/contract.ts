@@ -44,6 +44,14 @@ import { loggedModelsForRunRequest, loggedModelsGetRequest, loggedModelsSearchRe
 import type { LoggedModelGetResponse, LoggedModelsForRunResponse, LoggedModelsSearchResponse } from '../domain/loggedModels'
 import { promptsGetRequest, promptsSearchRequest } from './promptSchemas'
 import type { PromptSummary, PromptVersion } from '../domain/prompts'
+import { datasetsGetRequest, datasetsListRequest, evaluationsCompareRequest, evaluationsListRequest, evaluationsRowsRequest } from './evaluationSchemas'
+import type {
+  DatasetGetResponse,
+  DatasetsListResponse,
+  EvaluationCompareResponse,
+  EvaluationRowsResponse,
+  EvaluationsListResponse,
+} from '../domain/evaluations'
 import {
   jobId,
   queryCancelRequest,
@@ -630,6 +638,19 @@ export const contract = {
    * is not a prompt.
    */
   'prompts:get': def<typeof promptsGetRequest, PromptGetResponse>(promptsGetRequest),
+  /** An experiment's mlflow.genai.evaluate runs (tag mlflow.run.isEval), newest first, with their metrics, row counts and scorers. */
+  'evaluations:list': def<typeof evaluationsListRequest, EvaluationsListResponse>(evaluationsListRequest),
+  /**
+   * An evaluation run's rows: each trace it made (mlflow.sourceRun) with its previews and each scorer's and expectation's
+   * latest valid assessment (value, rationale, error), and the run's aggregate metrics. Not an evaluation run: NOT_FOUND.
+   */
+  'evaluations:rows': def<typeof evaluationsRowsRequest, EvaluationRowsResponse>(evaluationsRowsRequest),
+  /** Two evaluation runs row by row, rows matched by their request: per scorer improved / regressed / same, and metric deltas. */
+  'evaluations:compare': def<typeof evaluationsCompareRequest, EvaluationCompareResponse>(evaluationsCompareRequest),
+  /** Evaluation datasets (mlflow.genai.datasets) with tags, experiments and record counts; a store before MLflow 3.4 has none. */
+  'datasets:list': def<typeof datasetsListRequest, DatasetsListResponse>(datasetsListRequest),
+  /** One evaluation dataset and a keyset page of its records (inputs, expectations, outputs, source, tags). Unknown: NOT_FOUND. */
+  'datasets:get': def<typeof datasetsGetRequest, DatasetGetResponse>(datasetsGetRequest),
   /**
    * Find anything by a text: runs by name or id prefix (every experiment), experiments, registered
    * models, logged models, saved queries and the app's screens, best first; an id or URI in the

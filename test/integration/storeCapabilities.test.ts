@@ -43,6 +43,7 @@ describe("a store's capabilities, probed from MLflow-written stores", () => {
     expect(off).toEqual([
       'assessments',
       'datasets',
+      'evaluationDatasetOutputs',
       'evaluationDatasets',
       'loggedModels',
       'modelAliases',

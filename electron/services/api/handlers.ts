@@ -1,6 +1,8 @@
 import { appHandlers } from './appHandlers'
 import type { AppContext, Handlers } from './handlerTypes'
 import { artifactsHandlers } from './artifactsHandlers'
+import { datasetsHandlers } from './datasetsHandlers'
+import { evaluationsHandlers } from './evaluationsHandlers'
 import { experimentsHandlers } from './experimentsHandlers'
 import { exportHandlers } from './exportHandlers'
 import { findHandlers } from './findHandlers'
@@ -30,6 +32,8 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...metricsHandlers(),
     ...modelsHandlers(),
     ...promptsHandlers(),
+    ...evaluationsHandlers(),
+    ...datasetsHandlers(),
     ...findHandlers(ctx),
     ...artifactsHandlers(ctx),
     ...exportHandlers(ctx),

@@ -124,7 +124,12 @@ export const CAPABILITIES = {
   evaluationDatasets: {
     needs: [['evaluation_datasets'], ['evaluation_dataset_tags'], ['evaluation_dataset_records'], ['entity_associations']],
     since: '71994744cf8e',
-    lets: "export an experiment's evaluation datasets with their records",
+    lets: "list MLflow 3 evaluation datasets (mlflow.genai.datasets) with their records, and export an experiment's",
+  },
+  evaluationDatasetOutputs: {
+    needs: [['evaluation_dataset_records', 'outputs']],
+    since: '3da73c924c2f',
+    lets: "show an evaluation dataset record's outputs",
   },
 } as const satisfies Record<string, CapabilityFact>
 

@@ -22,7 +22,7 @@ export interface AssessmentRow {
 }
 
 /** MLflow keeps value, error and metadata as JSON text; a value that is not JSON is shown as the text it is. */
-function json(text: string | null): unknown {
+export function storedJson(text: string | null): unknown {
   if (text === null) return undefined
   try {
     return JSON.parse(text)
@@ -49,11 +49,11 @@ export function assessmentJson(r: AssessmentRow): MlflowAssessment {
     valid: r.valid,
   }
   if (r.span_id !== null) a.span_id = r.span_id
-  const value = json(r.value)
+  const value = storedJson(r.value)
   if (r.assessment_type === 'expectation') a.expectation = value === null || value === undefined ? {} : { value }
   else {
     a.feedback = value === null || value === undefined ? {} : { value }
-    const error = json(r.error)
+    const error = storedJson(r.error)
     if (dict(error)) {
       a.feedback.error = Object.fromEntries(
         Object.entries(error).filter(([k, v]) => v !== null && (k === 'error_code' || k === 'error_message' || k === 'stack_trace')),
@@ -61,7 +61,7 @@ export function assessmentJson(r: AssessmentRow): MlflowAssessment {
     }
   }
   if (r.rationale !== null) a.rationale = r.rationale
-  const metadata = json(r.assessment_metadata)
+  const metadata = storedJson(r.assessment_metadata)
   if (dict(metadata)) a.metadata = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))
   if (r.overrides !== null) a.overrides = r.overrides
   if (r.run_id !== null) a.run_id = r.run_id

@@ -1,7 +1,7 @@
 import { computed, h, type Ref } from 'vue'
 import { NIcon, NTag, type DataTableBaseColumn, type DataTableColumns } from 'naive-ui'
 import { ThumbsDown, ThumbsUp } from '@vicons/ionicons5'
-import type { TraceRow } from '@shared/domain/traces'
+import type { TraceAssessmentValue, TraceRow } from '@shared/domain/traces'
 import BaseLink from '@/components/BaseLink.vue'
 import { formatDateTime, formatRelative } from '@/utils/format'
 import { assessmentCell, formatTokens, formatTraceDuration, userTags } from '@/utils/traceCells'
@@ -71,31 +71,34 @@ function filterCell(value: string | null, what: 'user' | 'session', filterBy: Tr
   )
 }
 
-function assessmentRender(name: string) {
-  return (t: TraceRow) => {
-    const c = assessmentCell(t.assessments[name])
-    switch (c.kind) {
-      case 'none':
-        return dash()
-      case 'thumb':
-        return h(NIcon, {
-          component: c.up ? ThumbsUp : ThumbsDown,
-          size: 15,
-          class: c.up ? 'thumb up' : 'thumb down',
-          title: c.title,
-          'aria-label': c.up ? 'yes' : 'no',
-          'data-testid': 'assessment-thumb',
-        })
-      case 'number':
-        return h('span', { class: 'num', title: c.title }, c.text)
-      case 'verdict':
-        return h(NTag, { size: 'small', type: c.good ? 'success' : 'error', bordered: false, title: c.title }, { default: () => c.text })
-      case 'error':
-        return h(NTag, { size: 'small', type: 'warning', bordered: false, title: c.title }, { default: () => c.text })
-      case 'text':
-        return h('span', { title: c.title }, c.text)
-    }
+/** An assessment's value as the Traces list draws it: a thumb, a number, a coloured verdict, text, or a dash. */
+export function assessmentNode(a: TraceAssessmentValue | undefined) {
+  const c = assessmentCell(a)
+  switch (c.kind) {
+    case 'none':
+      return dash()
+    case 'thumb':
+      return h(NIcon, {
+        component: c.up ? ThumbsUp : ThumbsDown,
+        size: 15,
+        class: c.up ? 'thumb up' : 'thumb down',
+        title: c.title,
+        'aria-label': c.up ? 'yes' : 'no',
+        'data-testid': 'assessment-thumb',
+      })
+    case 'number':
+      return h('span', { class: 'num', title: c.title }, c.text)
+    case 'verdict':
+      return h(NTag, { size: 'small', type: c.good ? 'success' : 'error', bordered: false, title: c.title }, { default: () => c.text })
+    case 'error':
+      return h(NTag, { size: 'small', type: 'warning', bordered: false, title: c.title }, { default: () => c.text })
+    case 'text':
+      return h('span', { title: c.title }, c.text)
   }
+}
+
+function assessmentRender(name: string) {
+  return (t: TraceRow) => assessmentNode(t.assessments[name])
 }
 
 function specOf(id: string, input: TraceTableColumnsInput): ColumnSpec | null {

@@ -12,6 +12,8 @@ export interface ExperimentTab {
   label: string
   /** The store feature the tab needs (null: every store). */
   feature: keyof StoreDescription['features'] | null
+  /** Shown only when the experiment has some (asked when its page opens), or while it is the open tab. */
+  onlyWhenPresent?: 'evaluations'
 }
 
 export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
@@ -20,6 +22,7 @@ export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
   { key: 'sessions', label: 'Sessions', feature: 'traces' },
   { key: 'overview', label: 'Overview', feature: 'traces' },
   { key: 'logged-models', label: 'Models', feature: 'logged_models' },
+  { key: 'evaluations', label: 'Evaluations', feature: 'traces', onlyWhenPresent: 'evaluations' },
 ]
 
 /** The tabs a store with these features shows. */
