@@ -2,7 +2,7 @@ import type { StoreHandle } from '../connections/storeConnection'
 import { allMetricsJson, modelColumnsSql, toLoggedModel } from '../loggedModels/loggedModelSql'
 import type { ModelRow } from '../loggedModels/loggedModelSql'
 import { folderSafe } from './exportFiles'
-import type { PlannedDocument } from './exportPlan'
+import type { PlannedDocument } from './plannedDocument'
 
 /**
  * An experiment's logged models and evaluation datasets as mlflow-export-import's export-logged-models

@@ -10,6 +10,7 @@ import { datasetDocuments, loggedModelDocuments, type PlannedDataset, type Plann
 import { tracesBySourceRun, type TraceSource } from './exportTraces'
 
 import type { ExportLayout, ExportSelection } from '@shared/domain/exports'
+import type { PlannedDocument } from './plannedDocument'
 
 export type { ExportLayout, ExportSelection }
 
@@ -19,12 +20,7 @@ export interface PlannedRun {
   dir: string
 }
 
-/** One JSON file of the export, before the envelope: its path, `mlflow` and optional `info`. */
-export interface PlannedDocument {
-  path: string
-  mlflow: unknown
-  info?: Record<string, unknown>
-}
+export type { PlannedDocument }
 
 export interface ExportPlan {
   layout: ExportLayout
