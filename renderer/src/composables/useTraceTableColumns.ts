@@ -32,6 +32,8 @@ export interface TraceTableColumnsInput {
   filterBy: (what: 'user' | 'session', value: string) => void
   /** Whether the logged model page exists (its link is plain text without it). */
   hasModelPage: boolean
+  /** An experiment's name for the Experiment column. */
+  experimentName: (id: string) => string
 }
 
 const stop = (e: MouseEvent) => e.stopPropagation()
@@ -135,6 +137,25 @@ function specOf(id: string, input: TraceTableColumnsInput): ColumnSpec | null {
       return { title: label(id), sort: 'trace.tokens.output', align: 'right', width: 150, render: (t) => num(formatTokens(t.token_usage?.output_tokens)) }
     case 'tokens.total':
       return { title: label(id), sort: 'trace.tokens.total', align: 'right', width: 105, render: (t) => num(formatTokens(t.token_usage?.total_tokens)) }
+    case 'experiment':
+      return {
+        title: label(id),
+        sort: 'experiment_id',
+        width: 170,
+        render: (t) => {
+          const name = input.experimentName(t.experiment_id)
+          return h(
+            BaseLink,
+            {
+              to: { name: 'traces', params: { ids: t.experiment_id } },
+              title: `${name} (${t.experiment_id})`,
+              onClick: stop,
+              'data-testid': 'trace-experiment',
+            },
+            () => name,
+          )
+        },
+      }
     case 'name':
       return { title: label(id), sort: 'name', width: 150, render: (t) => text(t.name) }
     case 'session':

@@ -14,6 +14,8 @@ export interface TraceTablePrefs {
 /** The list's fixed columns in the order shown; the trace id is always there. */
 export const TRACE_COLUMNS = [
   { id: 'trace_id', label: 'Trace ID', shownByDefault: true },
+  /** Shown by default when the list spans several experiments. */
+  { id: 'experiment', label: 'Experiment', shownByDefault: false },
   { id: 'request', label: 'Request', shownByDefault: true },
   { id: 'response', label: 'Response', shownByDefault: true },
   { id: 'state', label: 'State', shownByDefault: true },
@@ -38,16 +40,19 @@ export const assessmentColumn = (name: string): string => `${ASSESSMENT}${name}`
 /** The assessment name of a column id, or null for a fixed column. */
 export const assessmentOf = (id: string): string | null => (id.startsWith(ASSESSMENT) ? id.slice(ASSESSMENT.length) : null)
 
-/** Before the user chooses: the fixed columns shown by default, and every feedback (judges' and people's verdicts; expectations stay in the chooser). */
-export function defaultTraceColumns(columns: TraceColumns | null): string[] {
-  const fixed = TRACE_COLUMNS.filter((c) => c.shownByDefault).map((c) => c.id as string)
+/**
+ * Before the user chooses: the fixed columns shown by default (the experiment too when the list
+ * spans several), and every feedback (judges' and people's verdicts; expectations stay in the chooser).
+ */
+export function defaultTraceColumns(columns: TraceColumns | null, experiments = 1): string[] {
+  const fixed = TRACE_COLUMNS.filter((c) => c.shownByDefault || (c.id === 'experiment' && experiments > 1)).map((c) => c.id as string)
   const feedback = (columns?.assessments ?? []).filter((a) => a.kind === 'feedback').map((a) => assessmentColumn(a.key))
   return [...fixed, ...feedback]
 }
 
 /** The columns to show: the user's choice in the list's order (fixed ones first), the trace id always. */
-export function shownTraceColumns(prefs: TraceTablePrefs, columns: TraceColumns | null): string[] {
-  const chosen = new Set(prefs.columns ?? defaultTraceColumns(columns))
+export function shownTraceColumns(prefs: TraceTablePrefs, columns: TraceColumns | null, experiments = 1): string[] {
+  const chosen = new Set(prefs.columns ?? defaultTraceColumns(columns, experiments))
   chosen.add(TRACE_ID_COLUMN)
   const fixed = TRACE_COLUMNS.map((c) => c.id as string).filter((id) => chosen.has(id))
   const assessments = [...chosen].filter((id) => assessmentOf(id) !== null)

@@ -204,7 +204,11 @@ test.describe('traces list', () => {
     await expect(traces.allLoaded).toHaveText(`All ${expected.length} traces loaded`)
     await expect(traces.count).toHaveText(`${expected.length} traces`)
     await traces.scrollToEnd()
-    await expect(traces.row(expected[expected.length - 1].trace_id)).toBeVisible()
+    const last = expected[expected.length - 1]
+    await expect(traces.row(last.trace_id)).toBeVisible()
+    // Across experiments, each row names its experiment and links to its traces alone.
+    const lastExperiment = Object.entries(ids).find(([, id]) => id === last.experiment_id)![0]
+    await expect(traces.row(last.trace_id).getByTestId('trace-experiment')).toHaveText(lastExperiment)
 
     const empty = Object.values(ids).find((e) => !both.includes(e))!
     expect((await allTraces([empty])).length).toBe(0)
