@@ -113,6 +113,8 @@ export interface StoreDescription {
     model_aliases: boolean
     logged_models: boolean
     traces: boolean
+    /** Assessments (MLflow 3.2+): what mlflow.genai.evaluate's scorers write, so the Evaluations tab shows. */
+    evaluations: boolean
   }
 }
 

@@ -62,6 +62,7 @@ describe("a store's capabilities, probed from MLflow-written stores", () => {
       model_aliases: false,
       logged_models: false,
       traces: false,
+      evaluations: false,
     })
   })
 

@@ -75,6 +75,7 @@ export async function probeStore(reader: Select): Promise<StoreSchema> {
           model_aliases: capabilities.modelAliases,
           logged_models: capabilities.loggedModels,
           traces: capabilities.traces,
+          evaluations: capabilities.assessments,
         },
       }
     },

@@ -12,8 +12,6 @@ export interface ExperimentTab {
   label: string
   /** The store feature the tab needs (null: every store). */
   feature: keyof StoreDescription['features'] | null
-  /** Shown only when the experiment has some (asked when its page opens), or while it is the open tab. */
-  onlyWhenPresent?: 'evaluations'
 }
 
 export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
@@ -22,7 +20,10 @@ export const EXPERIMENT_TABS: readonly ExperimentTab[] = [
   { key: 'sessions', label: 'Sessions', feature: 'traces' },
   { key: 'overview', label: 'Overview', feature: 'traces' },
   { key: 'logged-models', label: 'Models', feature: 'logged_models' },
-  { key: 'evaluations', label: 'Evaluations', feature: 'traces', onlyWhenPresent: 'evaluations' },
+  // By the store's schema, as the other tabs: asking each experiment whether it has evaluation runs as its page
+  // opened held two more requests in flight beside the page's reads, past Chromium's six per host over HTTP, so
+  // leaving a page whose reads waited on a busy store waited for them too.
+  { key: 'evaluations', label: 'Evaluations', feature: 'evaluations' },
 ]
 
 /** The tabs a store with these features shows. */

@@ -29,9 +29,9 @@ describe('evaluation screens', () => {
     ])
   })
 
-  it('the Evaluations tab is a traces store tab, shown only where an experiment has evaluations', () => {
+  it('the Evaluations tab shows on stores with assessments (what the scorers write)', () => {
     const tab = EXPERIMENT_TABS.find((t) => t.key === 'evaluations')!
-    expect(tab).toMatchObject({ feature: 'traces', onlyWhenPresent: 'evaluations' })
+    expect(tab).toMatchObject({ feature: 'evaluations' })
     const features = {
       run_name_column: true,
       latest_metrics: true,
@@ -39,8 +39,10 @@ describe('evaluation screens', () => {
       model_registry: true,
       model_aliases: true,
       logged_models: true,
-      traces: false,
+      traces: true,
+      evaluations: false,
     }
     expect(experimentTabsFor(features).map((t) => t.key)).not.toContain('evaluations')
+    expect(experimentTabsFor({ ...features, evaluations: true }).map((t) => t.key)).toContain('evaluations')
   })
 })
