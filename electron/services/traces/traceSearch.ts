@@ -49,7 +49,7 @@ export async function searchTraces(store: StoreHandle, req: TracesSearchRequest)
   const b = new SqlBuilder(store.capabilities, [])
   const { keys: order, joins } = traceOrderKeys(terms, b)
   const where: string[] = []
-  const condition = traceFilterSql(filter, b)
+  const condition = traceFilterSql(filter, b, traceExperimentIds(req.experiment_ids))
   if (condition) where.push(condition)
   const fingerprint = searchFingerprint({
     t: 'traces',
