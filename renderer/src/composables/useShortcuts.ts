@@ -53,3 +53,13 @@ export function useShortcuts(shortcuts: Shortcut[]): void {
 }
 
 export const modKey = isMac ? '⌘' : 'Ctrl'
+
+/** A detail page's keys: R reloads, Escape and Backspace go up to its list (unless a dialog is open), then the page's own. */
+export function useDetailShortcuts(reload: () => void, back: () => void, own: Shortcut[] = []): void {
+  useShortcuts([
+    { keys: 'r', run: () => overlayOpen() || reload() },
+    { keys: 'escape', run: () => overlayOpen() || back() },
+    { keys: 'backspace', run: () => overlayOpen() || back() },
+    ...own,
+  ])
+}
