@@ -258,15 +258,16 @@ describe("our extensions of search_traces, against the fixture's traces", () => 
     }
   })
 
-  it('reads token counts however the usage JSON is spaced, and a usage that is not JSON counts as none, never an error', async () => {
+  it('reads token counts however the usage JSON is spaced or indented, and a usage that is not JSON counts as none, never an error', async () => {
     const db = await createDatabase('trace_token_text', FIXTURES.genai.template)
-    const [spaced, broken] = DEFAULT_ORDER.filter((id) => TRACES[id].metadata['mlflow.trace.tokenUsage'])
+    const [spaced, broken, indented] = DEFAULT_ORDER.filter((id) => TRACES[id].metadata['mlflow.trace.tokenUsage'])
     const admin = adminClient(db)
     await admin.connect()
     const setUsage = (id: string, v: string) =>
       admin.query(`UPDATE trace_request_metadata SET value = $2 WHERE request_id = $1 AND key = 'mlflow.trace.tokenUsage'`, [id, v])
     await setUsage(spaced, '{"input_tokens_details": 1, "input_tokens" :  7001 ,"total_tokens":7003}')
     await setUsage(broken, 'total_tokens: "lots", "output_tokens": x')
+    await setUsage(indented, '{\n  "input_tokens": 12,\n  "output_tokens":\n\t34,\n  "total_tokens": "46"\n}')
     await admin.end()
     const store = await openStore(targetFor(db))
     try {
@@ -275,6 +276,9 @@ describe("our extensions of search_traces, against the fixture's traces", () => 
       expect(await found('trace.tokens.input = 7001 AND trace.tokens.total = 7003')).toEqual([spaced])
       expect(await found('trace.tokens.output > 0')).not.toContain(spaced)
       expect(await found('trace.tokens.total >= 0')).not.toContain(broken)
+      // A count on the next line is read; one written as a JSON string is not a count.
+      expect(await found('trace.tokens.input = 12 AND trace.tokens.output = 34')).toEqual([indented])
+      expect(await found('trace.tokens.total >= 0')).not.toContain(indented)
       const top = await searchTraces(store, { experiment_ids: REFERENCE.experiment_ids, max_results: 1, order_by: ['trace.tokens.total DESC'] })
       expect(top.traces[0].trace_id).toBe(spaced)
     } finally {
