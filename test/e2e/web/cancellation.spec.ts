@@ -90,6 +90,38 @@ test.describe('cancellation', () => {
     await expect(runs.rows.first()).toBeVisible()
   })
 
+  test('an overview read that waits says why after a few seconds and offers shorter ranges; picking one asks again', async ({ page }) => {
+    const admin = await demoAdmin()
+    const holder = await demoAdmin()
+    try {
+      const { rows } = await admin.query<{ id: string }>('SELECT experiment_id::text AS id FROM trace_info ORDER BY experiment_id LIMIT 1')
+      if (!rows[0]) throw new Error('The demo store has no traces')
+      await new AppShell(page).open(e2eUrl())
+      await new ExperimentsPage(page).waitLoaded()
+      // Every read of the traces now waits, as over a very large range.
+      await holder.query('BEGIN')
+      await holder.query('LOCK TABLE trace_info IN ACCESS EXCLUSIVE MODE')
+      await page.goto(`${e2eUrl()}#/experiments/${rows[0].id}/overview`)
+      await expect(page.getByTestId('overview-loading')).toBeVisible()
+      const hint = page.getByTestId('overview-slow')
+      await expect(hint).toHaveCount(0)
+      await expect(hint).toBeVisible({ timeout: 6_000 })
+      await expect(hint).toContainText('counts every trace in the range')
+      await screenshot(page, 'overview-slow')
+      await hint.getByRole('button', { name: 'Last 24 hours' }).click()
+      await expect(page).toHaveURL(/range=24h/)
+      await holder.query('ROLLBACK')
+      // The shorter range's answer replaces the wait, and the hint goes with it.
+      await expect(page.getByTestId('overview').or(page.getByTestId('overview-empty'))).toBeVisible()
+      await expect(hint).toHaveCount(0)
+      await expect(page.getByTestId('error-state')).toHaveCount(0)
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined)
+      await holder.end()
+      await admin.end()
+    }
+  })
+
   test('typing fast in the models search applies only the last answer, and aborts the one before', async ({ page }) => {
     const all = (await api('models:list', { max_results: 100 })).registered_models
     expect(all.length).toBeGreaterThan(1)
