@@ -5,6 +5,7 @@ import { searchTraces } from '../../electron/services/traces/traceSearch'
 import type { TracesSearchRequest } from '@shared/api/contract'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import { explain, recordingStore } from '../helpers/recordingStore'
 
 /**
  * The statements traces:search sends use the indexes MLflow's migrations
@@ -14,7 +15,7 @@ import { FIXTURES } from '../helpers/fixtures'
 describe("traces:search uses the store's indexes", () => {
   let store: StoreHandle
   let client: pg.Client
-  const sent: Array<[string, unknown[]]> = []
+  let sent: Array<[string, unknown[]]>
   let spy: StoreHandle
 
   beforeAll(async () => {
@@ -24,10 +25,7 @@ describe("traces:search uses the store's indexes", () => {
     await client.connect()
     await client.query('ANALYZE')
     await client.query('SET enable_seqscan = off')
-    spy = new Proxy(store, {
-      get: (target, prop, receiver) =>
-        prop === 'select' ? (sql: string, bind: unknown[]) => (sent.push([sql, bind]), target.select(sql, bind)) : Reflect.get(target, prop, receiver),
-    })
+    ;({ spy, sent } = recordingStore(store))
   })
   afterAll(async () => {
     await client?.end()
@@ -40,7 +38,7 @@ describe("traces:search uses the store's indexes", () => {
     const first = await searchTraces(spy, { ...req, max_results: 5 })
     expect(first.next_page_token).toBeTruthy()
     await searchTraces(spy, { ...req, max_results: 5, page_token: first.next_page_token })
-    return Promise.all(sent.map(async ([sql, bind]) => (await client.query(`EXPLAIN ${sql}`, bind)).rows.map((r) => r['QUERY PLAN']).join('\n')))
+    return Promise.all(sent.map((statement) => explain(client, statement)))
   }
 
   it('the default order of one experiment reads (experiment_id, timestamp_ms), the next page starting at the cursor', async () => {

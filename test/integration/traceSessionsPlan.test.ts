@@ -4,6 +4,7 @@ import { openStore, type StoreHandle } from '../../electron/services/connections
 import { traceSessions } from '../../electron/services/traces/traceSessions'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import { explain, recordingStore } from '../helpers/recordingStore'
 
 /**
  * traces:sessions reads feedback and token usage for the traces of the page's sessions only:
@@ -13,7 +14,7 @@ import { FIXTURES } from '../helpers/fixtures'
 describe('traces:sessions reads the page, not the experiment', () => {
   let store: StoreHandle
   let client: pg.Client
-  const sent: Array<[string, unknown[]]> = []
+  let sent: Array<[string, unknown[]]>
   let spy: StoreHandle
 
   beforeAll(async () => {
@@ -21,10 +22,7 @@ describe('traces:sessions reads the page, not the experiment', () => {
     store = await openStore(targetFor(db))
     client = adminClient(db)
     await client.connect()
-    spy = new Proxy(store, {
-      get: (target, prop, receiver) =>
-        prop === 'select' ? (sql: string, bind: unknown[]) => (sent.push([sql, bind]), target.select(sql, bind)) : Reflect.get(target, prop, receiver),
-    })
+    ;({ spy, sent } = recordingStore(store))
   })
   afterAll(async () => {
     await client?.end()
@@ -38,8 +36,7 @@ describe('traces:sessions reads the page, not the experiment', () => {
   it.each(['last_activity', 'tokens'] as const)('ordered by %s: feedback is looked up once per trace of the page', async (order_by) => {
     sent.length = 0
     const page = await traceSessions(spy, { experiment_ids: ['1'], order_by, ascending: false, max_results: 2, offset: 0 })
-    const [[sql, bind]] = sent
-    const plan = (await client.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, bind)).rows.map((r) => r['QUERY PLAN']).join('\n')
+    const plan = await explain(client, sent[0], 'ANALYZE, COSTS OFF')
     const pageTraces = page.sessions.reduce((n, s) => n + s.turns, 0)
     const { rows } = await client.query("SELECT count(*)::int AS n FROM trace_request_metadata WHERE key = 'mlflow.trace.session'")
     expect(page.sessions).toHaveLength(2)
