@@ -7,7 +7,7 @@ import { SqlBuilder } from '../tracking/search/searchSql'
 import { parseTraceFilter, type TraceFilter } from './traceFilter'
 import { parseTraceOrderBy, type TraceOrderTerm } from './traceOrder'
 import { tracePageSql, toTraceRow, type TracePageRow } from './traceRows'
-import { traceFilterSql, traceOrderKeys } from './traceSql'
+import { experimentCondition, traceFilterSql, traceOrderKeys } from './traceSql'
 import { pageOf, resumeAt } from '../tracking/keysetPage'
 
 /**
@@ -33,9 +33,7 @@ export function traceExperimentIds(ids: readonly string[]): number[] {
 
 /** The experiments condition: one id as `=`, so the (experiment_id, timestamp_ms) index applies. */
 export function traceExperimentCondition(b: SqlBuilder, givenIds: readonly string[]): string {
-  const ids = traceExperimentIds(givenIds)
-  if (ids.length === 0) return 'FALSE'
-  return ids.length === 1 ? `ti.experiment_id = ${b.param(ids[0], 'int')}` : `ti.experiment_id = ANY(${b.param(ids, 'int[]')})`
+  return experimentCondition('ti.experiment_id', traceExperimentIds(givenIds), b)
 }
 
 /**

@@ -77,16 +77,16 @@ function termSql(t: TraceTerm, b: SqlBuilder, experimentIds: readonly number[]):
       // (ANALYZE underestimates spans per trace: a trace's spans lie together): 29 s for a first page on 1M traces,
       // 0.7 s now. Correlated to ti.experiment_id, PostgreSQL 12 ran it as a subplan per trace, each reading every
       // matching span of the experiment.
-      return `ti.request_id IN (SELECT s.trace_id FROM spans s WHERE ${spanExperiments(experimentIds, b)} AND ${cmp(`s.${t.key}`, t, b, 'text')})`
+      return `ti.request_id IN (SELECT s.trace_id FROM spans s WHERE ${experimentCondition('s.experiment_id', experimentIds, b)} AND ${cmp(`s.${t.key}`, t, b, 'text')})`
     case 'assessment':
       return `EXISTS (SELECT 1 FROM (SELECT ${latestAssessmentSql(t, b)} AS v) x WHERE ${assessmentCompare('x.v', t, b)})`
   }
 }
 
-/** The spans of the search's experiments: one id as `=`, several as ANY. */
-function spanExperiments(ids: readonly number[], b: SqlBuilder): string {
+/** `column` among the experiments: one id as `=`, so an (experiment_id, …) index applies; several as ANY. */
+export function experimentCondition(column: string, ids: readonly number[], b: SqlBuilder): string {
   if (ids.length === 0) return 'FALSE'
-  return ids.length === 1 ? `s.experiment_id = ${b.param(ids[0], 'int')}` : `s.experiment_id = ANY(${b.param([...ids], 'int[]')})`
+  return ids.length === 1 ? `${column} = ${b.param(ids[0], 'int')}` : `${column} = ANY(${b.param([...ids], 'int[]')})`
 }
 
 /** A whole number binds as bigint (the column's type: its index applies); 1.5 or 1e12 as numeric, compared exactly. */
