@@ -1,14 +1,18 @@
-import type { StoreHandle } from '../../electron/services/connections/storeConnection'
+import type { Reader, StoreHandle } from '../../electron/services/connections/storeConnection'
 
 /**
- * The store, with every statement its `select` sends kept in `sent` (SQL and bind values), so a
- * test can EXPLAIN exactly what a service asked.
+ * The store, with every statement it sends (by `select`, or inside `read`) kept in `sent` (SQL and
+ * bind values), so a test can EXPLAIN exactly what a service asked.
  */
 export function recordingStore(store: StoreHandle): { spy: StoreHandle; sent: Array<[string, unknown[]]> } {
   const sent: Array<[string, unknown[]]> = []
+  const recording = (reader: Reader): Reader['select'] => (sql: string, bind: unknown[] = []) => (sent.push([sql, bind]), reader.select(sql, bind))
   const spy = new Proxy(store, {
-    get: (target, prop, receiver) =>
-      prop === 'select' ? (sql: string, bind: unknown[] = []) => (sent.push([sql, bind]), target.select(sql, bind)) : Reflect.get(target, prop, receiver),
+    get: (target, prop, receiver) => {
+      if (prop === 'select') return recording(target)
+      if (prop === 'read') return <T>(fn: (reader: Reader) => Promise<T>) => target.read((reader) => fn({ select: recording(reader) }))
+      return Reflect.get(target, prop, receiver)
+    },
   })
   return { spy, sent }
 }

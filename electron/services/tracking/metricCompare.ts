@@ -2,20 +2,23 @@ import pLimit from 'p-limit'
 import type { CompareSeries, MetricsCompareRequest, MetricsCompareResponse } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
 import { hasStepIndex, previewHistories } from './metricPreview'
-import { POINTS_PER_BUCKET, downsampleHistory, seriesThatFit, type MetricSeries } from './metricSeries'
+import { POINTS_PER_BUCKET, readSeries, seriesKey } from './metricSeries'
 import { getRun } from './runs'
 
 /** Statements in flight at once: the store's pool holds 4 connections; one stays free for browsing. */
 export const COMPARE_CONCURRENCY = 3
 
+/** Runs read by one statement of an exact comparison: a few, so the pool's connections share the work. */
+const RUNS_PER_READ = 4
+
 /**
  * A comparison's data in one answer: the runs (in the order asked, duplicates dropped) and, for
  * every run and metric key, its history downsampled to max_points for the step window. A run
  * that never logged a key gets an empty series (total_points 0); an unknown run id is an error
- * naming it. Series are fetched a few at a time over the pool; without the step index, the runs
- * whose series fit the budget are read a key at a time for all runs (seriesThatFit). With precision 'preview' (and the
- * step index) every series comes from one statement of index probes instead: the chart's first
- * frame, which the exact answer then replaces.
+ * naming it. The exact series are read a few runs at a time (every key of those runs together,
+ * readSeries), a few reads at once over the pool. With precision 'preview' (and the step index)
+ * every series comes from one statement of index probes instead: the chart's first frame, which
+ * the exact answer then replaces.
  */
 export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequest): Promise<MetricsCompareResponse> {
   const runIds = [...new Set(req.run_ids)]
@@ -23,9 +26,7 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
   const limit = pLimit(COMPARE_CONCURRENCY)
   const runs = req.include_runs ? await Promise.all(runIds.map((id) => limit(() => getRun(store, id)))) : []
   const pairs = runIds.flatMap((run_id) => keys.map((key) => ({ run_id, key })))
-  // The step index only matters to a preview and to several runs (one run's series is read the same way with or without).
-  const stepIndex = (req.precision === 'preview' || runIds.length > 1) && (await hasStepIndex(store))
-  if (req.precision === 'preview' && stepIndex) {
+  if (req.precision === 'preview' && (await hasStepIndex(store))) {
     // As many points as the exact series has buckets: a frame within the budget, at a fraction of the reads.
     const probes = Math.max(2, Math.floor(req.max_points / POINTS_PER_BUCKET))
     const previews = await previewHistories(store, { pairs, probes, from_step: req.from_step, to_step: req.to_step })
@@ -36,17 +37,11 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
     }
   }
   const window = { max_points: req.max_points, from_step: req.from_step, to_step: req.to_step }
-  // With the step index a run's series is a few probes; without it, one scan of a key's range serves every run whose series fits.
-  const fitted = new Map<string, Map<string, MetricSeries | null>>()
-  if (!stepIndex && runIds.length > 1)
-    await Promise.all(keys.map((key) => limit(async () => fitted.set(key, await seriesThatFit(store, { run_ids: runIds, metric_key: key, ...window })))))
-  const series = await Promise.all(
-    pairs.map(({ run_id, key }) =>
-      limit(async (): Promise<CompareSeries> => {
-        const s = fitted.get(key)?.get(run_id) ?? (await downsampleHistory(store, { run_id, metric_key: key, ...window }))
-        return { run_id, key, ...s }
-      }),
-    ),
-  )
+  const chunks = Array.from({ length: Math.ceil(runIds.length / RUNS_PER_READ) }, (_, i) => runIds.slice(i * RUNS_PER_READ, (i + 1) * RUNS_PER_READ))
+  const read = await Promise.all(chunks.map((run_ids) => limit(() => readSeries(store, { run_ids, metric_keys: keys, ...window }))))
+  const series = pairs.map(({ run_id, key }): CompareSeries => {
+    const s = read.find((m) => m.has(seriesKey(run_id, key)))!.get(seriesKey(run_id, key))!
+    return { run_id, key, ...s }
+  })
   return { precision: 'exact', runs, series }
 }

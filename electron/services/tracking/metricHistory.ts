@@ -3,6 +3,7 @@ import type { MetricHistoryResponse, MetricsHistoryRequest } from '@shared/api/c
 import type { Reader, StoreHandle } from '../connections/storeConnection'
 import { keysetCondition, orderByClause, type OrderKey } from './keyset'
 import { decodePageToken, encodePageToken, searchFingerprint } from './pageToken'
+import { metricAccess, metricRowsFrom } from './metricRows'
 import { metricValue } from './runMapper'
 
 interface HistoryRow {
@@ -46,21 +47,23 @@ export async function getMetricHistory(store: StoreHandle, req: MetricsHistoryRe
   const fingerprint = searchFingerprint({ history: [req.run_id, req.metric_key] })
   const cursor = decodePageToken(req.page_token, fingerprint)
   const bind: unknown[] = [req.run_id, req.metric_key]
-  const where = ['m.run_uuid = $1', 'm.key = $2']
+  const other: string[] = []
   if (cursor?.kind === 'keyset') {
     if (cursor.values.length !== order.length) {
       throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this metric history; start again without it.', { field: 'page_token' })
     }
-    where.push(keysetCondition(order, cursor.values, bind))
+    other.push(keysetCondition(order, cursor.values, bind))
   }
   const limit = req.max_results ? ` LIMIT ${req.max_results + 1}` : ''
   const offset = cursor?.kind === 'offset' && cursor.offset > 0 ? ` OFFSET ${cursor.offset}` : ''
-  const rows = await store.select<HistoryRow>(
-    `SELECT m.key, m.value, m.timestamp, ${order[1].sql} AS step, ${order[3].sql} AS is_nan
-       FROM metrics m
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${orderByClause(order)}${limit}${offset}`,
-    bind,
+  // The run's rows, never the key's across the store: metric_pk's (key, timestamp, ...) order tempts a LIMIT (metricRowsFrom).
+  const rows = await store.read(async (reader) =>
+    reader.select<HistoryRow>(
+      `SELECT m.key, m.value, m.timestamp, ${order[1].sql} AS step, ${order[3].sql} AS is_nan
+         FROM ${metricRowsFrom(await metricAccess(reader), { runs: 'm.run_uuid = $1', keys: 'm.key = $2', other })}
+        ORDER BY ${orderByClause(order)}${limit}${offset}`,
+      bind,
+    ),
   )
   if (rows.length === 0 && !cursor) await assertRunExists(store, req.run_id)
   const page = req.max_results ? rows.slice(0, req.max_results) : rows
@@ -73,7 +76,14 @@ export async function getMetricHistory(store: StoreHandle, req: MetricsHistoryRe
 }
 
 /** An empty history is only an answer when the run exists; otherwise say which run is missing. */
-export async function assertRunExists(store: StoreHandle, runId: string, reader: Reader = store): Promise<void> {
-  const found = await reader.select<{ one: number }>('SELECT 1 AS one FROM runs WHERE run_uuid = $1', [runId])
-  if (found.length === 0) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
+export function assertRunExists(store: StoreHandle, runId: string, reader: Reader = store): Promise<void> {
+  return assertRunsExist(store, [runId], reader)
+}
+
+/** The same for several runs: the first one (in the order given) the store does not hold is named. */
+export async function assertRunsExist(store: StoreHandle, runIds: readonly string[], reader: Reader = store): Promise<void> {
+  const found = await reader.select<{ run_uuid: string }>('SELECT run_uuid FROM runs WHERE run_uuid = ANY($1::text[])', [runIds])
+  const held = new Set(found.map((r) => r.run_uuid))
+  const missing = runIds.find((id) => !held.has(id))
+  if (missing !== undefined) throw new AppError('NOT_FOUND', `Run '${missing}' not found in ${store.where}.`)
 }

@@ -1,5 +1,6 @@
 import type { StoreHandle } from '../connections/storeConnection'
 import type { Metric } from '@shared/domain/mlflow'
+import { metricAccess } from './metricRows'
 import { metricValue } from './runMapper'
 
 /** One series of a preview: which run and key, and its points ordered by step. */
@@ -22,16 +23,7 @@ export interface PreviewRequest {
  * create` adds: only then can a preview seek to a step instead of reading the history.
  */
 export async function hasStepIndex(store: StoreHandle): Promise<boolean> {
-  if (!store.capabilities.metricSteps) return false
-  const [row] = await store.select<{ ok: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-        WHERE t.relname = 'metrics' AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid
-          AND ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-                     WHERE k.ord <= 3 ORDER BY k.ord) = ARRAY['run_uuid', 'key', 'step']) AS ok`,
-  )
-  return row.ok
+  return store.capabilities.metricSteps && (await metricAccess(store)) === 'step'
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { MetricSummary, MetricsSummaryRequest, MetricsSummaryResponse } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
 import { assertRunExists } from './metricHistory'
+import { metricAccess, metricRowsFrom } from './metricRows'
 import { nonFiniteSql } from './metricSeries'
 import { metricValue } from './runMapper'
 import { keyMetrics } from '@shared/domain/keyMetrics'
@@ -23,10 +24,10 @@ interface SummaryRow {
  * Several metrics of one run at a glance — each one's count, finite min and max with the
  * first step reaching them, and a trend line (the last point of each of `points` equal step
  * ranges) — in ONE statement over the run's rows of those keys: the run's Overview asks for a
- * few keys of a run that may log hundreds, and a statement per key (or per stage, as the
- * exact chart series take) would read the run's rows again each time. The rows are found by
- * run_uuid (MLflow's index_metrics_run_uuid; the primary key leads with key) and the
- * work is plain aggregation: PostgreSQL 12–18, no session state.
+ * few keys of a run that may log hundreds, and a statement per key would read the run's rows
+ * again each time. The rows are found by run_uuid (metricRowsFrom: MLflow's
+ * index_metrics_run_uuid, never the primary key, which leads with key) and the work is plain
+ * aggregation: PostgreSQL 12–18, no session state.
  */
 export async function summarizeMetrics(store: StoreHandle, req: MetricsSummaryRequest): Promise<MetricsSummaryResponse> {
   const step = store.capabilities.metricSteps ? 'm.step' : '0::bigint'
@@ -36,11 +37,11 @@ export async function summarizeMetrics(store: StoreHandle, req: MetricsSummaryRe
     await assertRunExists(store, req.run_id)
     return { keys, summaries: [] }
   }
+  const access = await metricAccess(store)
   const rows = await store.select<SummaryRow>(
     `WITH m AS (
        SELECT m.key, ${step} AS step, m.timestamp, m.value::float8 AS value, ${isNan} AS is_nan, NOT ${nonFiniteSql(isNan)} AS finite
-         FROM metrics m
-        WHERE m.run_uuid = $1 AND m.key = ANY($2::text[])
+         FROM ${metricRowsFrom(access, { runs: 'm.run_uuid = $1', keys: 'm.key = ANY($2::text[])' })}
      ), k AS (
        SELECT key, count(*)::int AS total, min(step) AS lo, max(step) AS hi,
               min(value) FILTER (WHERE finite) AS min, max(value) FILTER (WHERE finite) AS max,
