@@ -130,3 +130,42 @@ export function keysetCondition(keys: readonly OrderKey[], given: readonly unkno
   const rangeIsExact = values[0] !== null && (k.nulls === 'FIRST' || k.nullable === false)
   return rangeIsExact ? `(${k.sql} ${k.direction === 'ASC' ? '>=' : '<='} ${param(0)} AND ${or})` : or
 }
+
+/** Whether an order's first key is nullable and puts its NULLs against its direction's default (see nullRanges). */
+export function nullsAgainstIndex(keys: readonly OrderKey[]): boolean {
+  const k = keys[0]
+  return keys.length > 1 && k.nullable !== false && k.nulls !== (k.direction === 'ASC' ? 'LAST' : 'FIRST')
+}
+
+/** One range of rows of a split order (nullRanges): its order, and what selects it (and where the page resumes in it). */
+export interface OrderRange {
+  order: OrderKey[]
+  where: string[]
+}
+
+/**
+ * An order whose first key is nullable and puts its NULLs where its direction does not (DESC
+ * NULLS LAST, MLflow's explicit order on a column; or ASC NULLS FIRST) cannot be read from a btree
+ * index in the default placement, so every page would be a sort. Its rows are two ranges that can:
+ * the key's non-NULL rows (where NULL placement is moot, so the index's own order serves) and its
+ * NULL rows (the key constant: ordered by the others). Returns the two in the order's sequence,
+ * each with its condition and, after a cursor, where the page resumes within it (a plain range
+ * on the first key that an index seeks to); null for an order that needs no split.
+ */
+export function nullRanges(keys: readonly OrderKey[], cursor: readonly unknown[] | null, bind: unknown[]): OrderRange[] | null {
+  if (!nullsAgainstIndex(keys)) return null
+  const [k, ...rest] = keys
+  const defaultNulls = k.direction === 'ASC' ? 'LAST' : 'FIRST'
+  const values: OrderRange = { order: [{ ...k, nulls: defaultNulls, nullable: false }, ...rest], where: [`${k.sql} IS NOT NULL`] }
+  const nulls: OrderRange = { order: [...rest], where: [`${k.sql} IS NULL`] }
+  const [first, second] = k.nulls === 'LAST' ? [values, nulls] : [nulls, values]
+  if (cursor) {
+    if (cursor.length !== keys.length) throw badCursor(`${cursor.length} values for ${keys.length} order keys`)
+    const inNulls = cursor[0] === null
+    const current = inNulls ? nulls : values
+    current.where.push(inNulls ? keysetCondition(rest, cursor.slice(1), bind) : keysetCondition(values.order, cursor, bind))
+    // The range before the cursor's is done.
+    if (current === second) first.where.push('FALSE')
+  }
+  return [first, second]
+}

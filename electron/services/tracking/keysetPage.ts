@@ -1,5 +1,5 @@
 import { AppError } from '@shared/api/errors'
-import { keysetCondition, type OrderKey } from './keyset'
+import { keysetCondition, nullRanges, type OrderKey, type OrderRange } from './keyset'
 import { decodePageToken, encodePageToken } from './pageToken'
 
 /**
@@ -20,14 +20,35 @@ export function resumeAt(
   bind: unknown[],
   where: string[],
 ): number | undefined {
+  const { values, offset } = resumePoint(token, fingerprint, order)
+  if (values) where.push(keysetCondition(order, values, bind))
+  return offset
+}
+
+/** A token's cursor values (checked against the order) or MLflow's offset. */
+function resumePoint(token: string | null | undefined, fingerprint: string, order: readonly OrderKey[]): { values?: unknown[]; offset?: number } {
   const cursor = decodePageToken(token, fingerprint)
-  if (cursor?.kind === 'keyset') {
-    if (cursor.values.length !== order.length) {
-      throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
-    }
-    where.push(keysetCondition(order, cursor.values, bind))
+  if (cursor?.kind === 'offset') return { offset: cursor.offset }
+  if (cursor?.kind !== 'keyset') return {}
+  if (cursor.values.length !== order.length) {
+    throw new AppError('INVALID_PAGE_TOKEN', 'page_token does not fit this search; start again without it.', { field: 'page_token' })
   }
-  return cursor?.kind === 'offset' ? cursor.offset : undefined
+  return { values: cursor.values }
+}
+
+/**
+ * resumeAt for an order read as two ranges (nullRanges): each range's condition, with where the
+ * page resumes in it; null when the order needs no split.
+ */
+export function resumeInRanges(
+  token: string | null | undefined,
+  fingerprint: string,
+  order: readonly OrderKey[],
+  bind: unknown[],
+): { ranges: OrderRange[]; offset?: number } | null {
+  const { values, offset } = resumePoint(token, fingerprint, order)
+  const ranges = nullRanges(order, values ?? null, bind)
+  return ranges && { ranges, offset }
 }
 
 /** The page out of rows read with LIMIT max + 1; the next page's token starts after its last row, when there is more. */

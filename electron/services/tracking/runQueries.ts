@@ -1,5 +1,5 @@
 import type { StoreCapabilities } from '../mlflowSchema/capabilities'
-import { orderByClause, type OrderKey } from './keyset'
+import { orderByClause, type OrderKey, type OrderRange } from './keyset'
 
 /**
  * The SQL that loads a page of runs with everything MLflow returns for each run
@@ -18,6 +18,8 @@ export interface RunPageQuery {
   order: readonly OrderKey[]
   limit: number
   offset?: number
+  /** The order read as two ranges (nullRanges), each walked in an order an index can give. */
+  ranges?: readonly OrderRange[]
 }
 
 /** One row of the page query, before mapping. */
@@ -81,19 +83,29 @@ export function runPageSql(can: StoreCapabilities, q: RunPageQuery): string {
   const outerOrder = orderByClause(q.order.map((k, i) => ({ ...k, sql: `p.k${i}` })))
   const [modelInputs, modelOutputs] = modelIoSubqueries(can)
   const limit = `LIMIT ${Math.floor(q.limit)}` + (q.offset ? ` OFFSET ${Math.floor(q.offset)}` : '')
+  const joins = (q.joins ?? []).map((j) => `\n    ${j}`).join('')
+  const where = (extra: readonly string[] = []) => [...q.where, ...extra].join(' AND ') || 'TRUE'
   // The page is chosen on narrow rows (id and order keys: sorting or hashing
   // thousands of candidates stays cheap); only the chosen rows are widened.
-  return `WITH p AS (
-  SELECT r.run_uuid, ${cursorCols}
-    FROM runs r${(q.joins ?? [])
-      .map(
-        (j) => `
-    ${j}`,
-      )
-      .join('')}
-   WHERE ${q.where.length ? q.where.join(' AND ') : 'TRUE'}
+  const page = q.ranges
+    ? // Each range's first limit + offset rows by an index walk, then the page out of those few.
+      `SELECT * FROM (${q.ranges
+        .map(
+          (range) => `
+    (SELECT r.run_uuid, ${cursorCols} FROM runs r${joins}
+      WHERE ${where(range.where)}
+      ORDER BY ${orderByClause(range.order)} LIMIT ${Math.floor(q.limit) + Math.floor(q.offset ?? 0)})`,
+        )
+        .join(' UNION ALL')}) u
+   ORDER BY ${orderByClause(q.order.map((k, i) => ({ ...k, sql: `u.k${i}` })))}
+   ${limit}`
+    : `SELECT r.run_uuid, ${cursorCols}
+    FROM runs r${joins}
+   WHERE ${where()}
    ORDER BY ${orderByClause(q.order)}
-   ${limit}
+   ${limit}`
+  return `WITH p AS (
+  ${page}
 )
 SELECT p.run_uuid, ${can.runNameColumn ? 'w.name' : 'NULL::varchar'} AS name, w.user_id, w.status, w.start_time, w.end_time, w.lifecycle_stage, w.artifact_uri, w.experiment_id,
        json_build_array(${q.order.map((_, i) => `p.k${i}`).join(', ')}) AS cursor,

@@ -2,7 +2,7 @@ import { AppError } from '@shared/api/errors'
 import type { RunsCountRequest, RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
-import { type OrderKey } from './keyset'
+import { nullsAgainstIndex, type OrderKey } from './keyset'
 import { searchFingerprint } from './pageToken'
 import { runPageSql, type RunPageRow } from './runQueries'
 import { toRun } from './runMapper'
@@ -10,7 +10,7 @@ import { lifecycleStages } from './viewType'
 import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
 import { parseOrderBy, type OrderTerm } from './search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from './search/searchSql'
-import { pageOf, resumeAt } from './keysetPage'
+import { pageOf, resumeAt, resumeInRanges } from './keysetPage'
 
 /**
  * MLflow's default run order (no order_by): start_time DESC, run_uuid ASC, with
@@ -75,7 +75,9 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     // Keys of metric/param/tag terms are bound, not in the SQL text.
     k: terms.map((t) => [t.entity, t.key]),
   })
-  const offset = resumeAt(req.page_token, fingerprint, order, b.bind, where)
+  // MLflow's explicit `start_time DESC` (NULLs last) as two index walks, where an index can walk them.
+  const split = nullsAgainstIndex(order) && (await runsColumnIndexed(store, order[0].sql)) ? resumeInRanges(req.page_token, fingerprint, order, b.bind) : null
+  const offset = split ? split.offset : resumeAt(req.page_token, fingerprint, order, b.bind, where)
   // One row more than asked tells whether another page exists.
   const sql = runPageSql(store.capabilities, {
     where,
@@ -84,10 +86,29 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     order,
     limit: req.max_results + 1,
     offset,
+    ranges: split?.ranges,
   })
   const rows = await store.select<RunPageRow>(sql, b.bind)
   const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => r.cursor)
   return { runs: page.map(toRun), next_page_token }
+}
+
+/**
+ * Whether a valid index of runs holds the column an order key is (`r.<column>`): only then is an
+ * order with its NULLs against the index's placement worth reading as two ranges (each range is
+ * an index walk; without the index, each would be a scan of the runs).
+ */
+async function runsColumnIndexed(store: StoreHandle, key: string): Promise<boolean> {
+  const column = /^r\.(\w+)$/.exec(key)?.[1]
+  if (!column) return false
+  const [row] = await store.select<{ ok: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = $1 AND a.attnum = ANY(i.indkey::int2[])
+        WHERE t.relname = 'runs' AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid) AS ok`,
+    [column],
+  )
+  return row.ok
 }
 
 /** How many runs the search matches (all pages). */

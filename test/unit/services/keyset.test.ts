@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keysetCondition, orderByClause, type OrderKey } from '../../../electron/services/tracking/keyset'
+import { keysetCondition, nullRanges, orderByClause, type OrderKey } from '../../../electron/services/tracking/keyset'
 
 const keys: OrderKey[] = [
   { sql: 'r.start_time', direction: 'DESC', nulls: 'FIRST', cast: 'bigint' },
@@ -29,6 +29,51 @@ describe('keyset pagination SQL', () => {
     const k: OrderKey[] = [{ sql: 'v', direction: 'ASC', nulls: 'LAST', cast: 'float8' }]
     expect(keysetCondition(k, [3], bind)).toBe('(((v > $1::float8 OR v IS NULL)))')
     expect(keysetCondition(k, [null], [])).toBe('FALSE')
+  })
+})
+
+describe('an order with its NULLs against the index placement, as two ranges', () => {
+  const explicit: OrderKey[] = [
+    { sql: 'r.start_time', direction: 'DESC', nulls: 'LAST', cast: 'bigint' },
+    { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false },
+  ]
+
+  it('needs no split where the placement is the default or the key cannot be NULL', () => {
+    expect(nullRanges(keys, null, [])).toBeNull()
+    expect(nullRanges([{ ...explicit[0], nullable: false }, explicit[1]], null, [])).toBeNull()
+    expect(nullRanges([{ ...explicit[0], direction: 'ASC' }, explicit[1]], null, [])).toBeNull()
+  })
+
+  it('reads the non-NULL values in the index order first, then the NULLs by the other keys', () => {
+    const [values, nulls] = nullRanges(explicit, null, [])!
+    expect(values.where).toEqual(['r.start_time IS NOT NULL'])
+    expect(orderByClause(values.order)).toBe('r.start_time DESC NULLS FIRST, r.run_uuid ASC NULLS LAST')
+    expect(nulls.where).toEqual(['r.start_time IS NULL'])
+    expect(orderByClause(nulls.order)).toBe('r.run_uuid ASC NULLS LAST')
+  })
+
+  it('after a value resumes in its range by a plain range an index seeks to, and keeps every NULL', () => {
+    const bind: unknown[] = []
+    const [values, nulls] = nullRanges(explicit, [1700000000000, 'abc'], bind)!
+    expect(values.where).toEqual([
+      'r.start_time IS NOT NULL',
+      '(r.start_time <= $1::bigint AND ((r.start_time < $1::bigint) OR (r.start_time = $1::bigint AND r.run_uuid > $2::text)))',
+    ])
+    expect(nulls.where).toEqual(['r.start_time IS NULL'])
+    expect(bind).toEqual([1700000000000, 'abc'])
+  })
+
+  it('after a NULL, the values are done and the NULLs resume by the other keys', () => {
+    const bind: unknown[] = []
+    const [values, nulls] = nullRanges(explicit, [null, 'abc'], bind)!
+    expect(values.where).toEqual(['r.start_time IS NOT NULL', 'FALSE'])
+    expect(nulls.where).toEqual(['r.start_time IS NULL', '(r.run_uuid >= $1::text AND ((r.run_uuid > $1::text)))'])
+  })
+
+  it('with NULLs first (ASC NULLS FIRST) the NULL range comes first', () => {
+    const [first, second] = nullRanges([{ ...explicit[0], direction: 'ASC', nulls: 'FIRST' }, explicit[1]], [5, 'x'], [])!
+    expect(first.where).toEqual(['r.start_time IS NULL', 'FALSE'])
+    expect(second.where[0]).toBe('r.start_time IS NOT NULL')
   })
 })
 

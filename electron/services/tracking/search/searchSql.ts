@@ -130,20 +130,14 @@ export interface CompiledOrder {
   applied: Set<Comparison>
 }
 
-const nullsLast = (expr: string): OrderKey => ({
-  sql: `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END)`,
-  direction: 'ASC',
-  nulls: 'LAST',
-  cast: 'int',
-  nullable: false,
-})
-
 /**
- * MLflow's ordering (sqlalchemy_store._get_orderby_clauses): for each term a
- * CASE column putting missing values last (metrics: NaN after numbers, then
- * missing) whatever the direction, then the value; then start_time DESC unless
- * start_time was ordered on, then run_uuid ASC. With no terms: start_time DESC,
- * run_uuid.
+ * MLflow's ordering (sqlalchemy_store._get_orderby_clauses): for each term
+ * missing values last (metrics: NaN after numbers, then missing) whatever the
+ * direction, then the value; then start_time DESC unless start_time was ordered
+ * on, then run_uuid ASC. With no terms: start_time DESC, run_uuid. MLflow writes
+ * "missing last" as a CASE column before the value, which no index can give;
+ * here it is the value's own NULLS LAST (the same order), which an index can,
+ * read as two ranges where the column's index has the other placement (nullRanges).
  */
 export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: readonly Comparison[] = []): CompiledOrder {
   const joins: string[] = []
@@ -165,7 +159,7 @@ export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: r
     if (t.entity === 'attribute') {
       const column = t.key === 'run_name' ? runNameColumn(b) : RUN_COLUMNS[t.key]
       const cast = t.key === 'start_time' || t.key === 'end_time' ? 'bigint' : 'text'
-      keys.push(nullsLast(column), { sql: column, direction: dir(t), nulls: defaultNulls(t), cast })
+      keys.push({ sql: column, direction: dir(t), nulls: 'LAST', cast })
     } else if (t.entity === 'metric') {
       const sql = join(t, latestMetricsSource(b, alias), alias, 'float8')
       joins.push(sql)
@@ -192,7 +186,7 @@ export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: r
     } else {
       const table = t.entity === 'param' ? 'params' : 'tags'
       joins.push(join(t, `${table} ${alias}`, alias, 'text'))
-      keys.push(nullsLast(`${alias}.value`), { sql: `${alias}.value`, direction: dir(t), nulls: defaultNulls(t), cast: 'text' })
+      keys.push({ sql: `${alias}.value`, direction: dir(t), nulls: 'LAST', cast: 'text' })
     }
   }
   if (!terms.some((t) => t.entity === 'attribute' && t.key === 'start_time')) {
