@@ -2,21 +2,18 @@ import pLimit from 'p-limit'
 import type { CompareSeries, MetricsCompareRequest, MetricsCompareResponse } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
 import { hasStepIndex, previewHistories } from './metricPreview'
-import { POINTS_PER_BUCKET, readSeries, seriesKey } from './metricSeries'
+import { POINTS_PER_BUCKET, readRunSeries } from './metricSeries'
 import { getRun } from './runs'
 
 /** Statements in flight at once: the store's pool holds 4 connections; one stays free for browsing. */
 export const COMPARE_CONCURRENCY = 3
 
-/** Runs read by one statement of an exact comparison: a few, so the pool's connections share the work. */
-const RUNS_PER_READ = 4
-
 /**
  * A comparison's data in one answer: the runs (in the order asked, duplicates dropped) and, for
  * every run and metric key, its history downsampled to max_points for the step window. A run
  * that never logged a key gets an empty series (total_points 0); an unknown run id is an error
- * naming it. The exact series are read a few runs at a time (every key of those runs together,
- * readSeries), a few reads at once over the pool. With precision 'preview' (and the step index)
+ * naming it. The exact series are read a run at a time (every key of the run together, in one
+ * pass over its rows: readRunSeries), a few runs at once over the pool. With precision 'preview' (and the step index)
  * every series comes from one statement of index probes instead: the chart's first frame, which
  * the exact answer then replaces.
  */
@@ -37,11 +34,7 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
     }
   }
   const window = { max_points: req.max_points, from_step: req.from_step, to_step: req.to_step }
-  const chunks = Array.from({ length: Math.ceil(runIds.length / RUNS_PER_READ) }, (_, i) => runIds.slice(i * RUNS_PER_READ, (i + 1) * RUNS_PER_READ))
-  const read = await Promise.all(chunks.map((run_ids) => limit(() => readSeries(store, { run_ids, metric_keys: keys, ...window }))))
-  const series = pairs.map(({ run_id, key }): CompareSeries => {
-    const s = read.find((m) => m.has(seriesKey(run_id, key)))!.get(seriesKey(run_id, key))!
-    return { run_id, key, ...s }
-  })
+  const read = await Promise.all(runIds.map((run_id) => limit(() => readRunSeries(store, { run_id, metric_keys: keys, ...window }))))
+  const series = pairs.map(({ run_id, key }): CompareSeries => ({ run_id, key, ...read[runIds.indexOf(run_id)].get(key)! }))
   return { precision: 'exact', runs, series }
 }

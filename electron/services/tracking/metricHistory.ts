@@ -76,14 +76,7 @@ export async function getMetricHistory(store: StoreHandle, req: MetricsHistoryRe
 }
 
 /** An empty history is only an answer when the run exists; otherwise say which run is missing. */
-export function assertRunExists(store: StoreHandle, runId: string, reader: Reader = store): Promise<void> {
-  return assertRunsExist(store, [runId], reader)
-}
-
-/** The same for several runs: the first one (in the order given) the store does not hold is named. */
-export async function assertRunsExist(store: StoreHandle, runIds: readonly string[], reader: Reader = store): Promise<void> {
-  const found = await reader.select<{ run_uuid: string }>('SELECT run_uuid FROM runs WHERE run_uuid = ANY($1::text[])', [runIds])
-  const held = new Set(found.map((r) => r.run_uuid))
-  const missing = runIds.find((id) => !held.has(id))
-  if (missing !== undefined) throw new AppError('NOT_FOUND', `Run '${missing}' not found in ${store.where}.`)
+export async function assertRunExists(store: StoreHandle, runId: string, reader: Reader = store): Promise<void> {
+  const found = await reader.select<{ one: number }>('SELECT 1 AS one FROM runs WHERE run_uuid = $1', [runId])
+  if (found.length === 0) throw new AppError('NOT_FOUND', `Run '${runId}' not found in ${store.where}.`)
 }
