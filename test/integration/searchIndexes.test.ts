@@ -62,7 +62,17 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
         .map((i) => i.name)
         .sort(),
     )
-    expect((await searchIndexStatus(store)).every((i) => i.state === 'present')).toBe(true)
+    const present = await searchIndexStatus(store)
+    expect(present.every((i) => i.state === 'present')).toBe(true)
+    // Each index's size as the catalog counts it; statistics take no pages.
+    const sizes = await client.query<{ name: string; bytes: string }>(
+      `SELECT relname AS name, pg_relation_size(oid) AS bytes FROM pg_class WHERE relname LIKE 'mlflow_desk_%' AND relkind = 'i'`,
+    )
+    for (const i of present) expect(i.bytes).toBe(i.kind === 'index' ? Number(sizes.rows.find((r) => r.name === i.name)?.bytes) : null)
+    expect(present.filter((i) => i.kind === 'index').every((i) => (i.bytes ?? 0) > 0)).toBe(true)
+    const table = await cli(['indexes', 'status', '--url', urlFor(db)])
+    expect(table.stdout).toMatch(/INDEX\s+STATE\s+SIZE/)
+    expect(table.stdout).toMatch(/mlflow_desk_runs_start\s+present\s+\d+(\.\d)? [KM]?B/)
     const again = await cli(['indexes', 'create', '--url', urlFor(db)])
     expect(again.stdout).toMatch(/nothing to do/)
   })

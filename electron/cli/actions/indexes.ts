@@ -4,7 +4,7 @@ import { describeTarget, parseConnectionUrl } from '../../services/connections/c
 import { openWritableClient } from '../../services/connections/storeConnection'
 import { indexTarget, createSearchIndexes, dropSearchIndexes, searchIndexStatus, type IndexTarget } from '../../services/tracking/searchIndexes'
 import type { CliIO } from '../io'
-import { printTable } from '../output'
+import { formatBytes, printTable } from '../output'
 import { withStore, writeUrl } from '../storeOptions'
 
 /** A writable client on --url (never a profile) for the length of `work`. */
@@ -23,8 +23,8 @@ export async function status(io: CliIO, opts: { json?: boolean }, cmd: Command):
   if (opts.json) return io.out(JSON.stringify({ indexes }, null, 2))
   printTable(
     io,
-    ['INDEX', 'STATE', 'ON', 'SPEEDS UP'],
-    indexes.map((i) => [i.name, i.state, indexTarget(i), i.purpose]),
+    ['INDEX', 'STATE', 'SIZE', 'ON', 'SPEEDS UP'],
+    indexes.map((i) => [i.name, i.state, i.bytes === null ? '' : formatBytes(i.bytes), indexTarget(i), i.purpose]),
   )
 }
 

@@ -98,14 +98,16 @@ export const RETIRED_INDEXES: readonly string[] = ['mlflow_desk_metrics_run_key_
 export interface SearchIndexStatus extends SearchIndex {
   /** present: built and usable; invalid: a build was interrupted (create rebuilds it); absent. */
   state: 'present' | 'invalid' | 'absent' | 'no-table'
+  /** On disk, for a built index (what it costs the store); null for statistics and absent ones. */
+  bytes: number | null
 }
 
 const STATUS_SQL = `
-  SELECT c.relname AS name, i.indisvalid AS valid, 'index' AS kind
+  SELECT c.relname AS name, i.indisvalid AS valid, 'index' AS kind, pg_relation_size(c.oid) AS bytes
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
    WHERE c.relnamespace = $2::text::regnamespace AND c.relname = ANY($1::text[])
   UNION ALL
-  SELECT s.stxname, true, 'statistics' FROM pg_statistic_ext s
+  SELECT s.stxname, true, 'statistics', NULL FROM pg_statistic_ext s
    WHERE s.stxnamespace = $2::text::regnamespace AND s.stxname = ANY($1::text[])`
 
 type Query = (sql: string, bind: unknown[]) => Promise<Array<Record<string, unknown>>>
@@ -115,7 +117,7 @@ async function statusWith(query: Query, schema: string, can: StoreCapabilities):
   return SEARCH_INDEXES.map((index) => {
     const row = rows.find((r) => r.name === index.name)
     const state = index.needs && !can[index.needs] ? 'no-table' : !row ? 'absent' : row.valid ? 'present' : 'invalid'
-    return { ...index, state }
+    return { ...index, state, bytes: row?.bytes === null || row?.bytes === undefined ? null : Number(row.bytes) }
   })
 }
 
