@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--traces [--size S]] [--overview [--size S]] [--trace-get [--draw]]
+ * npm run bench [-- --size large|medium|small] [-- --url postgresql://...] [--repeat N] [--regenerate] [--query] [--export] [--cli] [--charts] [--run-page] [--runs-page [--size S]] [--traces [--size S]] [--overview [--size S]] [--trace-get [--draw]]
  *
  * Times the reads the app does, on a large generated store (kept under
  * BENCH_DIR between runs) or on any existing store given with --url. Prints one
@@ -33,10 +33,12 @@ import { runExportBench } from './exportBench'
 import { runCliBench } from './cliBench'
 import { runChartViewBench } from './chartViewBench'
 import { runRunPageBench } from './runPageBench'
+import { runRunsPageBench } from './runsPageBench'
 import { runTraceSearchBench } from './traceSearchBench'
 import { runTraceOverviewBench } from './traceOverviewBench'
 import type { GenaiSize } from '../../electron/services/demo/generator/genai'
 import { runTraceBench } from './traceBench'
+import { mlflowRatios, mlflowStatementCases, mlflowWriteCase } from './mlflowStatementsBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -71,6 +73,8 @@ const { values: args } = parseArgs({
     charts: { type: 'boolean', default: false },
     /** Only one run's page in Chromium (a run of 200 metric keys: Overview and Metrics tab painted): runPageBench.ts; makes its own store. */
     'run-page': { type: 'boolean', default: false },
+    /** Only the runs page in Chromium on the bench store or --url (first rows after a click and on a cold load, scrolling 5,000 rows): runsPageBench.ts. */
+    'runs-page': { type: 'boolean', default: false },
     /** Only traces:search and traces:columns on a store of generated traces: traceSearchBench.ts; makes its own store. */
     traces: { type: 'boolean', default: false },
     /** Only traces:overview and traces:sessions on the --traces store (traceOverviewBench.ts); makes its own store. */
@@ -93,7 +97,7 @@ async function storeFacts(store: StoreHandle) {
   return { ...facts, biggest }
 }
 
-async function runCases(store: StoreHandle, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
+async function runCases(store: StoreHandle, opts: { repeat: number; warmup: number }, writable?: ConnectionTarget): Promise<Figure[]> {
   const facts = await storeFacts(store)
   log(
     `store: ${facts.runs.toLocaleString('en-US')} runs in ${facts.experiments} experiments, ~${Number(facts.metric_rows).toLocaleString('en-US')} metric rows; biggest experiment ${facts.biggest.experiment_id} (${facts.biggest.n.toLocaleString('en-US')} active runs)`,
@@ -106,6 +110,15 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
     await measure('runs.search first page (100), biggest experiment', () => searchRuns(store, { experiment_ids: big, view: 'active', max_results: 100 }), opts),
   )
 
+  // What MLflow's UI and clients send: start_time DESC asked for (runs without one last), not the default.
+  const explicit = { experiment_ids: big, view: 'active' as const, max_results: 100, order_by: ['attributes.start_time DESC'] }
+  figures.push(await measure('runs.search first page (100), biggest experiment, order_by start_time DESC', () => searchRuns(store, explicit), opts))
+  let deep: string | null = null
+  for (let p = 1; p < Math.min(500, Math.floor(facts.biggest.n / 100)); p++) deep = (await searchRuns(store, { ...explicit, page_token: deep })).next_page_token
+  if (deep) {
+    const t = deep
+    figures.push(await measure('runs.search deep page, order_by start_time DESC', () => searchRuns(store, { ...explicit, page_token: t }), opts))
+  }
   // Walk to a deep page once (not timed), then time fetching that page.
   const depth = Math.min(500, Math.floor(facts.biggest.n / 100))
   let token: string | null = null
@@ -147,6 +160,18 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
       opts,
     ),
   )
+  const [lr] = await store.select<{ value: string }>(`SELECT value FROM params WHERE key = 'lr' GROUP BY value ORDER BY count(*) DESC, value LIMIT 1`)
+  const workload = { experiment: facts.biggest.experiment_id, experiments: all.map(Number), lr: lr?.value ?? null, run: someRun.run_uuid, longest }
+  figures.push(...(await mlflowStatementCases(store, workload, opts)))
+  // Writes only on a store this bench generated, never on --url.
+  if (writable) {
+    const client = await openWritableClient(writable)
+    try {
+      figures.push(await mlflowWriteCase(client, someRun.run_uuid, opts))
+    } finally {
+      await client.end()
+    }
+  }
   return figures
 }
 
@@ -266,6 +291,13 @@ async function main(): Promise<void> {
     target = bench.target
     if (bench.generated) log(`generated the ${size} store in ${bench.generated.seconds.toFixed(1)} s`)
   }
+  if (args['runs-page']) {
+    try {
+      return await runRunsPageBench({ ...opts, target }, log)
+    } finally {
+      if (bench?.cluster.owned) await bench.cluster.stop()
+    }
+  }
   const store = await openStore(target)
   try {
     const [{ size }] = await store.select<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size')
@@ -278,7 +310,7 @@ async function main(): Promise<void> {
             ...(await compareCases(s, workload, opts, log)),
             ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log).catch((e) => (log(`draw: ${e}`), [])) : []),
           ]
-        : runCases(s, opts)
+        : runCases(s, opts, bench ? target : undefined)
     const withIndexes = bench !== null && args.indexes !== 'without'
     const figures = args.indexes === 'with' && bench ? [] : await cases(store)
     if (withIndexes) {
@@ -298,6 +330,8 @@ async function main(): Promise<void> {
     if (start) figures.push(start)
     if (bench && !workload) figures.push(await demoSeed(target, 3))
     for (const f of figures) console.log(formatFigure(f))
+    const ratios = mlflowRatios(figures)
+    if (ratios.length) console.log(`\nMLflow's own statements with the optional indexes / without (1.1x at most is the bar):\n${ratios.join('\n')}`)
     if (args.size === 'medium' && !args.url) {
       console.log('\nratio to MLflow 3.5 SqlAlchemyStore on its 20k-run store (MLflow median / ours):')
       for (const f of figures) {
