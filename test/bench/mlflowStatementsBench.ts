@@ -35,7 +35,11 @@ export interface MlflowWorkload {
 /** MLflow's statements of each case, as one timed call each. */
 export async function mlflowStatementCases(store: StoreHandle, w: MlflowWorkload, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
   const figures: Figure[] = []
-  const page = async (sql: string, bind: unknown[]) => children(store, (await store.select<{ run_uuid: string }>(sql, bind)).map((r) => r.run_uuid))
+  const page = async (sql: string, bind: unknown[]) =>
+    children(
+      store,
+      (await store.select<{ run_uuid: string }>(sql, bind)).map((r) => r.run_uuid),
+    )
   figures.push(
     await measure(
       "mlflow's own: a) search_runs, one experiment, start_time order",

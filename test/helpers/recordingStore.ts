@@ -6,7 +6,9 @@ import type { Reader, StoreHandle } from '../../electron/services/connections/st
  */
 export function recordingStore(store: StoreHandle): { spy: StoreHandle; sent: Array<[string, unknown[]]> } {
   const sent: Array<[string, unknown[]]> = []
-  const recording = (reader: Reader): Reader['select'] => (sql: string, bind: unknown[] = []) => (sent.push([sql, bind]), reader.select(sql, bind))
+  const recording =
+    (reader: Reader): Reader['select'] =>
+    (sql: string, bind: unknown[] = []) => (sent.push([sql, bind]), reader.select(sql, bind))
   const spy = new Proxy(store, {
     get: (target, prop, receiver) => {
       if (prop === 'select') return recording(target)

@@ -83,7 +83,6 @@ describe('metric reads plan on the run, with or without the optional step index'
     const out: Array<{ plan: string; window: boolean }> = []
     for (const s of metricStatements) out.push({ plan: await explain(client, s), window: /step >= \$/.test(s[0]) })
     return out
-
   }
 
   it("the store tempts the planner: one run's key, unfenced, is read through metric_pk", async () => {

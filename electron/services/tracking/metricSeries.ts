@@ -117,10 +117,7 @@ async function readRunSeriesIn(store: StoreHandle, reader: Reader, req: RunSerie
   }
   const bind = (keys: readonly string[]): unknown[] => [req.run_id, keys]
   const b1 = bind(req.metric_keys)
-  const extents = await reader.select<Extent>(
-    `SELECT m.key, count(*)::int AS n, min(${step}) AS lo, max(${step}) AS hi FROM ${rowsOf(b1)} GROUP BY m.key`,
-    b1,
-  )
+  const extents = await reader.select<Extent>(`SELECT m.key, count(*)::int AS n, min(${step}) AS lo, max(${step}) AS hi FROM ${rowsOf(b1)} GROUP BY m.key`, b1)
   const out = new Map<string, MetricSeries>(req.metric_keys.map((k) => [k, { metrics: [], sampled: false, total_points: 0, bucket_width: null }]))
   if (!extents.length) {
     await assertRunExists(store, req.run_id, reader)
