@@ -4,7 +4,8 @@ import type { CompareSeries } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
-import { DEFAULT_METRIC_COUNT, commonMetricKeys } from '@/utils/runValues'
+import { commonMetricKeys } from '@/utils/runValues'
+import { DEFAULT_METRIC_COUNT } from '@/utils/compareState'
 import { useRunsStore } from './runs'
 
 /**
