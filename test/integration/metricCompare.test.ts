@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { compareMetrics } from '../../electron/services/tracking/metricCompare'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
+import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { hasStepIndex } from '../../electron/services/tracking/metricPreview'
 import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
 import { contract, type MetricsCompareRequest } from '@shared/api/contract'
@@ -95,6 +96,7 @@ describe('metrics:compare on the MLflow-written fixture', () => {
     } finally {
       await c.end()
     }
+    forgetStoreIndexes(store)
     expect(await hasStepIndex(store)).toBe(true)
     const preview = await compareMetrics(store, req)
     expect(preview.precision).toBe('preview')

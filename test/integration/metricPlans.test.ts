@@ -5,6 +5,7 @@ import { openStore, type StoreHandle } from '../../electron/services/connections
 import { compareMetrics } from '../../electron/services/tracking/metricCompare'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
 import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
+import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { summarizeMetrics } from '../../electron/services/tracking/metricSummary'
 import { contract, type MetricsCompareRequest } from '@shared/api/contract'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
@@ -103,6 +104,7 @@ describe('metric reads plan on the run, with or without the optional step index'
   it("with it, a chart's step window seeks in mlflow_desk_metrics_run_key_step; nothing reads metric_pk", async () => {
     await client.query('CREATE INDEX mlflow_desk_metrics_run_key_step ON metrics (run_uuid, key, step) INCLUDE (timestamp, value, is_nan)')
     await client.query('ANALYZE metrics')
+    forgetStoreIndexes(store)
     try {
       const all = await plans()
       expect(all.filter((p) => p.window).length).toBeGreaterThanOrEqual(2)
@@ -113,6 +115,7 @@ describe('metric reads plan on the run, with or without the optional step index'
       }
     } finally {
       await client.query('DROP INDEX mlflow_desk_metrics_run_key_step')
+      forgetStoreIndexes(store)
     }
   })
 })

@@ -8,6 +8,7 @@ import { createAppContext, type AppSetup } from '../../electron/services/appCont
 import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
+import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { downsampleHistory, type MetricSeries } from '../../electron/services/tracking/metricSeries'
 import type { MetricHistoryResponse } from '@shared/api/contract'
 import type { Metric } from '@shared/domain/mlflow'
@@ -214,6 +215,7 @@ describe('downsampled metric history (SQL)', () => {
     } finally {
       await c.end()
     }
+    forgetStoreIndexes(store)
     const after = await Promise.all(reqs.map((r) => downsampleHistory(store, r)))
     expect(after).toEqual(before)
     expect(after[2].sampled).toBe(false)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type pg from 'pg'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { searchRuns } from '../../electron/services/tracking/runs'
 import type { RunsSearchRequest } from '@shared/api/contract'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
@@ -76,6 +77,7 @@ describe('explicit start_time order: the same runs in the same order, by index w
     const first = await searchRuns(store, request())
     await client.query('CREATE INDEX mlflow_desk_runs_experiment_start ON runs (experiment_id, start_time DESC, run_uuid)')
     await client.query('ANALYZE runs')
+    forgetStoreIndexes(store)
     try {
       expect(await walk(store)).toEqual(expected)
       expect([...first.runs.map((r) => r.info.run_id), ...(await walk(store, first.next_page_token))]).toEqual(expected)
@@ -98,6 +100,7 @@ describe('explicit start_time order: the same runs in the same order, by index w
     } finally {
       await client.query('RESET enable_seqscan')
       await client.query('DROP INDEX mlflow_desk_runs_experiment_start')
+      forgetStoreIndexes(store)
     }
   })
 })

@@ -57,13 +57,12 @@ export async function getMetricHistory(store: StoreHandle, req: MetricsHistoryRe
   const limit = req.max_results ? ` LIMIT ${req.max_results + 1}` : ''
   const offset = cursor?.kind === 'offset' && cursor.offset > 0 ? ` OFFSET ${cursor.offset}` : ''
   // The run's rows, never the key's across the store: metric_pk's (key, timestamp, ...) order tempts a LIMIT (metricRowsFrom).
-  const rows = await store.read(async (reader) =>
-    reader.select<HistoryRow>(
-      `SELECT m.key, m.value, m.timestamp, ${order[1].sql} AS step, ${order[3].sql} AS is_nan
-         FROM ${metricRowsFrom(await metricAccess(reader), { runs: 'm.run_uuid = $1', keys: 'm.key = $2', other })}
-        ORDER BY ${orderByClause(order)}${limit}${offset}`,
-      bind,
-    ),
+  const access = await metricAccess(store)
+  const rows = await store.select<HistoryRow>(
+    `SELECT m.key, m.value, m.timestamp, ${order[1].sql} AS step, ${order[3].sql} AS is_nan
+       FROM ${metricRowsFrom(access, { runs: 'm.run_uuid = $1', keys: 'm.key = $2', other })}
+      ORDER BY ${orderByClause(order)}${limit}${offset}`,
+    bind,
   )
   if (rows.length === 0 && !cursor) await assertRunExists(store, req.run_id)
   const page = req.max_results ? rows.slice(0, req.max_results) : rows

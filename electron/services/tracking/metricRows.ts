@@ -1,4 +1,5 @@
-import type { Reader } from '../connections/storeConnection'
+import type { StoreHandle } from '../connections/storeConnection'
+import { storeIndexes } from './storeIndexes'
 
 /**
  * How a statement can reach some runs' rows of `metrics` on this store, best first:
@@ -10,18 +11,11 @@ import type { Reader } from '../connections/storeConnection'
  */
 export type MetricAccess = 'step' | 'run' | 'key'
 
-/** Which of the ways above this store has, from its catalog (valid indexes only: an interrupted build does not count). */
-export async function metricAccess(reader: Reader): Promise<MetricAccess> {
-  const [row] = await reader.select<{ access: MetricAccess }>(
-    `SELECT CASE WHEN bool_or(lead = ARRAY['run_uuid', 'key', 'step']) THEN 'step'
-                 WHEN bool_or(lead[1] = 'run_uuid') THEN 'run' ELSE 'key' END AS access
-       FROM (SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-                          WHERE k.ord <= 3 ORDER BY k.ord) AS lead
-               FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-              WHERE t.relname = 'metrics' AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid) x`,
-  )
-  return row?.access ?? 'key'
+/** Which of the ways above this store has (storeIndexes: its valid indexes, read once in a while). */
+export async function metricAccess(store: StoreHandle): Promise<MetricAccess> {
+  const leads = (await storeIndexes(store)).metrics
+  if (leads.some((c) => c[0] === 'run_uuid' && c[1] === 'key' && c[2] === 'step')) return 'step'
+  return leads.some((c) => c[0] === 'run_uuid') ? 'run' : 'key'
 }
 
 /** Conditions on `metrics m`, by what an index can serve: the runs, the keys, a step window, and the rest (a keyset cursor, ...). */

@@ -107,7 +107,7 @@ export function readRunSeries(store: StoreHandle, req: RunSeriesRequest): Promis
 async function readRunSeriesIn(store: StoreHandle, reader: Reader, req: RunSeriesRequest): Promise<Map<string, MetricSeries>> {
   const step = store.capabilities.metricSteps ? 'm.step' : '0::bigint'
   const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false'
-  const access = await metricAccess(reader)
+  const access = await metricAccess(store)
   const window = { max_points: req.max_points, from_step: req.from_step, to_step: req.to_step }
   // $1 the run, $2 the keys, then the window.
   const rowsOf = (bind: unknown[]): string => {

@@ -5,6 +5,7 @@ import type { StoreHandle } from '../connections/storeConnection'
 import { nullsAgainstIndex, type OrderKey } from './keyset'
 import { searchFingerprint } from './pageToken'
 import { runPageSql, type RunPageRow } from './runQueries'
+import { storeIndexes } from './storeIndexes'
 import { toRun } from './runMapper'
 import { lifecycleStages } from './viewType'
 import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
@@ -100,15 +101,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
  */
 async function runsColumnIndexed(store: StoreHandle, key: string): Promise<boolean> {
   const column = /^r\.(\w+)$/.exec(key)?.[1]
-  if (!column) return false
-  const [row] = await store.select<{ ok: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = $1 AND a.attnum = ANY(i.indkey::int2[])
-        WHERE t.relname = 'runs' AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid) AS ok`,
-    [column],
-  )
-  return row.ok
+  return !!column && (await storeIndexes(store)).runs.some((columns) => columns.includes(column))
 }
 
 /** How many runs the search matches (all pages). */
