@@ -98,7 +98,9 @@ export function useLiveRuns(input: { runs: Ref<Run[]>; query: Ref<RunsQuery>; re
     watermark = null
     read.abort()
   })
-  watch([running, () => prefs.value.intervalSec], () => schedule())
+  // Immediately too: the page may open on runs already loaded and going (back from a run, or a
+  // search the navigation started before the page mounted).
+  watch([running, () => prefs.value.intervalSec], () => schedule(), { immediate: true })
 
   function onVisibility() {
     if (hidden()) {

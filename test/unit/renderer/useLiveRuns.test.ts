@@ -112,6 +112,20 @@ describe('useLiveRuns (the runs page’s live refresh)', () => {
     scope.stop()
   })
 
+  it('starts on runs already loaded and going (back from a run, or a search the navigation started before the page mounted)', async () => {
+    const store = useRunsStore()
+    await store.search(Q)
+    const { live, scope } = page()
+    expect(live.running.value).toBe(true)
+    const before = searches().length
+    server = [run('a', 'RUNNING', 100, 0.25), run('b', 'FINISHED', 50)]
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(searches().length).toBeGreaterThan(before)
+    expect(store.runs[0].data.metrics[0].value).toBe(0.25)
+    expect(live.last.value?.runIds).toEqual([ID('a')])
+    scope.stop()
+  })
+
   it('follows the interval the user set, waits while the window is hidden or paused, and catches up when shown', async () => {
     localStorage.setItem(LIVE_PREFS_KEY, JSON.stringify({ intervalSec: 2, paused: false }))
     const { store, live, scope } = page()
