@@ -1,5 +1,7 @@
 import type { Router } from 'vue-router'
 import { useRunDetailStore } from './stores/runDetail'
+import { useRunsStore } from './stores/runs'
+import { readRunsQuery } from './utils/runsRouteQuery'
 import { useSessionStore } from './stores/session'
 
 /**
@@ -9,6 +11,11 @@ import { useSessionStore } from './stores/session'
  */
 export function installRoutePreload(router: Router): void {
   router.beforeEach((to, from) => {
+    // The runs page entered (not another search on it, which the page itself starts): its first
+    // page, count and columns. Also as the window opens on it, unless the window is for another
+    // profile (?profile=…), which must be switched to first.
+    if (to.name === 'runs' && from.name !== 'runs' && (useSessionStore().ready || !to.query.profile))
+      useRunsStore().preload({ experimentIds: String(to.params.ids).split(',').filter(Boolean), ...readRunsQuery(to.query) })
     if (!useSessionStore().ready) return
     // A run opened (not another tab of the same run): the run, and the Overview's key metrics when it opens there.
     if (to.name === 'run' && !(from.name === 'run' && from.params.runId === to.params.runId))

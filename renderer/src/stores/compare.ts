@@ -4,8 +4,7 @@ import type { CompareSeries } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import { api } from '@/api'
 import { useLatestRequest } from '@/composables/useLatestRequest'
-import { commonMetricKeys } from '@/utils/runValues'
-import { DEFAULT_METRIC_COUNT } from '@/utils/compareState'
+import { DEFAULT_METRIC_COUNT, commonMetricKeys } from '@/utils/runValues'
 import { useRunsStore } from './runs'
 
 /**

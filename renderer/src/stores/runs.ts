@@ -89,6 +89,27 @@ export const useRunsStore = defineStore('runs', () => {
     await first
   }
 
+  /** The search shown (or on its way) is this one: same experiments in the same order, filter, order and view. */
+  function isShown(q: RunsQuery): boolean {
+    const k = query.value
+    return (
+      k.experimentIds.join(',') === q.experimentIds.join(',') &&
+      k.view === q.view &&
+      k.filter.trim() === q.filter.trim() &&
+      k.orderBy.join('\n') === q.orderBy.join('\n')
+    )
+  }
+
+  /**
+   * `search`, started by the navigation to the runs page (see routePreload) so the first page
+   * comes while the page's code loads. Nothing when this search is shown already or on its way
+   * (back from a run, the table is as it was left); the page then leaves it be.
+   */
+  function preload(q: RunsQuery): void {
+    if (isShown(q) && !error.value && (loading.value || runs.value.length || queryError.value)) return
+    void search(q)
+  }
+
   async function count(q: RunsQuery) {
     counting.value = true
     await page.follow((signal) => api.call('runs:count', { experiment_ids: q.experimentIds, view: q.view, filter: q.filter.trim() || null }, { signal }), {
@@ -185,6 +206,8 @@ export const useRunsStore = defineStore('runs', () => {
     loadedCount,
     hasMore,
     search,
+    preload,
+    isShown,
     loadMore,
     reload,
     setChecked,

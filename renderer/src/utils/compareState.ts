@@ -5,7 +5,7 @@
  */
 import { MAX_COMPARE_KEYS, MAX_COMPARE_RUNS } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
-import { commonMetricKeys } from './runValues'
+import { DEFAULT_METRIC_COUNT, commonMetricKeys } from './runValues'
 
 export const X_AXES = ['step', 'wall', 'relative'] as const
 export const Y_SCALES = ['linear', 'log'] as const
@@ -30,8 +30,6 @@ export interface CompareState {
 }
 
 export const DEFAULT_POINTS = 1000
-/** Metrics charted when none are chosen: the keys most of the runs logged. */
-export const DEFAULT_METRIC_COUNT = 3
 export const MIN_POINTS = 10
 export const MAX_POINTS = 100_000
 export const MAX_SMOOTH = 0.99

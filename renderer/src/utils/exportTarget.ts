@@ -67,9 +67,6 @@ export function defaultExportName(target: Pick<ExportTarget, 'slug'>, at: Date =
   return `mlflow-export-${slugify(target.slug)}-${stamp}`
 }
 
-/** Why a folder name is refused (the rules main applies, from the contract), or null when it is a plain name. */
-export { MAX_EXPORT_NAME, exportNameProblem } from '@shared/api/exportSchemas'
-
 const PHASES: Record<ExportProgress['phase'], string> = {
   metadata: 'Writing run metadata',
   artifacts: 'Downloading artifacts',

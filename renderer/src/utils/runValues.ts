@@ -61,6 +61,13 @@ export function distinctValues(runs: readonly Run[], entity: 'params' | 'tags', 
     .map(([v]) => v)
 }
 
+/**
+ * Metrics charted when none are chosen: the keys most of the runs logged. Here rather than in
+ * compareState, whose limits come from the contract (and zod with it): the compare store is in
+ * the shell's first chunk.
+ */
+export const DEFAULT_METRIC_COUNT = 3
+
 /** Metric keys of these runs, the most widely logged first: the default metric columns. */
 export function commonMetricKeys(runs: readonly Run[]): string[] {
   const counts = new Map<string, number>()

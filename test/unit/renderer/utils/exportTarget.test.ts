@@ -3,7 +3,6 @@ import type { ExportProgress } from '@shared/domain/exports'
 import {
   defaultExportName,
   experimentTarget,
-  exportNameProblem,
   filesText,
   folderName,
   modelTarget,
@@ -13,6 +12,8 @@ import {
   slugify,
   tracesTarget,
 } from '@/utils/exportTarget'
+// The folder name's rules are the contract's (zod): the dialog reads them from there, keeping zod out of the shell's chunk.
+import { exportNameProblem } from '@shared/api/exportSchemas'
 
 const at = new Date(2024, 2, 7, 9, 5)
 const p: ExportProgress = {
