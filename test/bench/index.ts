@@ -23,7 +23,7 @@ import { migrateStore } from '../../electron/services/tracking/migrate'
 import { countRuns, getRun, searchRuns } from '../../electron/services/tracking/runs'
 import { runColumns } from '../../electron/services/tracking/runColumns'
 import { findResolve, findSearch, type FindSources } from '../../electron/services/find/findService'
-import { createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
+import { SEARCH_INDEXES, createSearchIndexes, dropSearchIndexes, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
 import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { ensureBenchStore, type BenchStore } from './benchStore'
 import { formatFigure, measure, type Figure } from './measure'
@@ -39,7 +39,7 @@ import { runTraceSearchBench } from './traceSearchBench'
 import { runTraceOverviewBench } from './traceOverviewBench'
 import type { GenaiSize } from '../../electron/services/demo/generator/genai'
 import { runTraceBench } from './traceBench'
-import { mlflowRatios, mlflowStatementCases, mlflowWriteCase } from './mlflowStatementsBench'
+import { mlflowRatios, mlflowSideBySide, mlflowStatementCases, type MlflowWorkload } from './mlflowStatementsBench'
 
 /** MLflow 3.5's SqlAlchemyStore on its 20k-run store, same machine class (mlflow-schema.md). */
 const MLFLOW_BASELINE_MS: Record<string, number> = {
@@ -98,7 +98,15 @@ async function storeFacts(store: StoreHandle) {
   return { ...facts, biggest }
 }
 
-async function runCases(store: StoreHandle, opts: { repeat: number; warmup: number }, writable?: ConnectionTarget): Promise<Figure[]> {
+/**
+ * Our reads on the store, and MLflow's own statements timed on their own when `mlflowAlone` (on
+ * a generated store they are timed side by side instead, after the pass with the indexes).
+ */
+async function runCases(
+  store: StoreHandle,
+  opts: { repeat: number; warmup: number },
+  mlflowAlone: boolean,
+): Promise<{ figures: Figure[]; mlflow: MlflowWorkload }> {
   const facts = await storeFacts(store)
   log(
     `store: ${facts.runs.toLocaleString('en-US')} runs in ${facts.experiments} experiments, ~${Number(facts.metric_rows).toLocaleString('en-US')} metric rows; biggest experiment ${facts.biggest.experiment_id} (${facts.biggest.n.toLocaleString('en-US')} active runs)`,
@@ -163,18 +171,9 @@ async function runCases(store: StoreHandle, opts: { repeat: number; warmup: numb
       opts,
     ),
   )
-  const workload = { experiment: facts.biggest.experiment_id, experiments: all.map(Number), lr: lr?.value ?? null, run: someRun.run_uuid, longest }
-  figures.push(...(await mlflowStatementCases(store, workload, opts)))
-  // Writes only on a store this bench generated, never on --url.
-  if (writable) {
-    const client = await openWritableClient(writable)
-    try {
-      figures.push(await mlflowWriteCase(client, someRun.run_uuid, opts))
-    } finally {
-      await client.end()
-    }
-  }
-  return figures
+  const mlflow = { experiment: facts.biggest.experiment_id, experiments: all.map(Number), lr: lr?.value ?? null, run: someRun.run_uuid, longest }
+  if (mlflowAlone) figures.push(...(await mlflowStatementCases((sql, bind) => store.select(sql, bind), mlflow, opts)))
+  return { figures, mlflow }
 }
 
 /** "Find anything" (the palette, `mlflow-desk find`/`open`): a piece of a run name and an id prefix across every experiment, and exact lookups. */
@@ -311,21 +310,39 @@ async function main(): Promise<void> {
     log(`database size ${size}; PostgreSQL ${store.serverVersion}; MLflow schema ${store.schema.describe().mlflow_versions}`)
     if (args.query) return await runQueryBench(store, target, opts)
     const workload = args.compare ? await compareWorkload(store, log) : null
-    const cases = async (s: StoreHandle) =>
-      workload
-        ? [
-            ...(await compareCases(s, workload, opts, log)),
-            ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log).catch((e) => (log(`draw: ${e}`), [])) : []),
-          ]
-        : runCases(s, opts, bench ? target : undefined)
     const withIndexes = bench !== null && args.indexes !== 'without'
+    // MLflow's own statements: side by side with and without the indexes on a generated store (writes included), else alone.
+    let mlflow: MlflowWorkload | null = null
+    const cases = async (s: StoreHandle) => {
+      if (!workload) {
+        const r = await runCases(s, opts, !withIndexes)
+        mlflow = r.mlflow
+        return r.figures
+      }
+      return [
+        ...(await compareCases(s, workload, opts, log)),
+        ...(args.draw ? await drawCases(target, workload, { repeat: Math.min(opts.repeat, 5) }, log).catch((e) => (log(`draw: ${e}`), [])) : []),
+      ]
+    }
     const figures = args.indexes === 'with' && bench ? [] : await cases(store)
     if (withIndexes) {
       const admin = await openWritableClient(target)
       try {
-        await createSearchIndexes(admin, { schema: target.schema, where: 'the bench store' }, log)
+        const built = await createSearchIndexes(admin, { schema: target.schema, where: 'the bench store' }, log)
         forgetStoreIndexes(store)
         figures.push(...(await cases(store)).map((f) => ({ ...f, name: `${f.name} [desk indexes]` })))
+        if (mlflow) {
+          log("MLflow's own statements, side by side without and with the indexes…")
+          const side = await mlflowSideBySide(
+            admin,
+            SEARCH_INDEXES.filter((i) => built.includes(i.name)),
+            mlflow,
+            opts,
+          )
+          figures.push(...side.figures)
+          for (const p of side.plans) log(p)
+          if (!side.plans.length) log("MLflow's own reads: the same indexes in their plans with ours as without")
+        }
       } finally {
         await dropSearchIndexes(admin, { schema: target.schema, where: 'the bench store' })
         forgetStoreIndexes(store)

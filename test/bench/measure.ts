@@ -16,9 +16,13 @@ export async function measure(name: string, fn: () => Promise<unknown>, opts: { 
     times.push(performance.now() - t0)
   }
   times.sort((a, b) => a - b)
-  const mid = Math.floor(times.length / 2)
-  const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2
-  return { name, median, min: times[0], max: times[times.length - 1], unit: 'ms' }
+  return { name, median: medianOf(times), min: times[0], max: times[times.length - 1], unit: 'ms' }
+}
+
+/** The median of times sorted ascending. */
+export function medianOf(sorted: readonly number[]): number {
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /** One line per figure: name, median, min, max. */

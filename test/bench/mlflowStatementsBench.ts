@@ -1,9 +1,16 @@
 /**
  * MLflow's own statements, as its SqlAlchemyStore sends them (../shared/mlflow-schema.md,
  * Appendix B: captured from MLflow 3.5 with a before_cursor_execute hook), timed on the bench
- * store: what the optional mlflow_desk_* indexes may cost the team's tracking server. The main
- * bench runs these without and with the indexes and prints the ratio; an index that makes one
- * of them more than 1.1x slower is one MLflow pays for.
+ * store: what the optional mlflow_desk_* indexes may cost the team's tracking server. An index
+ * that makes one of them more than 1.1x slower is one MLflow pays for.
+ *
+ * Side by side (`mlflowSideBySide`, on a generated store with the indexes built): each statement
+ * is timed alternately without our indexes (dropped in a transaction that is rolled back) and
+ * with them (the same catalog churn: each index's fillfactor set to its default, rolled back), on
+ * one connection, so both arms see the same data, statistics, caches and load. Timing the two in
+ * separate passes (before and after building the indexes) let the second pass pay for the first
+ * one's rolled-back writes and for whatever else the machine did meanwhile: it reported log_batch
+ * 1.16x and get_metric_history 1.14x slower with the indexes, which side by side are not.
  *
  * Reads: search_runs a) one experiment in start_time order, b) a metric and a param filter ordered
  * by the metric, d) all experiments; c) get_metric_history; e) get_run. Writes (generated stores
@@ -11,17 +18,20 @@
  * params and tags.
  */
 import type pg from 'pg'
-import type { StoreHandle } from '../../electron/services/connections/storeConnection'
-import { measure, type Figure } from './measure'
+import type { SearchIndex } from '../../electron/services/tracking/searchIndexes'
+import { medianOf, measure, type Figure } from './measure'
 
 const RUN_COLUMNS = `runs.run_uuid, runs.name, runs.source_type, runs.source_name, runs.entry_point_name, runs.user_id, runs.status, runs.start_time,
   runs.end_time, runs.deleted_time, runs.source_version, runs.lifecycle_stage, runs.artifact_uri, runs.experiment_id`
 const LATEST = `latest_metrics.key AS key, latest_metrics.value AS value, latest_metrics.timestamp AS timestamp, latest_metrics.step AS step,
   latest_metrics.is_nan AS is_nan, latest_metrics.run_uuid AS run_uuid`
 
+/** Sends one statement and returns its rows (a StoreHandle's select, or a client's query). */
+export type Send = (sql: string, bind: unknown[]) => Promise<Record<string, unknown>[]>
+
 /** The selectin loads MLflow sends for a page's runs (latest metrics, tags, params). */
-async function children(store: StoreHandle, ids: string[]): Promise<void> {
-  for (const table of ['latest_metrics', 'tags', 'params']) await store.select(`SELECT * FROM ${table} WHERE run_uuid = ANY($1::text[])`, [ids])
+async function children(send: Send, ids: unknown[]): Promise<void> {
+  for (const table of ['latest_metrics', 'tags', 'params']) await send(`SELECT * FROM ${table} WHERE run_uuid = ANY($1::text[])`, [ids])
 }
 
 export interface MlflowWorkload {
@@ -32,120 +42,178 @@ export interface MlflowWorkload {
   longest: { run_uuid: string; key: string }
 }
 
-/** MLflow's statements of each case, as one timed call each. */
-export async function mlflowStatementCases(store: StoreHandle, w: MlflowWorkload, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
+/** One of MLflow's calls: its statements, sent through `send`. */
+interface MlflowCase {
+  name: string
+  run: (send: Send) => Promise<unknown>
+  /** The first statement, for EXPLAIN (which indexes it uses in either arm). */
+  explain?: [string, unknown[]]
+  /** At most this many timed rounds (long histories, writes). */
+  maxRepeat?: number
+}
+
+/** MLflow's read calls of the workload: a, b (when the store has params.lr), c, d, e. */
+function readCases(w: MlflowWorkload): MlflowCase[] {
+  const page =
+    (sql: string, bind: unknown[]): MlflowCase['run'] =>
+    async (send) =>
+      children(
+        send,
+        (await send(sql, bind)).map((r) => r.run_uuid),
+      )
+  const a: [string, unknown[]] = [
+    `SELECT DISTINCT ${RUN_COLUMNS}, CASE WHEN (runs.start_time IS NULL) THEN 1 ELSE 0 END AS clause_1, runs.start_time AS start_time__1
+       FROM runs WHERE runs.experiment_id IN ($1) AND runs.lifecycle_stage IN ('active')
+      ORDER BY clause_1, runs.start_time DESC, runs.run_uuid LIMIT 100 OFFSET 0`,
+    [w.experiment],
+  ]
+  const b: [string, unknown[]] = [
+    `SELECT DISTINCT ${RUN_COLUMNS}, CASE WHEN (anon_1.is_nan = true) THEN 1 WHEN (anon_1.value IS NULL) THEN 2 ELSE 0 END AS clause_1, anon_1.value
+       FROM runs
+       JOIN (SELECT ${LATEST} FROM latest_metrics WHERE latest_metrics.key = 'acc' AND latest_metrics.value > 0.5) AS anon_2 ON runs.run_uuid = anon_2.run_uuid
+       JOIN (SELECT params.key AS key, params.value AS value, params.run_uuid AS run_uuid FROM params WHERE params.key = 'lr' AND params.value = $2) AS anon_3
+         ON runs.run_uuid = anon_3.run_uuid
+       LEFT OUTER JOIN (SELECT ${LATEST} FROM latest_metrics WHERE latest_metrics.key = 'acc') AS anon_1 ON runs.run_uuid = anon_1.run_uuid
+      WHERE runs.experiment_id IN ($1) AND runs.lifecycle_stage IN ('active')
+      ORDER BY clause_1, anon_1.value DESC, runs.start_time DESC, runs.run_uuid LIMIT 100 OFFSET 0`,
+    [w.experiment, w.lr],
+  ]
+  const c: [string, unknown[]] = [
+    `SELECT metrics.key, metrics.value, metrics.timestamp, metrics.step, metrics.is_nan, metrics.run_uuid FROM metrics
+      WHERE metrics.run_uuid = $1 AND metrics.key = $2 ORDER BY metrics.timestamp, metrics.step, metrics.value LIMIT ALL OFFSET 0`,
+    [w.longest.run_uuid, w.longest.key],
+  ]
+  const d: [string, unknown[]] = [
+    `SELECT DISTINCT ${RUN_COLUMNS} FROM runs WHERE runs.experiment_id = ANY($1::int[]) AND runs.lifecycle_stage IN ('active', 'deleted')
+      ORDER BY runs.start_time DESC, runs.run_uuid LIMIT 100 OFFSET 0`,
+    [w.experiments],
+  ]
+  const e: [string, unknown[]] = [`SELECT ${RUN_COLUMNS} FROM runs WHERE runs.run_uuid = $1`, [w.run]]
+  return [
+    { name: "mlflow's own: a) search_runs, one experiment, start_time order", run: page(...a), explain: a },
+    ...(w.lr === null ? [] : [{ name: "mlflow's own: b) search_runs, metric + param filter, order by metric", run: page(...b), explain: b }]),
+    { name: "mlflow's own: c) get_metric_history, longest history", run: (send) => send(...c), explain: c, maxRepeat: 5 },
+    { name: "mlflow's own: d) search_runs, all experiments", run: page(...d), explain: d },
+    { name: "mlflow's own: e) get_run", run: async (send) => children(send, [(await send(...e))[0]?.run_uuid]), explain: e },
+  ]
+}
+
+/**
+ * log_batch's writes (generated stores only): 1,000 metric rows of 10 new keys on one run, their
+ * latest_metrics rows, 20 params and 20 tags, row by row as MLflow inserts them. The caller runs
+ * it in a transaction it rolls back.
+ */
+function writeCase(run: string): MlflowCase {
+  let round = 0
+  return {
+    name: "mlflow's own: log_batch (1,000 metrics, 20 params, 20 tags), rolled back",
+    maxRepeat: 10,
+    run: async (send) => {
+      const tag = `bench_w${process.pid}_${round++}`
+      for (let k = 0; k < 10; k++)
+        for (let s = 0; s < 100; s++)
+          await send('INSERT INTO metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ($1, $2, $3, $4, false, $5)', [
+            `${tag}_m${k}`,
+            Math.random(),
+            1_700_000_000_000 + s,
+            s,
+            run,
+          ])
+      for (let k = 0; k < 10; k++)
+        await send('INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ($1, $2, $3, $4, false, $5)', [
+          `${tag}_m${k}`,
+          Math.random(),
+          1_700_000_000_099,
+          99,
+          run,
+        ])
+      for (let k = 0; k < 20; k++) await send('INSERT INTO params (key, value, run_uuid) VALUES ($1, $2, $3)', [`${tag}_p${k}`, String(k), run])
+      for (let k = 0; k < 20; k++) await send('INSERT INTO tags (key, value, run_uuid) VALUES ($1, $2, $3)', [`${tag}_t${k}`, String(k), run])
+    },
+  }
+}
+
+/** MLflow's read statements, each timed on its own (any store, read-only: `--url`, or a pass without the indexes). */
+export async function mlflowStatementCases(send: Send, w: MlflowWorkload, opts: { repeat: number; warmup: number }): Promise<Figure[]> {
   const figures: Figure[] = []
-  const page = async (sql: string, bind: unknown[]) =>
-    children(
-      store,
-      (await store.select<{ run_uuid: string }>(sql, bind)).map((r) => r.run_uuid),
-    )
-  figures.push(
-    await measure(
-      "mlflow's own: a) search_runs, one experiment, start_time order",
-      () =>
-        page(
-          `SELECT DISTINCT ${RUN_COLUMNS}, CASE WHEN (runs.start_time IS NULL) THEN 1 ELSE 0 END AS clause_1, runs.start_time AS start_time__1
-             FROM runs WHERE runs.experiment_id IN ($1) AND runs.lifecycle_stage IN ('active')
-            ORDER BY clause_1, runs.start_time DESC, runs.run_uuid LIMIT 100 OFFSET 0`,
-          [w.experiment],
-        ),
-      opts,
-    ),
-  )
-  if (w.lr !== null)
-    figures.push(
-      await measure(
-        "mlflow's own: b) search_runs, metric + param filter, order by metric",
-        () =>
-          page(
-            `SELECT DISTINCT ${RUN_COLUMNS}, CASE WHEN (anon_1.is_nan = true) THEN 1 WHEN (anon_1.value IS NULL) THEN 2 ELSE 0 END AS clause_1, anon_1.value
-               FROM runs
-               JOIN (SELECT ${LATEST} FROM latest_metrics WHERE latest_metrics.key = 'acc' AND latest_metrics.value > 0.5) AS anon_2 ON runs.run_uuid = anon_2.run_uuid
-               JOIN (SELECT params.key AS key, params.value AS value, params.run_uuid AS run_uuid FROM params WHERE params.key = 'lr' AND params.value = $2) AS anon_3
-                 ON runs.run_uuid = anon_3.run_uuid
-               LEFT OUTER JOIN (SELECT ${LATEST} FROM latest_metrics WHERE latest_metrics.key = 'acc') AS anon_1 ON runs.run_uuid = anon_1.run_uuid
-              WHERE runs.experiment_id IN ($1) AND runs.lifecycle_stage IN ('active')
-              ORDER BY clause_1, anon_1.value DESC, runs.start_time DESC, runs.run_uuid LIMIT 100 OFFSET 0`,
-            [w.experiment, w.lr],
-          ),
-        opts,
-      ),
-    )
-  figures.push(
-    await measure(
-      "mlflow's own: c) get_metric_history, longest history",
-      () =>
-        store.select(
-          `SELECT metrics.key, metrics.value, metrics.timestamp, metrics.step, metrics.is_nan, metrics.run_uuid FROM metrics
-            WHERE metrics.run_uuid = $1 AND metrics.key = $2 ORDER BY metrics.timestamp, metrics.step, metrics.value LIMIT ALL OFFSET 0`,
-          [w.longest.run_uuid, w.longest.key],
-        ),
-      { repeat: Math.min(opts.repeat, 5), warmup: 1 },
-    ),
-  )
-  figures.push(
-    await measure(
-      "mlflow's own: d) search_runs, all experiments",
-      () =>
-        page(
-          `SELECT DISTINCT ${RUN_COLUMNS} FROM runs WHERE runs.experiment_id = ANY($1::int[]) AND runs.lifecycle_stage IN ('active', 'deleted')
-            ORDER BY runs.start_time DESC, runs.run_uuid LIMIT 100 OFFSET 0`,
-          [w.experiments],
-        ),
-      opts,
-    ),
-  )
-  figures.push(
-    await measure(
-      "mlflow's own: e) get_run",
-      async () => {
-        await store.select(`SELECT ${RUN_COLUMNS} FROM runs WHERE runs.run_uuid = $1`, [w.run])
-        await children(store, [w.run])
-      },
-      opts,
-    ),
-  )
+  for (const c of readCases(w))
+    figures.push(await measure(c.name, () => c.run(send), c.maxRepeat ? { repeat: Math.min(opts.repeat, c.maxRepeat), warmup: 1 } : opts))
   return figures
 }
 
 /**
- * log_batch's writes, in a transaction rolled back: 1,000 metric rows of 10 new keys on one run,
- * their latest_metrics rows, 20 params and 20 tags (MLflow inserts row by row in one transaction).
+ * MLflow's reads and log_batch side by side, without and with `ours` (the mlflow_desk_* indexes
+ * and statistics, built), alternating on one connection of a role that may drop them; each round is a
+ * transaction rolled back. Returns two figures per call ("… [desk indexes]" for the arm with
+ * them) and, per read, the indexes its plan uses in either arm when they differ.
  */
-export async function mlflowWriteCase(client: pg.Client, run: string, opts: { repeat: number; warmup: number }): Promise<Figure> {
-  let round = 0
-  return measure(
-    "mlflow's own: log_batch (1,000 metrics, 20 params, 20 tags), rolled back",
-    async () => {
-      const tag = `bench_w${process.pid}_${round++}`
-      await client.query('BEGIN')
-      try {
-        for (let k = 0; k < 10; k++)
-          for (let s = 0; s < 100; s++)
-            await client.query('INSERT INTO metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ($1, $2, $3, $4, false, $5)', [
-              `${tag}_m${k}`,
-              Math.random(),
-              1_700_000_000_000 + s,
-              s,
-              run,
-            ])
-        for (let k = 0; k < 10; k++)
-          await client.query('INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ($1, $2, $3, $4, false, $5)', [
-            `${tag}_m${k}`,
-            Math.random(),
-            1_700_000_000_099,
-            99,
-            run,
-          ])
-        for (let k = 0; k < 20; k++) await client.query('INSERT INTO params (key, value, run_uuid) VALUES ($1, $2, $3)', [`${tag}_p${k}`, String(k), run])
-        for (let k = 0; k < 20; k++) await client.query('INSERT INTO tags (key, value, run_uuid) VALUES ($1, $2, $3)', [`${tag}_t${k}`, String(k), run])
-      } finally {
-        await client.query('ROLLBACK')
-      }
-    },
-    { repeat: Math.min(opts.repeat, 10), warmup: 1 },
-  )
+export async function mlflowSideBySide(
+  client: pg.Client,
+  ours: readonly Pick<SearchIndex, 'kind' | 'name'>[],
+  w: MlflowWorkload,
+  opts: { repeat: number; warmup: number },
+): Promise<{ figures: Figure[]; plans: string[] }> {
+  const send: Send = async (sql, bind) => (await client.query(sql, bind)).rows
+  const arm = async <T>(withOurs: boolean, fn: () => Promise<T>): Promise<T> => {
+    await client.query('BEGIN')
+    try {
+      // The same catalog change in both arms (an option set to its default, or the object gone), so both plan afresh.
+      for (const { kind, name } of ours)
+        await client.query(
+          kind === 'index'
+            ? withOurs
+              ? `ALTER INDEX ${name} SET (fillfactor = 90)`
+              : `DROP INDEX ${name}`
+            : withOurs
+              ? `ALTER STATISTICS ${name} SET STATISTICS -1`
+              : `DROP STATISTICS ${name}`,
+        )
+      return await fn()
+    } finally {
+      await client.query('ROLLBACK')
+    }
+  }
+  const figures: Figure[] = []
+  const plans: string[] = []
+  for (const c of [...readCases(w), writeCase(w.run)]) {
+    const repeat = c.maxRepeat ? Math.min(opts.repeat, c.maxRepeat) : opts.repeat
+    const times: [number[], number[]] = [[], []]
+    for (let i = 0; i < Math.max(1, opts.warmup) + repeat; i++)
+      for (const withOurs of i % 2 ? [true, false] : [false, true])
+        await arm(withOurs, async () => {
+          const t0 = performance.now()
+          await c.run(send)
+          if (i >= Math.max(1, opts.warmup)) times[withOurs ? 1 : 0].push(performance.now() - t0)
+        })
+    figures.push(figureOf(c.name, times[0]), figureOf(`${c.name} [desk indexes]`, times[1]))
+    if (c.explain) {
+      const [sql, bind] = c.explain
+      const used = (withOurs: boolean) => arm(withOurs, async () => indexesInPlan((await send(`EXPLAIN (FORMAT JSON) ${sql}`, bind))[0]['QUERY PLAN']))
+      const [without, withThem] = [await used(false), await used(true)]
+      if (without.join() !== withThem.join())
+        plans.push(`${c.name}: plan without ours uses ${without.join(', ') || 'no index'}; with them ${withThem.join(', ') || 'no index'}`)
+    }
+  }
+  return { figures, plans }
+}
+
+function figureOf(name: string, times: number[]): Figure {
+  const sorted = [...times].sort((a, b) => a - b)
+  return { name, median: medianOf(sorted), min: sorted[0], max: sorted[sorted.length - 1], unit: 'ms' }
+}
+
+/** The index names a JSON plan scans, in plan order, each once. */
+function indexesInPlan(plan: unknown): string[] {
+  const names: string[] = []
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk)
+    if (!node || typeof node !== 'object') return
+    const o = node as Record<string, unknown>
+    if (typeof o['Index Name'] === 'string' && !names.includes(o['Index Name'])) names.push(o['Index Name'])
+    for (const v of Object.values(o)) if (typeof v === 'object') walk(v)
+  }
+  walk(plan)
+  return names
 }
 
 /** Ratios of MLflow's own figures with the indexes to without: > 1.1 is a cost the indexes put on MLflow. */
