@@ -9,6 +9,9 @@ export function formatDateTime(ms: number | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 }
 
+/** Made once: an Intl formatter costs far more to make than to use (the runs table formats a time cell per row as it scrolls). */
+let relativeFormat: Intl.RelativeTimeFormat | null = null
+
 export function formatRelative(ms: number | null | undefined, now = Date.now()): string {
   if (ms === null || ms === undefined) return '—'
   const s = Math.round((now - ms) / 1000)
@@ -25,7 +28,8 @@ export function formatRelative(ms: number | null | undefined, now = Date.now()):
             : abs < 86400 * 365
               ? [s / (86400 * 30), 'month']
               : [s / (86400 * 365), 'year']
-  return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(-Math.round(unit[0] as number), unit[1] as Intl.RelativeTimeFormatUnit)
+  relativeFormat ??= new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+  return relativeFormat.format(-Math.round(unit[0] as number), unit[1] as Intl.RelativeTimeFormatUnit)
 }
 
 export function formatDuration(start: number | null, end: number | null): string {
