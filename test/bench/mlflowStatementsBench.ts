@@ -186,14 +186,14 @@ export async function mlflowStatementCases(send: Send, w: MlflowWorkload, opts: 
 }
 
 /**
- * MLflow's reads and log_batch side by side, without and with `ours` (the mlflow_desk_* indexes
- * and statistics, built), alternating on one connection of a role that may drop them; each round is a
+ * MLflow's reads and writes side by side, without and with `ours` (the mlflow_desk_* indexes,
+ * built), alternating on one connection of a role that may drop them; each round is a
  * transaction rolled back. Returns two figures per call ("… [desk indexes]" for the arm with
  * them) and, per read, the indexes its plan uses in either arm when they differ.
  */
 export async function mlflowSideBySide(
   client: pg.Client,
-  ours: readonly Pick<SearchIndex, 'kind' | 'name'>[],
+  ours: readonly Pick<SearchIndex, 'name'>[],
   w: MlflowWorkload,
   opts: { repeat: number; warmup: number },
 ): Promise<{ figures: Figure[]; plans: string[] }> {
@@ -201,17 +201,8 @@ export async function mlflowSideBySide(
   const arm = async <T>(withOurs: boolean, fn: () => Promise<T>): Promise<T> => {
     await client.query('BEGIN')
     try {
-      // The same catalog change in both arms (an option set to its default, or the object gone), so both plan afresh.
-      for (const { kind, name } of ours)
-        await client.query(
-          kind === 'index'
-            ? withOurs
-              ? `ALTER INDEX ${name} SET (fillfactor = 90)`
-              : `DROP INDEX ${name}`
-            : withOurs
-              ? `ALTER STATISTICS ${name} SET STATISTICS -1`
-              : `DROP STATISTICS ${name}`,
-        )
+      // The same catalog change in both arms (an option set to its default, or the index gone), so both plan afresh.
+      for (const { name } of ours) await client.query(withOurs ? `ALTER INDEX ${name} SET (fillfactor = 90)` : `DROP INDEX ${name}`)
       return await fn()
     } finally {
       await client.query('ROLLBACK')

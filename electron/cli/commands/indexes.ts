@@ -5,7 +5,7 @@ const actions = () => import('../actions/indexes')
 
 // Not counted from services/tracking/searchIndexes: help loads no service module ("indexes status" lists them).
 const ABOUT = `
-The optional migration "MLflow Desk search indexes" adds the indexes and planner statistics
+The optional migration "MLflow Desk search indexes" adds the indexes
 MLflow's schema lacks (named mlflow_desk_*), built CONCURRENTLY so the store keeps taking writes.
 MLflow ignores them; "indexes drop" removes them. Nothing is created unless you run "indexes create".`
 

@@ -5,8 +5,8 @@ import { AppError } from '@shared/api/errors'
 import { REQUIRED_TABLES, capabilitiesOf, type Capability, type StoreCapabilities } from '../mlflowSchema/capabilities'
 
 /**
- * The optional migration "MLflow Desk search indexes": indexes (and planner
- * statistics) MLflow's schema lacks (runs has only its primary key; metric history has only run_uuid).
+ * The optional migration "MLflow Desk search indexes": indexes MLflow's schema lacks
+ * (runs has only its primary key; metric history has only run_uuid).
  * Never created silently — only by `mlflow-desk indexes create`, which the user
  * runs with a role allowed to write. Named mlflow_desk_* so they can never be
  * mistaken for (or collide with) MLflow's own; MLflow ignores extra indexes,
@@ -14,8 +14,6 @@ import { REQUIRED_TABLES, capabilitiesOf, type Capability, type StoreCapabilitie
  * taking writes while they build.
  */
 export interface SearchIndex {
-  /** An index, or extended statistics (which only teach the planner how selective a key/value pair is). */
-  kind: 'index' | 'statistics'
   name: string
   table: string
   /** Column list, as in CREATE INDEX ... ON table (<columns>). */
@@ -30,21 +28,18 @@ export interface SearchIndex {
 
 export const SEARCH_INDEXES: readonly SearchIndex[] = [
   {
-    kind: 'index',
     name: 'mlflow_desk_runs_experiment_start',
     table: 'runs',
     columns: 'experiment_id, start_time DESC, run_uuid',
     purpose: "runs of an experiment in MLflow's default order (start_time DESC, run_uuid): first and deep pages without a scan of all runs",
   },
   {
-    kind: 'index',
     name: 'mlflow_desk_runs_start',
     table: 'runs',
     columns: 'start_time DESC, run_uuid',
     purpose: 'the same across several experiments (or all of them)',
   },
   {
-    kind: 'index',
     name: 'mlflow_desk_latest_metrics_asc',
     table: 'latest_metrics',
     needs: 'latestMetrics',
@@ -52,7 +47,6 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     purpose: 'metric filters (metrics.acc > 0.9) read only the matching range; ordering by a metric ASC walks the index',
   },
   {
-    kind: 'index',
     name: 'mlflow_desk_latest_metrics_desc',
     table: 'latest_metrics',
     needs: 'latestMetrics',
@@ -60,7 +54,6 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     purpose: 'ordering by a metric DESC (the usual "best first") walks the index instead of sorting every run',
   },
   {
-    kind: 'index',
     name: 'mlflow_desk_metrics_run_key_step',
     table: 'metrics',
     needs: 'metricSteps',
@@ -69,22 +62,6 @@ export const SEARCH_INDEXES: readonly SearchIndex[] = [
     purpose:
       "a metric's history by step without reading the run's other metrics: chart windows seek to their steps, previews probe, downsampling scans only the index",
   },
-  // Without these the planner judges params.lr = '0.01' by how common '0.01' is among ALL
-  // params, not among lr's values (off by 10x on real stores), and sorts where it should walk.
-  {
-    kind: 'statistics',
-    name: 'mlflow_desk_params_key_value',
-    table: 'params',
-    columns: 'key, value',
-    purpose: 'the planner knows how many runs a params.<key> = <value> filter matches, and picks index walks accordingly',
-  },
-  {
-    kind: 'statistics',
-    name: 'mlflow_desk_tags_key_value',
-    table: 'tags',
-    columns: 'key, value',
-    purpose: 'the same for tags.<key> = <value> filters',
-  },
 ]
 
 /** "table (columns) INCLUDE (...)", as CREATE INDEX takes it and `indexes status` shows it. */
@@ -92,13 +69,19 @@ export function indexTarget(i: SearchIndex): string {
   return `${i.table} (${i.columns})${i.include ? ` INCLUDE (${i.include})` : ''}`
 }
 
-/** Desk indexes of earlier releases that `create` and `drop` remove (replaced by one above). */
-export const RETIRED_INDEXES: readonly string[] = ['mlflow_desk_metrics_run_key_time']
+/**
+ * Desk objects of earlier releases that `create` and `drop` remove: a metrics index replaced by the
+ * step-ordered one above, and the key/value statistics on params and tags. Those taught the planner
+ * how many runs a params.lr = '0.01' filter matches, and MLflow's planner learned it too: its
+ * metric + param filtered search then probed params run by run and ran 1.4-1.5x slower (measured
+ * side by side on the 100k-run bench store), past the 1.1x our indexes may cost MLflow.
+ */
+export const RETIRED_INDEXES: readonly string[] = ['mlflow_desk_metrics_run_key_time', 'mlflow_desk_params_key_value', 'mlflow_desk_tags_key_value']
 
 export interface SearchIndexStatus extends SearchIndex {
   /** present: built and usable; invalid: a build was interrupted (create rebuilds it); absent. */
   state: 'present' | 'invalid' | 'absent' | 'no-table'
-  /** On disk, for a built index (what it costs the store); null for statistics and absent ones. */
+  /** On disk, for a built index (what it costs the store); null for absent ones. */
   bytes: number | null
 }
 
@@ -174,11 +157,7 @@ export async function createSearchIndexes(client: pg.Client, target: IndexTarget
     if (index.state === 'invalid') await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${q(index.name)}`)
     onProgress(`building ${index.name} on ${indexTarget(index)}`)
     const started = Date.now()
-    await client.query(
-      index.kind === 'index'
-        ? `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${q(indexTarget(index))}`
-        : `CREATE STATISTICS IF NOT EXISTS ${q(index.name)} (mcv) ON ${index.columns} FROM ${q(index.table)}`,
-    )
+    await client.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON ${q(indexTarget(index))}`)
     await client.query(`ANALYZE ${q(index.table)}`)
     onProgress(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     built.push(index.name)
@@ -186,9 +165,11 @@ export async function createSearchIndexes(client: pg.Client, target: IndexTarget
   return built
 }
 
+const dropStatement = (kind: string) => (kind === 'index' ? 'DROP INDEX CONCURRENTLY IF EXISTS' : 'DROP STATISTICS IF EXISTS')
+
 async function dropRetired(client: pg.Client, schema: string): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(STATUS_SQL, [RETIRED_INDEXES, pg.escapeIdentifier(schema)])
-  for (const r of rows) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${pg.escapeIdentifier(schema)}.${r.name}`)
+  const { rows } = await client.query<{ name: string; kind: string }>(STATUS_SQL, [RETIRED_INDEXES, pg.escapeIdentifier(schema)])
+  for (const r of rows) await client.query(`${dropStatement(r.kind)} ${pg.escapeIdentifier(schema)}.${r.name}`)
   return rows.map((r) => r.name)
 }
 
@@ -197,7 +178,6 @@ export async function dropSearchIndexes(client: pg.Client, target: IndexTarget):
   const schema = await writeSchema(client, target, 'indexes drop')
   const retired = await dropRetired(client, schema)
   const { rows } = await client.query<{ name: string; kind: string }>(STATUS_SQL, [SEARCH_INDEXES.map((i) => i.name), pg.escapeIdentifier(schema)])
-  const q = (name: string) => `${pg.escapeIdentifier(schema)}.${name}`
-  for (const r of rows) await client.query(r.kind === 'index' ? `DROP INDEX CONCURRENTLY IF EXISTS ${q(r.name)}` : `DROP STATISTICS IF EXISTS ${q(r.name)}`)
+  for (const r of rows) await client.query(`${dropStatement(r.kind)} ${pg.escapeIdentifier(schema)}.${r.name}`)
   return [...retired, ...rows.map((r) => r.name)]
 }
