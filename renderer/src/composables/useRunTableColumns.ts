@@ -1,7 +1,6 @@
 import { computed, h, type Ref } from 'vue'
 import { NIcon, NTag, type DataTableBaseColumn, type DataTableColumnGroup, type DataTableColumns } from 'naive-ui'
 import { Pin } from '@vicons/ionicons5'
-import RunStatusTag from '@/components/RunStatusTag.vue'
 import { SELECTION_WIDTH, columnWidth, type Density } from '@/utils/columnFit'
 import { formatDateTime, formatDuration, formatMetric, formatRelative } from '@/utils/format'
 import { describeStats, metricStats, type MetricStats } from '@/utils/groupStats'
@@ -10,7 +9,8 @@ import { sortStateOf, type SortKey } from '@/utils/runOrder'
 import { ATTRIBUTE_COLUMNS } from '@/utils/runTablePrefs'
 import type { GroupInfo, RunRow } from '@/utils/runTree'
 import { parentRunId, runMetric, runParam, runTag, runUser } from '@/utils/runValues'
-import type { Run } from '@shared/domain/mlflow'
+import { runStatusStyle } from '@/utils/runStatusStyle'
+import type { Run, RunStatus } from '@shared/domain/mlflow'
 
 /**
  * The runs table's columns from the user's choice: the run name and pinned
@@ -31,6 +31,14 @@ interface ColumnSpec {
 const dash = () => h('span', { class: 'muted' }, '—')
 const text = (v: string | null | undefined, cls?: string) => (v ? h('span', { class: cls, title: v }, v) : dash())
 const basename = (p: string | undefined) => (p ? (p.split(/[\\/]/).pop() ?? p) : undefined)
+/**
+ * The status as a plain pill, styled like the RunStatusTag used elsewhere (RunsTable.vue gives it the
+ * theme's colours): a themed NTag per row was a component mounted for every row scrolled into view.
+ */
+const statusCell = (status: RunStatus | null) => {
+  const { type, label } = runStatusStyle(status)
+  return h('span', { class: `status-pill status-${type}` }, label)
+}
 const timeCell = (ms: number | null) => (ms === null ? dash() : h('span', { title: formatDateTime(ms) }, formatRelative(ms)))
 
 const label = (id: string) => ATTRIBUTE_COLUMNS.find((c) => c.id === id)?.label ?? id
@@ -38,7 +46,7 @@ const label = (id: string) => ATTRIBUTE_COLUMNS.find((c) => c.id === id)?.label 
 function attributeSpec(id: string, experimentName: (id: string) => string): ColumnSpec | null {
   switch (id) {
     case 'attributes.status':
-      return { title: label(id), sort: { entity: 'attributes', key: 'status' }, render: (r) => h(RunStatusTag, { status: r.info.status }) }
+      return { title: label(id), sort: { entity: 'attributes', key: 'status' }, render: (r) => statusCell(r.info.status) }
     case 'attributes.start_time':
       return { title: label(id), sort: { entity: 'attributes', key: 'start_time' }, render: (r) => timeCell(r.info.start_time) }
     case 'attributes.end_time':
