@@ -11,7 +11,7 @@ import { lifecycleStages } from './viewType'
 import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
 import { parseOrderBy, type OrderTerm } from './search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from './search/searchSql'
-import { pageOf, resumeAt, resumeInRanges } from './keysetPage'
+import { pageOf, readPage, resumeAt, resumeInRanges } from './keysetPage'
 
 /**
  * MLflow's default run order (no order_by): start_time DESC, run_uuid ASC, with
@@ -89,7 +89,8 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     offset,
     ranges: split?.ranges,
   })
-  const rows = await store.select<RunPageRow>(sql, b.bind)
+  const serial = terms[0]?.entity === 'metric' && (await metricValuesIndexed(store))
+  const rows = serial ? await readPage<RunPageRow>(store, sql, b.bind) : await store.select<RunPageRow>(sql, b.bind)
   const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => r.cursor)
   return { runs: page.map(toRun), next_page_token }
 }
@@ -102,6 +103,16 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
 async function runsColumnIndexed(store: StoreHandle, key: string): Promise<boolean> {
   const column = /^r\.(\w+)$/.exec(key)?.[1]
   return !!column && (await storeIndexes(store)).runs.some((columns) => columns.includes(column))
+}
+
+/**
+ * Whether latest_metrics has an index by key and value (ours: key, is_nan, ±value): a page ordered
+ * by a metric is then a walk of it, cut off by the LIMIT, which one process does best (readPage).
+ * Without one the page is a scan and a sort of the matching runs, where parallel workers help
+ * (on the 100k-run bench store, 338 ms with them against 388 ms without).
+ */
+async function metricValuesIndexed(store: StoreHandle): Promise<boolean> {
+  return (await storeIndexes(store)).latest_metrics.some((columns) => columns[0] === 'key' && columns[1] === 'is_nan')
 }
 
 /** How many runs the search matches (all pages). */

@@ -4,6 +4,7 @@ import type { StoreHandle } from '../connections/storeConnection'
 export interface StoreIndexes {
   metrics: string[][]
   runs: string[][]
+  latest_metrics: string[][]
 }
 
 /**
@@ -16,7 +17,7 @@ export const STORE_INDEXES_TTL_MS = 60_000
 const cache = new WeakMap<StoreHandle, { at: number; indexes: Promise<StoreIndexes> }>()
 
 /**
- * The store's indexes of metrics and runs (valid ones only: an interrupted CONCURRENTLY build does
+ * The store's indexes of metrics, runs and latest_metrics (valid ones only: an interrupted CONCURRENTLY build does
  * not count), read once per open store and kept for STORE_INDEXES_TTL_MS; read through the shared
  * handle, so one caller's abort does not fail another's wait.
  */
@@ -32,15 +33,16 @@ export function storeIndexes(store: StoreHandle): Promise<StoreIndexes> {
 
 async function readStoreIndexes(store: StoreHandle): Promise<StoreIndexes> {
   // An expression's position holds '' (no column), so the others keep their places.
-  const rows = await store.select<{ relname: 'metrics' | 'runs'; columns: string[] }>(
+  const rows = await store.select<{ relname: keyof StoreIndexes; columns: string[] }>(
     `SELECT t.relname::text AS relname,
             ARRAY(SELECT coalesce(a.attname::text, '') FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
                     LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
                    WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns
        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-      WHERE t.relname IN ('metrics', 'runs') AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid`,
+      WHERE t.relname IN ('metrics', 'runs', 'latest_metrics') AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid`,
   )
-  return { metrics: rows.filter((r) => r.relname === 'metrics').map((r) => r.columns), runs: rows.filter((r) => r.relname === 'runs').map((r) => r.columns) }
+  const of = (table: keyof StoreIndexes) => rows.filter((r) => r.relname === table).map((r) => r.columns)
+  return { metrics: of('metrics'), runs: of('runs'), latest_metrics: of('latest_metrics') }
 }
 
 /** Forget what the catalog said (indexes were just built or dropped through another connection): the next read asks again. */

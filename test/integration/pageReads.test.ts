@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type pg from 'pg'
+import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
+import { searchRuns } from '../../electron/services/tracking/runs'
+import { SEARCH_INDEXES, indexTarget } from '../../electron/services/tracking/searchIndexes'
+import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
+import { adminClient, createDatabase, targetFor } from '../helpers/databases'
+import { FIXTURES } from '../helpers/fixtures'
+import { explain, recordingStore } from '../helpers/recordingStore'
+
+/** Settings under which the planner takes parallel workers wherever it can (as a misestimate makes it do on a big store). */
+const TEMPTING = '-c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0 -c min_parallel_index_scan_size=0'
+
+/**
+ * With our latest_metrics value index, a page ordered by a metric is an index walk cut off by its
+ * LIMIT; parallel workers would each walk their share past it, so the page is read with
+ * max_parallel_workers_per_gather = 0 in its own transaction. Without the index the page is a
+ * scan and a sort, where workers help: the planner keeps its choice.
+ */
+describe('runs pages ordered by a metric are read by one process where an index walks them', () => {
+  let client: pg.Client
+  let store: StoreHandle
+  let experiment: string
+
+  beforeAll(async () => {
+    const db = await createDatabase('page_reads', FIXTURES.small.template)
+    client = adminClient(db)
+    await client.connect()
+    await client.query('ANALYZE')
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT experiment_id::text AS id FROM runs WHERE lifecycle_stage = 'active' GROUP BY experiment_id ORDER BY count(*) DESC LIMIT 1`,
+    )
+    experiment = rows[0].id
+    store = await openStore({ ...targetFor(db), options: TEMPTING })
+  })
+  afterAll(async () => {
+    await client?.end()
+    await store?.close()
+  })
+
+  const request = () => ({ experiment_ids: [experiment], view: 'active', max_results: 5, filter: 'metrics.acc > 0', order_by: ['metrics.acc DESC'] }) as const
+  const serialSetting = ([sql]: [string, unknown[]]) => /max_parallel_workers_per_gather/.test(sql)
+
+  it('without the index: the planner keeps its parallel plan', async () => {
+    const { spy, sent } = recordingStore(store)
+    expect((await searchRuns(spy, request())).runs.length).toBeGreaterThan(0)
+    expect(sent.some(serialSetting)).toBe(false)
+  })
+
+  it("with it: no Gather in the page's plan, though the same statement alone would take one", async () => {
+    const index = SEARCH_INDEXES.find((i) => i.name === 'mlflow_desk_latest_metrics_desc')!
+    await client.query(`CREATE INDEX ${index.name} ON ${indexTarget(index)}`)
+    forgetStoreIndexes(store)
+    try {
+      const { spy, sent } = recordingStore(store)
+      expect((await searchRuns(spy, request())).runs.length).toBeGreaterThan(0)
+      const at = sent.findIndex(serialSetting)
+      expect(at).toBeGreaterThanOrEqual(0)
+      const statement = sent[at + 1]
+      const plan = async (serial: boolean) => {
+        await client.query('BEGIN')
+        try {
+          for (const setting of TEMPTING.split('-c ').filter(Boolean)) await client.query(`SET LOCAL ${setting.trim()}`)
+          if (serial) await client.query(sent[at][0])
+          return await explain(client, statement)
+        } finally {
+          await client.query('ROLLBACK')
+        }
+      }
+      expect(await plan(false)).toMatch(/Gather/)
+      expect(await plan(true)).not.toMatch(/Gather/)
+    } finally {
+      await client.query(`DROP INDEX ${index.name}`)
+      forgetStoreIndexes(store)
+    }
+  })
+})
