@@ -50,6 +50,8 @@ interface MlflowCase {
   explain?: [string, unknown[]]
   /** At most this many timed rounds (long histories, writes). */
   maxRepeat?: number
+  /** Seconds long: side by side, not run once untimed in each round first (the catalog change's cost is lost in it anyway). */
+  long?: boolean
 }
 
 /** MLflow's read calls of the workload: a, b (when the store has params.lr), c, d, e. */
@@ -92,7 +94,7 @@ function readCases(w: MlflowWorkload): MlflowCase[] {
   return [
     { name: "mlflow's own: a) search_runs, one experiment, start_time order", run: page(...a), explain: a },
     ...(w.lr === null ? [] : [{ name: "mlflow's own: b) search_runs, metric + param filter, order by metric", run: page(...b), explain: b }]),
-    { name: "mlflow's own: c) get_metric_history, longest history", run: (send) => send(...c), explain: c, maxRepeat: 5 },
+    { name: "mlflow's own: c) get_metric_history, longest history", run: (send) => send(...c), explain: c, maxRepeat: 5, long: true },
     { name: "mlflow's own: d) search_runs, all experiments", run: page(...d), explain: d },
     { name: "mlflow's own: e) get_run", run: async (send) => children(send, [(await send(...e))[0]?.run_uuid]), explain: e },
   ]
@@ -216,6 +218,9 @@ export async function mlflowSideBySide(
     for (let i = 0; i < Math.max(1, opts.warmup) + repeat; i++)
       for (const withOurs of i % 2 ? [true, false] : [false, true])
         await arm(withOurs, async () => {
+          // Once untimed after the catalog change, so the timed call finds the table's indexes in the
+          // relation cache, as MLflow's calls do (the arm with ours would otherwise pay to load them).
+          if (!c.long) await c.run(send)
           const t0 = performance.now()
           await c.run(send)
           if (i >= Math.max(1, opts.warmup)) times[withOurs ? 1 : 0].push(performance.now() - t0)
