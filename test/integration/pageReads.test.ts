@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type pg from 'pg'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { searchRuns } from '../../electron/services/tracking/runs'
+import type { RunsSearchRequest } from '@shared/api/contract'
 import { SEARCH_INDEXES, indexTarget } from '../../electron/services/tracking/searchIndexes'
 import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
@@ -38,7 +39,13 @@ describe('runs pages ordered by a metric are read by one process where an index 
     await store?.close()
   })
 
-  const request = () => ({ experiment_ids: [experiment], view: 'active', max_results: 5, filter: 'metrics.acc > 0', order_by: ['metrics.acc DESC'] }) as const
+  const request = (): RunsSearchRequest => ({
+    experiment_ids: [experiment],
+    view: 'active',
+    max_results: 5,
+    filter: 'metrics.acc > 0',
+    order_by: ['metrics.acc DESC'],
+  })
   const serialSetting = ([sql]: [string, unknown[]]) => /max_parallel_workers_per_gather/.test(sql)
 
   it('without the index: the planner keeps its parallel plan', async () => {
