@@ -1,18 +1,24 @@
-import type { Reader, StoreHandle } from '../../electron/services/connections/storeConnection'
+import type { ReadOptions, Reader, StoreHandle } from '../../electron/services/connections/storeConnection'
+import type { Settings } from '../../electron/services/connections/transactionSettings'
+
+/** One statement a service sent: its SQL, bind values, and the SET LOCAL its transaction added (ReadOptions.settings). */
+export type SentStatement = [sql: string, bind: unknown[], settings?: Settings]
 
 /**
- * The store, with every statement it sends (by `select`, or inside `read`) kept in `sent` (SQL and
- * bind values), so a test can EXPLAIN exactly what a service asked.
+ * The store, with every statement it sends (by `select`, or inside `read`) kept in `sent` (SQL,
+ * bind values and the read's own settings), so a test can EXPLAIN exactly what a service asked.
  */
-export function recordingStore(store: StoreHandle): { spy: StoreHandle; sent: Array<[string, unknown[]]> } {
-  const sent: Array<[string, unknown[]]> = []
+export function recordingStore(store: StoreHandle): { spy: StoreHandle; sent: SentStatement[] } {
+  const sent: SentStatement[] = []
   const recording =
-    (reader: Reader): Reader['select'] =>
-    (sql: string, bind: unknown[] = []) => (sent.push([sql, bind]), reader.select(sql, bind))
+    (reader: Reader, settings?: Settings): Reader['select'] =>
+    (sql: string, bind: unknown[] = []) => (sent.push([sql, bind, settings]), reader.select(sql, bind))
   const spy = new Proxy(store, {
     get: (target, prop, receiver) => {
-      if (prop === 'select') return recording(target)
-      if (prop === 'read') return <T>(fn: (reader: Reader) => Promise<T>) => target.read((reader) => fn({ select: recording(reader) }))
+      if (prop === 'select')
+        return <T extends object>(sql: string, bind?: unknown[], o?: ReadOptions) => (sent.push([sql, bind ?? [], o?.settings]), target.select<T>(sql, bind, o))
+      if (prop === 'read')
+        return <T>(fn: (reader: Reader) => Promise<T>, o?: ReadOptions) => target.read((reader) => fn({ select: recording(reader, o?.settings) }), o)
       return Reflect.get(target, prop, receiver)
     },
   })
@@ -22,7 +28,7 @@ export function recordingStore(store: StoreHandle): { spy: StoreHandle; sent: Ar
 /** EXPLAIN of a statement as one text, plan lines joined. */
 export async function explain(
   client: { query: (sql: string, bind: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> },
-  [sql, bind]: [string, unknown[]],
+  [sql, bind]: SentStatement,
   options = '',
 ): Promise<string> {
   return (await client.query(`EXPLAIN ${options ? `(${options}) ` : ''}${sql}`, bind)).rows.map((r) => r['QUERY PLAN']).join('\n')

@@ -10,7 +10,7 @@ import { summarizeMetrics } from '../../electron/services/tracking/metricSummary
 import { contract, type MetricsCompareRequest } from '@shared/api/contract'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
-import { explain, recordingStore } from '../helpers/recordingStore'
+import { explain, recordingStore, type SentStatement } from '../helpers/recordingStore'
 
 const RUNS = 3000
 const SHORT = 20
@@ -27,7 +27,7 @@ const KEYS = ['loss', 'acc', 'val_loss']
 describe('metric reads plan on the run, with or without the optional step index', () => {
   let store: StoreHandle
   let client: pg.Client
-  let sent: Array<[string, unknown[]]>
+  let sent: SentStatement[]
   let spy: StoreHandle
   let longRun: string
 

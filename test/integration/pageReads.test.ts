@@ -7,7 +7,8 @@ import { SEARCH_INDEXES, indexTarget } from '../../electron/services/tracking/se
 import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
-import { explain, recordingStore } from '../helpers/recordingStore'
+import { explain, recordingStore, type SentStatement } from '../helpers/recordingStore'
+import { SERIAL_PLAN, setLocalSql } from '../../electron/services/connections/transactionSettings'
 
 /** Settings under which the planner takes parallel workers wherever it can (as a misestimate makes it do on a big store). */
 const TEMPTING = '-c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0 -c min_parallel_index_scan_size=0'
@@ -15,7 +16,7 @@ const TEMPTING = '-c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_paral
 /**
  * With our latest_metrics value index, a page ordered by a metric is an index walk cut off by its
  * LIMIT; parallel workers would each walk their share past it, so the page is read with
- * max_parallel_workers_per_gather = 0 in its own transaction. Without the index the page is a
+ * max_parallel_workers_per_gather = 0 in its own transaction (SERIAL_PLAN, set with its BEGIN). Without the index the page is a
  * scan and a sort, where workers help: the planner keeps its choice.
  */
 describe('runs pages ordered by a metric are read by one process where an index walks them', () => {
@@ -46,12 +47,23 @@ describe('runs pages ordered by a metric are read by one process where an index 
     filter: 'metrics.acc > 0',
     order_by: ['metrics.acc DESC'],
   })
-  const serialSetting = ([sql]: [string, unknown[]]) => /max_parallel_workers_per_gather/.test(sql)
+  const serial = ([, , settings]: SentStatement) => settings?.max_parallel_workers_per_gather === '0'
+
+  it("a read's own settings reach its transaction only, with its BEGIN", async () => {
+    const setting = `SELECT current_setting('max_parallel_workers_per_gather') AS v`
+    const [before] = await store.select<{ v: string }>(setting)
+    expect(before.v).not.toBe('0')
+    expect(await store.select(setting, [], { settings: SERIAL_PLAN })).toEqual([{ v: '0' }])
+    expect(await store.read((r) => r.select(setting), { settings: SERIAL_PLAN })).toEqual([{ v: '0' }])
+    const aborting = new AbortController()
+    expect(await store.withSignal(aborting.signal).select(setting, [], { settings: SERIAL_PLAN })).toEqual([{ v: '0' }])
+    expect(await store.select(setting)).toEqual([before])
+  })
 
   it('without the index: the planner keeps its parallel plan', async () => {
     const { spy, sent } = recordingStore(store)
     expect((await searchRuns(spy, request())).runs.length).toBeGreaterThan(0)
-    expect(sent.some(serialSetting)).toBe(false)
+    expect(sent.some(serial)).toBe(false)
   })
 
   it("with it: no Gather in the page's plan, though the same statement alone would take one", async () => {
@@ -61,15 +73,14 @@ describe('runs pages ordered by a metric are read by one process where an index 
     try {
       const { spy, sent } = recordingStore(store)
       expect((await searchRuns(spy, request())).runs.length).toBeGreaterThan(0)
-      const at = sent.findIndex(serialSetting)
-      expect(at).toBeGreaterThanOrEqual(0)
-      const statement = sent[at + 1]
-      const plan = async (serial: boolean) => {
+      const statement = sent.find(serial)
+      expect(statement).toBeDefined()
+      const plan = async (withItsSettings: boolean) => {
         await client.query('BEGIN')
         try {
           for (const setting of TEMPTING.split('-c ').filter(Boolean)) await client.query(`SET LOCAL ${setting.trim()}`)
-          if (serial) await client.query(sent[at][0])
-          return await explain(client, statement)
+          if (withItsSettings) await client.query(setLocalSql(statement![2]!))
+          return await explain(client, statement!)
         } finally {
           await client.query('ROLLBACK')
         }

@@ -5,7 +5,7 @@ import { searchTraces } from '../../electron/services/traces/traceSearch'
 import type { TracesSearchRequest } from '@shared/api/contract'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
-import { explain, recordingStore } from '../helpers/recordingStore'
+import { explain, recordingStore, type SentStatement } from '../helpers/recordingStore'
 
 /**
  * The statements traces:search sends use the indexes MLflow's migrations
@@ -15,7 +15,7 @@ import { explain, recordingStore } from '../helpers/recordingStore'
 describe("traces:search uses the store's indexes", () => {
   let store: StoreHandle
   let client: pg.Client
-  let sent: Array<[string, unknown[]]>
+  let sent: SentStatement[]
   let spy: StoreHandle
 
   beforeAll(async () => {

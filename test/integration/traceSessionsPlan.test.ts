@@ -4,7 +4,7 @@ import { openStore, type StoreHandle } from '../../electron/services/connections
 import { traceSessions } from '../../electron/services/traces/traceSessions'
 import { adminClient, createDatabase, targetFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
-import { explain, recordingStore } from '../helpers/recordingStore'
+import { explain, recordingStore, type SentStatement } from '../helpers/recordingStore'
 
 /**
  * traces:sessions reads feedback and token usage for the traces of the page's sessions only:
@@ -14,7 +14,7 @@ import { explain, recordingStore } from '../helpers/recordingStore'
 describe('traces:sessions reads the page, not the experiment', () => {
   let store: StoreHandle
   let client: pg.Client
-  let sent: Array<[string, unknown[]]>
+  let sent: SentStatement[]
   let spy: StoreHandle
 
   beforeAll(async () => {

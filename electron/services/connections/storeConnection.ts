@@ -45,6 +45,12 @@ export interface Reader {
   select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
 }
 
+/** How one read's transaction differs from the store's others. */
+export interface ReadOptions {
+  /** More SET LOCAL for this transaction only, sent with its BEGIN (no extra round trip), e.g. SERIAL_PLAN. */
+  settings?: Settings
+}
+
 /** One pooled connection checked out for a statement that needs it alone (a cursor of the raw SQL console). */
 export interface DedicatedConnection {
   /** Outside a transaction: call begin() first, and end the transaction (ROLLBACK) before release(). */
@@ -102,9 +108,9 @@ export interface StoreHandle {
   /** What the SQL console may call beyond PostgreSQL's own read functions (the profile's list). */
   readonly consoleAllowedFunctions: readonly string[]
   /** One read statement with bind parameters ($1, $2...), in a transaction of its own. */
-  select<T extends object>(sql: string, bind?: unknown[]): Promise<T[]>
+  select<T extends object>(sql: string, bind?: unknown[], opts?: ReadOptions): Promise<T[]>
   /** Several statements that must see one snapshot (REPEATABLE READ, read only). */
-  read<T>(fn: (reader: Reader) => Promise<T>): Promise<T>
+  read<T>(fn: (reader: Reader) => Promise<T>, opts?: ReadOptions): Promise<T>
   /** The SQL console's pool and settings. */
   readonly console: ConsoleSettings
   /**
@@ -392,7 +398,12 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
      * signal: no connection is taken once it has aborted, no statement is sent after it, and one
      * running when it aborts is cancelled on the server (see cancelOnAbort).
      */
-    const transaction = async <T>(isolation: 'read committed' | 'repeatable read', fn: (reader: Reader) => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    const transaction = async <T>(
+      isolation: 'read committed' | 'repeatable read',
+      fn: (reader: Reader) => Promise<T>,
+      signal?: AbortSignal,
+      opts: ReadOptions = {},
+    ): Promise<T> => {
       const client = await connectUnlessAborted(thePool, where, signal)
       const stopWatching = signal ? cancelOnAbort(client, endpoint, signal) : () => undefined
       const query = async <R extends object>(sql: string, bind?: unknown[]) => {
@@ -401,7 +412,7 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       }
       let broken = false
       try {
-        await query(beginSql(settings, isolation))
+        await query(beginSql(settings, isolation, opts.settings))
         const result = await fn({ select: query })
         await query('COMMIT')
         return result
@@ -451,8 +462,9 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
       sshFingerprint: tunnel?.fingerprint ?? null,
       statementTimeoutMs: timeout,
       consoleAllowedFunctions: opts.consoleAllowedFunctions ?? [],
-      select: <T extends object>(sql: string, bind?: unknown[]) => retried(() => transaction('read committed', (r) => r.select<T>(sql, bind))),
-      read: <T>(fn: (reader: Reader) => Promise<T>) => retried(() => transaction('repeatable read', fn)),
+      select: <T extends object>(sql: string, bind?: unknown[], o?: ReadOptions) =>
+        retried(() => transaction('read committed', (r) => r.select<T>(sql, bind), undefined, o)),
+      read: <T>(fn: (reader: Reader) => Promise<T>, o?: ReadOptions) => retried(() => transaction('repeatable read', fn, undefined, o)),
       console: sqlConsole,
       get shared(): StoreHandle {
         return handle
@@ -461,15 +473,15 @@ export async function openStore(target: ConnectionTarget, opts: StoreOptions = {
         const base = handle
         return {
           ...base,
-          select: <T extends object>(sql: string, bind?: unknown[]) =>
+          select: <T extends object>(sql: string, bind?: unknown[], o?: ReadOptions) =>
             boundedAfterAbort(
-              retried(() => transaction('read committed', (r) => r.select<T>(sql, bind), signal), signal),
+              retried(() => transaction('read committed', (r) => r.select<T>(sql, bind), signal, o), signal),
               signal,
               where,
             ),
-          read: <T>(fn: (reader: Reader) => Promise<T>) =>
+          read: <T>(fn: (reader: Reader) => Promise<T>, o?: ReadOptions) =>
             boundedAfterAbort(
-              retried(() => transaction('repeatable read', fn, signal), signal),
+              retried(() => transaction('repeatable read', fn, signal, o), signal),
               signal,
               where,
             ),

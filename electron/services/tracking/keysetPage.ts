@@ -1,5 +1,4 @@
 import { AppError } from '@shared/api/errors'
-import type { StoreHandle } from '../connections/storeConnection'
 import { keysetCondition, nullRanges, type OrderKey, type OrderRange } from './keyset'
 import { decodePageToken, encodePageToken } from './pageToken'
 
@@ -62,18 +61,4 @@ export function pageOf<R>(
   const page = rows.slice(0, max)
   const last = page[page.length - 1]
   return { page, next_page_token: rows.length > max && last ? encodePageToken(cursorOf(last), fingerprint) : null }
-}
-
-/**
- * A page's statement, read without parallel workers (SET LOCAL, in the read's own transaction),
- * for a page that is an index walk cut off by its LIMIT: where the planner expects few matches
- * along the walk, it starts workers that each walk their share past the limit, then merges. On the
- * 100k-run bench store, with our indexes, the filtered first page (metrics.acc > 0.5 and
- * params.lr = ..., by acc DESC) took 70 ms that way against 18 ms walked by one process.
- */
-export function readPage<R extends object>(store: StoreHandle, sql: string, bind: unknown[]): Promise<R[]> {
-  return store.read(async (r) => {
-    await r.select('SET LOCAL max_parallel_workers_per_gather = 0')
-    return r.select<R>(sql, bind)
-  })
 }

@@ -2,6 +2,7 @@ import { AppError } from '@shared/api/errors'
 import type { RunsCountRequest, RunsSearchRequest, RunsSearchResponse } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import type { StoreHandle } from '../connections/storeConnection'
+import { SERIAL_PLAN } from '../connections/transactionSettings'
 import { nullsAgainstIndex, type OrderKey } from './keyset'
 import { searchFingerprint } from './pageToken'
 import { runPageSql, type RunPageRow } from './runQueries'
@@ -11,7 +12,7 @@ import { lifecycleStages } from './viewType'
 import { parseFilter, type Comparison, type FilterNode } from './search/filterParser'
 import { parseOrderBy, type OrderTerm } from './search/orderBy'
 import { SqlBuilder, filterSql, orderSql, requiredClauses } from './search/searchSql'
-import { pageOf, readPage, resumeAt, resumeInRanges } from './keysetPage'
+import { pageOf, resumeAt, resumeInRanges } from './keysetPage'
 
 /**
  * MLflow's default run order (no order_by): start_time DESC, run_uuid ASC, with
@@ -90,7 +91,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     ranges: split?.ranges,
   })
   const serial = terms[0]?.entity === 'metric' && (await metricValuesIndexed(store))
-  const rows = serial ? await readPage<RunPageRow>(store, sql, b.bind) : await store.select<RunPageRow>(sql, b.bind)
+  const rows = await store.select<RunPageRow>(sql, b.bind, serial ? { settings: SERIAL_PLAN } : undefined)
   const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => r.cursor)
   return { runs: page.map(toRun), next_page_token }
 }
@@ -107,7 +108,7 @@ async function runsColumnIndexed(store: StoreHandle, key: string): Promise<boole
 
 /**
  * Whether latest_metrics has an index by key and value (ours: key, is_nan, ±value): a page ordered
- * by a metric is then a walk of it, cut off by the LIMIT, which one process does best (readPage).
+ * by a metric is then a walk of it, cut off by the LIMIT, which one process does best (SERIAL_PLAN).
  * Without one the page is a scan and a sort of the matching runs, where parallel workers help
  * (on the 100k-run bench store, 144 ms with them against 205 ms without).
  */
