@@ -1,4 +1,5 @@
 import type { StoreHandle } from '../connections/storeConnection'
+import { cachedPerStore } from '../connections/storeCache'
 import { acceptsArgs, qualifiedName, refusalReason, type CatalogFunction } from './functionPolicy'
 
 /**
@@ -189,18 +190,11 @@ export async function readConsoleCatalog(store: StoreHandle): Promise<ConsoleCat
 
 /** A catalog is read again after this long, so functions created meanwhile are judged too. */
 const CATALOG_TTL_MS = 5 * 60_000
-const cache = new WeakMap<StoreHandle, { at: number; catalog: Promise<ConsoleCatalog> }>()
+const cached = cachedPerStore(CATALOG_TTL_MS, readConsoleCatalog)
 
-/** The store's catalog, read once and kept for a few minutes. */
+/** The store's catalog, read once and kept for a few minutes (cachedPerStore). */
 export function consoleCatalog(store: StoreHandle): Promise<ConsoleCatalog> {
-  // Kept per open store, not per call's view of it, and read through the shared handle: callers waiting on one read are not failed by another's abort.
-  const shared = store.shared
-  const hit = cache.get(shared)
-  if (hit && Date.now() - hit.at < CATALOG_TTL_MS) return hit.catalog
-  const catalog = readConsoleCatalog(shared)
-  cache.set(shared, { at: Date.now(), catalog })
-  catalog.catch(() => cache.delete(shared))
-  return catalog
+  return cached.get(store)
 }
 
 /** Candidates for a name as written: [schema, name] in that schema, [name] in every schema of the path; a database prefix is ignored. */

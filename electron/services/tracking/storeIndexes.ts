@@ -1,4 +1,5 @@
 import type { StoreHandle } from '../connections/storeConnection'
+import { cachedPerStore } from '../connections/storeCache'
 
 /** The key columns, in order, of each valid index of the tables whose plans the app shapes. */
 export interface StoreIndexes {
@@ -14,21 +15,14 @@ export interface StoreIndexes {
  */
 export const STORE_INDEXES_TTL_MS = 60_000
 
-const cache = new WeakMap<StoreHandle, { at: number; indexes: Promise<StoreIndexes> }>()
+const cached = cachedPerStore(STORE_INDEXES_TTL_MS, readStoreIndexes)
 
 /**
  * The store's indexes of metrics, runs and latest_metrics (valid ones only: an interrupted CONCURRENTLY build does
- * not count), read once per open store and kept for STORE_INDEXES_TTL_MS; read through the shared
- * handle, so one caller's abort does not fail another's wait.
+ * not count), read once per open store and kept for STORE_INDEXES_TTL_MS (cachedPerStore).
  */
 export function storeIndexes(store: StoreHandle): Promise<StoreIndexes> {
-  const shared = store.shared
-  const hit = cache.get(shared)
-  if (hit && Date.now() - hit.at < STORE_INDEXES_TTL_MS) return hit.indexes
-  const indexes = readStoreIndexes(shared)
-  cache.set(shared, { at: Date.now(), indexes })
-  indexes.catch(() => cache.delete(shared))
-  return indexes
+  return cached.get(store)
 }
 
 async function readStoreIndexes(store: StoreHandle): Promise<StoreIndexes> {
@@ -47,5 +41,5 @@ async function readStoreIndexes(store: StoreHandle): Promise<StoreIndexes> {
 
 /** Forget what the catalog said (indexes were just built or dropped through another connection): the next read asks again. */
 export function forgetStoreIndexes(store: StoreHandle): void {
-  cache.delete(store.shared)
+  cached.forget(store)
 }
