@@ -43,9 +43,11 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     const noUrl = await cli(['indexes', 'create', '--profile', 'demo'])
     expect(noUrl.code).toBe(2)
     expect(noUrl.stderr).toMatch(/needs --url/)
-    // An earlier release's metrics index, replaced by the step-ordered one, and its params/tags
-    // statistics, which slowed MLflow's own filtered search: create retires them.
+    // An earlier release's metrics index, replaced by the step-ordered one, its latest_metrics DESC
+    // index, now a backward walk of the other, and its params/tags statistics, which slowed MLflow's
+    // own filtered search: create retires them.
     await client.query('CREATE INDEX mlflow_desk_metrics_run_key_time ON metrics (run_uuid, key, timestamp, step, value)')
+    await client.query('CREATE INDEX mlflow_desk_latest_metrics_desc ON latest_metrics (key, is_nan, (-value), run_uuid)')
     await client.query('CREATE STATISTICS mlflow_desk_params_key_value (mcv) ON key, value FROM params')
     await client.query('CREATE STATISTICS mlflow_desk_tags_key_value (mcv) ON key, value FROM tags')
     const before = await catalog()
@@ -53,6 +55,7 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^Built mlflow_desk_/)
     expect((await catalog()).map((x) => x.split(':')[0])).not.toContain('mlflow_desk_metrics_run_key_time')
+    expect((await catalog()).map((x) => x.split(':')[0])).not.toContain('mlflow_desk_latest_metrics_desc')
     const added = (await catalog()).filter((x) => !before.includes(x))
     expect(added.map((x) => x.split(':')[0]).sort()).toEqual(SEARCH_INDEXES.map((i) => i.name).sort())
     const stats = await client.query(`SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'mlflow_desk_%' ORDER BY 1`)
@@ -76,12 +79,13 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     // The fixture is tiny: without these the planner rightly prefers to scan and sort.
     await client.query('SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off')
     const plan = async (sql: string) => (await client.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n')
+    // A metric DESC (the usual "best first") is read as two ranges of is_nan (flagRanges), each ordered by the rest: with is_nan constant the index is walked backward.
     const byMetric = await plan(`SELECT r.run_uuid FROM runs r JOIN latest_metrics o0 ON o0.run_uuid = r.run_uuid AND o0.key = 'acc' AND o0.value > 0.5
-                   WHERE r.experiment_id = 1 ORDER BY o0.is_nan, (-o0.value), r.start_time DESC, r.run_uuid LIMIT 10`)
+                   WHERE r.experiment_id = 1 AND o0.is_nan = false ORDER BY o0.value DESC, r.start_time DESC, r.run_uuid LIMIT 10`)
     // The index orders by the metric only; the tie-breakers after it need an incremental sort, which PostgreSQL has from 13.
     // On 12 the planner sorts (correctly) instead of walking the index.
-    if (pgInfo().major >= 13) expect(byMetric).toMatch(/Incremental Sort[\s\S]*mlflow_desk_latest_metrics_desc/)
-    else expect(byMetric).toMatch(/Sort Key: o0\.is_nan, \(\(- o0\.value\)\)/)
+    if (pgInfo().major >= 13) expect(byMetric).toMatch(/Incremental Sort[\s\S]*Index (Only )?Scan Backward using mlflow_desk_latest_metrics_asc/)
+    else expect(byMetric).toMatch(/Sort Key: o0\.value DESC/)
     expect(await plan(`SELECT run_uuid FROM runs r WHERE r.experiment_id = 1 ORDER BY r.start_time DESC NULLS FIRST, r.run_uuid LIMIT 10`)).toContain(
       'mlflow_desk_runs_experiment_start',
     )

@@ -169,3 +169,36 @@ export function nullRanges(keys: readonly OrderKey[], cursor: readonly unknown[]
   }
   return [first, second]
 }
+
+/**
+ * Whether an order leads with a boolean flag, false first, then a key descending: a metric
+ * ordered DESC (is_nan, then the value DESC). An index by (flag, value) gives the value DESC only
+ * walked backward, where the flag comes out true first: see flagRanges.
+ */
+export function flagAgainstIndex(keys: readonly OrderKey[]): boolean {
+  const [flag, next] = keys
+  return keys.length > 2 && flag.cast === 'boolean' && flag.direction === 'ASC' && flag.nullable === false && next.direction === 'DESC'
+}
+
+/**
+ * An order led by a boolean flag (false first) whose next key runs against the index's direction
+ * (flagAgainstIndex) is two ranges an index can walk: the flag false, then true. In each the flag
+ * is constant, so the planner drops it from the order and walks the index backward for the rest.
+ * Returns the two, each with its condition and, after a cursor, where the page resumes within it.
+ */
+export function flagRanges(keys: readonly OrderKey[], cursor: readonly unknown[] | null, bind: unknown[]): OrderRange[] | null {
+  if (!flagAgainstIndex(keys)) return null
+  const [flag, ...rest] = keys
+  const ranges: [OrderRange, OrderRange] = [
+    { order: [...rest], where: [`${flag.sql} = false`] },
+    { order: [...rest], where: [`${flag.sql} = true`] },
+  ]
+  if (cursor) {
+    if (cursor.length !== keys.length) throw badCursor(`${cursor.length} values for ${keys.length} order keys`)
+    const inTrue = cursorValue(flag, cursor[0], 0) === true
+    ranges[inTrue ? 1 : 0].where.push(keysetCondition(rest, cursor.slice(1), bind))
+    // The range before the cursor's is done.
+    if (inTrue) ranges[0].where.push('FALSE')
+  }
+  return ranges
+}

@@ -37,17 +37,18 @@ function resumePoint(token: string | null | undefined, fingerprint: string, orde
 }
 
 /**
- * resumeAt for an order read as two ranges (nullRanges): each range's condition, with where the
- * page resumes in it; null when the order needs no split.
+ * resumeAt for an order read as two ranges (`split`: nullRanges or flagRanges): each range's
+ * condition, with where the page resumes in it; null when the order needs no split.
  */
 export function resumeInRanges(
   token: string | null | undefined,
   fingerprint: string,
   order: readonly OrderKey[],
   bind: unknown[],
+  split: (keys: readonly OrderKey[], cursor: readonly unknown[] | null, bind: unknown[]) => OrderRange[] | null = nullRanges,
 ): { ranges: OrderRange[]; offset?: number } | null {
   const { values, offset } = resumePoint(token, fingerprint, order)
-  const ranges = nullRanges(order, values ?? null, bind)
+  const ranges = split(order, values ?? null, bind)
   return ranges && { ranges, offset }
 }
 

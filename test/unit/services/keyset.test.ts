@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keysetCondition, nullRanges, orderByClause, type OrderKey } from '../../../electron/services/tracking/keyset'
+import { flagRanges, keysetCondition, nullRanges, orderByClause, type OrderKey } from '../../../electron/services/tracking/keyset'
 
 const keys: OrderKey[] = [
   { sql: 'r.start_time', direction: 'DESC', nulls: 'FIRST', cast: 'bigint' },
@@ -74,6 +74,49 @@ describe('an order with its NULLs against the index placement, as two ranges', (
     const [first, second] = nullRanges([{ ...explicit[0], direction: 'ASC', nulls: 'FIRST' }, explicit[1]], [5, 'x'], [])!
     expect(first.where).toEqual(['r.start_time IS NULL', 'FALSE'])
     expect(second.where[0]).toBe('r.start_time IS NOT NULL')
+  })
+})
+
+describe('a metric DESC (is_nan false first, then the value DESC) as two ranges of is_nan', () => {
+  const byMetricDesc: OrderKey[] = [
+    { sql: 'o0.is_nan', direction: 'ASC', nulls: 'LAST', cast: 'boolean', nullable: false },
+    { sql: 'o0.value', direction: 'DESC', nulls: 'FIRST', cast: 'float8', nullable: false },
+    { sql: 'r.run_uuid', direction: 'ASC', nulls: 'LAST', cast: 'text', nullable: false },
+  ]
+
+  it('needs no split for a metric ASC, whose order the index gives walked forward', () => {
+    expect(flagRanges([byMetricDesc[0], { ...byMetricDesc[1], direction: 'ASC', nulls: 'LAST' }, byMetricDesc[2]], null, [])).toBeNull()
+    expect(flagRanges(keys, null, [])).toBeNull()
+  })
+
+  it('reads the numbers first, then the NaNs, each ordered by the value DESC without the flag', () => {
+    const [numbers, nans] = flagRanges(byMetricDesc, null, [])!
+    expect(numbers.where).toEqual(['o0.is_nan = false'])
+    expect(nans.where).toEqual(['o0.is_nan = true'])
+    for (const r of [numbers, nans]) expect(orderByClause(r.order)).toBe('o0.value DESC NULLS FIRST, r.run_uuid ASC NULLS LAST')
+  })
+
+  it('after a number resumes among the numbers by the other keys and keeps every NaN', () => {
+    const bind: unknown[] = []
+    const [numbers, nans] = flagRanges(byMetricDesc, [false, 0.9, 'abc'], bind)!
+    expect(numbers.where).toEqual([
+      'o0.is_nan = false',
+      '(o0.value <= $1::float8 AND ((o0.value < $1::float8) OR (o0.value = $1::float8 AND r.run_uuid > $2::text)))',
+    ])
+    expect(nans.where).toEqual(['o0.is_nan = true'])
+    expect(bind).toEqual([0.9, 'abc'])
+  })
+
+  it('after a NaN, the numbers are done', () => {
+    const [numbers, nans] = flagRanges(byMetricDesc, [true, 0, 'abc'], [])!
+    expect(numbers.where).toEqual(['o0.is_nan = false', 'FALSE'])
+    expect(nans.where[0]).toBe('o0.is_nan = true')
+    expect(nans.where).toHaveLength(2)
+  })
+
+  it("refuses a cursor whose flag is not a boolean, or of another order's length", () => {
+    expect(() => flagRanges(byMetricDesc, ['yes', 0.9, 'abc'], [])).toThrow(/page_token/)
+    expect(() => flagRanges(byMetricDesc, [false, 0.9], [])).toThrow(/page_token/)
   })
 })
 

@@ -165,11 +165,11 @@ export function orderSql(terms: readonly OrderTerm[], b: SqlBuilder, required: r
       joins.push(sql)
       if (sql.startsWith('JOIN')) {
         // Every run has the metric: MLflow's CASE reduces to is_nan (false first), then the
-        // value. Written as two ascending keys ((-value) for DESC) they match the optional
-        // mlflow_desk_latest_metrics_* indexes, so a page is an index walk, not a sort.
+        // value, which the optional mlflow_desk_latest_metrics index (key, is_nan, value) walks:
+        // forward for ASC, backward for DESC within each is_nan (flagRanges), not a sort.
         keys.push(
           { sql: `${alias}.is_nan`, direction: 'ASC', nulls: 'LAST', cast: 'boolean', nullable: false },
-          { sql: t.ascending ? `${alias}.value` : `(-${alias}.value)`, direction: 'ASC', nulls: 'LAST', cast: 'float8', nullable: false },
+          { sql: `${alias}.value`, direction: dir(t), nulls: defaultNulls(t), cast: 'float8', nullable: false },
         )
       } else {
         keys.push(
