@@ -123,7 +123,7 @@ function writeCases(run: string): MlflowCase[] {
   return [
     {
       name: "mlflow's own: log_batch (1,000 metrics, 20 params, 20 tags), rolled back",
-      maxRepeat: 15,
+      maxRepeat: 60,
       run: async (send) => {
         const tag = `bench_w${process.pid}_${round++}`
         const keys = Array.from({ length: 10 }, (_, k) => `${tag}_m${k}`)
@@ -161,7 +161,7 @@ function writeCases(run: string): MlflowCase[] {
     },
     {
       name: "mlflow's own: log_metric x3 at a new step (latest_metrics updated), rolled back",
-      maxRepeat: 30,
+      maxRepeat: 60,
       run: async (send) => {
         const latest = await send(`SELECT key, step FROM latest_metrics WHERE run_uuid = $1 ORDER BY key LIMIT 3`, [run])
         const now = Date.now()
@@ -197,7 +197,7 @@ export async function mlflowSideBySide(
   client: pg.Client,
   ours: readonly Pick<SearchIndex, 'name'>[],
   w: MlflowWorkload,
-  opts: { repeat: number; warmup: number },
+  opts: { repeat: number; warmup: number; only?: 'reads' | 'writes' },
 ): Promise<{ figures: Figure[]; plans: string[] }> {
   const send: Send = async (sql, bind) => (await client.query(sql, bind)).rows
   const arm = async <T>(withOurs: boolean, fn: () => Promise<T>): Promise<T> => {
@@ -212,7 +212,7 @@ export async function mlflowSideBySide(
   }
   const figures: Figure[] = []
   const plans: string[] = []
-  for (const c of [...readCases(w), ...writeCases(w.run)]) {
+  for (const c of [...(opts.only === 'writes' ? [] : readCases(w)), ...(opts.only === 'reads' ? [] : writeCases(w.run))]) {
     const repeat = c.maxRepeat ? Math.min(opts.repeat, c.maxRepeat) : opts.repeat
     const times: [number[], number[]] = [[], []]
     for (let i = 0; i < Math.max(1, opts.warmup) + repeat; i++)
