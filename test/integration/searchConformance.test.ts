@@ -111,7 +111,7 @@ describe.each([
     client = adminClient(db)
     await client.connect()
     if (indexes === 'with') {
-      expect(await createSearchIndexes(client, { where: db })).toHaveLength(SEARCH_INDEXES.length)
+      expect(await createSearchIndexes(client, { where: db }, undefined, { metricHistory: true })).toHaveLength(SEARCH_INDEXES.length)
       // On a store this small the planner would ignore them: make every session use them wherever it can.
       await client.query(`ALTER DATABASE ${db} SET enable_seqscan = off`)
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type pg from 'pg'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { searchRuns } from '../../electron/services/tracking/runs'
-import { SEARCH_INDEXES, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
+import { DEFAULT_SEARCH_INDEXES, SEARCH_INDEXES, searchIndexStatus } from '../../electron/services/tracking/searchIndexes'
 import { cli } from '../helpers/cliRunner'
 import { adminClient, createDatabase, pgInfo, targetFor, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
@@ -39,7 +39,7 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     for (const i of SEARCH_INDEXES) expect(status.stdout).toMatch(new RegExp(`${i.name}\\s+absent`))
   })
 
-  it('create needs an explicit --url, then builds them all; a second create has nothing to do', async () => {
+  it('create needs an explicit --url, then builds the default ones, the metrics index when asked; a second create has nothing to do', async () => {
     const noUrl = await cli(['indexes', 'create', '--profile', 'demo'])
     expect(noUrl.code).toBe(2)
     expect(noUrl.stderr).toMatch(/needs --url/)
@@ -57,7 +57,16 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     expect((await catalog()).map((x) => x.split(':')[0])).not.toContain('mlflow_desk_metrics_run_key_time')
     expect((await catalog()).map((x) => x.split(':')[0])).not.toContain('mlflow_desk_latest_metrics_desc')
     const added = (await catalog()).filter((x) => !before.includes(x))
-    expect(added.map((x) => x.split(':')[0]).sort()).toEqual(SEARCH_INDEXES.map((i) => i.name).sort())
+    // The metrics index costs MLflow's metric logging more than the others: only when asked for.
+    expect(added.map((x) => x.split(':')[0]).sort()).toEqual(DEFAULT_SEARCH_INDEXES.map((i) => i.name).sort())
+    expect(DEFAULT_SEARCH_INDEXES.length).toBeLessThan(SEARCH_INDEXES.length)
+    const optIn = await cli(['indexes', 'status', '--url', urlFor(db)])
+    expect(optIn.stdout).toMatch(/mlflow_desk_metrics_run_key_step\s+absent \(opt-in: create --metric-history\)/)
+    expect(optIn.stdout).toMatch(/Costs: every metric row MLflow logs/)
+    const notAsked = await cli(['indexes', 'create', '--url', urlFor(db)])
+    expect(notAsked.stdout).toMatch(/nothing to do \(not built unless asked for: mlflow_desk_metrics_run_key_step, create --metric-history\)/)
+    const history = await cli(['indexes', 'create', '--metric-history', '--url', urlFor(db)])
+    expect(history.stdout).toMatch(/^Built mlflow_desk_metrics_run_key_step on /)
     const stats = await client.query(`SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'mlflow_desk_%' ORDER BY 1`)
     expect(stats.rows).toEqual([])
     const present = await searchIndexStatus(store)
@@ -72,7 +81,7 @@ describe('optional search indexes (mlflow-desk indexes)', () => {
     expect(table.stdout).toMatch(/INDEX\s+STATE\s+SIZE/)
     expect(table.stdout).toMatch(/mlflow_desk_runs_start\s+present\s+\d+(\.\d)? [KM]?B/)
     const again = await cli(['indexes', 'create', '--url', urlFor(db)])
-    expect(again.stdout).toMatch(/nothing to do/)
+    expect(again.stdout).toMatch(/has every optional index already; nothing to do\.$/m)
   })
 
   it("the planner walks them for a filtered search ordered by its metric, and for an experiment's default order", async () => {
@@ -124,7 +133,7 @@ describe('optional search indexes of a store in another schema (options=-c searc
       await admin.query('CREATE SCHEMA mlflow')
       const url = `${urlFor(db)}?options=${encodeURIComponent('-c search_path=mlflow')}`
       expect((await cli(['migrate', '--url', url])).code).toBe(0)
-      const created = await cli(['indexes', 'create', '--url', url])
+      const created = await cli(['indexes', 'create', '--metric-history', '--url', url])
       expect(created.code, created.stderr).toBe(0)
       const where = async () =>
         (await admin.query(`SELECT schemaname, count(*)::int AS n FROM pg_indexes WHERE indexname LIKE 'mlflow_desk_%' GROUP BY 1`)).rows

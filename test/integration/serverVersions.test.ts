@@ -62,7 +62,7 @@ for (const major of SUPPORTED_MAJORS.filter((m) => m !== pgInfo().major)) {
 
     it('the optional search indexes: built, present, dropped', async () => {
       const url = s.url('store')
-      const created = await cli(['indexes', 'create', '--url', url])
+      const created = await cli(['indexes', 'create', '--metric-history', '--url', url])
       expect(created.code, created.stderr).toBe(0)
       const store = await openStore(parseConnectionUrl(url))
       try {

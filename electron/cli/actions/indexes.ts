@@ -2,7 +2,14 @@ import type { Command } from 'commander'
 import type pg from 'pg'
 import { describeTarget, parseConnectionUrl } from '../../services/connections/connectionUrl'
 import { openWritableClient } from '../../services/connections/storeConnection'
-import { indexTarget, createSearchIndexes, dropSearchIndexes, searchIndexStatus, type IndexTarget } from '../../services/tracking/searchIndexes'
+import {
+  indexTarget,
+  createSearchIndexes,
+  dropSearchIndexes,
+  searchIndexStatus,
+  searchIndexStatusOn,
+  type IndexTarget,
+} from '../../services/tracking/searchIndexes'
 import type { CliIO } from '../io'
 import { formatBytes, printTable } from '../output'
 import { withStore, writeUrl } from '../storeOptions'
@@ -24,14 +31,26 @@ export async function status(io: CliIO, opts: { json?: boolean }, cmd: Command):
   printTable(
     io,
     ['INDEX', 'STATE', 'SIZE', 'ON', 'SPEEDS UP'],
-    indexes.map((i) => [i.name, i.state, i.bytes === null ? '' : formatBytes(i.bytes), indexTarget(i), i.purpose]),
+    indexes.map((i) => [
+      i.name,
+      i.optIn && i.state === 'absent' ? `absent (opt-in: create ${i.optIn.flag})` : i.state,
+      i.bytes === null ? '' : formatBytes(i.bytes),
+      indexTarget(i),
+      i.optIn ? `${i.purpose}. Costs: ${i.optIn.cost}` : i.purpose,
+    ]),
   )
 }
 
-export function create(io: CliIO, cmd: Command): Promise<void> {
+export function create(io: CliIO, opts: { metricHistory?: boolean }, cmd: Command): Promise<void> {
   return withWriteClient(cmd, 'indexes create', async (client, target) => {
-    const built = await createSearchIndexes(client, target, (m) => io.err(m))
-    io.out(built.length ? `Built ${built.join(', ')} on ${target.where}.` : `${target.where} has every optional index already; nothing to do.`)
+    const built = await createSearchIndexes(client, target, (m) => io.err(m), opts)
+    if (built.length) return io.out(`Built ${built.join(', ')} on ${target.where}.`)
+    const notAsked = opts.metricHistory ? [] : (await searchIndexStatusOn(client, target)).filter((i) => i.optIn && i.state === 'absent')
+    io.out(
+      notAsked.length
+        ? `${target.where} has every default index already; nothing to do (not built unless asked for: ${notAsked.map((i) => `${i.name}, create ${i.optIn!.flag}`).join('; ')}).`
+        : `${target.where} has every optional index already; nothing to do.`,
+    )
   })
 }
 

@@ -7,7 +7,9 @@ const actions = () => import('../actions/indexes')
 const ABOUT = `
 The optional migration "MLflow Desk search indexes" adds the indexes
 MLflow's schema lacks (named mlflow_desk_*), built CONCURRENTLY so the store keeps taking writes.
-MLflow ignores them; "indexes drop" removes them. Nothing is created unless you run "indexes create".`
+MLflow ignores them; "indexes drop" removes them. Nothing is created unless you run "indexes create".
+The metrics index is built only with "indexes create --metric-history": it costs MLflow's metric
+logging more than the 1.1x the others keep to ("indexes status" shows what each serves and costs).`
 
 export function indexesCommand(io: CliIO): Command {
   const indexes = new Command('indexes').description('The optional search indexes (opt-in migration): status, create, drop').addHelpText('after', ABOUT)
@@ -19,7 +21,11 @@ export function indexesCommand(io: CliIO): Command {
   indexes
     .command('create')
     .description('Build the missing indexes (needs --url with a role that may create indexes)')
-    .action(async (_opts: unknown, cmd: Command) => (await actions()).create(io, cmd))
+    .option(
+      '--metric-history',
+      "also the metrics (run_uuid, key, step) index: long histories' charts and comparisons read only their key's rows, at a cost to MLflow's metric logging (see indexes status)",
+    )
+    .action(async (opts: { metricHistory?: boolean }, cmd: Command) => (await actions()).create(io, opts, cmd))
   indexes
     .command('drop')
     .description('Remove the optional indexes again (needs --url)')

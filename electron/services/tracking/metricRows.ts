@@ -3,7 +3,7 @@ import { storeIndexes } from './storeIndexes'
 
 /**
  * How a statement can reach some runs' rows of `metrics` on this store, best first:
- *  - 'step': an index leading with (run_uuid, key, step), as `mlflow-desk indexes create` adds:
+ *  - 'step': an index leading with (run_uuid, key, step), as `mlflow-desk indexes create --metric-history` adds (opt-in):
  *    a run's key is a range of it, a step window a narrower one;
  *  - 'run': MLflow's own `index_metrics_run_uuid` (MLflow 1.25+; or any index leading with
  *    run_uuid): a run's rows, every key of the run, then the keys picked from them;
