@@ -226,8 +226,8 @@ export function useRunTableColumns(input: RunTableColumnsInput) {
       const header = () => h('span', { class: 'col-group-title' }, title)
       return members.length ? [{ key: `group:${entity}`, title: header, children: members.map((id) => column(id, specs.value.get(id)!)) }] : []
     }
+    // The selection column before these is the table's own (RunsTable: a plain checkbox per row).
     return [
-      { type: 'selection', fixed: 'left' },
       // The run name carries the tree (expanders, indent) and stays in view.
       {
         ...column(RUN_NAME, NAME_SPEC),

@@ -36,7 +36,7 @@ test.describe('offline export', () => {
     const runsPage = new RunsPage(page)
     await page.goto(`${e2eUrl()}#/experiments/${exp.experiment_id}/runs`)
     await runsPage.waitLoaded()
-    for (const id of ids) await runsPage.row(id).locator('.n-checkbox').click()
+    for (const id of ids) await runsPage.row(id).locator('.row-check').click()
     await page.getByTestId('export-runs-button').click()
 
     const dialog = new ExportDialog(page)

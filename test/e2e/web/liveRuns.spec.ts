@@ -130,7 +130,7 @@ test.describe('live runs', () => {
     }
 
     // Tick a run, and scroll down the table a little.
-    await runs.row(id(20)).locator('.n-checkbox').click()
+    await runs.row(id(20)).locator('.row-check').click()
     await expect(page.getByTestId('checked-count')).toHaveText('1 selected')
     const scroller = runs.table.locator('.v-vl')
     await scroller.evaluate((el) => (el.scrollTop = 190))
@@ -151,7 +151,7 @@ test.describe('live runs', () => {
     await expect.poll(async () => Math.abs((await scroller.evaluate((el) => el.scrollTop)) - (190 + 38))).toBeLessThan(3)
     expect((await runs.row(id(25)).boundingBox())!.y).toBeCloseTo(firstShown!.y, 0)
     await expect(page.getByTestId('checked-count')).toHaveText('1 selected')
-    await expect(runs.row(id(20)).locator('.n-checkbox')).toHaveClass(/n-checkbox--checked/)
+    await expect(runs.row(id(20)).locator('.row-check')).toBeChecked()
     // At the top: the new run first.
     await scroller.evaluate((el) => (el.scrollTop = 0))
     await expect.poll(topRow).toBe(newRun)
