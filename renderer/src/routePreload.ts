@@ -1,4 +1,4 @@
-import type { Router } from 'vue-router'
+import { loadRouteLocation, type RouteLocationRaw, type Router } from 'vue-router'
 import { useRunDetailStore } from './stores/runDetail'
 import { useRunsStore } from './stores/runs'
 import { readRunsQuery } from './utils/runsRouteQuery'
@@ -9,7 +9,24 @@ import { useSessionStore } from './stores/session'
  * loaded and it is set up: the answers come while that happens. The page takes what was started
  * for it (and reads itself when nothing was, or for anything else).
  */
+/**
+ * The page a user of this one most likely opens next (an experiment from the list, a run from its
+ * runs): its code is loaded, parsed and run when the window is next idle, so the click finds it
+ * ready rather than fetching it then. The ids are placeholders: only the route's code is loaded.
+ */
+const LIKELY_NEXT: Partial<Record<string, RouteLocationRaw>> = {
+  experiments: { name: 'runs', params: { ids: '0' } },
+  runs: { name: 'run', params: { runId: '0' } },
+}
+
+const whenIdle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200))
+
 export function installRoutePreload(router: Router): void {
+  router.afterEach((to) => {
+    const next = LIKELY_NEXT[String(to.name)]
+    // A failed load is the navigation's to report, if the user goes there.
+    if (next) whenIdle(() => void loadRouteLocation(router.resolve(next)).catch(() => undefined))
+  })
   router.beforeEach((to, from) => {
     // The runs page entered (not another search on it, which the page itself starts): its first
     // page, count and columns. Also as the window opens on it, unless the window is for another
