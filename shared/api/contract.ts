@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import type { Channel, EventName } from './channelNames'
+import { MAX_COMPARE_KEYS, MAX_COMPARE_RUNS, MAX_PREVIEW_BYTES } from '../domain/requestLimits'
+
+export { MAX_COMPARE_KEYS, MAX_COMPARE_RUNS, MAX_PREVIEW_BYTES }
 import type { AppErrorPayload } from './errors'
 import type { ArtifactFile, ArtifactPreview } from '../domain/artifacts'
 import type { ExportProgress, ExportReport } from '../domain/exports'
@@ -415,10 +418,6 @@ const metricsHistoryRequest = z
     stepWindow(r, ctx)
   })
 
-/** The most runs one comparison draws; beyond it a chart is unreadable and the answer unbounded. */
-export const MAX_COMPARE_RUNS = 200
-export const MAX_COMPARE_KEYS = 30
-
 /** Several runs' histories of several metrics at once, each downsampled in SQL to max_points for the step window. */
 const metricsCompareRequest = z
   .object({
@@ -460,8 +459,6 @@ const metricsSummaryRequest = z
   .strict()
   .refine((r) => (r.metric_keys === undefined) !== (r.pick === undefined), { message: 'give either metric_keys or pick', path: ['metric_keys'] })
 
-/** The most of a text file a preview sends (MLflow's UI stops previewing at 50 MiB). */
-export const MAX_PREVIEW_BYTES = 50 * 1024 * 1024
 const artifactRelPath = z.string().max(4096)
 
 const artifactsListRequest = z.object({ run_id: runId, path: artifactRelPath.default('') }).strict()

@@ -1,6 +1,6 @@
 import { markRaw, onScopeDispose, watch, type Ref } from 'vue'
 import type { CompareSeries } from '@shared/api/contract'
-import { MAX_COMPARE_KEYS } from '@shared/api/contract'
+import { MAX_COMPARE_KEYS } from '@shared/domain/requestLimits'
 import { api, untilAborted } from '@/api'
 import { createBatcher, type Batcher } from '@/utils/batcher'
 import { withRefreshedSeries } from '@/utils/liveRuns'

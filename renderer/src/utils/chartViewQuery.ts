@@ -4,7 +4,7 @@
  * stay in runsRouteQuery). Parsing never throws: a bad value is the default.
  */
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import { MAX_COMPARE_RUNS } from '@shared/api/contract'
+import { MAX_COMPARE_RUNS } from '@shared/domain/requestLimits'
 
 export const RUNS_PANES = ['table', 'charts'] as const
 export type RunsPane = (typeof RUNS_PANES)[number]

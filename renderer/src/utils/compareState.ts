@@ -3,7 +3,7 @@
  * `/compare?runs=a,b&metrics=loss,acc&x=wall&y=log&smooth=0.6&group=params.lr&points=3000&tab=charts`.
  * Parsing never throws: a value that is not valid falls back to its default.
  */
-import { MAX_COMPARE_KEYS, MAX_COMPARE_RUNS } from '@shared/api/contract'
+import { MAX_COMPARE_KEYS, MAX_COMPARE_RUNS } from '@shared/domain/requestLimits'
 import type { Run } from '@shared/domain/mlflow'
 import { DEFAULT_METRIC_COUNT, commonMetricKeys } from './runValues'
 

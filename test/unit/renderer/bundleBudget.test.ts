@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join, posix } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
@@ -27,6 +27,11 @@ function firstLoad(): { file: string; bytes: number; gzipped: number }[] {
     if (tag.startsWith('<script') && /type="module"/.test(tag)) roots.push(attr(tag, 'src')!)
     else if (/rel="(?:modulepreload|stylesheet)"/.test(tag)) roots.push(attr(tag, 'href')!)
   }
+  return withStaticImports(roots)
+}
+
+/** The files `roots` load before they run: themselves and their static imports, transitively. */
+function withStaticImports(roots: string[]): { file: string; bytes: number; gzipped: number }[] {
   const seen = new Set<string>()
   const queue = roots.map((r) => posix.normalize(r))
   while (queue.length) {
@@ -62,5 +67,14 @@ describe('the renderer bundle', () => {
     )
     expect(files.some((f) => f.file.endsWith('.js'))).toBe(true)
     expect(total, `first load ${kb(total)} gzipped`).toBeLessThan(BUDGET_BYTES)
+  })
+
+  it("the runs page's code holds no request schemas: the click from the experiments list does not load and build zod's", () => {
+    const page = readdirSync(join(RENDERER, 'assets')).find((f) => /^RunsView-[\w-]+\.js$/.test(f))
+    expect(page, 'the runs page chunk').toBeDefined()
+    const files = withStaticImports([`assets/${page}`]).filter((f) => f.file.endsWith('.js'))
+    expect(files.length).toBeGreaterThan(1)
+    const withZod = files.filter((f) => readFileSync(join(RENDERER, f.file), 'utf8').includes('ZodError')).map((f) => f.file)
+    expect(withZod).toEqual([])
   })
 })
