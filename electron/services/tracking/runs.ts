@@ -78,10 +78,12 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     k: terms.map((t) => [t.entity, t.key]),
   })
   // MLflow's explicit `start_time DESC` (NULLs last) as two index walks, where an index can walk them.
+  // Ordered by a metric that our latest_metrics index walks: read by that walk (flagRanges for DESC), by one process (SERIAL_PLAN).
+  const metricWalk = terms[0]?.entity === 'metric' && (await metricValuesIndexed(store))
   const split =
     nullsAgainstIndex(order) && (await runsColumnIndexed(store, order[0].sql))
       ? resumeInRanges(req.page_token, fingerprint, order, b.bind, nullRanges)
-      : flagAgainstIndex(order) && terms[0]?.entity === 'metric' && (await metricValuesIndexed(store))
+      : metricWalk && flagAgainstIndex(order)
         ? resumeInRanges(req.page_token, fingerprint, order, b.bind, flagRanges)
         : null
   const offset = split ? split.offset : resumeAt(req.page_token, fingerprint, order, b.bind, where)
@@ -95,8 +97,7 @@ export async function searchRuns(store: StoreHandle, req: RunsSearchRequest): Pr
     offset,
     ranges: split?.ranges,
   })
-  const serial = terms[0]?.entity === 'metric' && (await metricValuesIndexed(store))
-  const rows = await store.select<RunPageRow>(sql, b.bind, serial ? { settings: SERIAL_PLAN } : undefined)
+  const rows = await store.select<RunPageRow>(sql, b.bind, metricWalk ? { settings: SERIAL_PLAN } : undefined)
   const { page, next_page_token } = pageOf(rows, req.max_results, fingerprint, (r) => r.cursor)
   return { runs: page.map(toRun), next_page_token }
 }
