@@ -9,12 +9,13 @@ import { aesGcmCipher } from '../../electron/services/profiles/secretCipher'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
 import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
-import { downsampleHistory, type MetricSeries } from '../../electron/services/tracking/metricSeries'
+import { downsampleHistory, readRunSeries, type MetricSeries, type RunSeriesRequest } from '../../electron/services/tracking/metricSeries'
 import type { MetricHistoryResponse } from '@shared/api/contract'
 import type { Metric } from '@shared/domain/mlflow'
 import { cli } from '../helpers/cliRunner'
 import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+import { recordingStore } from '../helpers/recordingStore'
 
 const MAX_DOUBLE = 1.7976931348623157e308
 const KEY = 'generated_loss'
@@ -197,6 +198,59 @@ describe('downsampled metric history (SQL)', () => {
       const r = await cli(['metrics', 'history', '--run-id', runId, '--key', KEY, ...args, '--url', url])
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(message)
+    }
+  })
+
+  it('reads a history in one pass when latest_metrics holds its last step, and answers as counting first does', async () => {
+    // Another run of the fixture, logging as MLflow does (latest_metrics holds each key's highest step):
+    // from step 0 (the guess holds), from step 1 (it does not: a second pass), and one that fits (its rows follow).
+    const c = adminClient(dbName)
+    await c.connect()
+    const [{ run_uuid: run }] = (await c.query<{ run_uuid: string }>('SELECT run_uuid FROM runs WHERE run_uuid <> $1 ORDER BY run_uuid LIMIT 1', [runId])).rows
+    const keys = { zero: 'one_pass_zero', one: 'one_pass_one', fits: 'one_pass_fits' }
+    const last = { [keys.zero]: 9_999, [keys.one]: 8_000, [keys.fits]: 99 }
+    try {
+      await c.query(
+        `INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
+         SELECT k.key, cos(s / 50.0) * (1 + (s % 7)), $2::bigint + s * 10, $1, s, false
+           FROM unnest($3::text[], $4::bigint[], $5::bigint[]) k(key, lo, hi), generate_series(k.lo, k.hi) s`,
+        [run, T0, Object.values(keys), [0, 1, 0], Object.values(last)],
+      )
+      await c.query(
+        `INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
+         SELECT m.key, m.value, m.timestamp, m.step, m.is_nan, m.run_uuid FROM metrics m
+           JOIN unnest($2::text[], $3::bigint[]) k(key, step) ON k.key = m.key AND k.step = m.step WHERE m.run_uuid = $1
+         ON CONFLICT (key, run_uuid) DO UPDATE SET step = excluded.step, value = excluded.value, timestamp = excluded.timestamp`,
+        [run, Object.keys(last), Object.values(last)],
+      )
+      const { spy, sent } = recordingStore(store)
+      const passes = async (req: Omit<RunSeriesRequest, 'run_id'>) => {
+        sent.length = 0
+        const series = await readRunSeries(spy, { run_id: run, ...req })
+        return { series: Object.fromEntries(series), passes: sent.filter(([sql]) => /\bmetrics m\b/.test(sql)).length }
+      }
+      const reqs: Array<[Omit<RunSeriesRequest, 'run_id'>, number]> = [
+        [{ metric_keys: [keys.zero], max_points: 500 }, 1],
+        [{ metric_keys: [keys.zero], max_points: 200, from_step: 2_000, to_step: 6_000 }, 1],
+        [{ metric_keys: [keys.zero, keys.one], max_points: 500 }, 2],
+        [{ metric_keys: [keys.fits], max_points: 500 }, 2],
+        [{ metric_keys: [keys.zero, 'never_logged'], max_points: 500 }, 1],
+      ]
+      const guessed = []
+      for (const [req, expected] of reqs) {
+        const r = await passes(req)
+        expect(r.passes, JSON.stringify(req)).toBe(expected)
+        guessed.push(r.series)
+      }
+      expect(guessed[0][keys.zero]).toMatchObject({ sampled: true, total_points: 10_000 })
+      expect(guessed[1][keys.zero].metrics.every((m: Metric) => m.step >= 2_000 && m.step <= 6_000)).toBe(true)
+      expect(guessed[3][keys.fits]).toMatchObject({ sampled: false, total_points: 100 })
+      expect(guessed[4].never_logged).toEqual({ metrics: [], sampled: false, total_points: 0, bucket_width: null })
+      // Without latest_metrics' rows no extent is guessed right: each sampled key is bucketed again with the extents the first pass found.
+      await c.query('DELETE FROM latest_metrics WHERE run_uuid = $1', [run])
+      for (const [i, [req]] of reqs.entries()) expect((await passes(req)).series).toEqual(guessed[i])
+    } finally {
+      await c.end()
     }
   })
 

@@ -1,4 +1,4 @@
-import type { Reader, StoreHandle } from '../connections/storeConnection'
+import type { ReadOptions, Reader, StoreHandle } from '../connections/storeConnection'
 import type { Metric } from '@shared/domain/mlflow'
 import { assertRunExists } from './metricHistory'
 import { metricAccess, metricRowsFrom } from './metricRows'
@@ -64,7 +64,7 @@ export async function downsampleHistory(store: StoreHandle, req: SeriesRequest):
   return (await readRunSeries(store, { run_id, metric_keys: [metric_key], ...window })).get(metric_key)!
 }
 
-/** Per key: its rows in the window, and their lowest and highest step. */
+/** Per key: its rows in the window (n), and their lowest and highest step. */
 interface Extent {
   key: string
   n: number
@@ -77,7 +77,7 @@ interface Extent {
  * [step, timestamp, value, is_nan] in float8 (`low` and `high` lead with the value, `high`'s negated).
  */
 interface BucketRow {
-  key: string
+  k: number
   n: number
   first: number[]
   last: number[]
@@ -88,20 +88,25 @@ interface BucketRow {
 
 /**
  * Every key's series of one run (a key the run never logged: an empty series; a run the store does
- * not hold: NOT_FOUND naming it), in at most three statements over one snapshot, each reading the
- * run's rows of those keys once and never a key's rows of every run (metricRowsFrom):
- *  1. per key: its row count and lowest and highest step in the window;
- *  2. the keys that fit max_points: their rows;
- *  3. the others, per equal-width step bucket (computed in float8 and clamped, so steps up to 2^63
+ * not hold: NOT_FOUND naming it), over one snapshot, each statement reading the run's rows of those
+ * keys once and never a key's rows of every run (metricRowsFrom). Usually ONE pass over the run's
+ * rows: the buckets need each key's lowest and highest step in the window, which a pass would have
+ * to count first; they are taken from latest_metrics instead (the step MLflow keeps there is the
+ * key's highest; the lowest is guessed as 0, or the window's start), and the pass's own answer
+ * checks the guess:
+ *  1. per equal-width step bucket of each key (computed in float8 and clamped, so steps up to 2^63
  *     and negative steps are safe, and rounding can only move a point to a neighbour), by one hash
  *     aggregate: the count and the points the bucket keeps, each the least of an array ordered as
  *     its role orders rows (first: step, timestamp, value, is_nan; lowest finite: value, then the
- *     earliest of those; ...). No sort of the history and no second pass over it: on 300k rows as
- *     fast as the scalar statistics alone, which would need another pass to find their rows.
+ *     earliest of those; ...). No sort of the history;
+ *  2. the keys with no more than max_points rows: their rows, all of them;
+ *  3. the keys whose lowest or highest step was not the guess: step 1 again with the extents step 1
+ *     found (its first and last points are the window's lowest and highest steps).
+ * The answer is the same as counting first would give; a wrong guess costs the pass it saved.
  */
-export function readRunSeries(store: StoreHandle, req: RunSeriesRequest): Promise<Map<string, MetricSeries>> {
+export function readRunSeries(store: StoreHandle, req: RunSeriesRequest, opts?: ReadOptions): Promise<Map<string, MetricSeries>> {
   // One snapshot (a history still being logged cannot change between the statements), one transaction's round trips.
-  return store.read((reader) => readRunSeriesIn(store, reader, req))
+  return store.read((reader) => readRunSeriesIn(store, reader, req), opts)
 }
 
 async function readRunSeriesIn(store: StoreHandle, reader: Reader, req: RunSeriesRequest): Promise<Map<string, MetricSeries>> {
@@ -109,6 +114,11 @@ async function readRunSeriesIn(store: StoreHandle, reader: Reader, req: RunSerie
   const isNan = store.capabilities.metricNaN ? 'm.is_nan' : 'false'
   const access = await metricAccess(store)
   const window = { max_points: req.max_points, from_step: req.from_step, to_step: req.to_step }
+  if (access === 'step') {
+    const out = new Map<string, MetricSeries>()
+    for (const key of req.metric_keys) out.set(key, await downsampleByProbes(store, reader, { run_id: req.run_id, metric_key: key, ...window }))
+    return out
+  }
   // $1 the run, $2 the keys, then the window.
   const rowsOf = (bind: unknown[]): string => {
     const where = { runs: 'm.run_uuid = $1', keys: 'm.key = ANY($2::text[])', steps: [] as string[] }
@@ -116,87 +126,130 @@ async function readRunSeriesIn(store: StoreHandle, reader: Reader, req: RunSerie
     if (req.to_step !== null && req.to_step !== undefined) where.steps.push(`${step} <= $${bind.push(req.to_step)}`)
     return metricRowsFrom(access, where)
   }
-  const bind = (keys: readonly string[]): unknown[] => [req.run_id, keys]
-  if (access === 'step') {
-    const out = new Map<string, MetricSeries>()
-    for (const key of req.metric_keys) out.set(key, await downsampleByProbes(store, reader, { run_id: req.run_id, metric_key: key, ...window }))
-    return out
-  }
-  const b1 = bind(req.metric_keys)
-  const extents = await reader.select<Extent>(`SELECT m.key, count(*)::int AS n, min(${step}) AS lo, max(${step}) AS hi FROM ${rowsOf(b1)} GROUP BY m.key`, b1)
+  const sql = { step, isNan, rowsOf }
   const out = new Map<string, MetricSeries>(req.metric_keys.map((k) => [k, { metrics: [], sampled: false, total_points: 0, bucket_width: null }]))
-  if (!extents.length) {
+  const guessed = await guessExtents(store, reader, req)
+  const found = new Map<string, Extent>()
+  const whole: string[] = []
+  let retry: Extent[] = []
+  const sample = (extents: readonly Extent[], stats: Map<string, BucketRow[]>, check: boolean) => {
+    for (const e of extents) {
+      const rows = stats.get(e.key) ?? []
+      if (!rows.length) continue
+      const n = rows.reduce((sum, r) => sum + r.n, 0)
+      const actual = { key: e.key, n, lo: Math.min(...rows.map((r) => r.first[0])), hi: Math.max(...rows.map((r) => r.last[0])) }
+      found.set(e.key, actual)
+      if (n <= req.max_points) whole.push(e.key)
+      else if (check && (actual.lo !== Number(e.lo) || actual.hi !== Number(e.hi))) retry.push(actual)
+      else out.set(e.key, sampledSeries(e, rows, bucketsFor(req.max_points)))
+    }
+  }
+  sample(guessed, await bucketStats(reader, sql, req, guessed), true)
+  if (!found.size) {
     await assertRunExists(store, req.run_id, reader)
     return out
   }
-  const whole = extents.filter((e) => e.n <= req.max_points)
+  if (retry.length) {
+    const exact = retry
+    retry = []
+    sample(exact, await bucketStats(reader, sql, req, exact), false)
+  }
   if (whole.length) {
-    const b2 = bind(whole.map((e) => e.key))
-    const rows = await reader.select<PointRow & { key: string }>(
-      `SELECT m.key, m.value, m.timestamp, ${step} AS step, ${isNan} AS is_nan FROM ${rowsOf(b2)}`,
-      b2,
-    )
-    for (const e of whole) {
-      const points = rows.filter((r) => r.key === e.key).sort(byStep)
-      out.set(e.key, { metrics: points.map((r) => toMetric(e.key, r)), sampled: false, total_points: points.length, bucket_width: null })
+    const b = [req.run_id, whole]
+    const rows = await reader.select<PointRow & { key: string }>(`SELECT m.key, m.value, m.timestamp, ${step} AS step, ${isNan} AS is_nan FROM ${rowsOf(b)}`, b)
+    for (const key of whole) {
+      const points = rows.filter((r) => r.key === key).sort(byStep)
+      out.set(key, { metrics: points.map((r) => toMetric(key, r)), sampled: false, total_points: points.length, bucket_width: null })
     }
   }
-  const sampled = extents.filter((e) => e.n > req.max_points)
-  if (!sampled.length) return out
-  const buckets = Math.max(1, Math.floor(req.max_points / POINTS_PER_BUCKET))
-  // Steps per bucket; float8 on both sides (JS numbers are float8), so SQL and the width agree.
-  const scales = sampled.map((e) => buckets / (Number(e.hi) - Number(e.lo) + 1))
-  const b3 = bind(sampled.map((e) => e.key))
-  // The rows of the sampled keys with their bucket. One key (a chart): its low and scale are plain
-  // values. Several (a compare): arrays by the key's place, which fences (OFFSET 0) compute once per row.
-  const one = sampled.length === 1
-  const lo = one ? `$${b3.push(Number(sampled[0].lo))}::float8` : `($${b3.push(sampled.map((e) => Number(e.lo)))}::float8[])[k]`
-  const scale = one ? `$${b3.push(scales[0])}::float8` : `($${b3.push(scales)}::float8[])[k]`
-  const columns = `m.key, ${step}::float8 AS step, m.timestamp::float8 AS ts, m.value, ${isNan}::int::float8 AS nan, ${nonFiniteSql(isNan)} AS bad`
-  const bucket = `least(${buckets - 1}, floor((step - ${lo}) * ${scale}))::int AS b`
-  const bucketed = one
-    ? `(SELECT *, ${bucket} FROM (SELECT ${columns} FROM ${rowsOf(b3)}) y) x`
-    : `(SELECT *, ${bucket} FROM (SELECT ${columns}, array_position($2::text[], m.key::text) AS k FROM ${rowsOf(b3)} OFFSET 0) y OFFSET 0) x`
-  const stats = await bucketsInOnePass(reader, bucketed, b3)
-  sampled.forEach((e, i) => {
-    const kept = new Map<string, PointRow>()
-    const keep = (p: number[] | null, lead: 'step' | 'value' = 'step', negate = false) => {
-      if (!p) return
-      const [a, b, c, nan] = p
-      const point = lead === 'step' ? { step: a, timestamp: b, value: c } : { value: negate ? -a : a, step: b, timestamp: c }
-      kept.set(`${point.step}/${point.timestamp}/${point.value}/${nan}`, { ...point, is_nan: nan === 1 })
-    }
-    let total = 0
-    for (const r of stats) {
-      if (r.key !== e.key) continue
-      total += r.n
-      keep(r.first)
-      keep(r.last)
-      keep(r.low, 'value')
-      keep(r.high, 'value', true)
-      keep(r.bad)
-    }
-    out.set(e.key, { metrics: [...kept.values()].sort(byStep).map((r) => toMetric(e.key, r)), sampled: true, total_points: total, bucket_width: 1 / scales[i] })
-  })
   return out
 }
 
 /**
- * Each bucket's points in one pass over the rows: the least of arrays ordered as each role orders
- * rows (first: step, timestamp, value, is_nan; lowest finite: value, then the earliest of those;
- * ...). Where reading the rows is the cost (the table's heap, through MLflow's run index), this
- * reads them once, at a few arrays per row.
+ * Each key's likely lowest and highest step in the window, without reading its history: the
+ * highest is the step latest_metrics holds (MLflow keeps the row of the highest step there), the
+ * lowest 0 (or the window's start). A key with neither gets [0, 0]: every step 0, as a history
+ * logged without steps is. Only a guess: readRunSeriesIn checks it against what it reads.
  */
-function bucketsInOnePass(reader: Reader, bucketed: string, bind: unknown[]): Promise<BucketRow[]> {
+async function guessExtents(store: StoreHandle, reader: Reader, req: RunSeriesRequest): Promise<Extent[]> {
+  const latest = new Map<string, number>()
+  if (store.capabilities.latestMetrics && store.capabilities.metricSteps) {
+    const rows = await reader.select<{ key: string; step: string }>('SELECT key, step FROM latest_metrics WHERE run_uuid = $1 AND key = ANY($2::text[])', [
+      req.run_id,
+      req.metric_keys,
+    ])
+    for (const r of rows) latest.set(r.key, Number(r.step))
+  }
+  const from = req.from_step ?? null
+  const to = req.to_step ?? null
+  return req.metric_keys.map((key) => {
+    const lo = from !== null ? Number(from) : Math.min(0, latest.get(key) ?? 0)
+    const last = latest.get(key) ?? lo
+    return { key, n: 0, lo, hi: to !== null ? Math.min(Number(to), last) : last }
+  })
+}
+
+/** Buckets per sampled series: each keeps 5 points at most, so max_points / 5. */
+const bucketsFor = (maxPoints: number): number => Math.max(1, Math.floor(maxPoints / POINTS_PER_BUCKET))
+
+/** Steps per bucket for a key's extent; float8 on both sides (JS numbers are float8), so SQL and the width agree. */
+const scaleOf = (e: Extent, buckets: number): number => buckets / Math.max(1, Number(e.hi) - Number(e.lo) + 1)
+
+/**
+ * Each key's buckets over its extent `e.lo`..`e.hi` (a row outside it is clamped into the first or
+ * last bucket), by key. The keys' extents are joined to the rows as a three-column list: one hash
+ * probe per row, no per-row array lookups.
+ */
+async function bucketStats(
+  reader: Reader,
+  sql: { step: string; isNan: string; rowsOf: (bind: unknown[]) => string },
+  req: RunSeriesRequest,
+  extents: readonly Extent[],
+): Promise<Map<string, BucketRow[]>> {
+  const buckets = bucketsFor(req.max_points)
+  const bind: unknown[] = [req.run_id, extents.map((e) => e.key)]
+  const from = sql.rowsOf(bind)
+  const lo = `$${bind.push(extents.map((e) => Number(e.lo)))}::float8[]`
+  const scale = `$${bind.push(extents.map((e) => scaleOf(e, buckets)))}::float8[]`
   const point = (...columns: string[]) => `ARRAY[${columns.join(', ')}]`
-  return reader.select<BucketRow>(
-    `SELECT key, count(*)::int AS n, min(p) AS first, max(p) AS last, min(p) FILTER (WHERE bad) AS bad,
+  const rows = await reader.select<BucketRow>(
+    `SELECT k, count(*)::int AS n, min(p) AS first, max(p) AS last, min(p) FILTER (WHERE bad) AS bad,
             min(${point('value', 'step', 'ts', 'nan')}) FILTER (WHERE NOT bad) AS low,
             min(${point('-value', 'step', 'ts', 'nan')}) FILTER (WHERE NOT bad) AS high
-       FROM (SELECT *, ${point('step', 'ts', 'value', 'nan')} AS p FROM ${bucketed} OFFSET 0) x
-      GROUP BY key, b`,
+       FROM (SELECT s.k, greatest(0, least(${buckets - 1}, floor((${sql.step}::float8 - s.lo) * s.scale)))::int AS b,
+                    ${point(`${sql.step}::float8`, 'm.timestamp::float8', 'm.value', `${sql.isNan}::int::float8`)} AS p,
+                    ${sql.step}::float8 AS step, m.timestamp::float8 AS ts, m.value, ${sql.isNan}::int::float8 AS nan, ${nonFiniteSql(sql.isNan)} AS bad
+               FROM ${from} JOIN unnest($2::text[], ${lo}, ${scale}) WITH ORDINALITY AS s(key, lo, scale, k) ON s.key = m.key) x
+      GROUP BY k, b`,
     bind,
   )
+  const out = new Map<string, BucketRow[]>()
+  for (const r of rows) {
+    const key = extents[Number(r.k) - 1].key
+    out.set(key, [...(out.get(key) ?? []), r])
+  }
+  return out
+}
+
+/** A sampled key's series from its buckets: every bucket's first, last, lowest, highest and first non-finite point, once each. */
+function sampledSeries(e: Extent, stats: readonly BucketRow[], buckets: number): MetricSeries {
+  const kept = new Map<string, PointRow>()
+  const keep = (p: number[] | null, lead: 'step' | 'value' = 'step', negate = false) => {
+    if (!p) return
+    const [a, b, c, nan] = p
+    const point = lead === 'step' ? { step: a, timestamp: b, value: c } : { value: negate ? -a : a, step: b, timestamp: c }
+    kept.set(`${point.step}/${point.timestamp}/${point.value}/${nan}`, { ...point, is_nan: nan === 1 })
+  }
+  let total = 0
+  for (const r of stats) {
+    total += r.n
+    keep(r.first)
+    keep(r.last)
+    keep(r.low, 'value')
+    keep(r.high, 'value', true)
+    keep(r.bad)
+  }
+  return { metrics: [...kept.values()].sort(byStep).map((r) => toMetric(e.key, r)), sampled: true, total_points: total, bucket_width: 1 / scaleOf(e, buckets) }
 }
 
 function toMetric(key: string, r: PointRow): Metric {
