@@ -1,5 +1,5 @@
 import type { ReadOptions, Reader, StoreHandle } from '../../electron/services/connections/storeConnection'
-import type { Settings } from '../../electron/services/connections/transactionSettings'
+import { setLocalSql, type Settings } from '../../electron/services/connections/transactionSettings'
 
 /** One statement a service sent: its SQL, bind values, and the SET LOCAL its transaction added (ReadOptions.settings). */
 export type SentStatement = [sql: string, bind: unknown[], settings?: Settings]
@@ -25,11 +25,19 @@ export function recordingStore(store: StoreHandle): { spy: StoreHandle; sent: Se
   return { spy, sent }
 }
 
-/** EXPLAIN of a statement as one text, plan lines joined. */
+/** EXPLAIN of a statement as one text, plan lines joined; under the SET LOCAL its read sent with it, as the server planned it. */
 export async function explain(
-  client: { query: (sql: string, bind: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> },
-  [sql, bind]: SentStatement,
+  client: { query: (sql: string, bind?: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> },
+  [sql, bind, settings]: SentStatement,
   options = '',
 ): Promise<string> {
-  return (await client.query(`EXPLAIN ${options ? `(${options}) ` : ''}${sql}`, bind)).rows.map((r) => r['QUERY PLAN']).join('\n')
+  const run = async () => (await client.query(`EXPLAIN ${options ? `(${options}) ` : ''}${sql}`, bind)).rows.map((r) => r['QUERY PLAN']).join('\n')
+  if (!settings || !Object.keys(settings).length) return run()
+  await client.query('BEGIN')
+  try {
+    await client.query(setLocalSql(settings))
+    return await run()
+  } finally {
+    await client.query('ROLLBACK')
+  }
 }

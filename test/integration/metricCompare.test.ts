@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type StoreHandle } from '../../electron/services/connections/storeConnection'
-import { compareMetrics } from '../../electron/services/tracking/metricCompare'
+import { compareMetrics, PREVIEW_BUDGET_MS } from '../../electron/services/tracking/metricCompare'
 import { getMetricHistory } from '../../electron/services/tracking/metricHistory'
 import { forgetStoreIndexes } from '../../electron/services/tracking/storeIndexes'
 import { hasStepIndex } from '../../electron/services/tracking/metricPreview'
 import { downsampleHistory } from '../../electron/services/tracking/metricSeries'
-import { contract, type MetricsCompareRequest } from '@shared/api/contract'
+import { contract, type MetricsCompareRequest, type MetricsCompareResponse } from '@shared/api/contract'
 import { cli } from '../helpers/cliRunner'
 import { adminClient, createDatabase, targetFor, urlFor } from '../helpers/databases'
 import { FIXTURES } from '../helpers/fixtures'
+
+/** Every comparison long enough for a preview (the fixture's histories are short). */
+const LONG = { previewAbovePoints: 0 }
 
 const request = (r: Record<string, unknown>): MetricsCompareRequest => contract['metrics:compare'].request.parse(r) as MetricsCompareRequest
 
@@ -85,10 +88,56 @@ describe('metrics:compare on the MLflow-written fixture', () => {
     expect(() => request({ run_ids: runIds, metric_keys: [key], from_step: 10, to_step: 2 })).toThrow(/from_step \(10\) is after to_step \(2\)/)
   })
 
-  it('gives a preview only with the step index: probes at spaced steps, first and last point kept, every point a stored one', async () => {
+  /** Every point of a preview is a stored one, its last the history's last, at most probes + 1 of them, ordered by step. */
+  async function expectPreviewOf(preview: MetricsCompareResponse, probes: number): Promise<void> {
+    expect(preview.precision).toBe('preview')
+    expect(preview.runs.map((r) => r.info.run_id)).toEqual(runIds)
+    for (const s of preview.series) {
+      const full = await getMetricHistory(store, { run_id: s.run_id, metric_key: key })
+      const stored = new Set(full.metrics.map((m) => `${m.step}/${m.timestamp}/${m.value}`))
+      const steps = full.metrics.map((m) => m.step)
+      expect(s.metrics.length).toBeGreaterThan(10)
+      expect(s.metrics.length).toBeLessThanOrEqual(probes + 1)
+      expect(s.metrics.every((m) => stored.has(`${m.step}/${m.timestamp}/${m.value}`))).toBe(true)
+      expect(s.metrics.at(-1)?.step).toBe(Math.max(...steps))
+      expect(s.metrics.map((m) => m.step)).toEqual([...s.metrics.map((m) => m.step)].sort((a, b) => a - b))
+    }
+  }
+
+  it("previews without our index by time in MLflow's metric_pk, and gives the exact answer for a step window or past the budget", async () => {
     const req = request({ run_ids: runIds, metric_keys: [key], max_points: 100, precision: 'preview' })
     expect(await hasStepIndex(store)).toBe(false)
+    // Histories this short are read exactly at once, in about the time a preview takes.
     expect((await compareMetrics(store, req)).precision).toBe('exact')
+    const preview = await compareMetrics(store, req, LONG)
+    await expectPreviewOf(preview, 100 / 5)
+    for (const s of preview.series) {
+      const full = await getMetricHistory(store, { run_id: s.run_id, metric_key: key })
+      expect(s.metrics[0].timestamp).toBe(Math.min(...full.metrics.map((m) => m.timestamp ?? 0)))
+    }
+    // A step window cannot be found by time: the exact series at once.
+    const windowed = await compareMetrics(store, request({ ...req, from_step: 5, to_step: 25 }), LONG)
+    expect(windowed.precision).toBe('exact')
+    expect(windowed.series).toEqual((await compareMetrics(store, request({ ...req, from_step: 5, to_step: 25, precision: 'exact' }))).series)
+    // A preview that cannot finish within PREVIEW_BUDGET_MS (here: waiting on a lock on runs, which the exact read does not touch) gives way to the exact answer.
+    const locker = adminClient(db)
+    await locker.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query('LOCK TABLE runs IN ACCESS EXCLUSIVE MODE')
+      const started = performance.now()
+      const late = await compareMetrics(store, request({ ...req, include_runs: false }), LONG)
+      expect(late.precision).toBe('exact')
+      expect(performance.now() - started).toBeGreaterThanOrEqual(PREVIEW_BUDGET_MS - 50)
+      expect(late.series).toEqual((await compareMetrics(store, request({ ...req, include_runs: false, precision: 'exact' }))).series)
+    } finally {
+      await locker.query('ROLLBACK')
+      await locker.end()
+    }
+  })
+
+  it('previews with the step index by probes at spaced steps, first and last point kept, in a step window too', async () => {
+    const req = request({ run_ids: runIds, metric_keys: [key], max_points: 100, precision: 'preview' })
     const c = adminClient(db)
     await c.connect()
     try {
@@ -98,21 +147,14 @@ describe('metrics:compare on the MLflow-written fixture', () => {
     }
     forgetStoreIndexes(store)
     expect(await hasStepIndex(store)).toBe(true)
-    const preview = await compareMetrics(store, req)
-    expect(preview.precision).toBe('preview')
-    expect(preview.runs.map((r) => r.info.run_id)).toEqual(runIds)
+    const preview = await compareMetrics(store, req, LONG)
+    await expectPreviewOf(preview, 100 / 5)
     for (const s of preview.series) {
       const full = await getMetricHistory(store, { run_id: s.run_id, metric_key: key })
-      const stored = new Set(full.metrics.map((m) => `${m.step}/${m.timestamp}/${m.value}`))
-      const steps = full.metrics.map((m) => m.step)
-      expect(s.metrics.length).toBeGreaterThan(10)
-      expect(s.metrics.length).toBeLessThanOrEqual(100 / 5 + 1)
-      expect(s.metrics.every((m) => stored.has(`${m.step}/${m.timestamp}/${m.value}`))).toBe(true)
-      expect(s.metrics[0].step).toBe(Math.min(...steps))
-      expect(s.metrics.at(-1)?.step).toBe(Math.max(...steps))
-      expect(s.metrics.map((m) => m.step)).toEqual([...s.metrics.map((m) => m.step)].sort((a, b) => a - b))
+      expect(s.metrics[0].step).toBe(Math.min(...full.metrics.map((m) => m.step)))
     }
-    const windowed = await compareMetrics(store, request({ ...req, from_step: 100, to_step: 200 }))
+    const windowed = await compareMetrics(store, request({ ...req, from_step: 100, to_step: 200 }), LONG)
+    expect(windowed.precision).toBe('preview')
     for (const s of windowed.series) expect(s.metrics.every((m) => m.step >= 100 && m.step <= 200)).toBe(true)
   })
 

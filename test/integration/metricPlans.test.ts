@@ -101,6 +101,37 @@ describe('metric reads plan on the run, with or without the optional step index'
     }
   })
 
+  it("without it, a compare's preview probes MLflow's metric_pk by key and time, never a run's whole history", async () => {
+    // latest_metrics as MLflow keeps it: each key's row of the highest step.
+    await client.query(
+      `INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
+       SELECT DISTINCT ON (key) key, value, timestamp, step, is_nan, run_uuid FROM metrics WHERE run_uuid = $1 ORDER BY key, step DESC, timestamp DESC
+       ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step`,
+      [longRun],
+    )
+    sent.length = 0
+    const preview = await compareMetrics(
+      spy,
+      contract['metrics:compare'].request.parse({
+        run_ids: [longRun, md5('plan1')],
+        metric_keys: KEYS,
+        max_points: 500,
+        precision: 'preview',
+        include_runs: false,
+      }) as MetricsCompareRequest,
+      { previewAbovePoints: 0 },
+    )
+    expect(preview.precision).toBe('preview')
+    expect(preview.series.find((s) => s.run_id === longRun)?.metrics.length).toBeGreaterThan(1)
+    const statements = sent.filter(([sql]) => /\bmetrics m\b/.test(sql))
+    expect(statements).toHaveLength(1)
+    const plan = await explain(client, statements[0])
+    expect(plan).toMatch(/Index (Only )?Scan using metric_pk on metrics m/)
+    expect(plan).toMatch(/Index Cond: \(\(key = .*"timestamp" >=/)
+    // Each probe a walk that stops at the run's first entry: never a bitmap of the window's entries, nor the run's history.
+    expect(plan).not.toMatch(/index_metrics_run_uuid|Seq Scan on metrics|Bitmap Heap Scan on metrics|Sort/)
+  })
+
   it("with it, a chart's step window seeks in mlflow_desk_metrics_run_key_step; nothing reads metric_pk", async () => {
     await client.query('CREATE INDEX mlflow_desk_metrics_run_key_step ON metrics (run_uuid, key, step) INCLUDE (timestamp, value, is_nan)')
     await client.query('ANALYZE metrics')

@@ -84,6 +84,14 @@ export function transactionSettings(target: ConnectionTarget, statementTimeoutMs
  */
 export const SERIAL_PLAN: Settings = { max_parallel_workers_per_gather: '0' }
 
+/**
+ * A read whose index probes must each stop at the first entry that matches (ORDER BY ... LIMIT 1
+ * along an index, with a filter on a later column): where the planner expects few entries in a
+ * probe's range it reads them all through a bitmap, visits the table for each and sorts, which on
+ * a dense range is every entry in it. Without bitmaps (and sorts) a probe is an index walk.
+ */
+export const PROBE_WALKS: Settings = { enable_bitmapscan: 'off', enable_sort: 'off' }
+
 /** One SELECT of set_config(name, value, is_local => true): SET LOCAL for any name and value, quoted safely. */
 export function setLocalSql(settings: Settings): string {
   const calls = Object.entries(settings).map(([k, v]) => `set_config(${pg.escapeLiteral(k)}, ${pg.escapeLiteral(v)}, true)`)

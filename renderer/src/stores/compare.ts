@@ -7,20 +7,6 @@ import { useLatestRequest } from '@/composables/useLatestRequest'
 import { DEFAULT_METRIC_COUNT, commonMetricKeys } from '@/utils/runValues'
 import { useRunsStore } from './runs'
 
-/**
- * Above this many stored points (estimated from the runs' latest steps) a comparison first asks
- * for a preview (one statement of index probes, when the store has the step index), draws it,
- * then replaces it with the exact series.
- */
-export const PREVIEW_ABOVE_POINTS = 1_000_000
-
-/** Points the chosen series hold, about: each run's latest step of each key, plus one. */
-export function estimatedPoints(runs: Run[], keys: string[]): number {
-  let n = 0
-  for (const r of runs) for (const m of r.data.metrics) if (keys.includes(m.key)) n += Math.max(0, m.step) + 1
-  return n
-}
-
 export interface CompareLoad {
   runIds: string[]
   metricKeys: string[]
@@ -85,17 +71,14 @@ export const useCompareStore = defineStore('compare', () => {
         loadedFor = JSON.stringify({ ...req, metricKeys: keys })
         if (!keys.length) return { keys, runs: await knownRuns(req.runIds, signal), series: [] }
         const ask = { run_ids: req.runIds, metric_keys: keys, max_points: req.maxPoints }
-        // The runs' latest steps say how long their histories are (from the table, else one small call).
-        const known = req.runIds.every((id) => runById.value.has(id)) ? req.runIds.map((id) => runById.value.get(id)!) : await knownRuns(req.runIds, signal)
-        if (estimatedPoints(known, keys) > PREVIEW_ABOVE_POINTS) {
-          const preview = await api.call('metrics:compare', { ...ask, precision: 'preview' }, { signal })
-          signal.throwIfAborted()
-          if (preview.precision === 'exact') return { keys, runs: preview.runs, series: preview.series }
-          runs.value = preview.runs
-          series.value = preview.series
-          refining.value = true
-          loading.value = false
-        }
+        // A preview first: the service answers exactly at once where the histories are short, or where it cannot preview in time.
+        const preview = await api.call('metrics:compare', { ...ask, precision: 'preview' }, { signal })
+        signal.throwIfAborted()
+        if (preview.precision === 'exact') return { keys, runs: preview.runs, series: preview.series }
+        runs.value = preview.runs
+        series.value = preview.series
+        refining.value = true
+        loading.value = false
         const res = await api.call('metrics:compare', { ...ask, precision: 'exact' }, { signal })
         return { keys, runs: res.runs, series: res.series }
       },

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { CompareSeries } from '@shared/api/contract'
 import type { Run } from '@shared/domain/mlflow'
 import { useTransport } from '@/api'
-import { PREVIEW_ABOVE_POINTS, estimatedPoints, useCompareStore } from '@/stores/compare'
+import { useCompareStore } from '@/stores/compare'
 import { fakeTransport } from '../fakeTransport'
 
 /** A run whose latest `loss` was logged at `lastStep`. */
@@ -40,13 +40,8 @@ describe('compare store: a preview first when the series are long', () => {
     useTransport(fake.transport)
   })
 
-  it('estimates points from the runs latest steps', () => {
-    expect(estimatedPoints([run('a', 99), run('b', 9)], ['loss'])).toBe(110)
-    expect(estimatedPoints([run('a', 99)], ['acc'])).toBe(0)
-  })
-
   it('draws the preview, says it is refining, then shows the exact series', async () => {
-    runs = [run('a', PREVIEW_ABOVE_POINTS), run('b', 10)]
+    runs = [run('a', 2_000_000), run('b', 10)]
     const store = useCompareStore()
     const loading = store.load({ runIds: ['a', 'b'], metricKeys: ['loss'], maxPoints: 1000 })
     await new Promise((r) => setTimeout(r, 0))
@@ -60,17 +55,13 @@ describe('compare store: a preview first when the series are long', () => {
     expect(fake.calls.filter((c) => c.request.metric_keys?.length).map((c) => c.request.precision)).toEqual(['preview', 'exact'])
   })
 
-  it('asks once, exact, when the series are short or the store cannot preview', async () => {
+  it('asks once when the service answers the preview request exactly (short series, or no preview in time)', async () => {
     runs = [run('a', 10)]
-    release()
+    previewAnswer = 'exact'
     const store = useCompareStore()
     await store.load({ runIds: ['a'], metricKeys: ['loss'], maxPoints: 1000 })
-    expect(fake.calls.filter((c) => c.request.metric_keys?.length).map((c) => c.request.precision)).toEqual(['exact'])
-    runs = [run('z', PREVIEW_ABOVE_POINTS * 2)]
-    previewAnswer = 'exact'
-    fake.calls.length = 0
-    await store.load({ runIds: ['z'], metricKeys: ['loss'], maxPoints: 999 })
     expect(fake.calls.filter((c) => c.request.metric_keys?.length).map((c) => c.request.precision)).toEqual(['preview'])
     expect(store.refining).toBe(false)
+    expect(store.series.map((s) => s.metrics.length)).toEqual([3])
   })
 })
