@@ -3,6 +3,8 @@ import { useRunDetailStore } from './stores/runDetail'
 import { useRunsStore } from './stores/runs'
 import { readRunsQuery } from './utils/runsRouteQuery'
 import { useSessionStore } from './stores/session'
+import { useCompareStore } from './stores/compare'
+import { parseCompareState } from './utils/compareState'
 
 /**
  * Reads a page needs, started as the navigation starts rather than once the page's code has
@@ -33,6 +35,11 @@ export function installRoutePreload(router: Router): void {
     // profile (?profile=…), which must be switched to first.
     if (to.name === 'runs' && from.name !== 'runs' && (useSessionStore().ready || !to.query.profile))
       useRunsStore().preload({ experimentIds: String(to.params.ids).split(',').filter(Boolean), ...readRunsQuery(to.query) })
+    // A comparison opened (a link, or from the runs page): its series, while the page's code loads.
+    if (to.name === 'compare' && from.name !== 'compare' && (useSessionStore().ready || !to.query.profile)) {
+      const s = parseCompareState(to.query)
+      useCompareStore().preload({ runIds: s.runs, metricKeys: s.metrics, maxPoints: s.points })
+    }
     if (!useSessionStore().ready) return
     // A run opened (not another tab of the same run): the run, and the Overview's key metrics when it opens there.
     if (to.name === 'run' && !(from.name === 'run' && from.params.runId === to.params.runId))

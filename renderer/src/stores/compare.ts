@@ -7,6 +7,15 @@ import { useLatestRequest } from '@/composables/useLatestRequest'
 import { DEFAULT_METRIC_COUNT, commonMetricKeys } from '@/utils/runValues'
 import { useRunsStore } from './runs'
 
+/** After the next frame has been painted (a macrotask after requestAnimationFrame; a plain macrotask where there are no frames). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const later = () => setTimeout(resolve, 0)
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(later)
+    else later()
+  })
+}
+
 export interface CompareLoad {
   runIds: string[]
   metricKeys: string[]
@@ -30,6 +39,8 @@ export const useCompareStore = defineStore('compare', () => {
   /** The route query of the comparison last shown (the sidebar links back to it). */
   const lastQuery = ref<Record<string, string>>({})
   let loadedFor = ''
+  /** The load on its way and what it was asked: the same ask again (the page, after its navigation started it) waits for it. */
+  let pending: { key: string; keys: Promise<string[]> } | null = null
 
   /** Every metric key the runs logged, for the picker. */
   const availableKeys = computed(() => commonMetricKeys(runs.value).sort((a, b) => a.localeCompare(b)))
@@ -53,7 +64,22 @@ export const useCompareStore = defineStore('compare', () => {
    * latest comparison's answers are drawn. A step that draws before the end (the keys, the preview)
    * first checks that its signal still stands.
    */
-  async function load(req: CompareLoad, opts: { force?: boolean } = {}): Promise<string[]> {
+  function load(req: CompareLoad, opts: { force?: boolean } = {}): Promise<string[]> {
+    const key = JSON.stringify(req)
+    if (!opts.force && pending?.key === key) return pending.keys
+    const keys = loadNow(req, opts)
+    const done = () => void (pending?.keys === keys && (pending = null))
+    pending = { key, keys }
+    keys.then(done, done)
+    return keys
+  }
+
+  /** `load`, started by the navigation to the compare page (routePreload), so the series come while the page's code loads. */
+  function preload(req: CompareLoad): void {
+    void load(req)
+  }
+
+  async function loadNow(req: CompareLoad, opts: { force?: boolean }): Promise<string[]> {
     const key = JSON.stringify(req)
     if (!opts.force && key === loadedFor && !error.value) return metricKeys.value
     loadedFor = key
@@ -79,8 +105,12 @@ export const useCompareStore = defineStore('compare', () => {
         series.value = preview.series
         refining.value = true
         loading.value = false
-        const res = await api.call('metrics:compare', { ...ask, precision: 'exact' }, { signal })
-        return { keys, runs: res.runs, series: res.series }
+        // The exact read keeps the store's server busy for seconds: let the preview be drawn before asking for it.
+        await afterPaint()
+        signal.throwIfAborted()
+        // The preview brought the runs: the exact answer is the series alone.
+        const res = await api.call('metrics:compare', { ...ask, precision: 'exact', include_runs: false }, { signal })
+        return { keys, runs: preview.runs, series: res.series }
       },
       {
         apply: (r) => {
@@ -129,6 +159,7 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   return {
+    preload,
     lastQuery,
     runIds,
     metricKeys,

@@ -34,7 +34,7 @@ describe('compare store: a preview first when the series are long', () => {
         if (req.metric_keys.length === 0) return { precision: 'exact', runs, series: [] }
         if (req.precision === 'preview') return { precision: previewAnswer, runs, series: runs.map((r) => series(r.info.run_id, 3)) }
         await gate
-        return { precision: 'exact', runs, series: runs.map((r) => series(r.info.run_id, 7)) }
+        return { precision: 'exact', runs: req.include_runs === false ? [] : runs, series: runs.map((r) => series(r.info.run_id, 7)) }
       },
     })
     useTransport(fake.transport)
@@ -53,6 +53,9 @@ describe('compare store: a preview first when the series are long', () => {
     expect(store.refining).toBe(false)
     expect(store.series.map((s) => s.metrics.length)).toEqual([7, 7])
     expect(fake.calls.filter((c) => c.request.metric_keys?.length).map((c) => c.request.precision)).toEqual(['preview', 'exact'])
+    // The preview brought the runs; the exact answer is asked without them, and they stay.
+    expect(fake.calls.at(-1)?.request.include_runs).toBe(false)
+    expect(store.runs.map((r) => r.info.run_id)).toEqual(['a', 'b'])
   })
 
   it('asks once when the service answers the preview request exactly (short series, or no preview in time)', async () => {
@@ -63,5 +66,17 @@ describe('compare store: a preview first when the series are long', () => {
     expect(fake.calls.filter((c) => c.request.metric_keys?.length).map((c) => c.request.precision)).toEqual(['preview'])
     expect(store.refining).toBe(false)
     expect(store.series.map((s) => s.metrics.length)).toEqual([3])
+  })
+
+  it('takes the load its navigation started (routePreload): the page asking the same waits for it, one call each', async () => {
+    runs = [run('a', 2_000_000)]
+    const store = useCompareStore()
+    const req = { runIds: ['a'], metricKeys: ['loss'], maxPoints: 1000 }
+    store.preload(req)
+    const page = store.load({ ...req })
+    release()
+    expect(await page).toEqual(['loss'])
+    expect(fake.calls.filter((c) => c.request.metric_keys?.length).map((c) => c.request.precision)).toEqual(['preview', 'exact'])
+    expect(store.series.map((s) => s.metrics.length)).toEqual([7])
   })
 })
