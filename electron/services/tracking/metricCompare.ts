@@ -55,7 +55,7 @@ export async function compareMetrics(store: StoreHandle, req: MetricsCompareRequ
   const pairs = runIds.flatMap((run_id) => keys.map((key) => ({ run_id, key })))
   const seriesRead = async (): Promise<Pick<MetricsCompareResponse, 'precision' | 'series'>> => {
     if (req.precision === 'preview' && (await longEnough(store, runIds, keys, opts.previewAbovePoints ?? PREVIEW_ABOVE_POINTS))) {
-      // As many points as the exact series has buckets: a frame within the budget, at a fraction of the reads.
+      // Half as many points as the exact series has buckets (100 for 1,000): the shape, in half the probes and half the answer.
       const ask = { pairs, probes: Math.max(2, Math.floor(req.max_points / POINTS_PER_BUCKET / 2)), from_step: req.from_step, to_step: req.to_step }
       const previews = (await hasStepIndex(store)) ? await previewHistories(store, ask) : await previewOrNothing(store, ask)
       if (previews)
