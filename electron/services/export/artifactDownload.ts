@@ -6,7 +6,7 @@ import { AppError, isAppError } from '@shared/api/errors'
 import { artifactPath, type ArtifactFile, type ArtifactRepository } from '../artifacts/artifactRepository'
 import { hashFile, type ExportJournal, type ManifestFile } from './exportJournal'
 import type { ProgressTracker } from './exportProgress'
-import { saveStream } from './saveStream'
+import { saveStream, syncFiles } from './saveStream'
 import { writing } from './writeErrors'
 import type { MissingArtifact } from '@shared/domain/exports'
 
@@ -40,8 +40,9 @@ const notFound = (e: unknown) => isAppError(e) && e.code === 'NOT_FOUND'
 /**
  * Copy artifact trees into an export folder: folders listed one at a time as the walk reaches
  * them, up to `concurrency` files at once. Each file streams into "<name>.part" while its sha256
- * is computed, is fsync'd, and is renamed to its name only when the byte count matches the
- * listing, so a crash never leaves a file that looks whole. With a journal from an earlier
+ * is computed, and is renamed to its name only when the byte count matches the listing, so a
+ * crash never leaves a file that looks whole; it is then flushed to the disk in the background
+ * (the caller's syncFiles, before the manifest, waits for whatever is left). With a journal from an earlier
  * attempt, a file already on disk whose size and sha256 match is kept instead of fetched again.
  * On cancel or a fatal error the .part files in flight are removed (a partial file cannot be
  * verified by any checksum, so a rerun fetches that file from its start).
@@ -65,6 +66,10 @@ export async function downloadArtifacts(
   }
   const limit = pLimit(opts.concurrency ?? 4)
   const tasks: Array<Promise<void>> = []
+  // Each finished file is flushed to the disk right away, one at a time, while the next ones are
+  // copied: the fsync the manifest waits for (syncFiles) then finds little left to write.
+  // A failure here is left to that fsync to report.
+  const flush = pLimit(1)
 
   async function fetchOne(t: DownloadTarget & { repo: ArtifactRepository }, f: ArtifactFile, rel: string, siblings: ReadonlySet<string>, tally: RunTally) {
     const exportRel = `${t.relDir}/${rel}`
@@ -118,6 +123,7 @@ export async function downloadArtifacts(
       )
     }
     await writing(dest, () => rename(part, dest))
+    void flush(() => (signal.aborted ? undefined : syncFiles([dest]))).catch(() => undefined)
     const entry: ManifestFile = { path: exportRel, size, sha256 }
     await journal.add(entry)
     result.files.push(entry)
