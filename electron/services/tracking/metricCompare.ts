@@ -1,7 +1,7 @@
 import pLimit from 'p-limit'
 import type { CompareSeries, MetricsCompareRequest, MetricsCompareResponse } from '@shared/api/contract'
 import type { StoreHandle } from '../connections/storeConnection'
-import { AppError } from '@shared/api/errors'
+import { isAppError } from '@shared/api/errors'
 import { hasStepIndex, previewByTime, previewHistories, type PreviewRequest, type PreviewSeries } from './metricPreview'
 import { POINTS_PER_BUCKET, readRunSeries } from './metricSeries'
 import { getRun } from './runs'
@@ -26,7 +26,7 @@ async function previewOrNothing(store: StoreHandle, req: PreviewRequest): Promis
   try {
     return await previewByTime(store, req, { settings: { ...PROBE_WALKS, statement_timeout: String(Math.min(PREVIEW_BUDGET_MS, store.statementTimeoutMs)) } })
   } catch (e) {
-    if (e instanceof AppError && e.code === 'TIMEOUT') return null
+    if (isAppError(e) && e.code === 'TIMEOUT') return null
     throw e
   }
 }

@@ -226,7 +226,9 @@ async function bucketStats(
   const out = new Map<string, BucketRow[]>()
   for (const r of rows) {
     const key = extents[Number(r.k) - 1].key
-    out.set(key, [...(out.get(key) ?? []), r])
+    const rows = out.get(key)
+    if (rows) rows.push(r)
+    else out.set(key, [r])
   }
   return out
 }
